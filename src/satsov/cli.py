@@ -1,0 +1,229 @@
+"""The ``satsov`` command line: a thin layer over the library.
+
+Every command accepts ``--json`` for machine-readable output. Errors in the
+input print one clear message (file, line, field, found, expected) and exit
+with status 2; Ctrl-C exits with 130 and leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import SatsovError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="satsov: how much of a territory's satellite connectivity does it really control?")
+catalog_app = typer.Typer(no_args_is_help=True, help="Read, check and convert catalogue files.")
+app.add_typer(catalog_app, name="catalog")
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _emit_json(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=1, default=_json_default) + "\n")
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _warn_rejected(catalog, as_json: bool) -> None:
+    if catalog.rejected:
+        err.print(f"[yellow]warning:[/] {len(catalog.rejected)} bad record(s) in {catalog.path} were skipped:")
+        for r in catalog.rejected[:20]:
+            err.print(f"  {r}", markup=False, highlight=False)
+        if len(catalog.rejected) > 20:
+            err.print(f"  ... and {len(catalog.rejected) - 20} more (satsov catalog inspect lists them all)")
+
+
+# ----------------------------------------------------------------------------------------------- catalog
+@catalog_app.command("inspect")
+def catalog_inspect(file: Path = typer.Argument(..., help="TLE/3LE or OMM (JSON, CSV, XML) file, optionally .gz"),
+                    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+                    strict: bool = typer.Option(False, "--strict", help="exit non-zero on any bad record")):
+    """Count satellites and rejected records, epoch range and satellites by name prefix."""
+    from .catalog import read_catalog
+    catalog = read_catalog(file, strict=strict)
+    summary = catalog.summary()
+    if as_json:
+        _emit_json(summary)
+        return
+    _warn_rejected(catalog, as_json)
+    out.print(f"[bold]{file}[/]  format {summary['format']}: {summary['satellites']} satellites, "
+              f"{summary['rejected']} rejected")
+    out.print(f"epochs {summary['epoch_min']} .. {summary['epoch_max']}")
+    table = Table("name prefix", "satellites")
+    for prefix, n in list(summary["by_prefix"].items())[:25]:
+        table.add_row(prefix, str(n))
+    out.print(table)
+
+
+@catalog_app.command("convert")
+def catalog_convert(src: Path = typer.Argument(..., help="input catalogue"),
+                    dst: Path = typer.Argument(..., help="output: .tle (3-line), .2le, .json or .csv (OMM)"),
+                    names: Optional[str] = typer.Option(None, "--names", help="only satellites matching PATTERN"),
+                    strict: bool = typer.Option(False, "--strict")):
+    """Convert between TLE and OMM formats."""
+    from .catalog import read_catalog, write_catalog
+    from .fleet import Fleet
+    catalog = read_catalog(src, strict=strict)
+    _warn_rejected(catalog, False)
+    fleet = Fleet.from_catalog(catalog)
+    if names:
+        fleet = fleet.select(names)
+    write_catalog(fleet.elements, dst)
+    err.print(f"wrote {len(fleet)} satellites to {dst}")
+
+
+# ----------------------------------------------------------------------------------------------- propagate
+def _load_selected(file: Path, names: Optional[str], strict: bool):
+    from .errors import InputError
+    from .fleet import load_fleet
+    from .catalog import read_catalog
+    from .fleet import Fleet
+    catalog = read_catalog(file, strict=strict)
+    _warn_rejected(catalog, False)
+    fleet = Fleet.from_catalog(catalog)
+    if names:
+        fleet = fleet.select(names)
+        if not len(fleet):
+            raise InputError(f"--names: no satellite of {file} matches {names!r}", found=names,
+                             expected="a name pattern such as 'STARLINK*'")
+    del load_fleet
+    return fleet
+
+
+def _report_failures(fleet, times, status, offset=0):
+    from .propagation import failures
+    for f in failures(fleet, times, status, offset):
+        err.print(f"[yellow]warning:[/] {f}", markup=True, highlight=False)
+
+
+@app.command()
+def propagate(file: Path = typer.Argument(..., help="catalogue file"),
+              start: str = typer.Option(..., "--start", help="ISO UTC start, e.g. 2026-05-07T00:00:00Z"),
+              duration: str = typer.Option(..., "--duration", help="e.g. 24h, 90m"),
+              step: str = typer.Option(..., "--step", help="e.g. 60s"),
+              out_path: Path = typer.Option(..., "--out", help="output .parquet or .csv"),
+              names: Optional[str] = typer.Option(None, "--names", help="only satellites matching PATTERN"),
+              backend: str = typer.Option("auto", "--backend", help="auto, numba or sgp4"),
+              strict: bool = typer.Option(False, "--strict"),
+              as_json: bool = typer.Option(False, "--json", help="print a JSON summary")):
+    """Propagate satellites and write ITRS positions (norad_id, name, time, x_km, y_km, z_km)."""
+    from .errors import InputError
+    from .positions_io import write_positions
+    from .times import time_grid
+    suffix = out_path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise InputError(f"--out: found {str(out_path)!r}, expected a path ending in .parquet or .csv",
+                         found=str(out_path), expected=".parquet or .csv")
+    fleet = _load_selected(file, names, strict)
+    times = time_grid(start, duration, step)
+    rows, failed = write_positions(fleet, times, out_path, backend=backend, on_failures=_report_failures,
+                                   progress=not as_json)
+    summary = {"out": str(out_path), "satellites": len(fleet), "times": len(times), "rows": rows,
+               "failed_satellites": failed}
+    if as_json:
+        _emit_json(summary)
+    else:
+        err.print(f"wrote {rows} rows ({len(fleet)} satellites × {len(times)} times) to {out_path}")
+
+
+@app.command()
+def look(file: Path = typer.Argument(..., help="catalogue file"),
+         site: str = typer.Option(..., "--site", help="LAT,LON[,ALT_M] in degrees and metres"),
+         start: str = typer.Option(..., "--start"), duration: str = typer.Option(..., "--duration"),
+         step: str = typer.Option(..., "--step"),
+         names: Optional[str] = typer.Option(None, "--names", help="only satellites matching PATTERN"),
+         min_elevation_deg: float = typer.Option(-90.0, "--min-elevation",
+                                                 help="only rows at or above this elevation (deg)"),
+         strict: bool = typer.Option(False, "--strict"),
+         as_json: bool = typer.Option(False, "--json")):
+    """Azimuth, elevation and range of satellites from a ground site."""
+    from .errors import InputError
+    from .geometry import look_angles
+    from .propagation import propagate as _propagate
+    from .times import time_grid
+    try:
+        parts = [float(p) for p in site.split(",")]
+        if len(parts) not in (2, 3) or not (-90 <= parts[0] <= 90) or not (-180 <= parts[1] <= 360):
+            raise ValueError
+    except ValueError:
+        raise InputError(f"--site: found {site!r}, expected LAT,LON[,ALT_M] such as 45.42,-75.69,70",
+                         found=site, expected="LAT,LON[,ALT_M]") from None
+    lat, lon, alt_m = parts[0], parts[1], parts[2] if len(parts) == 3 else 0.0
+    fleet = _load_selected(file, names, strict)
+    times = time_grid(start, duration, step)
+    r, status = _propagate(fleet, times)
+    _report_failures(fleet, times, status)
+    az, el, rng = look_angles(lat, lon, alt_m / 1000.0, r)
+    iso = times.isoformat()
+    if as_json:
+        sats = []
+        for i, e in enumerate(fleet):
+            keep = el[i] >= min_elevation_deg
+            if not keep.any():
+                continue
+            sats.append({"norad_id": e.norad_id, "name": e.name,
+                         "time": [iso[k] for k in np.flatnonzero(keep)],
+                         "azimuth_deg": np.round(az[i][keep], 6).tolist(),
+                         "elevation_deg": np.round(el[i][keep], 6).tolist(),
+                         "range_km": np.round(rng[i][keep], 6).tolist()})
+        _emit_json({"site": {"lat_deg": lat, "lon_deg": lon, "alt_m": alt_m}, "start": iso[0],
+                    "step_s": times.step_s, "min_elevation_deg": min_elevation_deg, "satellites": sats})
+        return
+    table = Table("time (UTC)", "satellite", "azimuth °", "elevation °", "range km")
+    shown = 0
+    for k in range(len(times)):
+        for i in np.flatnonzero(el[:, k] >= min_elevation_deg):
+            if shown < 200:
+                table.add_row(iso[k], fleet[int(i)].name, f"{az[i, k]:.2f}", f"{el[i, k]:.2f}", f"{rng[i, k]:.1f}")
+            shown += 1
+    out.print(table)
+    if shown > 200:
+        out.print(f"... {shown - 200} more rows (use --json for all)")
+
+
+# ----------------------------------------------------------------------------------------------- entry point
+def main(argv=None) -> None:
+    """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(args=argv, standalone_mode=False)
+    except SatsovError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: no output was left half-written")
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors and the like
+        import click
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Abort):
+            err.print("[yellow]interrupted[/]")
+            raise SystemExit(130) from None
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,177 @@
+"""UTC time grids.
+
+All times in satsov are UTC. A :class:`Times` holds a 1-D array of
+``datetime64[ns]`` instants and derives what the astrodynamics needs from it
+(split Julian dates for SGP4, Greenwich sidereal angle).
+
+>>> t = time_grid("2026-05-07T00:00:00Z", "90m", "30m")
+>>> len(t), t.step_s
+(4, 1800.0)
+>>> str(t.utc[-1])
+'2026-05-07T01:30:00.000000000'
+>>> parse_duration_s("1h30m")
+5400.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["Times", "time_grid", "parse_duration_s", "parse_utc"]
+
+_UNITS_S = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0, "ms": 1e-3}
+_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(ms|min|d|h|m|s)?", re.IGNORECASE)
+_J2000_NS = np.datetime64("2000-01-01T12:00:00", "ns")
+
+
+def parse_duration_s(text: str | float | int, *, name: str = "duration") -> float:
+    """Parse ``24h``, ``90m``, ``60s``, ``1d``, ``1h30m`` or a number of seconds into seconds."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        s = str(text).strip().replace(" ", "")
+        pos, value, ok = 0, 0.0, bool(s)
+        while pos < len(s):
+            m = _PART.match(s, pos)
+            if not m or m.end() == pos:
+                ok = False
+                break
+            unit = (m.group(2) or "s").lower()
+            value += float(m.group(1)) * _UNITS_S[unit]
+            pos = m.end()
+        if not ok:
+            raise InputError(
+                f"{name}: found {text!r}, expected a duration such as '24h', '90m', '60s', '1d' or '1h30m'",
+                found=text, expected="duration")
+    if not np.isfinite(value) or value < 0:
+        raise InputError(f"{name}: found {text!r}, expected a non-negative duration", found=text,
+                         expected="duration >= 0")
+    return value
+
+
+def parse_utc(value: str | datetime | np.datetime64, *, name: str = "time") -> np.datetime64:
+    """Parse an ISO 8601 instant in UTC into ``datetime64[ns]``.
+
+    Naive datetimes are refused (satsov never guesses a time zone); strings
+    without an offset are read as UTC, as is usual for orbital data.
+    """
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[ns]")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise InputError(
+                f"{name}: found naive datetime {value!r}; satsov works in UTC and does not guess a time zone. "
+                f"Fix: pass {value.replace(tzinfo=timezone.utc)!r}, i.e. datetime(..., tzinfo=timezone.utc)",
+                found=value, expected="timezone-aware datetime")
+        dt = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return np.datetime64(dt, "ns")
+    text = str(value).strip()
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{name}: found {text!r}, expected an ISO 8601 UTC time such as '2026-05-07T00:00:00Z'",
+                         found=text, expected="ISO 8601 time") from None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return np.datetime64(dt, "ns")
+
+
+@dataclass(frozen=True, eq=False)
+class Times:
+    """A sequence of UTC instants (``utc``: ``datetime64[ns]`` array, 1-D)."""
+
+    utc: np.ndarray
+
+    def __post_init__(self):
+        utc = np.atleast_1d(np.asarray(self.utc, dtype="datetime64[ns]"))
+        if utc.ndim != 1:
+            raise InputError("times must be one-dimensional", found=utc.shape, expected="1-D")
+        object.__setattr__(self, "utc", utc)
+
+    def __len__(self) -> int:
+        return len(self.utc)
+
+    def __getitem__(self, index) -> "Times":
+        return Times(self.utc[index])
+
+    def __repr__(self) -> str:
+        if len(self) == 0:
+            return "Times([])"
+        return f"Times({len(self)} instants, {self.utc[0]}Z .. {self.utc[-1]}Z)"
+
+    @property
+    def step_s(self) -> float:
+        """Spacing of a regular grid in seconds (0 for a single instant)."""
+        if len(self) < 2:
+            return 0.0
+        return float((self.utc[1] - self.utc[0]) / np.timedelta64(1, "s"))
+
+    @property
+    def seconds(self) -> np.ndarray:
+        """Seconds since the first instant."""
+        return (self.utc - self.utc[0]) / np.timedelta64(1, "s")
+
+    @property
+    def seconds_since_j2000(self) -> np.ndarray:
+        """UTC seconds since 2000-01-01T12:00 UTC (leap seconds not counted, as in UTC Julian dates)."""
+        return (self.utc - _J2000_NS) / np.timedelta64(1, "s")
+
+    def jd_split(self) -> tuple[np.ndarray, np.ndarray]:
+        """UTC Julian date split in a whole part (ending in .5) and a fraction, as SGP4 wants."""
+        days = (self.utc - np.datetime64("1970-01-01", "ns")) // np.timedelta64(1, "D")
+        midnight = np.datetime64("1970-01-01", "ns") + days * np.timedelta64(1, "D")
+        jd = 2440587.5 + days.astype(np.float64)
+        fr = (self.utc - midnight) / np.timedelta64(1, "D")
+        return jd, fr.astype(np.float64)
+
+    def gmst_rad(self, ut1_minus_utc_s: float = 0.0) -> np.ndarray:
+        """Greenwich mean sidereal angle (IAU 1982, as SGP4's TEME frame uses), radians.
+
+        UT1 is taken as UTC + ``ut1_minus_utc_s`` (|UT1-UTC| < 0.9 s by definition).
+        """
+        jd, fr = self.jd_split()
+        fr = fr + ut1_minus_utc_s / 86400.0
+        tut1 = ((jd - 2451545.0) + fr) / 36525.0
+        theta_s = (-6.2e-6 * tut1**3 + 0.093104 * tut1**2 + (876600.0 * 3600.0 + 8640184.812866) * tut1
+                   + 67310.54841)
+        return np.mod(theta_s * (np.pi / 43200.0), 2 * np.pi)
+
+    def chunks(self, size: int) -> Iterator[tuple[slice, "Times"]]:
+        """Yield ``(slice, Times)`` pieces of at most ``size`` instants, in order."""
+        if size < 1:
+            raise InputError(f"chunk size: found {size}, expected >= 1", found=size, expected=">= 1")
+        for start in range(0, len(self), size):
+            sl = slice(start, min(start + size, len(self)))
+            yield sl, Times(self.utc[sl])
+
+    def to_datetimes(self) -> list[datetime]:
+        """The instants as timezone-aware ``datetime`` objects (microsecond precision)."""
+        return [datetime.fromisoformat(str(t.astype("datetime64[us]"))).replace(tzinfo=timezone.utc)
+                for t in self.utc]
+
+    def isoformat(self) -> list[str]:
+        """ISO 8601 strings with a trailing Z."""
+        return [str(t) + "Z" for t in self.utc.astype("datetime64[s]")]
+
+
+def time_grid(start, duration, step) -> Times:
+    """A regular grid from ``start`` (ISO UTC) over ``duration`` every ``step``, both ends included.
+
+    ``duration`` and ``step`` accept ``'24h'``, ``'90m'``, ``'60s'`` or seconds.
+    """
+    t0 = parse_utc(start, name="start")
+    duration_s = parse_duration_s(duration, name="duration")
+    step_s = parse_duration_s(step, name="step")
+    if step_s <= 0:
+        raise InputError(f"step: found {step!r}, expected a positive duration such as '60s'", found=step,
+                         expected="step > 0")
+    n = int(np.floor(duration_s / step_s + 1e-9)) + 1
+    offsets_ns = np.round(np.arange(n) * step_s * 1e9).astype("int64").astype("timedelta64[ns]")
+    return Times(t0 + offsets_ns)
