@@ -200,6 +200,101 @@ def look(file: Path = typer.Argument(..., help="catalogue file"),
         out.print(f"... {shown - 200} more rows (use --json for all)")
 
 
+# ----------------------------------------------------------------------------------------------- world
+@app.command()
+def operators(catalog: Optional[Path] = typer.Option(None, "--catalog",
+                                                     help="catalogue to assign (default: the built-in snapshot)"),
+              operators_file: Optional[Path] = typer.Option(None, "--operators-file",
+                                                            help="YAML adding or overriding operators"),
+              as_json: bool = typer.Option(False, "--json")):
+    """Operators with their jurisdiction, satellites assigned from a catalogue, and sources."""
+    from .fleets import BUILTIN_CATALOG_DATE, builtin_catalog_path
+    from .fleet import load_fleet
+    from .operators import operator_registry
+    registry = operator_registry(operators_file)
+    path = catalog or builtin_catalog_path()
+    fleet = load_fleet(path)
+    keys = registry.assign(fleet)
+    rows = []
+    for op in registry:
+        rows.append({"key": op.key, "name": op.name, "brand": op.brand, "parent": op.parent,
+                     "jurisdiction": op.jurisdiction, "parent_jurisdiction": op.parent_jurisdiction or None,
+                     "satellites": int((keys == op.key).sum()), "confidence": op.confidence,
+                     "source": op.source, "date": op.date})
+    unassigned = registry.unassigned(fleet)
+    data = {"catalog": str(path), "catalog_date": BUILTIN_CATALOG_DATE if catalog is None else None,
+            "satellites": len(fleet), "assigned": int((keys != "").sum()), "unassigned": int((keys == "").sum()),
+            "unassigned_by_prefix": unassigned, "operators": rows}
+    if as_json:
+        _emit_json(data)
+        return
+    table = Table("operator", "jurisdiction", "satellites", "brand", "source", title=f"operators in {path}")
+    for r in sorted(rows, key=lambda r: -r["satellites"]):
+        j = r["jurisdiction"] + (f" ({r['parent_jurisdiction']})" if r["parent_jurisdiction"] else "")
+        table.add_row(r["key"], j, str(r["satellites"]), r["brand"], r["source"][:70])
+    out.print(table)
+    out.print(f"{data['assigned']} of {data['satellites']} satellites assigned; unassigned by prefix: "
+              + ", ".join(f"{k} {v}" for k, v in list(unassigned.items())[:12]))
+
+
+@app.command()
+def regions(query: Optional[str] = typer.Argument(None, help="a country, group, union A+B or GeoJSON file"),
+            as_of: Optional[str] = typer.Option(None, "--as-of", help="membership date for groups (YYYY-MM-DD)"),
+            as_json: bool = typer.Option(False, "--json")):
+    """List countries and groups, or describe one region (members, area, source)."""
+    from .regions import countries, group_members, groups, region
+    if query is None:
+        data = {"groups": {k: {"name": v["name"], "members": list(group_members(k, as_of)), "source": v["source"]}
+                           for k, v in groups().items()},
+                "countries": [{"alpha2": c.alpha2, "alpha3": c.alpha3, "numeric": c.numeric, "name": c.name}
+                              for c in countries().values()]}
+        if as_json:
+            _emit_json(data)
+            return
+        table = Table("group", "name", "members")
+        for k, v in data["groups"].items():
+            table.add_row(k, v["name"], " ".join(v["members"]))
+        out.print(table)
+        out.print(f"{len(data['countries'])} countries by ISO alpha-2, alpha-3, numeric code or name")
+        return
+    r = region(query, as_of)
+    data = {"name": r.name, "codes": list(r.codes), "area_km2": r.area_km2, "bounds_deg": list(r.bounds),
+            "source": r.source}
+    if as_json:
+        _emit_json(data)
+    else:
+        out.print(f"[bold]{r.name}[/]: {len(r.codes)} countries, {r.area_km2:,.0f} km² (geodesic, WGS-84)")
+        out.print(" ".join(r.codes))
+        out.print(f"source: {r.source}")
+
+
+@app.command("grid")
+def grid_cmd(region_query: str = typer.Argument(..., metavar="REGION"),
+             spacing_km: float = typer.Option(..., "--spacing-km", help="distance between cell centres, km"),
+             as_of: Optional[str] = typer.Option(None, "--as-of"),
+             out_path: Optional[Path] = typer.Option(None, "--out", help="write cells to .parquet or .csv"),
+             as_json: bool = typer.Option(False, "--json")):
+    """Equal-area grid of a region: cells, total area and population."""
+    from ._io import atomic_path
+    from .grids import grid
+    from .regions import region
+    g = grid(region(region_query, as_of), spacing_km)
+    data = g.summary()
+    data["region_area_km2"] = region(region_query, as_of).area_km2
+    if out_path:
+        frame = g.to_frame()
+        with atomic_path(out_path) as tmp:
+            if out_path.suffix.lower() == ".parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False)
+        data["out"] = str(out_path)
+    if as_json:
+        _emit_json(data)
+    else:
+        out.print(f"{g}; region area {data['region_area_km2']:,.0f} km²")
+
+
 # ----------------------------------------------------------------------------------------------- entry point
 def main(argv=None) -> None:
     """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
