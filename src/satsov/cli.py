@@ -295,6 +295,104 @@ def grid_cmd(region_query: str = typer.Argument(..., metavar="REGION"),
         out.print(f"{g}; region area {data['region_area_km2']:,.0f} km²")
 
 
+# ----------------------------------------------------------------------------------------------- coverage
+def _progress_bar(description: str, enabled: bool):
+    """A rich progress bar as a (callback, context manager) pair; a no-op when disabled."""
+    import contextlib
+    from rich.progress import BarColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+    if not enabled:
+        return None, contextlib.nullcontext()
+    bar = Progress("[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} steps",
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
+    task = bar.add_task(description, total=None)
+
+    def update(done, total):
+        bar.update(task, completed=done, total=total)
+    return update, bar
+
+
+def _select_fleets(catalog, filed, operator, start, operators_file=None):
+    from .fleets import as_filed, as_flying, filed_constellations
+    from .operators import operator_registry
+    registry = operator_registry(operators_file)
+    fleets = {}
+    if filed:
+        for key in filed:
+            c = filed_constellations().get(key)
+            fleet = as_filed(key, start)
+            fleets[key if c is None else f"{c.operator}-filed" if key == c.operator else key] = fleet
+    if catalog or not filed:
+        fleets.update(as_flying(operator or None, registry=registry, catalog=catalog))
+    if operator and filed:
+        for op in operator:
+            registry[op]
+    return fleets
+
+
+def _parse_sets(items, known):
+    from .errors import InputError
+    sets = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"--operators: found {item!r}, expected NAME=op1,op2 (e.g. western=starlink,oneweb)",
+                             found=item, expected="NAME=op1,op2")
+        name, members = item.split("=", 1)
+        sets[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
+    return sets or None
+
+
+@app.command("coverage")
+def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country, group, A+B or GeoJSON"),
+                 start: str = typer.Option("2026-05-07T00:00:00Z", "--start"),
+                 duration: str = typer.Option("6h", "--duration"), step: str = typer.Option("60s", "--step"),
+                 catalog: Optional[Path] = typer.Option(None, "--catalog", help="catalogue file (default: built-in)"),
+                 filed: Optional[list[str]] = typer.Option(None, "--filed", help="a constellation as filed (repeat)"),
+                 operator: Optional[list[str]] = typer.Option(None, "--operator", help="only these operators (repeat)"),
+                 operator_sets: Optional[list[str]] = typer.Option(None, "--operators",
+                                                                   help="a set NAME=op1,op2 (repeat)"),
+                 min_elevation_deg: float = typer.Option(25.0, "--min-elevation"),
+                 spacing_km: float = typer.Option(50.0, "--spacing-km"),
+                 n_fold: int = typer.Option(1, "--n-fold", help="satellites needed in view"),
+                 threshold: float = typer.Option(0.99, "--availability", help="availability threshold"),
+                 out_dir: Optional[Path] = typer.Option(None, "--out", help="write cells, series and summary here"),
+                 as_json: bool = typer.Option(False, "--json")):
+    """Coverage of a region per operator and per set of operators, with figures of merit."""
+    import warnings as _warnings
+    from .coverage import StepWarning, coverage
+    from .grids import grid
+    from .regions import region
+    from .times import time_grid
+    times = time_grid(start, duration, step)
+    fleets = _select_fleets(catalog, filed, operator, start)
+    sets = _parse_sets(operator_sets, list(fleets))
+    if sets is not None and len(fleets) > 1:
+        sets = {"all": list(fleets), **sets}
+    g = grid(region(region_query), spacing_km)
+    update, bar = _progress_bar(f"coverage of {g.region_name}", not as_json)
+    with bar, _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", StepWarning)  # reported below and in the summary
+        result = coverage(fleets, g, times, min_elevation_deg=min_elevation_deg, sets=sets, n_fold=n_fold,
+                          availability_threshold=threshold, progress=update)
+    summary = result.summary()
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if out_dir:
+        from .report_io import write_coverage
+        write_coverage(result, out_dir)
+        summary["out"] = str(out_dir)
+    if as_json:
+        _emit_json(summary)
+        return
+    table = Table("case", "operators", "coverage (area)", "coverage (pop.)", f"area ≥ {threshold:g}",
+                  "mean in view", "longest gap", title=f"{g.region_name}, {len(g)} cells, {len(times)} steps, "
+                                                      f"≥{n_fold} sat(s) at ≥{min_elevation_deg:g}°")
+    for name, f in summary["cases"].items():
+        table.add_row(name, ",".join(f["operators"]), f"{f['time_coverage_area']:.2%}",
+                      f"{f['time_coverage_population']:.2%}", f"{f[f'area_share_availability_ge_{threshold:g}']:.2%}",
+                      f"{f['mean_sats_in_view']:.1f}", f"{f['longest_gap_s'] / 60:.0f} min")
+    out.print(table)
+
+
 # ----------------------------------------------------------------------------------------------- entry point
 def main(argv=None) -> None:
     """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
