@@ -393,6 +393,65 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
     out.print(table)
 
 
+# ----------------------------------------------------------------------------------------------- assessment
+def _run_assessment(sc, out_dir: Path, as_json: bool):
+    from .assessment import assess
+    from .report import write_report
+    import contextlib
+    from rich.progress import BarColumn, Progress, TimeElapsedColumn
+    ctx = (Progress("[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} steps",
+                    TimeElapsedColumn(), console=err, transient=True) if not as_json else contextlib.nullcontext())
+    with ctx as bar:
+        tasks = {}
+
+        def progress(region_name, done, total):
+            if bar is None:
+                return
+            if region_name not in tasks:
+                tasks[region_name] = bar.add_task(f"assessing {region_name}", total=total)
+            bar.update(tasks[region_name], completed=done)
+        a = assess(sc, progress=progress if not as_json else None)
+    paths = write_report(a, out_dir)
+    data = {"report_html": str(paths["html"]), "report_json": str(paths["json"]),
+            "regions": {name: {"served_share": {k: v["served_share"] for k, v in r.policies.items()},
+                               "sovereignty_index": {k: v["sovereignty_index"] for k, v in r.policies.items()},
+                               "kill_switch_loss_pp": {k: v["loss_pp"] for k, v in r.kill_switch.items()}}
+                        for name, r in a.regions.items()}}
+    if as_json:
+        _emit_json(data)
+        return
+    for w in a.warnings:
+        err.print(f"[yellow]note:[/] {w}", highlight=False)
+    for name, r in a.regions.items():
+        table = Table("policy", "served", "loss (pp)", "sovereignty index", title=name)
+        for k, v in r.policies.items():
+            table.add_row(k, f"{v['served_share']:.1%}", f"{v['loss_vs_all_pp']:.2f}", f"{v['sovereignty_index']:.1%}")
+        out.print(table)
+    out.print(f"report: [bold]{paths['html']}[/] (figures: {paths['json']})")
+
+
+@app.command()
+def assess(scenario: Path = typer.Argument(..., help="scenario file (.toml or .yaml)"),
+           out_dir: Path = typer.Option(..., "--out", help="folder for report.html and report.json"),
+           as_json: bool = typer.Option(False, "--json", help="print the headline figures as JSON")):
+    """Assess a scenario: dependency on each operator, policies, denial events; writes the report."""
+    from .scenario import load_scenario
+    _run_assessment(load_scenario(scenario), out_dir, as_json)
+
+
+@app.command()
+def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder for the report"),
+         duration: Optional[str] = typer.Option(None, "--duration", help="shorten the window, e.g. 2h"),
+         as_json: bool = typer.Option(False, "--json")):
+    """Assess Canada and the EU27 on the built-in real catalogue (2026-05-07) and write the report."""
+    from .data import data_path
+    from .scenario import load_scenario
+    sc = load_scenario(data_path("scenarios", "demo.toml"))
+    if duration:
+        sc = sc.model_copy(update={"window": sc.window.model_copy(update={"duration": duration})})
+    _run_assessment(sc, out_dir, as_json)
+
+
 # ----------------------------------------------------------------------------------------------- entry point
 def main(argv=None) -> None:
     """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""

@@ -109,6 +109,7 @@ class _Accumulator:
     n_gaps: np.ndarray = None
     gap_steps: np.ndarray = None
     critical_steps: np.ndarray = None
+    present_steps: np.ndarray = None
     series_area: list = field(default_factory=list)
     series_pop: list = field(default_factory=list)
     series_mean_count: list = field(default_factory=list)
@@ -124,6 +125,7 @@ class _Accumulator:
         self.gap_steps = np.zeros(n, np.int64)
         if self.dependency:
             self.critical_steps = np.zeros((self.n_ops, n), np.int64)
+            self.present_steps = np.zeros((self.n_ops, n), np.int64)
 
 
 @dataclass(eq=False)
@@ -139,7 +141,8 @@ class CoverageResult:
     cases: dict[str, Case]
     cells: dict[str, pd.DataFrame]
     series: dict[str, pd.DataFrame]
-    critical: dict[str, pd.DataFrame]
+    critical: dict[str, pd.DataFrame]  # per dependency case: share of steps each operator alone keeps a cell served
+    present: dict[str, pd.DataFrame]
     warnings: list[str]
     satellites: dict[str, int]
 
@@ -369,12 +372,13 @@ def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, to
                 own = counts[:, :, op]
             critical = met & ((cnt - own) < n_fold)
             a.critical_steps[op] += critical.sum(axis=0)
+            a.present_steps[op] += (met & (own > 0)).sum(axis=0)
 
 
 def _result(g, times, min_elevation_deg, n_fold, thr, operators, cases, acc, step_warnings, satellites):
     n = len(times)
     step = times.step_s if n > 1 else 0.0
-    cells, series, critical = {}, {}, {}
+    cells, series, critical, present = {}, {}, {}, {}
     for c in cases:
         a = acc[c.name]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -394,5 +398,7 @@ def _result(g, times, min_elevation_deg, n_fold, thr, operators, cases, acc, ste
         if a.dependency:
             critical[c.name] = pd.DataFrame({operators[i]: a.critical_steps[i] / n for i in range(len(operators))
                                              if operators[i] in c.operators})
+            present[c.name] = pd.DataFrame({operators[i]: a.present_steps[i] / n for i in range(len(operators))
+                                            if operators[i] in c.operators})
     return CoverageResult(g, times, min_elevation_deg, n_fold, thr, operators, {c.name: c for c in cases}, cells,
-                          series, critical, step_warnings, satellites)
+                          series, critical, present, step_warnings, satellites)

@@ -28,7 +28,7 @@ BUILTIN_CATALOG_DATE = "2026-05-07"
 
 
 def builtin_catalog_path():
-    """CelesTrak 'active' snapshot of 2026-05-07, the communication satellites only (12,108)."""
+    """CelesTrak 'active' snapshot of 2026-05-07, the communication satellites only (12,074)."""
     return data_path("catalog", f"celestrak-comms-{BUILTIN_CATALOG_DATE}.tle.gz")
 
 
