@@ -452,6 +452,95 @@ def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder
     _run_assessment(sc, out_dir, as_json)
 
 
+# ----------------------------------------------------------------------------------------------- network
+def _site(text: str):
+    from .sites import city
+    name, _, country = text.partition(",")
+    return city(name.strip(), country.strip() or None)
+
+
+@app.command()
+def route(from_: str = typer.Option(..., "--from", help="city name, optionally 'NAME,CC'"),
+          to: Optional[str] = typer.Option(None, "--to", help="city name, optionally 'NAME,CC'"),
+          to_internet: bool = typer.Option(False, "--to-internet", help="route to the nearest allowed gateway"),
+          start: str = typer.Option("2026-05-07T00:00:00Z", "--start"),
+          duration: str = typer.Option("1h", "--duration"), step: str = typer.Option("60s", "--step"),
+          catalog: Optional[Path] = typer.Option(None, "--catalog", help="catalogue file (default: built-in)"),
+          filed: Optional[list[str]] = typer.Option(None, "--filed", help="a constellation as filed (+Grid ISLs)"),
+          operator: Optional[list[str]] = typer.Option(None, "--operator", help="only these operators (repeat)"),
+          policy: str = typer.Option("all-operators", "--policy", help="a standard policy (satsov assess)"),
+          gateways: Optional[Path] = typer.Option(None, "--gateways", help="CSV of gateways (satsov.sites format)"),
+          gateway_country: Optional[list[str]] = typer.Option(None, "--gateway-country",
+                                                              help="place 2 gateways in COUNTRY (repeat)"),
+          land_in: Optional[str] = typer.Option(None, "--land-in", help="only gateways in this country or group"),
+          bent_pipe: bool = typer.Option(False, "--bent-pipe", help="no inter-satellite links"),
+          min_elevation_deg: float = typer.Option(25.0, "--min-elevation"),
+          isl_range_km: float = typer.Option(5016.0, "--isl-range-km"),
+          as_json: bool = typer.Option(False, "--json")):
+    """Shortest paths, RTTs and the jurisdiction audit between two cities or from a city to the Internet."""
+    from .errors import InputError
+    from .fleets import as_flying, filed_constellations
+    from .network import Network, place_gateways, route as _route
+    from .operators import operator_registry
+    from .policies import expand_jurisdictions, standard_policies
+    from .sites import load_sites
+    from .times import time_grid
+    from .errors import UnknownNameError
+    if (to is None) == (not to_internet):
+        raise InputError("give exactly one of --to CITY or --to-internet", found=(to, to_internet),
+                         expected="--to or --to-internet")
+    times = time_grid(start, duration, step)
+    registry = operator_registry()
+    policies = {p.name: p for p in standard_policies()}
+    if policy not in policies:
+        raise UnknownNameError("policy", policy, list(policies))
+    pol = policies[policy]
+    kwargs = dict(min_elevation_deg=min_elevation_deg, gateway_min_elevation_deg=min(min_elevation_deg, 25.0),
+                  max_isl_range_km=isl_range_km, bent_pipe=bent_pipe)
+    if filed:
+        table = filed_constellations()
+        shells = []
+        for key in filed:
+            if key not in table:
+                raise UnknownNameError("filed constellation", key, list(table))
+            shells += [(s, table[key].operator) for s in table[key].shells]
+        net = Network.from_shells(shells, start, **kwargs)
+    else:
+        fleets = as_flying(operator or None, registry=registry, catalog=catalog)
+        net = Network.from_fleets(fleets, **kwargs)
+    gws = load_sites(gateways) if gateways else []
+    if gateway_country:
+        gws += place_gateways(gateway_country, per_country=2)
+    if to_internet and not gws:
+        raise InputError("--to-internet needs gateways: give --gateways FILE or --gateway-country CC",
+                         found=None, expected="gateways")
+    net.gateways = gws
+    allowed = {op for op in set(net.sat_operator) if pol.allows(registry[op])}
+    land = set(expand_jurisdictions([land_in])) if land_in else None
+    src = _site(from_)
+    targets = None if to_internet else [_site(to)]
+    res = _route(net, [src], times, targets=targets, to_internet=to_internet, allowed_operators=allowed,
+                 gateway_countries=land, policy_name=policy, pairs=[(0, 0)])
+    summary = res.summary(allied=land)
+    data = {"from": src.name, "to": "internet" if to_internet else targets[0].name, "policy": policy,
+            "satellites": len(net.fleet), "gateways": len(gws), "routes": summary,
+            "rtt_ms": [None if not np.isfinite(v) else float(v) for v in res.rtt_s[0, 0] * 1e3],
+            "time": times.isoformat()}
+    if as_json:
+        _emit_json(data)
+        return
+    r = summary[0]
+    out.print(f"[bold]{r['from']} → {r['to']}[/] under {policy}: reachable {r['reachable_share']:.0%} of the time")
+    if r["rtt_ms_min"] is not None:
+        out.print(f"RTT min {r['rtt_ms_min']:.1f} ms, median {r['rtt_ms_median']:.1f} ms, max {r['rtt_ms_max']:.1f} ms; "
+                  f"{r['path_changes']} path changes")
+    out.print("operators carrying the traffic: " + ", ".join(f"{k} {v:.0%}" for k, v in r["operators_share"].items()))
+    if r["gateway_countries_share"]:
+        out.print("gateway countries: " + ", ".join(f"{k} {v:.0%}" for k, v in r["gateway_countries_share"].items()))
+    for p in r["unreachable_periods"][:10]:
+        out.print(f"[yellow]unreachable[/] from {p['start']} for {p['duration_s']:.0f} s")
+
+
 # ----------------------------------------------------------------------------------------------- entry point
 def main(argv=None) -> None:
     """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
@@ -464,16 +553,16 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: no output was left half-written")
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors and the like
-        import click
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:  # click's usage errors (typer vendors its own click: match by shape, not class)
+        name = type(exc).__name__
+        if name == "Exit":
+            raise SystemExit(getattr(exc, "exit_code", 0)) from None
+        if name == "Abort":
             err.print("[yellow]interrupted[/]")
             raise SystemExit(130) from None
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
         raise
 
 

@@ -56,6 +56,10 @@ def city(name: str, country: str | None = None) -> GroundSite:
     hits = table[names == key]
     if country:
         hits = hits[hits["country"] == country.upper()]
+    if hits.empty:  # 'New York' is 'New York City' in GeoNames: accept a name that extends the query by a word
+        hits = table[names.str.startswith(key + " ")]
+        if country:
+            hits = hits[hits["country"] == country.upper()]
     if hits.empty:
         pool = table if not country else table[table["country"] == country.upper()]
         known = pool["name"].head(20000).tolist()
