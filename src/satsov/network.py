@@ -229,10 +229,8 @@ class RouteResult:
                 "operators_share": _shares(ops), "gateway_countries_share": _shares(gws),
             }
             if allied is not None:
-                leaves = [bool(o) and (not set(o[1]) <= allied) for o in zip(ops, gws)]
                 entry["share_leaving_allied_jurisdiction"] = float(np.mean(
                     [(not set(g) <= allied) for g, p in zip(gws, paths) if p is not None] or [0.0]))
-                del leaves
             out.append(entry)
         return out
 

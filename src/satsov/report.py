@@ -225,6 +225,18 @@ def render_html(assessment) -> str:
                          (f"with {v['event']}", ra.coverage.series[case][col], "--")]
                 title = f"{rname}: {v['event']} under {v['policy']}"
                 parts.append(f"<img alt='event time series' src='{_series_plot(pairs, title)}'>")
+    if assessment.routes:
+        parts.append("<h2>Routes and the jurisdictions they cross</h2>")
+        parts.append("<p>Shortest paths by propagation delay over inter-satellite links (nearest neighbours of the "
+                     "same operator) and gateways, every routing step, under each policy.</p>")
+        parts.append(_table(["from", "to", "policy", "reachable", "RTT median (ms)", "RTT min–max (ms)",
+                             "path changes", "operators carrying it", "gateway countries", "leaves home jurisdiction"],
+                            [[r["from"], r["to"], r["policy"], _pct(r["reachable_share"]),
+                              "—" if r["rtt_ms_median"] is None else f"{r['rtt_ms_median']:.1f}",
+                              "—" if r["rtt_ms_min"] is None else f"{r['rtt_ms_min']:.1f}–{r['rtt_ms_max']:.1f}",
+                              r["path_changes"], ", ".join(f"{k} {v:.0%}" for k, v in r["operators_share"].items()),
+                              ", ".join(f"{k} {v:.0%}" for k, v in r["gateway_countries_share"].items()) or "—",
+                              _pct(r.get("share_leaving_allied_jurisdiction", 0.0))] for r in assessment.routes]))
     parts.append("<h2>Scenario</h2><pre>" + html.escape(json.dumps(sc.model_dump(), indent=1)) + "</pre>")
     parts.append("<h2>Data sources</h2>" + _table(["what", "source", "date"],
                                                   [[s["what"], s["source"], s["date"]] for s in assessment.sources]))

@@ -29,6 +29,12 @@
     start = "2026-05-07T06:00:00Z"
     end = "2026-05-07T12:00:00Z"
     kill_switch = ["starlink", "oneweb"]   # or "major"
+    [[city_pairs]]                         # optional: routes audited in the report
+    a = "Ottawa"
+    b = "internet"
+    [routing]
+    step = "10m"
+    gateway_countries = ["CA", "US"]       # or gateways_file = "gateways.csv"
 
 Relative paths are read from the scenario file's folder.
 """
@@ -141,8 +147,22 @@ class EventSpec(_Model):
 
 
 class CityPairSpec(_Model):
+    """A route to audit: ``a`` to ``b``; ``b = "internet"`` routes to the nearest allowed gateway.
+    Cities may carry a country: ``"London,CA"``."""
+
     a: str
     b: str
+
+
+class RoutingSpec(_Model):
+    step: str = "10m"
+    gateways_file: str | None = None
+    gateway_countries: list[str] = []
+    gateways_per_country: int = Field(2, ge=1, le=20)
+    bent_pipe: bool = False
+    isl_range_km: float = Field(5016.0, gt=0)
+    nearest_isls: int = Field(4, ge=0, le=8)
+    min_elevation_deg: float | None = Field(None, ge=0, lt=90)
 
 
 class Scenario(_Model):
@@ -161,6 +181,7 @@ class Scenario(_Model):
     events: list[EventSpec] = []
     kill_switch: Literal["major", "none"] | list[str] = "major"
     city_pairs: list[CityPairSpec] = []
+    routing: RoutingSpec = RoutingSpec()
     base_dir: str = Field(".", exclude=True)
 
     def path(self, relative: str) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -47,12 +48,24 @@ class GroundSite:
         return geodetic_to_ecef(self.lat_deg, self.lon_deg, self.alt_m / 1000.0)
 
 
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Reykjavík' and 'reykjavik' match."""
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=1)
+def _folded_names():
+    from .grids import cities_table
+    return cities_table()["name"].map(_fold)
+
+
 def city(name: str, country: str | None = None) -> GroundSite:
     """The most populous city called ``name`` (GeoNames cities15000), optionally in ``country`` (alpha-2)."""
     from .grids import cities_table
     table = cities_table()
-    key = name.strip().casefold()
-    names = table["name"].str.casefold()
+    key = _fold(name.strip())
+    names = _folded_names()
     hits = table[names == key]
     if country:
         hits = hits[hits["country"] == country.upper()]
