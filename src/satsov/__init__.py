@@ -27,6 +27,17 @@ from .geometry import (
 from .propagation import propagate, propagate_chunks
 from .times import Times, parse_duration_s, time_grid
 from .walker import Pattern, Shell
+from .regions import Region, region, region_from_geojson
+from .grids import Grid, grid
+from .operators import Operator, OperatorRegistry, operator_registry
+from .fleets import as_filed, as_flying, filed_constellations
+from .sites import GroundSite, city, load_sites
+from .coverage import Case, CoverageResult, Denial, coverage
+from .policies import Policy, standard_policies
+from .scenario import Scenario, load_scenario
+from .assessment import Assessment, assess
+from .report import write_report
+from .network import Network, RouteResult, place_gateways, plus_grid_isls, route
 
 __version__ = "0.1.0"
 
@@ -39,4 +50,10 @@ __all__ = [
     "propagate", "propagate_chunks",
     "Times", "time_grid", "parse_duration_s",
     "Shell", "Pattern",
+    "Region", "region", "region_from_geojson", "Grid", "grid",
+    "Operator", "OperatorRegistry", "operator_registry", "as_flying", "as_filed", "filed_constellations",
+    "GroundSite", "city", "load_sites",
+    "coverage", "Case", "Denial", "CoverageResult",
+    "Policy", "standard_policies", "Scenario", "load_scenario", "assess", "Assessment", "write_report",
+    "Network", "RouteResult", "route", "plus_grid_isls", "place_gateways",
 ]

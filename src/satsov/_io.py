@@ -35,3 +35,10 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     with atomic_path(path) as tmp:
         with open(tmp, mode, encoding=encoding, newline=newline) as f:
             yield f
+
+
+def describe_yaml_error(path, exc) -> str:
+    """``'FILE: line N: not valid YAML (problem)'`` for a PyYAML error."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark else ""
+    return f"{path}: {where}not valid YAML ({getattr(exc, 'problem', None) or exc})"

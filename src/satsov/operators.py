@@ -27,6 +27,7 @@ import numpy as np
 import yaml
 
 from .data import data_path
+from ._io import describe_yaml_error
 from .errors import InputError, UnknownNameError
 from .fleet import Fleet
 
@@ -142,10 +143,7 @@ class OperatorRegistry:
             raise InputError(f"{path}: no such file; expected an operators YAML file", found=str(path),
                              expected="YAML") from None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark else ""
-            raise InputError(f"{path}: {where}not valid YAML ({getattr(exc, 'problem', exc)})", found=str(path),
-                             expected="YAML") from None
+            raise InputError(describe_yaml_error(path, exc), found=str(path), expected="YAML") from None
         if not isinstance(data, dict):
             raise InputError(f"{path}: found {type(data).__name__}, expected a mapping of operator keys to "
                              f"operators", found=data, expected="mapping")

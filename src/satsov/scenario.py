@@ -49,6 +49,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ._io import describe_yaml_error
 from .errors import InputError, ScenarioError
 from .times import parse_duration_s, parse_utc
 
@@ -214,10 +215,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML: {exc}", found=str(path), expected="TOML") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise ScenarioError(f"{path}: {where}not valid YAML ({getattr(exc, 'problem', exc)})", found=str(path),
-                            expected="YAML") from None
+        raise ScenarioError(describe_yaml_error(path, exc), found=str(path), expected="YAML") from None
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: found {type(data).__name__}, expected a table of keys", found=data,
                             expected="table")
