@@ -158,3 +158,22 @@ def test_route_cli(capsys):
         assert exc.code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["routes"][0]["reachable_share"] == 1.0 and data["routes"][0]["rtt_ms_min"] > 35.9
+
+
+def test_published_bent_pipe_latency_seattle_new_york():
+    """Handley's simulation of Starlink phase 1 (1,584 satellites, 550 km, 53°) without laser links gives a
+    six-hop bent-pipe route Seattle–New York with an RTT of 36 ms (M. Handley, UCL, simulation video of
+    2019, as reported by L. Press, CircleID, 30 Dec 2019). Our model: ground relays at populous cities of
+    the US and Canada, 25° mask. Tolerance ±5 ms: Handley's relay sites and step are not published."""
+    shell = Shell("s", altitude_km=550, inclination_deg=53, planes=72, sats_per_plane=22, phasing=17)
+    net = Network.from_shells([(shell, "starlink")], "2026-05-07T00:00:00Z", bent_pipe=True)
+    net.gateways = place_gateways(["US", "CA"], per_country=60, min_separation_km=150)
+    res = route(net, [city("Seattle"), city("New York City")], time_grid("2026-05-07T00:00:00Z", "1h", "5m"),
+                keep_paths=False)
+    rtt = res.rtt_ms("Seattle", "New York City")
+    assert np.isfinite(rtt).all() and abs(float(rtt.median()) - 36.0) < 5.0
+    # on this route, laser links beat the bent pipe (as in Handley's two videos)
+    net.bent_pipe = False
+    isl = route(net, [city("Seattle"), city("New York City")], time_grid("2026-05-07T00:00:00Z", "1h", "5m"),
+                keep_paths=False).rtt_ms("Seattle", "New York City")
+    assert (isl <= rtt + 1e-9).all()
