@@ -87,3 +87,28 @@ def test_console_script_runs_without_traceback(tmp_path):
     res = subprocess.run([sys.executable, "-m", "satsov.cli", "catalog", "inspect", str(p)], capture_output=True,
                          text=True)
     assert res.returncode == 2 and "no satellite records" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_interrupted_write_leaves_no_file(sample_path, tmp_path, capsys, monkeypatch):
+    import satsov.positions_io as pio
+    real = pio.propagate_chunks
+
+    def interrupted(*args, **kwargs):
+        for item in real(*args, **kwargs):
+            yield item  # the first chunk is written to the temporary file...
+            raise KeyboardInterrupt  # ...then Ctrl-C
+    monkeypatch.setattr(pio, "propagate_chunks", interrupted)
+    dst = tmp_path / "pos.parquet"
+    code, out, err = run(["propagate", str(sample_path), "--start", "2026-05-07T00:00:00Z", "--duration", "3h",
+                          "--step", "60s", "--out", str(dst), "--json"], capsys)
+    assert code == 130 and "interrupted" in err
+    assert list(tmp_path.iterdir()) == []  # neither the output nor a temporary file
+
+
+def test_interrupted_report_leaves_no_file(tmp_path, monkeypatch):
+    import pytest as _pytest
+    from satsov import report
+    monkeypatch.setattr(report, "render_html", lambda a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with _pytest.raises(KeyboardInterrupt):
+        report.write_report(object(), tmp_path / "r")
+    assert list((tmp_path / "r").iterdir()) == []

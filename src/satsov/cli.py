@@ -546,7 +546,11 @@ def main(argv=None) -> None:
     """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        app(args=argv, standalone_mode=False)
+        rv = app(args=argv, standalone_mode=False)
+        if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
+            if rv == 130:  # typer turns Ctrl-C into an exit code of 130 in this mode
+                err.print("[yellow]interrupted[/]: no output was left half-written")
+            raise SystemExit(rv)
     except SatsovError as exc:
         err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
         raise SystemExit(2) from None
