@@ -218,3 +218,14 @@ def test_coverage_warns_when_the_step_is_coarse(sample_fleet_small):
     with pytest.warns(StepWarning, match="quarter of the longest pass"):
         res = coverage(sample_fleet_small, "IE", time_grid("2026-05-07T00:00:00Z", "1h", "10m"), spacing_km=50)
     assert res.warnings
+
+
+def test_device_choice_errors(sample_fleet_small):
+    t = time_grid("2026-05-07T00:00:00Z", "10m", "10m")
+    with pytest.raises(satsov.UnknownNameError, match="did you mean 'cuda'"):
+        coverage(sample_fleet_small, "IE", t, device="cudaa")
+    try:
+        import cupy  # noqa: F401
+    except ImportError:
+        with pytest.raises(satsov.InputError, match="needs CuPy"):
+            coverage(sample_fleet_small, "IE", t, device="cuda")

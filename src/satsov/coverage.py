@@ -101,6 +101,7 @@ class _Accumulator:
     n_cells: int
     n_ops: int
     dependency: bool
+    xp: object = np
     met_steps: np.ndarray = None
     sum_count: np.ndarray = None
     max_count: np.ndarray = None
@@ -115,17 +116,32 @@ class _Accumulator:
     series_mean_count: list = field(default_factory=list)
 
     def __post_init__(self):
-        n = self.n_cells
-        self.met_steps = np.zeros(n, np.int64)
-        self.sum_count = np.zeros(n, np.float64)
-        self.max_count = np.zeros(n, np.int32)
-        self.cur_gap = np.zeros(n, np.int64)
-        self.longest_gap = np.zeros(n, np.int64)
-        self.n_gaps = np.zeros(n, np.int64)
-        self.gap_steps = np.zeros(n, np.int64)
+        n, xp = self.n_cells, self.xp
+        self.met_steps = xp.zeros(n, np.int64)
+        self.sum_count = xp.zeros(n, np.float64)
+        self.max_count = xp.zeros(n, np.int32)
+        self.cur_gap = xp.zeros(n, np.int64)
+        self.longest_gap = xp.zeros(n, np.int64)
+        self.n_gaps = xp.zeros(n, np.int64)
+        self.gap_steps = xp.zeros(n, np.int64)
         if self.dependency:
-            self.critical_steps = np.zeros((self.n_ops, n), np.int64)
-            self.present_steps = np.zeros((self.n_ops, n), np.int64)
+            self.critical_steps = xp.zeros((self.n_ops, n), np.int64)
+            self.present_steps = xp.zeros((self.n_ops, n), np.int64)
+
+    def to_host(self) -> "_Accumulator":
+        """The same accumulator with NumPy arrays (a no-op on the CPU)."""
+        if self.xp is np:
+            return self
+        get = self.xp.asnumpy
+        out = _Accumulator.__new__(_Accumulator)
+        out.n_cells, out.n_ops, out.dependency, out.xp = self.n_cells, self.n_ops, self.dependency, np
+        for name in ("met_steps", "sum_count", "max_count", "cur_gap", "longest_gap", "n_gaps", "gap_steps",
+                     "critical_steps", "present_steps"):
+            value = getattr(self, name)
+            setattr(out, name, None if value is None else get(value))
+        for name in ("series_area", "series_pop", "series_mean_count"):
+            setattr(out, name, [get(v) for v in getattr(self, name)])
+        return out
 
 
 @dataclass(eq=False)
@@ -259,14 +275,18 @@ def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
 def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, times: Times, *,
              min_elevation_deg: float = 25.0, spacing_km: float = 50.0, sets=None, cases: Iterable[Case] | None = None,
              denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = 0.99,
-             chunk_steps: int | None = None, backend="auto",
+             chunk_steps: int | None = None, backend="auto", device: str = "cpu",
              progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Coverage of a region by fleets, per operator and per set of operators.
 
     ``fleets``: ``{operator: Fleet}`` (or one Fleet). ``where``: a Grid, a Region or a region name (gridded at
     ``spacing_km``). ``sets``: ``{name: [operators]}`` evaluated from the same per-operator counts (default:
     every operator alone plus ``'all'``). ``cases``: explicit :class:`Case` objects (with denials) instead.
+    ``device``: ``"cpu"`` (numba, the default) or ``"cuda"`` (an NVIDIA GPU through CuPy: the
+    visibility counts and every reduction run on the GPU, propagation stays on the CPU).
     """
+    if device not in ("cpu", "cuda"):
+        raise UnknownNameError("device", str(device), ["cpu", "cuda"])
     if isinstance(fleets, Fleet):
         fleets = {fleets.name: fleets}
     fleets = {k: v for k, v in fleets.items()}
@@ -304,22 +324,35 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         warnings.warn(w, StepWarning, stacklevel=2)
 
     n_ops, n_cells = len(operators), len(g)
-    acc = {c.name: _Accumulator(n_cells, n_ops, c.dependency) for c in all_cases}
-    masks = {c.name: [(op_index[d.operator], d.cell_mask(g), d.time_mask(times)) for d in c.denials]
+    if device == "cuda":
+        try:
+            import cupy as xp
+            from . import _visibility_cuda as kernel
+        except ImportError as exc:
+            raise InputError(f"device 'cuda' needs CuPy and an NVIDIA GPU ({exc})",
+                             found="cuda", expected="a machine with CuPy and a GPU") from None
+        count_dtype = np.int32  # CUDA atomics work on 32-bit words
+        cell_xyz, cell_up, cell_lon = xp.asarray(cell_xyz), xp.asarray(cell_up), xp.asarray(cell_lon)
+        bin_start = xp.asarray(bin_start)
+    else:
+        xp, kernel, count_dtype = np, _visibility, np.uint16
+    acc = {c.name: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
+    masks = {c.name: [(op_index[d.operator], xp.asarray(d.cell_mask(g)), d.time_mask(times)) for d in c.denials]
              for c in all_cases}
     if chunk_steps is None:
         budget = 400e6  # bytes for one chunk of positions and counts
         chunk_steps = int(max(1, min(240, budget // (len(elements) * 24 + n_cells * n_ops * 2 + 1))))
     engine = get_backend(backend)
     state = engine.prepare(elements)
-    area, pop = g.area_km2, g.population
-    total_area, total_pop = max(area.sum(), 1e-300), max(pop.sum(), 1e-300)
+    area, pop = xp.asarray(g.area_km2), xp.asarray(g.population)
+    total_area, total_pop = max(float(g.area_km2.sum()), 1e-300), max(float(g.population.sum()), 1e-300)
+    sat_op_dev = xp.asarray(sat_op)
     min_el = math.radians(min_elevation_deg)
     done = 0
     for sl, chunk in times.chunks(chunk_steps):
         pos, _status = engine.itrs(state, chunk)
-        counts = np.zeros((len(chunk), n_cells, n_ops), np.uint16)
-        _visibility.count_visible(pos, sat_op, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
+        counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
+        kernel.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
         del pos
         total = counts.sum(axis=2, dtype=np.int32)
         for c in all_cases:
@@ -337,23 +370,24 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
                 if not tm.any():
                     continue
                 sub = counts[:, :, op].astype(np.int32)
-                sub[~tm] = 0
+                sub[xp.asarray(~tm)] = 0
                 sub[:, ~cell_mask] = 0
                 cnt -= sub
                 per_op[op] = counts[:, :, op].astype(np.int32) - sub
-            _accumulate(acc[c.name], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop)
+            _accumulate(acc[c.name], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
         done += len(chunk)
         if progress is not None:
             progress(done, len(times))
+    acc = {k: a.to_host() for k, a in acc.items()}
     return _result(g, times, min_elevation_deg, n_fold, availability_threshold, operators, all_cases, acc,
                    step_warnings, {k: len(v) for k, v in fleets.items()})
 
 
-def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop):
+def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp=np):
     met = cnt >= n_fold
     a.met_steps += met.sum(axis=0)
     a.sum_count += cnt.sum(axis=0)
-    np.maximum(a.max_count, cnt.max(axis=0), out=a.max_count)
+    xp.maximum(a.max_count, cnt.max(axis=0), out=a.max_count)
     metf = met.astype(np.float64)
     a.series_area.append(metf @ area / total_area)
     a.series_pop.append(metf @ pop / total_pop)
@@ -362,9 +396,9 @@ def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, to
         gap = ~met[t]
         opening = gap & (a.cur_gap == 0)
         a.n_gaps += opening
-        a.cur_gap = np.where(gap, a.cur_gap + 1, 0)
+        a.cur_gap = xp.where(gap, a.cur_gap + 1, 0)
         a.gap_steps += gap
-        np.maximum(a.longest_gap, a.cur_gap, out=a.longest_gap)
+        xp.maximum(a.longest_gap, a.cur_gap, out=a.longest_gap)
     if a.dependency:
         for op in idx:
             own = per_op.get(op)
