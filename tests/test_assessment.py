@@ -197,3 +197,15 @@ def test_city_pairs_add_routes_and_a_report_section(tmp_path):
     assert "Routes and the jurisdictions they cross" in html_text
     with pytest.raises(ScenarioError, match="needs gateways"):
         assess(scenario_from_dict({**SMALL, "city_pairs": [{"a": "Reykjavik", "b": "internet"}]}))
+
+
+def test_service_and_altitude_requirements_select_fleets():
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "eutelsat", "kineis", "iridium"],
+                                                 "services": ["broadband"]},
+                             "requirement": {"max_altitude_km": 2000}})
+    a = assess(sc)
+    assert set(a.satellites) == {"oneweb"}  # Eutelsat is GEO, Kinéis IoT, Iridium mobile
+    with pytest.raises(ScenarioError, match="max_altitude_km"):
+        assess(scenario_from_dict({**SMALL, "fleets": {"flying": ["eutelsat"]},
+                                   "requirement": {"max_altitude_km": 2000}}))
+    assert operator_registry()["kineis"].service == "iot"

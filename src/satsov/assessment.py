@@ -167,8 +167,22 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> tuple[dict[str, Fleet],
         fkey = f"{op} (scenario shells)"
         fleets[fkey] = Fleet.from_shells(shells, sc.window.start, name=fkey, first_norad_id=200000)
         owner[fkey] = op
+    if spec.services is not None:
+        for key in list(fleets):
+            if registry[owner[key]].service not in spec.services:
+                del fleets[key], owner[key]
+    limit = sc.requirement.max_altitude_km
+    if limit is not None:
+        from .walker import altitude_from_mean_motion_km
+        for key in list(fleets):
+            kept = [e for e in fleets[key] if altitude_from_mean_motion_km(e.mean_motion_rev_per_day) <= limit]
+            if kept:
+                fleets[key] = Fleet(kept, fleets[key].name)
+            else:
+                del fleets[key], owner[key]
     if not fleets:
-        raise ScenarioError("fleets: the scenario selects no satellite; set fleets.flying, fleets.filed or shells",
+        raise ScenarioError("fleets: the scenario selects no satellite; set fleets.flying, fleets.filed or shells"
+                            + (f" (or raise requirement.max_altitude_km = {limit:g})" if limit else ""),
                             found=spec, expected="at least one fleet")
     return fleets, owner, sources
 

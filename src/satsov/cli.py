@@ -220,7 +220,7 @@ def operators(catalog: Optional[Path] = typer.Option(None, "--catalog",
         rows.append({"key": op.key, "name": op.name, "brand": op.brand, "parent": op.parent,
                      "jurisdiction": op.jurisdiction, "parent_jurisdiction": op.parent_jurisdiction or None,
                      "satellites": int((keys == op.key).sum()), "confidence": op.confidence,
-                     "source": op.source, "date": op.date})
+                     "service": op.service, "source": op.source, "date": op.date})
     unassigned = registry.unassigned(fleet)
     data = {"catalog": str(path), "catalog_date": BUILTIN_CATALOG_DATE if catalog is None else None,
             "satellites": len(fleet), "assigned": int((keys != "").sum()), "unassigned": int((keys == "").sum()),

@@ -34,6 +34,7 @@ from .fleet import Fleet
 __all__ = ["Operator", "OperatorRegistry", "operator_registry"]
 
 _REQUIRED = ("name", "jurisdiction", "source")
+SERVICES = ("broadband", "mss", "iot")
 SUPRANATIONAL = {"EU": "European Union (ISO 3166-1 exceptionally reserved code)"}
 
 
@@ -52,6 +53,7 @@ class Operator:
     date: str = ""
     confidence: str = "H"
     satellites: tuple[int, ...] = field(default=(), repr=False)  # explicit NORAD ids (user overrides)
+    service: str = "broadband"  # broadband, mss (mobile satellite services) or iot
 
     @property
     def jurisdictions(self) -> tuple[str, ...]:
@@ -163,6 +165,8 @@ class OperatorRegistry:
                 j = entry.get(jkey)
                 if j and str(j).upper() not in known and str(j).upper() not in SUPRANATIONAL:
                     raise UnknownNameError(f"ISO country code in {where}, field {jkey!r},", str(j), list(known))
+            if str(entry.get("service", "broadband")) not in SERVICES:
+                raise UnknownNameError(f"service in {where}", str(entry.get("service")), SERVICES)
             patterns = entry.get("patterns") or []
             for p in patterns:
                 try:
@@ -175,7 +179,8 @@ class OperatorRegistry:
                 source=str(entry["source"]), brand=str(entry.get("brand", "")), parent=str(entry.get("parent", "")),
                 parent_jurisdiction=str(entry.get("parent_jurisdiction", "")).upper(),
                 patterns=tuple(patterns), date=str(entry.get("date", "")), confidence=str(entry.get("confidence", "H")),
-                satellites=tuple(int(n) for n in entry.get("satellites", []) or []))
+                satellites=tuple(int(n) for n in entry.get("satellites", []) or []),
+                service=str(entry.get("service", "broadband")))
         return cls(ops, str(path))
 
 

@@ -146,7 +146,9 @@ def render_html(assessment) -> str:
              f"<h1>Satellite sovereignty assessment: {html.escape(sc.name)}</h1>",
              f"<p class='lead'>{html.escape(sc.description or '')} Window {sc.window.start} + {sc.window.duration} "
              f"every {sc.window.step}; a place counts as <i>served</i> when at least {sc.requirement.n_fold} "
-             f"satellite(s) are {sc.requirement.min_elevation_deg:g}° or more above its horizon. Figures are "
+             f"satellite(s) are {sc.requirement.min_elevation_deg:g}° or more above its horizon"
+             + (f" (only satellites below {sc.requirement.max_altitude_km:,.0f} km count: low-latency service)"
+                if sc.requirement.max_altitude_km else "") + ". Figures are "
              f"{'population' if sc.requirement.population_weighted else 'area'}-weighted.</p>"]
     for w in assessment.warnings:
         parts.append(f"<p class='warn'>Note: {html.escape(w)}</p>")

@@ -85,6 +85,8 @@ class RequirementSpec(_Model):
     n_fold: int = Field(1, ge=1, le=100)
     availability: float = Field(0.99, gt=0, le=1)
     population_weighted: bool = True
+    max_altitude_km: float | None = Field(None, gt=0, description="count only satellites below this altitude "
+                                          "(e.g. 2000 for low-latency LEO service)")
 
 
 class RegionSpec(_Model):
@@ -114,6 +116,7 @@ class FleetSpec(_Model):
     filed: list[str] = []
     operators_file: str | None = None
     exclude: list[str] = []
+    services: list[Literal["broadband", "mss", "iot"]] | None = None  # None: every service
 
 
 class PolicySpec(_Model):
