@@ -174,8 +174,12 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> tuple[dict[str, Fleet],
     limit = sc.requirement.max_altitude_km
     if limit is not None:
         from .walker import altitude_from_mean_motion_km
+
+        def apogee_km(e):  # the whole orbit must stay below the limit (a stranded GEO satellite does not count)
+            a = altitude_from_mean_motion_km(e.mean_motion_rev_per_day) + 6378.135
+            return a * (1.0 + e.eccentricity) - 6378.135
         for key in list(fleets):
-            kept = [e for e in fleets[key] if altitude_from_mean_motion_km(e.mean_motion_rev_per_day) <= limit]
+            kept = [e for e in fleets[key] if apogee_km(e) <= limit]
             if kept:
                 fleets[key] = Fleet(kept, fleets[key].name)
             else:

@@ -85,8 +85,8 @@ class RequirementSpec(_Model):
     n_fold: int = Field(1, ge=1, le=100)
     availability: float = Field(0.99, gt=0, le=1)
     population_weighted: bool = True
-    max_altitude_km: float | None = Field(None, gt=0, description="count only satellites below this altitude "
-                                          "(e.g. 2000 for low-latency LEO service)")
+    max_altitude_km: float | None = Field(None, gt=0, description="count only satellites whose apogee is below "
+                                          "this altitude (e.g. 2000 for low-latency LEO service)")
 
 
 class RegionSpec(_Model):
