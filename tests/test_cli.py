@@ -112,3 +112,17 @@ def test_interrupted_report_leaves_no_file(tmp_path, monkeypatch):
     with _pytest.raises(KeyboardInterrupt):
         report.write_report(object(), tmp_path / "r")
     assert list((tmp_path / "r").iterdir()) == []
+
+
+def test_coverage_command_json_and_out(tmp_path, capsys):
+    code, out, err = run(["coverage", "--region", "IS", "--operator", "oneweb", "--operator", "qianfan",
+                          "--operators", "west=oneweb", "--duration", "20m", "--spacing-km", "50", "--json",
+                          "--out", str(tmp_path / "cov")], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data["cases"]) == {"oneweb", "qianfan", "all", "west"}
+    assert 0 < data["cases"]["all"]["time_coverage_area"] <= 1
+    cells = pd.read_parquet(tmp_path / "cov" / "cells.parquet")
+    assert set(cells["case"]) == set(data["cases"]) and {"lat_deg", "availability"} <= set(cells.columns)
+    code, out, err = run(["coverage", "--region", "IS", "--operators", "bad"], capsys)
+    assert code == 2 and "NAME=op1,op2" in err

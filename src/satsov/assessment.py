@@ -45,7 +45,7 @@ from .fleet import Fleet
 from .fleets import BUILTIN_CATALOG_DATE, as_filed, as_flying, filed_constellations
 from .grids import Grid, grid
 from .operators import OperatorRegistry, operator_registry
-from .policies import Policy, standard_policies
+from .policies import Policy, expand_jurisdictions, standard_policies
 from .regions import region, region_from_geojson
 from .scenario import Scenario
 from .times import parse_utc, time_grid
@@ -111,7 +111,7 @@ def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
         p = Policy(spec.name, tuple(spec.allow_operators), tuple(spec.deny_operators),
                    tuple(spec.allow_jurisdictions), tuple(spec.deny_jurisdictions), spec.description)
         try:
-            p.allows(registry[registry.keys()[0]])  # validates jurisdictions and groups
+            expand_jurisdictions(p.allow_jurisdictions + p.deny_jurisdictions)
         except UnknownNameError as exc:
             raise ScenarioError(f"policies[{spec.name!r}]: {exc}", found=spec, expected="known jurisdictions") from None
         if spec.name in names:

@@ -93,9 +93,8 @@ def catalog_convert(src: Path = typer.Argument(..., help="input catalogue"),
 
 # ----------------------------------------------------------------------------------------------- propagate
 def _load_selected(file: Path, names: Optional[str], strict: bool):
-    from .errors import InputError
-    from .fleet import load_fleet
     from .catalog import read_catalog
+    from .errors import InputError
     from .fleet import Fleet
     catalog = read_catalog(file, strict=strict)
     _warn_rejected(catalog, False)
@@ -105,7 +104,6 @@ def _load_selected(file: Path, names: Optional[str], strict: bool):
         if not len(fleet):
             raise InputError(f"--names: no satellite of {file} matches {names!r}", found=names,
                              expected="a name pattern such as 'STARLINK*'")
-    del load_fleet
     return fleet
 
 
@@ -311,21 +309,12 @@ def _progress_bar(description: str, enabled: bool):
     return update, bar
 
 
-def _select_fleets(catalog, filed, operator, start, operators_file=None):
-    from .fleets import as_filed, as_flying, filed_constellations
-    from .operators import operator_registry
-    registry = operator_registry(operators_file)
-    fleets = {}
-    if filed:
-        for key in filed:
-            c = filed_constellations().get(key)
-            fleet = as_filed(key, start)
-            fleets[key if c is None else f"{c.operator}-filed" if key == c.operator else key] = fleet
-    if catalog or not filed:
-        fleets.update(as_flying(operator or None, registry=registry, catalog=catalog))
-    if operator and filed:
-        for op in operator:
-            registry[op]
+def _select_fleets(catalog, filed, operator, start):
+    """Fleets by key: filed constellations as '<key> (filed)', flying fleets by operator (all, or --operator)."""
+    from .fleets import as_filed, as_flying
+    fleets = {f"{key} (filed)": as_filed(key, start) for key in filed or []}
+    if catalog or operator or not filed:
+        fleets.update(as_flying(operator or None, catalog=catalog))
     return fleets
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -187,15 +187,7 @@ class OperatorRegistry:
 def operator_registry(user_file: str | os.PathLike | None = None) -> OperatorRegistry:
     """The built-in registry, merged with a user's YAML file when given (the user's entries win)."""
     base = OperatorRegistry.from_yaml(data_path("operators.yaml"))
-    base = replace_source(base, "satsov built-in operators.yaml")
+    base.source = "satsov built-in operators.yaml"
     if user_file:
         return base.merged(OperatorRegistry.from_yaml(user_file))
     return base
-
-
-def replace_source(registry: OperatorRegistry, source: str) -> OperatorRegistry:
-    registry.source = source
-    return registry
-
-
-del replace
