@@ -229,3 +229,12 @@ def test_device_choice_errors(sample_fleet_small):
     except ImportError:
         with pytest.raises(satsov.InputError, match="needs CuPy"):
             coverage(sample_fleet_small, "IE", t, device="cuda")
+
+
+def test_refine_check_finds_what_a_coarse_step_hides():
+    from satsov.coverage import refine_check
+    fleets = as_flying(["kuiper"])  # 299 satellites: patchy coverage with short gaps
+    coarse = refine_check(fleets, "PL", time_grid("2026-05-07T00:00:00Z", "2h", "5m"), spacing_km=50)
+    assert coarse["cases"]["kuiper"]["gaps_missed"] > 0 and coarse["fine_step_s"] == 75.0
+    fine = refine_check(fleets, "PL", time_grid("2026-05-07T00:00:00Z", "30m", "15s"), spacing_km=50)
+    assert fine["cases"]["kuiper"]["cells_changed"] == 0

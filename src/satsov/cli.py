@@ -344,6 +344,8 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
                  n_fold: int = typer.Option(1, "--n-fold", help="satellites needed in view"),
                  threshold: float = typer.Option(0.99, "--availability", help="availability threshold"),
                  out_dir: Optional[Path] = typer.Option(None, "--out", help="write cells, series and summary here"),
+                 check_step: bool = typer.Option(False, "--check-step",
+                                                 help="also rerun a sample 4x finer and report what the step hides"),
                  as_json: bool = typer.Option(False, "--json")):
     """Coverage of a region per operator and per set of operators, with figures of merit."""
     import warnings as _warnings
@@ -365,6 +367,15 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
     summary = result.summary()
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if check_step:
+        from .coverage import refine_check
+        summary["step_check"] = refine_check(fleets, g, times, min_elevation_deg=min_elevation_deg, n_fold=n_fold)
+        for case, c in summary["step_check"]["cases"].items():
+            if c["cells_changed"]:
+                err.print(f"[yellow]step check:[/] {case}: at {times.step_s:g} s, {c['gaps_missed']} gap(s) missed and "
+                          f"longest gaps off by up to {c['max_longest_gap_error_s']:.0f} s on "
+                          f"{c['cells_changed']} of {summary['step_check']['cells']} sampled cells (first "
+                          f"{summary['step_check']['steps']} steps, 4x finer)", highlight=False)
     if out_dir:
         from .report_io import write_coverage
         write_coverage(result, out_dir)
