@@ -519,8 +519,10 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     land = set(expand_jurisdictions([land_in])) if land_in else None
     src = _site(from_)
     targets = None if to_internet else [_site(to)]
-    res = _route(net, [src], times, targets=targets, to_internet=to_internet, allowed_operators=allowed,
-                 gateway_countries=land, policy_name=policy, pairs=[(0, 0)])
+    update, bar = _progress_bar(f"routing {src.name}", not as_json)
+    with bar:
+        res = _route(net, [src], times, targets=targets, to_internet=to_internet, allowed_operators=allowed,
+                     gateway_countries=land, policy_name=policy, pairs=[(0, 0)], progress=update)
     summary = res.summary(allied=land)
     data = {"from": src.name, "to": "internet" if to_internet else targets[0].name, "policy": policy,
             "satellites": len(net.fleet), "gateways": len(gws), "routes": summary,

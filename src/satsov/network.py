@@ -260,7 +260,8 @@ def _shares(per_step: list) -> dict[str, float]:
 def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, targets: Sequence[GroundSite] | None = None,
           to_internet: bool = False, allowed_operators: set[str] | None = None,
           gateway_countries: set[str] | None = None, policy_name: str = "all-operators",
-          pairs: Sequence[tuple[int, int]] | None = None, keep_paths: bool = True, backend="auto") -> RouteResult:
+          pairs: Sequence[tuple[int, int]] | None = None, keep_paths: bool = True, backend="auto",
+          progress=None) -> RouteResult:
     """Shortest paths by propagation delay from every endpoint to every target (default: the endpoints
     themselves), or to the Internet (any allowed gateway), at every step.
 
@@ -349,6 +350,8 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
                     paths[(i, j)].append(tuple(labels[n] for n in nodes))
                     ops[(i, j)].append(tuple(sorted({str(net.sat_operator[s]) for s in sats})))
                     gw_countries[(i, j)].append(tuple(sorted({gateways[g].country for g in gws})))
+        if progress is not None:
+            progress(sl.stop, len(times))
     tnames = ["internet"] if to_internet else [x.name for x in targets]
     return RouteResult(endpoints, times, rtt, paths, ops, gw_countries, tnames, policy_name)
 
