@@ -73,9 +73,6 @@ class Catalog:
         }
 
 
-_PREFIX = re.compile(r"^[A-Z0-9]+(?:[ _][A-Z]+)?")
-
-
 def name_prefix(name: str) -> str:
     """The leading word of a satellite name: ``STARLINK-31337`` -> ``STARLINK``, ``ONEWEB-0012`` -> ``ONEWEB``."""
     head = re.split(r"[-\s(/_]", name.strip().upper(), maxsplit=1)[0]

@@ -43,7 +43,7 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def _warn_rejected(catalog, as_json: bool) -> None:
+def _warn_rejected(catalog) -> None:
     if catalog.rejected:
         err.print(f"[yellow]warning:[/] {len(catalog.rejected)} bad record(s) in {catalog.path} were skipped:")
         for r in catalog.rejected[:20]:
@@ -64,7 +64,7 @@ def catalog_inspect(file: Path = typer.Argument(..., help="TLE/3LE or OMM (JSON,
     if as_json:
         _emit_json(summary)
         return
-    _warn_rejected(catalog, as_json)
+    _warn_rejected(catalog)
     out.print(f"[bold]{file}[/]  format {summary['format']}: {summary['satellites']} satellites, "
               f"{summary['rejected']} rejected")
     out.print(f"epochs {summary['epoch_min']} .. {summary['epoch_max']}")
@@ -83,7 +83,7 @@ def catalog_convert(src: Path = typer.Argument(..., help="input catalogue"),
     from .catalog import read_catalog, write_catalog
     from .fleet import Fleet
     catalog = read_catalog(src, strict=strict)
-    _warn_rejected(catalog, False)
+    _warn_rejected(catalog)
     fleet = Fleet.from_catalog(catalog)
     if names:
         fleet = fleet.select(names)
@@ -97,7 +97,7 @@ def _load_selected(file: Path, names: Optional[str], strict: bool):
     from .errors import InputError
     from .fleet import Fleet
     catalog = read_catalog(file, strict=strict)
-    _warn_rejected(catalog, False)
+    _warn_rejected(catalog)
     fleet = Fleet.from_catalog(catalog)
     if names:
         fleet = fleet.select(names)

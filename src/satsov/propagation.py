@@ -141,8 +141,6 @@ class NumbaBackend:
         from . import _sgp4_numba
         n_t = len(times)
         jd, fr = times.jd_split()
-        out = np.empty((state.n, n_t, 3))
-        status = np.zeros((state.n, n_t), np.uint8)
         near_out = np.empty((len(state.near_index), n_t, 3))
         near_status = np.empty((len(state.near_index), n_t), np.uint8)
         if rotate:
@@ -152,6 +150,8 @@ class NumbaBackend:
             _sgp4_numba.propagate_teme(state.coeffs, jd, fr, near_out, near_status)
         if len(state.near_index) == state.n:
             return near_out, near_status
+        out = np.empty((state.n, n_t, 3))
+        status = np.zeros((state.n, n_t), np.uint8)
         out[state.near_index] = near_out
         status[state.near_index] = near_status
         if len(state.deep_index):

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.affinity
 import yaml
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, shape
@@ -163,7 +164,6 @@ def _planar_polygon(rings: list[np.ndarray]):
 
 def _decode_topojson(topo: dict) -> dict[str, list[tuple[str, object]]]:
     """Decode world-atlas TopoJSON (spherical polygons, quantised, delta-encoded arcs) to planar geometries."""
-    import shapely.affinity  # noqa: F401  (used by _planar_polygon)
     scale, translate = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs = []
     for arc in topo["arcs"]:
