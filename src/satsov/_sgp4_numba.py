@@ -55,8 +55,8 @@ def _fmod(x, y):
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
 def _sgp4_near(c, tsince):
     (isimp, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bstar, cc4, t2cof, omgcof, eta, xmcof,
-     delmo, d2, d3, d4, cc5, sinmao, t3cof, t4cof, t5cof, no_unkozai, ecco, inclo, aycof, xlcof, con41, x1mth2,
-     x7thm1, _jd, _fr, xke, j2, radiusearthkm, a0, sinio, cosio) = (
+     delmo, d2, d3, d4, cc5, sinmao, t3cof, t4cof, t5cof, no_unkozai, ecco, _inclo, aycof, xlcof, con41, x1mth2,
+     x7thm1, _jd, _fr, _xke, j2, radiusearthkm, a0, sinio, cosio) = (
         c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15],
         c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28], c[29], c[30],
         c[31], c[32], c[33], c[34], c[35], c[36], c[37], c[38], c[39])
@@ -86,7 +86,6 @@ def _sgp4_near(c, tsince):
         templ = templ + t3cof * t3 + t4 * (t4cof + t * t5cof)
     nm = no_unkozai
     em = ecco
-    inclm = inclo
     if nm <= 0.0:
         return 0.0, 0.0, 0.0, 2
     # am = (xke/nm)^(2/3) tempa^2 and nm = xke / am^1.5 = no_unkozai / tempa^3: no pow needed per step
@@ -107,7 +106,6 @@ def _sgp4_near(c, tsince):
     sinim = sinio  # near-earth: the inclination is constant
     cosim = cosio
     ep = em
-    xincp = inclm
     argpp = argpm
     nodep = nodem
     mp = mm

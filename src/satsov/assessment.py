@@ -37,7 +37,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from .coverage import Case, CoverageResult, Denial, StepWarning, coverage
 from .errors import ScenarioError, UnknownNameError
@@ -274,7 +273,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
 def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
     """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
     from .network import Network, place_gateways, route
-    from .sites import city, load_sites
+    from .sites import city_from_text, load_sites
     spec = sc.routing
     times = time_grid(sc.window.start, sc.window.duration, spec.step)
     gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
@@ -292,9 +291,8 @@ def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
             pass
 
     def site(text):
-        name, _, cc = text.partition(",")
         try:
-            return city(name.strip(), cc.strip() or None)
+            return city_from_text(text)
         except UnknownNameError as exc:
             raise ScenarioError(f"city_pairs: {exc}", found=text, expected="a city") from None
     out = []

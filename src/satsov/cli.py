@@ -294,19 +294,28 @@ def grid_cmd(region_query: str = typer.Argument(..., metavar="REGION"),
 
 
 # ----------------------------------------------------------------------------------------------- coverage
-def _progress_bar(description: str, enabled: bool):
-    """A rich progress bar as a (callback, context manager) pair; a no-op when disabled."""
+def _progress(enabled: bool):
+    """Rich progress bars as ``(update(label, done, total), context manager)``, one bar per label;
+    ``(None, a null context)`` when disabled."""
     import contextlib
     from rich.progress import BarColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
     if not enabled:
         return None, contextlib.nullcontext()
     bar = Progress("[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} steps",
                    TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
-    task = bar.add_task(description, total=None)
+    tasks = {}
 
-    def update(done, total):
-        bar.update(task, completed=done, total=total)
+    def update(label, done, total):
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total)
+        bar.update(tasks[label], completed=done, total=total)
     return update, bar
+
+
+def _progress_bar(description: str, enabled: bool):
+    """One progress bar as ``(update(done, total), context manager)``."""
+    update, bar = _progress(enabled)
+    return (None if update is None else lambda done, total: update(description, done, total)), bar
 
 
 def _select_fleets(catalog, filed, operator, start):
@@ -397,20 +406,10 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
 def _run_assessment(sc, out_dir: Path, as_json: bool):
     from .assessment import assess
     from .report import write_report
-    import contextlib
-    from rich.progress import BarColumn, Progress, TimeElapsedColumn
-    ctx = (Progress("[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} steps",
-                    TimeElapsedColumn(), console=err, transient=True) if not as_json else contextlib.nullcontext())
-    with ctx as bar:
-        tasks = {}
-
-        def progress(region_name, done, total):
-            if bar is None:
-                return
-            if region_name not in tasks:
-                tasks[region_name] = bar.add_task(f"assessing {region_name}", total=total)
-            bar.update(tasks[region_name], completed=done)
-        a = assess(sc, progress=progress if not as_json else None)
+    update, bar = _progress(not as_json)
+    with bar:
+        a = assess(sc, progress=None if update is None else
+                   lambda region_name, done, total: update(f"assessing {region_name}", done, total))
     paths = write_report(a, out_dir)
     data = {"report_html": str(paths["html"]), "report_json": str(paths["json"]),
             "regions": {name: {"served_share": {k: v["served_share"] for k, v in r.policies.items()},
@@ -453,12 +452,6 @@ def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder
 
 
 # ----------------------------------------------------------------------------------------------- network
-def _site(text: str):
-    from .sites import city
-    name, _, country = text.partition(",")
-    return city(name.strip(), country.strip() or None)
-
-
 @app.command()
 def route(from_: str = typer.Option(..., "--from", help="city name, optionally 'NAME,CC'"),
           to: Optional[str] = typer.Option(None, "--to", help="city name, optionally 'NAME,CC'"),
@@ -483,9 +476,9 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     from .network import Network, place_gateways, route as _route
     from .operators import operator_registry
     from .policies import expand_jurisdictions, standard_policies
-    from .sites import load_sites
-    from .times import time_grid
     from .errors import UnknownNameError
+    from .sites import city_from_text, load_sites
+    from .times import time_grid
     if (to is None) == (not to_internet):
         raise InputError("give exactly one of --to CITY or --to-internet", found=(to, to_internet),
                          expected="--to or --to-internet")
@@ -517,8 +510,8 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     net.gateways = gws
     allowed = {op for op in set(net.sat_operator) if pol.allows(registry[op])}
     land = set(expand_jurisdictions([land_in])) if land_in else None
-    src = _site(from_)
-    targets = None if to_internet else [_site(to)]
+    src = city_from_text(from_)
+    targets = None if to_internet else [city_from_text(to)]
     update, bar = _progress_bar(f"routing {src.name}", not as_json)
     with bar:
         res = _route(net, [src], times, targets=targets, to_internet=to_internet, allowed_operators=allowed,

@@ -369,11 +369,12 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
                 tm = time_mask[sl]
                 if not tm.any():
                     continue
-                sub = counts[:, :, op].astype(np.int32)
+                full = counts[:, :, op].astype(np.int32)
+                sub = full.copy()  # the denied part: inside the window and the cells
                 sub[xp.asarray(~tm)] = 0
                 sub[:, ~cell_mask] = 0
                 cnt -= sub
-                per_op[op] = counts[:, :, op].astype(np.int32) - sub
+                per_op[op] = full - sub
             _accumulate(acc[c.name], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
         done += len(chunk)
         if progress is not None:

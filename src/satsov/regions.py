@@ -33,7 +33,7 @@ import shapely
 import shapely.affinity
 import yaml
 from pyproj import Geod
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import Polygon, shape
 from shapely.ops import unary_union
 
 from .data import data_path

@@ -24,7 +24,7 @@ import numpy as np
 from .errors import InputError, UnknownNameError
 from .geometry import geodetic_to_ecef
 
-__all__ = ["GroundSite", "city", "load_sites", "SITE_FIELDS"]
+__all__ = ["GroundSite", "city", "city_from_text", "load_sites", "SITE_FIELDS"]
 
 SITE_FIELDS = ("name", "kind", "operator", "country", "lat_deg", "lon_deg", "source")
 
@@ -80,6 +80,16 @@ def city(name: str, country: str | None = None) -> GroundSite:
     row = hits.iloc[0]  # the table is sorted by population, largest first
     return GroundSite(str(row["name"]), float(row["lat_deg"]), float(row["lon_deg"]), str(row["country"]),
                       "city", "", 0.0, int(row["population"]), f"GeoNames {int(row['geonameid'])} (CC BY 4.0)")
+
+
+def city_from_text(text: str) -> GroundSite:
+    """A city from ``'NAME'`` or ``'NAME,CC'`` (the form the CLI and scenario files take).
+
+    >>> city_from_text("London,CA").country
+    'CA'
+    """
+    name, _, country = text.partition(",")
+    return city(name.strip(), country.strip() or None)
 
 
 def load_sites(path: str | os.PathLike) -> list[GroundSite]:
