@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 import satsov
-from satsov import _visibility
-from satsov.coverage import StepWarning, coverage
-from satsov.fleets import as_flying
-from satsov.grids import grid
+from satsov.visibility import kernel as _visibility
+from satsov.visibility.engine import StepWarning, coverage
+from satsov.world.constellations import as_flying
+from satsov.world.grids import grid
 
 CATALOG = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "tle" / "celestrak-active-2026-05-07.tle"
 MEGA = ("starlink", "oneweb", "kuiper", "qianfan", "guowang")

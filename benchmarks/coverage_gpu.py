@@ -19,9 +19,9 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 
 import satsov  # noqa: E402
-from satsov.coverage import StepWarning, coverage  # noqa: E402
-from satsov.fleets import as_flying  # noqa: E402
-from satsov.grids import Grid, _candidate_points, grid  # noqa: E402
+from satsov.visibility.engine import StepWarning, coverage  # noqa: E402
+from satsov.world.constellations import as_flying  # noqa: E402
+from satsov.world.grids import Grid, _candidate_points, grid  # noqa: E402
 
 MEGA = ("starlink", "oneweb", "kuiper", "qianfan", "guowang")
 

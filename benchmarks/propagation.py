@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 import satsov
-from satsov.propagation import NumbaBackend, Sgp4Backend
+from satsov.orbits.propagation import NumbaBackend, Sgp4Backend
 
 CATALOG = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "tle" / "celestrak-active-2026-05-07.tle"
 

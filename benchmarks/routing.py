@@ -20,15 +20,15 @@ import time
 import numpy as np
 
 import satsov
-from satsov.fleet import Fleet
-from satsov.grids import cities_table
-from satsov.network import Network, plus_grid_isls, route
-from satsov.sites import GroundSite
-from satsov.tle import parse_tle
+from satsov.orbits.fleet import Fleet
+from satsov.world.grids import cities_table
+from satsov.network.routing import Network, plus_grid_isls, route
+from satsov.world.sites import GroundSite
+from satsov.orbits.tle import parse_tle
 
 
 def cities(n=100, min_sep_km=300):
-    from satsov.geometry import great_circle_km
+    from satsov.orbits.geometry import great_circle_km
     out = []
     for _, r in cities_table().iterrows():
         if all(great_circle_km(r["lat_deg"], r["lon_deg"], c.lat_deg, c.lon_deg) >= min_sep_km for c in out):
@@ -98,7 +98,7 @@ def main():
     diffs = []
     for k in steps:
         theirs_km = satgen_step(tles, isls, gss, float(times.seconds[k]), max_gsl_km * 1000, max_isl_km * 1000)
-        ours_km = res.rtt_s[:, :, k] * satsov.network.SPEED_OF_LIGHT_KM_S / 2
+        ours_km = res.rtt_s[:, :, k] * satsov.network.routing.SPEED_OF_LIGHT_KM_S / 2
         off = ~np.eye(len(sites), dtype=bool)
         both = off & np.isfinite(theirs_km) & np.isfinite(ours_km)
         diffs.append(np.abs(ours_km - theirs_km)[both] * 1000)

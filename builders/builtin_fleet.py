@@ -5,9 +5,9 @@
 import gzip
 from pathlib import Path
 
-from satsov.fleet import load_fleet
-from satsov.operators import operator_registry
-from satsov.tle import write_tle_lines
+from satsov.orbits.fleet import load_fleet
+from satsov.world.operators import operator_registry
+from satsov.orbits.tle import write_tle_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / ".." / "shared" / "data" / "tle" / "celestrak-active-2026-05-07.tle"

@@ -12,11 +12,11 @@ measure coverage and dependency per operator and policy.
 (61, 3)
 """
 
-from .catalog import Catalog, read_catalog, write_catalog
-from .elements import ElementSet
-from .errors import CatalogError, InputError, RecordError, SatsovError, ScenarioError, UnknownNameError
-from .fleet import Fleet, load_fleet
-from .geometry import (
+from satsov.orbits.catalog import Catalog, read_catalog, write_catalog
+from satsov.orbits.elements import ElementSet
+from satsov.errors import CatalogError, InputError, RecordError, SatsovError, ScenarioError, UnknownNameError
+from satsov.orbits.fleet import Fleet, load_fleet
+from satsov.orbits.geometry import (
     ecef_to_geodetic,
     footprint_half_angle_deg,
     footprint_radius_km,
@@ -24,20 +24,20 @@ from .geometry import (
     look_angles,
     subsatellite_points,
 )
-from .propagation import propagate, propagate_chunks
-from .times import Times, parse_duration_s, time_grid
-from .walker import Pattern, Shell
-from .regions import Region, region, region_from_geojson
-from .grids import Grid, grid
-from .operators import Operator, OperatorRegistry, operator_registry
-from .fleets import as_filed, as_flying, filed_constellations
-from .sites import GroundSite, city, load_sites
-from .coverage import Case, CoverageResult, Denial, coverage
-from .policies import Policy, standard_policies
-from .scenario import Scenario, load_scenario
-from .assessment import Assessment, assess
-from .report import write_report
-from .network import Network, RouteResult, place_gateways, plus_grid_isls, route
+from satsov.orbits.propagation import propagate, propagate_chunks
+from satsov.times import Times, parse_duration_s, time_grid
+from satsov.orbits.walker import Pattern, Shell
+from satsov.world.regions import Region, region, region_from_geojson
+from satsov.world.grids import Grid, grid
+from satsov.world.operators import Operator, OperatorRegistry, operator_registry
+from satsov.world.constellations import as_filed, as_flying, filed_constellations
+from satsov.world.sites import GroundSite, city, load_sites
+from satsov.visibility.engine import Case, CoverageResult, Denial, coverage
+from satsov.world.policies import Policy, standard_policies
+from satsov.assessment.scenario import Scenario, load_scenario
+from satsov.assessment.run import Assessment, assess
+from satsov.report.html import write_report
+from satsov.network.routing import Network, RouteResult, place_gateways, plus_grid_isls, route
 
 __version__ = "0.1.0"
 

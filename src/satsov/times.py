@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .errors import InputError
+from satsov.errors import InputError
 
 __all__ = ["Times", "time_grid", "parse_duration_s", "parse_utc"]
 

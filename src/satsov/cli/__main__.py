@@ -1,0 +1,5 @@
+"""``python -m satsov.cli``: the same as the ``satsov`` console script."""
+
+from satsov.cli import main
+
+main()

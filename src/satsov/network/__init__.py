@@ -1,0 +1,1 @@
+"""The network: inter-satellite and ground links, routing by delay, and the jurisdiction audit."""

@@ -1,0 +1,1 @@
+"""Orbits: element sets, TLE/OMM catalogues, Walker shells, fleets and their propagation to ITRS."""

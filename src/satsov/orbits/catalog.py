@@ -1,0 +1,166 @@
+"""Catalogue files: read any supported format into element sets, write TLE or OMM.
+
+Formats are chosen by extension (``.tle``, ``.txt``, ``.3le``, ``.2le`` for
+TLE; ``.json``, ``.csv``, ``.xml`` for OMM) or, failing that, by content.
+Bad records are collected in ``Catalog.rejected`` (each a
+:class:`~satsov.errors.RecordError` naming file, line and field); with
+``strict=True`` the first one raises instead.
+
+>>> from satsov.data import sample_catalog_path
+>>> cat = read_catalog(sample_catalog_path())
+>>> len(cat) > 100, cat.rejected
+(True, [])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from satsov.io import atomic_open
+from satsov.orbits.elements import ElementSet
+from satsov.errors import CatalogError
+from satsov.orbits.omm import omm_records, parse_omm_csv, parse_omm_json, parse_omm_xml
+from satsov.orbits.tle import parse_tle, write_tle_lines
+
+__all__ = ["Catalog", "read_catalog", "write_catalog", "detect_format"]
+
+_FORMATS = {".tle": "tle", ".txt": "tle", ".3le": "tle", ".2le": "tle", ".json": "json", ".csv": "csv",
+            ".xml": "xml"}
+
+
+@dataclass
+class Catalog:
+    """Element sets read from a file, with the records that were rejected."""
+
+    elements: list[ElementSet]
+    rejected: list = field(default_factory=list)
+    path: str = ""
+    format: str = ""
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def epoch_range(self) -> tuple[np.datetime64, np.datetime64] | None:
+        if not self.elements:
+            return None
+        epochs = np.array([e.epoch for e in self.elements])
+        return epochs.min(), epochs.max()
+
+    def count_by_prefix(self) -> dict[str, int]:
+        """Satellites counted by the leading word of their name (``STARLINK-1008`` -> ``STARLINK``)."""
+        counts = Counter(name_prefix(e.name) for e in self.elements)
+        return dict(counts.most_common())
+
+    def summary(self) -> dict:
+        """What ``satsov catalog inspect --json`` prints."""
+        rng = self.epoch_range()
+        reasons = Counter(f"{r.field or 'record'}: expected {r.expected}" for r in self.rejected)
+        return {
+            "path": self.path, "format": self.format, "satellites": len(self.elements),
+            "rejected": len(self.rejected),
+            "rejected_reasons": dict(reasons.most_common()),
+            "rejected_records": [str(r).splitlines()[0] for r in self.rejected],
+            "epoch_min": str(rng[0].astype("datetime64[s]")) + "Z" if rng else None,
+            "epoch_max": str(rng[1].astype("datetime64[s]")) + "Z" if rng else None,
+            "by_prefix": self.count_by_prefix(),
+        }
+
+
+def name_prefix(name: str) -> str:
+    """The leading word of a satellite name: ``STARLINK-31337`` -> ``STARLINK``, ``ONEWEB-0012`` -> ``ONEWEB``."""
+    head = re.split(r"[-\s(/_]", name.strip().upper(), maxsplit=1)[0]
+    return head or name
+
+
+def detect_format(path: str | os.PathLike, head: bytes = b"") -> str:
+    ext = Path(path).suffix.lower()
+    if ext in _FORMATS:
+        return _FORMATS[ext]
+    stripped = head.lstrip()
+    if stripped.startswith((b"[", b"{")):
+        return "json"
+    if stripped.startswith(b"<"):
+        return "xml"
+    if b"NORAD_CAT_ID" in head.split(b"\n", 1)[0]:
+        return "csv"
+    return "tle"
+
+
+def read_catalog(path: str | os.PathLike, *, strict: bool = False, format: str | None = None) -> Catalog:
+    """Read a TLE/3LE or OMM (JSON, CSV, XML) catalogue file.
+
+    Raises :class:`~satsov.errors.CatalogError` when the file cannot be read at
+    all, is empty, or (``strict``) holds any bad record.
+    """
+    path = os.fspath(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogError(path, "no such file") from None
+    except IsADirectoryError:
+        raise CatalogError(path, "is a directory, expected a catalogue file") from None
+    except OSError as exc:
+        raise CatalogError(path, f"cannot be read ({exc.strerror})") from None
+    name_for_format = path
+    if path.lower().endswith(".gz"):
+        import gzip
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise CatalogError(path, f"is not a readable gzip file ({exc})") from None
+        name_for_format = path[:-3]
+    if not raw.strip():
+        raise CatalogError(path, "the file is empty; expected TLE lines or OMM records")
+    fmt = format or detect_format(name_for_format, raw[:4096])
+    if fmt == "tle":
+        elements, rejected = parse_tle(raw.splitlines(), path)
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            raise CatalogError(path, f"line {line}: found byte {raw[exc.start:exc.start + 1]!r}, "
+                                     f"expected UTF-8 text") from None
+        parser = {"json": parse_omm_json, "csv": parse_omm_csv, "xml": parse_omm_xml}.get(fmt)
+        if parser is None:
+            raise CatalogError(path, f"unknown format {fmt!r}; expected tle, json, csv or xml")
+        elements, rejected = parser(text, path)
+    if strict and rejected:
+        raise CatalogError(path, f"{len(rejected)} bad record(s) (strict mode); first: {rejected[0]}")
+    if not elements and not rejected:
+        raise CatalogError(path, f"no satellite records found; expected {fmt.upper()} data")
+    return Catalog(elements, rejected, path, fmt)
+
+
+def write_catalog(elements, path: str | os.PathLike, *, format: str | None = None) -> None:
+    """Write element sets as 3-line TLE (``.tle``/``.txt``/``.3le``), 2-line TLE (``.2le``) or OMM JSON/CSV.
+
+    The file is written atomically.
+    """
+    path = os.fspath(path)
+    ext = Path(path).suffix.lower()
+    fmt = format or _FORMATS.get(ext, "tle")
+    elements = list(elements)
+    if fmt == "tle":
+        with atomic_open(path) as f:
+            f.write(write_tle_lines(elements, three_line=ext != ".2le"))
+    elif fmt == "json":
+        with atomic_open(path) as f:
+            json.dump(omm_records(elements), f, indent=1)
+            f.write("\n")
+    elif fmt == "csv":
+        import csv
+        records = omm_records(elements)
+        with atomic_open(path, newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(records[0]) if records else ["OBJECT_NAME"])
+            writer.writeheader()
+            writer.writerows(records)
+    else:
+        raise CatalogError(path, f"cannot write format {fmt!r}; expected .tle, .2le, .json or .csv")

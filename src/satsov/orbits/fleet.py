@@ -1,0 +1,95 @@
+"""Fleets: named groups of satellites that propagate together.
+
+>>> from satsov.data import sample_catalog_path
+>>> fleet = load_fleet(sample_catalog_path())
+>>> oneweb = fleet.select("ONEWEB*")
+>>> len(oneweb) < len(fleet), oneweb.names[0].startswith("ONEWEB")
+(True, True)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from satsov.orbits.catalog import Catalog, read_catalog
+from satsov.orbits.elements import ElementSet
+from satsov.orbits.propagation import Backend, propagate, propagate_chunks
+from satsov.times import Times
+
+__all__ = ["Fleet", "load_fleet"]
+
+
+class Fleet:
+    """An ordered, immutable group of satellites (element sets)."""
+
+    def __init__(self, elements: Iterable[ElementSet], name: str = "fleet"):
+        self.elements: tuple[ElementSet, ...] = tuple(elements)
+        self.name = name
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog, name: str | None = None) -> "Fleet":
+        return cls(catalog.elements, name or os.path.basename(catalog.path) or "catalog")
+
+    @classmethod
+    def from_shells(cls, shells: Sequence, epoch, name: str = "walker", first_norad_id: int = 100000) -> "Fleet":
+        elements: list[ElementSet] = []
+        for shell in shells:
+            elements += shell.elements(epoch, first_norad_id=first_norad_id + len(elements))
+        return cls(elements, name)
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def __iter__(self) -> Iterator[ElementSet]:
+        return iter(self.elements)
+
+    def __getitem__(self, index):
+        if isinstance(index, (slice, np.ndarray, list)):
+            idx = np.arange(len(self))[index]
+            return Fleet([self.elements[i] for i in np.atleast_1d(idx)], self.name)
+        return self.elements[index]
+
+    def __add__(self, other: "Fleet") -> "Fleet":
+        return Fleet(self.elements + tuple(other.elements), f"{self.name}+{other.name}")
+
+    def __repr__(self) -> str:
+        return f"Fleet({self.name!r}, {len(self)} satellites)"
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.elements]
+
+    @property
+    def norad_ids(self) -> np.ndarray:
+        return np.array([e.norad_id for e in self.elements], dtype=np.int64)
+
+    def select(self, pattern: str) -> "Fleet":
+        """Satellites whose name matches a shell-style pattern (``STARLINK*``), case-insensitive.
+
+        A pattern in slashes (``/^ONEWEB-00[0-9]+$/``) is a regular expression.
+        """
+        if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
+            rx = re.compile(pattern[1:-1], re.IGNORECASE)
+            keep = [e for e in self.elements if rx.search(e.name)]
+        else:
+            rx = re.compile(fnmatch.translate(pattern.upper()))
+            keep = [e for e in self.elements if rx.match(e.name.upper())]
+        return Fleet(keep, f"{self.name}[{pattern}]")
+
+    def positions(self, times: Times, *, backend: str | Backend = "auto") -> np.ndarray:
+        """ITRS positions in km, shape ``(n_sats, n_times, 3)``; NaN where SGP4 failed."""
+        return propagate(self, times, backend=backend)[0]
+
+    def positions_chunks(self, times: Times, *, chunk_steps: int | None = None, backend: str | Backend = "auto"):
+        """Iterate ``(slice, times_chunk, positions_itrs_km, status)`` over time chunks."""
+        return propagate_chunks(self, times, chunk_steps=chunk_steps, backend=backend)
+
+
+def load_fleet(path: str | os.PathLike, *, strict: bool = False, name: str | None = None) -> Fleet:
+    """Read a catalogue file (TLE/3LE, OMM JSON/CSV/XML) into a :class:`Fleet`."""
+    return Fleet.from_catalog(read_catalog(path, strict=strict), name)

@@ -1,0 +1,108 @@
+"""Walker constellations from filed parameters.
+
+A Walker shell i:T/P/F places T satellites in P equally spaced circular
+planes at inclination i; F (0 ≤ F < P) sets the phase offset between
+adjacent planes, 360°·F/T. A *delta* pattern spreads the planes' ascending
+nodes over 360°, a *star* pattern (polar constellations) over 180°.
+
+>>> shell = Shell("starlink-550", altitude_km=550.0, inclination_deg=53.0, planes=72, sats_per_plane=22,
+...               phasing=17, source="FCC SAT-MOD-20181108-00083")
+>>> elements = shell.elements("2026-05-07T00:00:00Z")
+>>> len(elements), elements[23].raan_deg, round(elements[23].mean_anomaly_deg, 4)
+(1584, 5.0, 20.2273)
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from satsov.orbits.elements import ElementSet
+from satsov.errors import InputError
+from satsov.times import parse_utc
+
+__all__ = ["Shell", "Pattern", "mean_motion_rev_per_day", "altitude_from_mean_motion_km"]
+
+_MU_WGS72 = 398600.8  # km^3/s^2, SGP4's gravity model
+_RE_WGS72 = 6378.135  # km
+
+
+class Pattern(str, enum.Enum):
+    DELTA = "delta"
+    STAR = "star"
+
+
+def mean_motion_rev_per_day(altitude_km: float) -> float:
+    """Circular-orbit mean motion (rev/day) at ``altitude_km`` above SGP4's Earth radius."""
+    a = _RE_WGS72 + altitude_km
+    return math.sqrt(_MU_WGS72 / a**3) * 86400.0 / (2 * math.pi)
+
+
+def altitude_from_mean_motion_km(mean_motion_rev_per_day_: float) -> float:
+    n = mean_motion_rev_per_day_ * 2 * math.pi / 86400.0
+    return (_MU_WGS72 / n**2) ** (1.0 / 3.0) - _RE_WGS72
+
+
+@dataclass(frozen=True)
+class Shell:
+    """One Walker shell as filed: altitude, inclination, planes × satellites per plane, phasing F."""
+
+    name: str
+    altitude_km: float
+    inclination_deg: float
+    planes: int
+    sats_per_plane: int
+    phasing: int = 0
+    pattern: Pattern = Pattern.DELTA
+    raan_offset_deg: float = 0.0
+    min_elevation_deg: float | None = None
+    source: str = ""
+    confidence: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "pattern", Pattern(self.pattern))
+        checks = [
+            ("altitude_km", self.altitude_km, 100.0 <= self.altitude_km <= 50000.0, "a value in [100, 50000] km"),
+            ("inclination_deg", self.inclination_deg, 0.0 <= self.inclination_deg <= 180.0, "degrees in [0, 180]"),
+            ("planes", self.planes, isinstance(self.planes, int) and self.planes >= 1, "an integer >= 1"),
+            ("sats_per_plane", self.sats_per_plane, isinstance(self.sats_per_plane, int) and self.sats_per_plane >= 1,
+             "an integer >= 1"),
+            ("phasing", self.phasing, isinstance(self.phasing, int) and 0 <= self.phasing < max(self.planes, 1),
+             f"an integer F with 0 <= F < planes ({self.planes})"),
+        ]
+        for field, value, ok, expected in checks:
+            if not ok:
+                raise InputError(f"shell {self.name!r}: {field}: found {value!r}, expected {expected}",
+                                 found=value, expected=expected)
+
+    @property
+    def size(self) -> int:
+        return self.planes * self.sats_per_plane
+
+    def elements(self, epoch, *, first_norad_id: int = 100000, name_prefix: str | None = None) -> list[ElementSet]:
+        """Element sets of every satellite at ``epoch`` (circular orbits, no drag)."""
+        t0 = parse_utc(epoch, name="epoch")
+        n = mean_motion_rev_per_day(self.altitude_km)
+        total = self.size
+        spread = 360.0 if self.pattern is Pattern.DELTA else 180.0
+        prefix = name_prefix or self.name.upper()
+        out = []
+        for p in range(self.planes):
+            raan = (self.raan_offset_deg + spread * p / self.planes) % 360.0
+            for s in range(self.sats_per_plane):
+                anomaly = (360.0 * s / self.sats_per_plane + 360.0 * self.phasing * p / total) % 360.0
+                k = p * self.sats_per_plane + s
+                out.append(ElementSet(
+                    norad_id=first_norad_id + k, name=f"{prefix}-P{p:02d}-S{s:02d}", epoch=t0,
+                    mean_motion_rev_per_day=n, eccentricity=0.0, inclination_deg=self.inclination_deg,
+                    raan_deg=raan, arg_perigee_deg=0.0, mean_anomaly_deg=anomaly,
+                    intl_designator="WALKER", source=f"walker:{self.name}" + (f" ({self.source})" if self.source else "")))
+        return out
+
+    def plane_and_slot(self) -> np.ndarray:
+        """``(size, 2)`` array of (plane, slot) per satellite, in the order of :meth:`elements`."""
+        p, s = np.divmod(np.arange(self.size), self.sats_per_plane)
+        return np.stack([p, s], axis=1)

@@ -1,0 +1,263 @@
+"""The assessment report: one self-contained HTML file (maps, charts, tables, scenario and sources) and a
+JSON file with every figure. Written atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from satsov.io import atomic_open
+from satsov.visibility.output import write_json
+
+__all__ = ["write_report", "render_html"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;
+color:#1d2733;line-height:1.45}
+h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:2px solid #d8dee6;padding-bottom:.2em;margin-top:2em}
+h3{margin-top:1.5em}.lead{font-size:1.1em;color:#3b4a5a}
+table{border-collapse:collapse;margin:.8em 0;font-size:.92em}th,td{border:1px solid #d8dee6;padding:.3em .6em;
+text-align:right}th{background:#eef2f6}td:first-child,th:first-child{text-align:left}
+.kpis{display:flex;flex-wrap:wrap;gap:1em}.kpi{background:#f4f7fa;border-radius:8px;padding:.8em 1.1em;min-width:12em}
+.kpi b{display:block;font-size:1.6em}.note{color:#5b6b7b;font-size:.9em}img{max-width:100%}
+pre{background:#f4f7fa;padding:1em;overflow:auto;font-size:.85em}.warn{color:#8a5300}
+"""
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _extent(g):
+    lon_lo, lon_hi = np.percentile(g.lon_deg, [1, 99])
+    lat_lo, lat_hi = np.percentile(g.lat_deg, [1, 99])
+    pad_lon, pad_lat = max(1.0, (lon_hi - lon_lo) * 0.05), max(1.0, (lat_hi - lat_lo) * 0.05)
+    return lon_lo - pad_lon, lon_hi + pad_lon, max(-90, lat_lo - pad_lat), min(90, lat_hi + pad_lat)
+
+
+def _borders(ax, extent):
+    import shapely
+    from satsov.world.regions import _geometries
+    frame = shapely.box(extent[0], extent[2], extent[1], extent[3])
+    for items in _geometries().values():
+        for _name, geom in items:
+            if not geom.intersects(frame):
+                continue
+            for poly in getattr(geom, "geoms", [geom]):
+                if poly.geom_type != "Polygon":
+                    continue
+                x, y = poly.exterior.xy
+                ax.plot(x, y, color="#55606b", linewidth=0.5, zorder=3)
+
+
+def _map_axes(ax, g, values, extent, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):
+    mid_lat = np.radians((extent[2] + extent[3]) / 2)
+    size = max(1.0, 3.0e4 / max(len(g), 1))
+    sc = ax.scatter(g.lon_deg, g.lat_deg, c=values, s=size, marker="s", cmap=cmap, vmin=vmin, vmax=vmax,
+                    linewidths=0, zorder=2)
+    _borders(ax, extent)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect(1.0 / max(np.cos(mid_lat), 0.2))
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return sc
+
+
+def _small_multiples(g, panels, suptitle, colorbar_label, cmap="RdYlGn", vmax=1.0):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    n = len(panels)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    extent = _extent(g)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.0 * rows), squeeze=False)
+    sc = None
+    for ax, (title, values) in zip(axes.flat, panels):
+        sc = _map_axes(ax, g, values, extent, title, vmax=vmax, cmap=cmap)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(suptitle, fontsize=12)
+    cbar = fig.colorbar(sc, ax=axes.ravel().tolist(), shrink=0.8)
+    cbar.set_label(colorbar_label)
+    return _png(fig)
+
+
+def _bars(labels, values, title, xlabel, color="#2f6f9f", pct=True):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(labels) + 1.2))
+    y = np.arange(len(labels))
+    ax.barh(y, values, color=color)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_title(title, fontsize=11)
+    ax.set_xlabel(xlabel)
+    for yi, v in zip(y, values):
+        ax.text(v, yi, f" {v:.1f}%" if pct else f" {v:.2f}", va="center", fontsize=9)
+    ax.set_xlim(0, max(100 if pct else 1, max(values, default=0) * 1.15))
+    ax.grid(axis="x", alpha=0.3)
+    return _png(fig)
+
+
+def _series_plot(series_pairs, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    for label, s, style in series_pairs:
+        ax.plot(s.index, 100 * s.to_numpy(), style, label=label, linewidth=1.4)
+    ax.set_ylabel("population served (%)")
+    ax.set_title(title, fontsize=11)
+    ax.set_ylim(-2, 102)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.autofmt_xdate()
+    return _png(fig)
+
+
+def _table(headers, rows) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _pct(x) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def render_html(assessment) -> str:
+    sc = assessment.scenario
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>satsov — {html.escape(sc.name)}"
+             f"</title><style>{_CSS}</style></head><body>",
+             f"<h1>Satellite sovereignty assessment: {html.escape(sc.name)}</h1>",
+             f"<p class='lead'>{html.escape(sc.description or '')} Window {sc.window.start} + {sc.window.duration} "
+             f"every {sc.window.step}; a place counts as <i>served</i> when at least {sc.requirement.n_fold} "
+             f"satellite(s) are {sc.requirement.min_elevation_deg:g}° or more above its horizon"
+             + (f" (only satellites below {sc.requirement.max_altitude_km:,.0f} km count: low-latency service)"
+                if sc.requirement.max_altitude_km else "") + ". Figures are "
+             f"{'population' if sc.requirement.population_weighted else 'area'}-weighted.</p>"]
+    for w in assessment.warnings:
+        parts.append(f"<p class='warn'>Note: {html.escape(w)}</p>")
+    for rname, ra in assessment.regions.items():
+        g = ra.coverage.grid
+        pol = ra.policies
+        parts.append(f"<h2 id='{html.escape(rname)}'>{html.escape(rname)}</h2>")
+        parts.append(f"<p>{len(g):,} grid cells of about {g.spacing_km:g} km, {g.area_km2.sum():,.0f} km², "
+                     f"{g.population.sum():,.0f} people.</p>")
+        head = sc.sovereign_policy or min(pol, key=lambda k: pol[k]["sovereignty_index"])
+        kill_worst = max(ra.kill_switch.items(), key=lambda kv: kv[1]["loss_pp"], default=None)
+        dep = max(ra.operators.items(), key=lambda kv: kv[1]["sole_provider_share"])
+        parts.append("<div class='kpis'>"
+                     f"<div class='kpi'>All operators serve<b>{_pct(pol['all-operators']['served_share'])}</b>of the "
+                     f"population-time</div>"
+                     f"<div class='kpi'>Sovereignty index ({html.escape(head)})<b>{_pct(pol[head]['sovereignty_index'])}"
+                     f"</b>of that is kept by the allowed operators alone</div>"
+                     + (f"<div class='kpi'>Worst single switch-off: {html.escape(kill_worst[0])}<b>"
+                        f"{'−' if kill_worst[1]['loss_pp'] >= 0.05 else ''}{abs(kill_worst[1]['loss_pp']):.1f} pp</b>"
+                        f"of population served</div>" if kill_worst else "")
+                     + f"<div class='kpi'>Most depended-on: {html.escape(dep[0])}<b>{_pct(dep[1]['sole_provider_share'])}"
+                       f"</b>of served population-time has no alternative</div></div>")
+        # policies
+        labels = list(pol)
+        parts.append("<h3>What is left under each supplier policy</h3>")
+        parts.append(f"<img alt='served share per policy' src='{_bars(labels, [100 * pol[k]['served_share'] for k in labels], f'{rname}: population served under each policy', 'population-time served (%)')}'>")
+        parts.append(_table(["policy", "operators allowed", "served", "loss vs all (pp)", "sovereignty index",
+                             f"area with ≥{sc.requirement.availability:g} availability", "longest gap (min)",
+                             "mean satellites in view"],
+                            [[k, ", ".join(v["fleets"]) or "none", _pct(v["served_share"]), f"{v['loss_vs_all_pp']:.2f}",
+                              _pct(v["sovereignty_index"]),
+                              _pct(v[f"area_share_availability_ge_{sc.requirement.availability:g}"]),
+                              f"{v['longest_gap_s'] / 60:.0f}", f"{v['mean_sats_in_view']:.1f}"] for k, v in pol.items()]))
+        panels = [(f"{k}: {_pct(v['served_share'])} served",
+                   ra.coverage.cells[f"policy:{k}"]["availability"].to_numpy()) for k, v in pol.items()]
+        parts.append("<h3>Where: availability under each policy</h3>")
+        parts.append(f"<img alt='availability maps' src='{_small_multiples(g, panels, f'{rname}: share of the time each place is served', 'availability (share of time served)')}'>")
+        # operators
+        ops = sorted(ra.operators.items(), key=lambda kv: -kv[1]["served_share_alone"])
+        parts.append("<h3>Which operators serve the territory, and how much it depends on each</h3>")
+        parts.append(_table(["fleet", "operator", "jurisdiction", "satellites", "served alone", "mean in view",
+                             "in view when served", "sole provider"],
+                            [[k, v["name"], v["jurisdiction"] + (f" (parent {v['parent_jurisdiction']})"
+                                                                 if v["parent_jurisdiction"] else ""),
+                              v["satellites"], _pct(v["served_share_alone"]), f"{v['mean_sats_in_view']:.2f}",
+                              _pct(v["presence_share"]), _pct(v["sole_provider_share"])] for k, v in ops]))
+        top = [k for k, v in ops if v["presence_share"] > 0][:6]
+        crit = ra.coverage.critical[f"policy:all-operators"]
+        if top:
+            panels = [(f"{k}: sole provider for {_pct(ra.operators[k]['sole_provider_share'])}",
+                       crit[k].to_numpy()) for k in top]
+            parts.append(f"<img alt='dependency maps' src='{_small_multiples(g, panels, f'{rname}: share of the time each operator is the only one serving', 'share of time with no alternative', cmap='Reds', vmax=max(0.05, float(crit[top].to_numpy().max())))}'>")
+        spof = ra.spof
+        parts.append(f"<p>Single points of failure: {spof['cells']:,} cells ({_pct(spof['area_share'])} of the area, "
+                     f"{_pct(spof['population_share'])} of the people) lose service at some time if one operator "
+                     f"switches off.</p>")
+        # kill switch
+        if ra.kill_switch:
+            ks = sorted(ra.kill_switch.items(), key=lambda kv: -kv[1]["loss_pp"])
+            parts.append("<h3>Kill switch: each operator switching service off in turn</h3>")
+            parts.append(f"<img alt='kill switch' src='{_bars([k for k, _ in ks], [v['loss_pp'] for _, v in ks], f'{rname}: loss of population served if one operator switches off', 'percentage points of population-time lost', color='#b5482f')}'>")
+            parts.append(_table(["switched off", "served after", "loss (pp)", "area never served", "longest gap (min)"],
+                                [[k, _pct(v["served_share"]), f"{v['loss_pp']:.2f}", _pct(v["area_share_never_covered"]),
+                                  f"{v['longest_gap_s'] / 60:.0f}"] for k, v in ks]))
+        # events
+        if ra.events:
+            parts.append("<h3>Service-denial events</h3>")
+            parts.append(_table(["event", "under policy", "served", "loss (pp)", "lowest coverage during window",
+                                 "lowest without the event"],
+                                [[v["event"], v["policy"], _pct(v["served_share"]), f"{v['loss_pp']:.2f}",
+                                  _pct(v["min_coverage_during"]), _pct(v["min_coverage_baseline"])]
+                                 for v in ra.events.values()]))
+            col = "coverage_population" if sc.requirement.population_weighted else "coverage_area"
+            for case, v in ra.events.items():
+                pairs = [(f"{v['policy']} without the event", ra.coverage.series[f"policy:{v['policy']}"][col], "-"),
+                         (f"with {v['event']}", ra.coverage.series[case][col], "--")]
+                title = f"{rname}: {v['event']} under {v['policy']}"
+                parts.append(f"<img alt='event time series' src='{_series_plot(pairs, title)}'>")
+    if assessment.routes:
+        parts.append("<h2>Routes and the jurisdictions they cross</h2>")
+        parts.append("<p>Shortest paths by propagation delay over inter-satellite links (nearest neighbours of the "
+                     "same operator) and gateways, every routing step, under each policy.</p>")
+        parts.append(_table(["from", "to", "policy", "reachable", "RTT median (ms)", "RTT min–max (ms)",
+                             "path changes", "operators carrying it", "gateway countries", "leaves home jurisdiction"],
+                            [[r["from"], r["to"], r["policy"], _pct(r["reachable_share"]),
+                              "—" if r["rtt_ms_median"] is None else f"{r['rtt_ms_median']:.1f}",
+                              "—" if r["rtt_ms_min"] is None else f"{r['rtt_ms_min']:.1f}–{r['rtt_ms_max']:.1f}",
+                              r["path_changes"], ", ".join(f"{k} {v:.0%}" for k, v in r["operators_share"].items()),
+                              ", ".join(f"{k} {v:.0%}" for k, v in r["gateway_countries_share"].items()) or "—",
+                              _pct(r.get("share_leaving_allied_jurisdiction", 0.0))] for r in assessment.routes]))
+    parts.append("<h2>Scenario</h2><pre>" + html.escape(json.dumps(sc.model_dump(), indent=1)) + "</pre>")
+    parts.append("<h2>Data sources</h2>" + _table(["what", "source", "date"],
+                                                  [[s["what"], s["source"], s["date"]] for s in assessment.sources]))
+    parts.append(_table(["operator", "name", "jurisdiction", "parent", "source", "checked"],
+                        [[op.key, op.name, op.jurisdiction, op.parent, op.source, op.date]
+                         for op in assessment.registry if op.key in set(assessment.fleet_operator.values())]))
+    parts.append("<p class='note'>Coverage is geometric visibility (elevation mask), not capacity; GEO satellites "
+                 "count as serving where they are above the mask. Low-confidence filed geometries are flagged in the "
+                 "sources. Produced by satsov.</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_report(assessment, out_dir) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"html": out_dir / "report.html", "json": out_dir / "report.json"}
+    text = render_html(assessment)
+    with atomic_open(paths["html"]) as f:
+        f.write(text)
+    write_json(assessment.to_dict(), paths["json"])
+    return paths

