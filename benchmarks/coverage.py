@@ -25,7 +25,7 @@ import numpy as np
 
 import satsov
 from satsov.visibility import kernel as _visibility
-from satsov.visibility.engine import StepWarning, coverage
+from satsov.visibility import StepWarning, coverage
 from satsov.world.constellations import as_flying
 from satsov.world.grids import grid
 
@@ -93,9 +93,9 @@ def main():
     print(f"speed-up: {t_brute_day / t_engine:.1f}x")
     for name in ("all", "no-prc", "no-spacex", "oneweb", "kuiper", "qianfan", "guowang"):
         f = result.figures(name)
-        print(f"  {name:10s} coverage area {f['time_coverage_area']:.4f} pop {f['time_coverage_population']:.4f} "
-              f"area>=0.99 {f['area_share_availability_ge_0.99']:.4f} mean in view {f['mean_sats_in_view']:.1f} "
-              f"longest gap {f['longest_gap_s'] / 60:.0f} min")
+        print(f"  {name:10s} coverage area {f.time_coverage_area:.4f} pop {f.time_coverage_population:.4f} "
+              f"area>=0.99 {f.area_share_available:.4f} mean in view {f.mean_sats_in_view:.1f} "
+              f"longest gap {f.longest_gap_s / 60:.0f} min")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 
 import satsov  # noqa: E402
-from satsov.visibility.engine import StepWarning, coverage  # noqa: E402
+from satsov.visibility import StepWarning, coverage  # noqa: E402
 from satsov.world.constellations import as_flying  # noqa: E402
 from satsov.world.grids import Grid, _candidate_points, grid  # noqa: E402
 
@@ -58,14 +58,14 @@ def main():
         dt = time.perf_counter() - t0
         f = res.figures("all")
         print(f"{device}: global {len(world)} cells x {len(t)} steps (1 s): {dt:.1f} s; coverage "
-              f"{f['time_coverage_area']:.4f}, mean in view {f['mean_sats_in_view']:.2f}")
+              f"{f.time_coverage_area:.4f}, mean in view {f.mean_sats_in_view:.2f}")
     world = global_grid(25)
     t = satsov.time_grid("2026-05-07T00:00:00Z", "1h", "1s")
     t0 = time.perf_counter()
     res = coverage(fleets, world, t, sets=sets, device="cuda")
     dt = time.perf_counter() - t0
     print(f"cuda: global {len(world)} cells x {len(t)} steps (1 s): {dt:.1f} s; coverage "
-          f"{res.figures('all')['time_coverage_area']:.4f}")
+          f"{res.figures('all').time_coverage_area:.4f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ def test_readme_tour_runs(tmp_path, monkeypatch):
     assert blocks, "the README has a Python tour"
     code = "\n".join(blocks).replace('"24h"', '"1h"').replace("out/ukraine", str(tmp_path / "ukraine"))
     monkeypatch.chdir(ROOT)
-    from satsov.visibility.engine import StepWarning
+    from satsov.visibility import StepWarning
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StepWarning)
         exec(compile(code.replace("    ...\n", "    pass\n"), "README.md", "exec"), {})

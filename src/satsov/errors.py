@@ -19,6 +19,7 @@ __all__ = [
     "CatalogError",
     "UnknownNameError",
     "ScenarioError",
+    "MissingDependencyError",
 ]
 
 
@@ -92,3 +93,16 @@ class UnknownNameError(SatsovError, LookupError):
 
 class ScenarioError(InputError):
     """A scenario file is invalid; the message names the file and key."""
+
+
+class MissingDependencyError(SatsovError, ImportError):
+    """An optional dependency is not installed; the message says which extra installs it."""
+
+    def __init__(self, module: str, install: str, detail: str = ""):
+        self.module = module
+        self.install = install
+        self.detail = detail
+        super().__init__(f"this needs the optional package {module!r}; install it with: {install}")
+
+    def __str__(self) -> str:
+        return self.args[0]

@@ -1,18 +1,43 @@
-"""Atomic file output: a file is either complete or absent, never half-written."""
+"""Output, done one way everywhere: atomic files (complete or absent, never half-written, with the
+permissions a plain ``open()`` would give), one JSON encoding, and tables to Parquet or CSV.
+
+>>> to_jsonable({"n": np.int64(3), "x": np.array([1.5, np.nan]), "when": np.datetime64("2026-05-07T00:00", "ns")})
+{'n': 3, 'x': [1.5, None], 'when': '2026-05-07T00:00:00Z'}
+"""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as _dt
+import enum
+import json
+import math
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+
+import numpy as np
+
+__all__ = ["atomic_path", "atomic_open", "to_jsonable", "dumps_json", "write_json", "write_table",
+           "describe_yaml_error", "TABLE_SUFFIXES"]
+
+TABLE_SUFFIXES = (".parquet", ".csv")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
 
-    On any exception (Ctrl-C included) the temporary file is removed and ``path`` is untouched.
+    On any exception (Ctrl-C included) the temporary file is removed and ``path`` is untouched. The file
+    gets the permissions ``open(path, "w")`` would give (0666 less the umask), not ``mkstemp``'s 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,6 +45,7 @@ def atomic_path(path: str | os.PathLike):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -35,6 +61,77 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     with atomic_path(path) as tmp:
         with open(tmp, mode, encoding=encoding, newline=newline) as f:
             yield f
+
+
+def _iso(value: np.datetime64) -> str:
+    return str(np.datetime_as_string(value.astype("datetime64[s]"), unit="s")) + "Z"
+
+
+def to_jsonable(value):
+    """Plain JSON types from satsov's results: numpy scalars and arrays, datetimes (ISO UTC with ``Z``),
+    paths, enums, sets, dataclasses and objects with ``to_dict()``; non-finite floats become ``None``.
+
+    Anything else raises ``TypeError``: nothing is silently turned into a string.
+    """
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.generic):
+        return to_jsonable(value.item()) if not isinstance(value, np.datetime64) else _iso(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "M":
+            return [_iso(v) for v in value.ravel()]
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, Mapping):
+        return {str(k) if not isinstance(k, str) else k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return [to_jsonable(v) for v in sorted(value, key=str)]
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="seconds") + "Z"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if hasattr(value, "to_dict"):
+        return to_jsonable(value.to_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_jsonable({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps_json(data, *, indent: int | None = 1) -> str:
+    """The JSON text satsov writes everywhere (files, ``--json``, the server)."""
+    return json.dumps(to_jsonable(data), indent=indent, allow_nan=False, ensure_ascii=False)
+
+
+def write_json(data, path: str | os.PathLike) -> Path:
+    """Write ``data`` as JSON to ``path`` atomically; return the path."""
+    with atomic_open(path) as f:
+        f.write(dumps_json(data) + "\n")
+    return Path(path)
+
+
+def write_table(frame, path: str | os.PathLike) -> Path:
+    """Write a pandas DataFrame to ``.parquet`` or ``.csv`` (by the suffix) atomically, without its index."""
+    from satsov.errors import InputError
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(f"{path}: found suffix {suffix or '(none)'!r}, expected .parquet or .csv",
+                         found=str(path), expected=".parquet or .csv")
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+    return path
 
 
 def describe_yaml_error(path, exc) -> str:

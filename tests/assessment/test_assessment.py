@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import satsov
-from satsov.assessment.run import BASELINE, _region_figures, assess
-from satsov.visibility.engine import Case, StepWarning, coverage
+from satsov.assessment.results import BASELINE, EventCase, FleetCase, KillSwitchCase, PolicyCase
+from satsov.assessment.run import _region_figures, assess
+from satsov.visibility import Case, StepWarning, coverage
 from satsov.orbits.elements import ElementSet
 from satsov.errors import ScenarioError
 from satsov.world.grids import Grid
@@ -40,10 +41,10 @@ def test_policy_figures_equal_the_coverage_engine_on_the_same_inputs(small_asses
                        sets={"no-prc": ["oneweb", "starlink", "eutelsat", "telesat"]})
     pop = ref.grid.population
     served = (ref.cells["no-prc"]["availability"].to_numpy() * pop).sum() / pop.sum()
-    assert r.policies["no-prc"]["served_share"] == pytest.approx(served, abs=1e-12)
+    assert r.policies["no-prc"].served_share == pytest.approx(served, abs=1e-12)
     for op in fleets:
         alone = (ref.cells[op]["availability"].to_numpy() * pop).sum() / pop.sum()
-        assert r.operators[op]["served_share_alone"] == pytest.approx(alone, abs=1e-12)
+        assert r.operators[op].served_share_alone == pytest.approx(alone, abs=1e-12)
 
 
 def _sat(norad, lat_deg, lon_deg, name):
@@ -69,29 +70,29 @@ def test_hand_built_dependency_two_disjoint_footprints():
     owner = {"oneweb": "oneweb", "starlink": "starlink"}
     policies = [Policy(BASELINE), Policy("no-spacex", deny_operators=("starlink",)),
                 Policy("nothing", allow_operators=("iridium",))]
-    cases = [Case(k, (k,)) for k in fleets] + [
-        Case("policy:all-operators", ("oneweb", "starlink"), dependency=True),
-        Case("policy:no-spacex", ("oneweb",), dependency=True),
-        Case("policy:nothing", (), dependency=True),
-        Case("kill:starlink", ("oneweb",)), Case("kill:oneweb", ("starlink",))]
+    cases = [Case(FleetCase(k), (k,)) for k in fleets] + [
+        Case(PolicyCase("all-operators"), ("oneweb", "starlink"), dependency=True),
+        Case(PolicyCase("no-spacex"), ("oneweb",), dependency=True),
+        Case(PolicyCase("nothing"), (), dependency=True),
+        Case(KillSwitchCase("starlink"), ("oneweb",)), Case(KillSwitchCase("oneweb"), ("starlink",))]
     res = coverage(fleets, g, t, min_elevation_deg=25, cases=cases)
     sc = scenario_from_dict({"regions": [{"name": "x", "query": "IS"}]})
     ra = _region_figures("x", res, policies, fleets, owner, operator_registry(), sc, ["starlink", "oneweb"])
-    assert ra.policies[BASELINE]["served_share"] == 1.0
-    assert ra.operators["starlink"]["sole_provider_share"] == pytest.approx(0.8)
-    assert ra.operators["oneweb"]["sole_provider_share"] == pytest.approx(0.2)
-    assert ra.policies["no-spacex"]["served_share"] == pytest.approx(0.2)
-    assert ra.policies["no-spacex"]["loss_vs_all_pp"] == pytest.approx(80.0)
-    assert ra.policies["nothing"]["served_share"] == 0.0 and ra.policies["nothing"]["sovereignty_index"] == 0.0
-    assert ra.kill_switch["starlink"]["loss_pp"] == pytest.approx(80.0)
-    assert ra.spof["cells"] == 4 and ra.spof["population_share"] == pytest.approx(1.0)
+    assert ra.policies[BASELINE].served_share == 1.0
+    assert ra.operators["starlink"].sole_provider_share == pytest.approx(0.8)
+    assert ra.operators["oneweb"].sole_provider_share == pytest.approx(0.2)
+    assert ra.policies["no-spacex"].served_share == pytest.approx(0.2)
+    assert ra.policies["no-spacex"].loss_vs_all_pp == pytest.approx(80.0)
+    assert ra.policies["nothing"].served_share == 0.0 and ra.policies["nothing"].sovereignty_index == 0.0
+    assert ra.kill_switch["starlink"].loss_pp == pytest.approx(80.0)
+    assert ra.spof.cells == 4 and ra.spof.population_share == pytest.approx(1.0)
 
 
 def test_policy_that_allows_nothing_gives_zero_not_an_error():
     sc = scenario_from_dict({**SMALL, "policies": [{"name": "none", "allow_operators": ["iridium"]}]})
     a = assess(sc)
     p = a.regions["Iceland"].policies["none"]
-    assert p["served_share"] == 0.0 and p["fleets"] == []
+    assert p.served_share == 0.0 and p.fleets == ()
 
 
 def test_denial_event_lowers_coverage_only_during_its_window():
@@ -100,12 +101,12 @@ def test_denial_event_lowers_coverage_only_during_its_window():
                                          "start": "2026-05-07T00:10:00Z", "end": "2026-05-07T00:20:00Z"}]})
     a = assess(sc)
     r = a.regions["Iceland"]
-    ev = r.events["event:geofence@all-operators"]
-    base = r.coverage.series["policy:all-operators"]["mean_sats_in_view"]
-    during = r.coverage.series["event:geofence@all-operators"]["mean_sats_in_view"]
+    ev = r.events[EventCase("geofence", "all-operators")]
+    base = r.coverage.series[PolicyCase("all-operators")]["mean_sats_in_view"]
+    during = r.coverage.series[EventCase("geofence", "all-operators")]["mean_sats_in_view"]
     window = (base.index >= "2026-05-07T00:10") & (base.index < "2026-05-07T00:20")
     assert (during[~window] == base[~window]).all() and (during[window] < base[window]).all()
-    assert ev["loss_pp"] >= 0
+    assert ev.loss_pp >= 0
 
 
 @pytest.mark.parametrize("patch,message", [

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import satsov
 from satsov.visibility import kernel as _visibility
-from satsov.visibility.engine import Case, Denial, StepWarning, coverage, step_check
+from satsov.visibility import Case, Denial, StepWarning, coverage, step_check
 from satsov.orbits.elements import ElementSet
 from satsov.world.constellations import as_filed, as_flying
 from satsov.orbits.geometry import footprint_half_angle_deg, great_circle_km, look_angles
@@ -17,7 +17,7 @@ from satsov.world.grids import Grid, grid
 from satsov.times import time_grid
 
 # Most tests use coarse steps on purpose (speed); test_coverage_warns_when_the_step_is_coarse checks the warning.
-pytestmark = pytest.mark.filterwarnings("ignore::satsov.visibility.engine.StepWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::satsov.visibility.StepWarning")
 
 
 def _kernel_counts(fleet, g, t, eps):
@@ -209,11 +209,11 @@ def test_result_dataset_and_figures(sample_fleet_small):
     ds = res.to_dataset()
     assert set(ds["availability"].dims) == {"case", "cell"} and ds.sizes["time"] == 7
     f = res.figures("all")
-    assert 0 <= f["time_coverage_area"] <= 1 and len(f["worst_cells"]) <= 10
+    assert 0 <= f.time_coverage_area <= 1 and len(f.worst_cells) <= 10
     assert "all" in res.critical and set(res.critical["all"].columns) == set(sample_fleet_small)
 
 
-@pytest.mark.filterwarnings("error::satsov.visibility.engine.StepWarning")
+@pytest.mark.filterwarnings("error::satsov.visibility.StepWarning")
 def test_coverage_warns_when_the_step_is_coarse(sample_fleet_small):
     with pytest.warns(StepWarning, match="quarter of the longest pass"):
         res = coverage(sample_fleet_small, "IE", time_grid("2026-05-07T00:00:00Z", "1h", "10m"), spacing_km=50)
@@ -227,12 +227,12 @@ def test_device_choice_errors(sample_fleet_small):
     try:
         import cupy  # noqa: F401
     except ImportError:
-        with pytest.raises(satsov.InputError, match="needs CuPy"):
+        with pytest.raises(satsov.MissingDependencyError, match=r"pip install 'satsov\[cuda\]'"):
             coverage(sample_fleet_small, "IE", t, device="cuda")
 
 
 def test_refine_check_finds_what_a_coarse_step_hides():
-    from satsov.visibility.engine import refine_check
+    from satsov.visibility import refine_check
     fleets = as_flying(["kuiper"])  # 299 satellites: patchy coverage with short gaps
     coarse = refine_check(fleets, "PL", time_grid("2026-05-07T00:00:00Z", "2h", "5m"), spacing_km=50)
     assert coarse["cases"]["kuiper"]["gaps_missed"] > 0 and coarse["fine_step_s"] == 75.0

@@ -25,7 +25,7 @@ satellites at or above ``min_elevation_deg``):
 >>> r = a.regions["Iceland"]
 >>> sorted(r.policies)[:3]
 ['all-operators', 'eu-sovereign', 'no-prc']
->>> r.policies["all-operators"]["served_share"]
+>>> r.policies["all-operators"].served_share
 1.0
 """
 
@@ -34,11 +34,12 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from satsov.visibility.engine import Case, CoverageResult, Denial, StepWarning, coverage
+from satsov.visibility.checks import StepWarning
+from satsov.visibility.engine import Case, Denial, coverage
+from satsov.visibility.results import CoverageResult
 from satsov.errors import ScenarioError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.world.constellations import BUILTIN_CATALOG_DATE, as_filed, as_flying, filed_constellations
@@ -46,57 +47,16 @@ from satsov.world.grids import Grid, grid
 from satsov.world.operators import OperatorRegistry, operator_registry
 from satsov.world.policies import Policy, expand_jurisdictions, standard_policies
 from satsov.world.regions import region, region_from_geojson
+from satsov.assessment.results import (BASELINE, Assessment, EventCase, EventFigures, FleetCase, KillSwitchCase,
+                                        KillSwitchFigures, OperatorFigures, PolicyCase, PolicyFigures,
+                                        RegionAssessment, SinglePointsOfFailure)
 from satsov.assessment.scenario import Scenario
 from satsov.times import parse_utc, time_grid
 from satsov.orbits.walker import Shell
 
-__all__ = ["assess", "Assessment", "RegionAssessment"]
+__all__ = ["assess", "BASELINE"]
 
 log = logging.getLogger(__name__)
-BASELINE = "all-operators"
-
-
-@dataclass(eq=False)
-class RegionAssessment:
-    """The figures of one region."""
-
-    name: str
-    coverage: CoverageResult
-    operators: dict[str, dict]      # fleet key -> operator facts and per-operator figures
-    policies: dict[str, dict]       # policy -> figures
-    events: dict[str, dict]         # event case -> figures
-    kill_switch: dict[str, dict]    # operator -> figures with that operator switched off
-    spof: dict
-
-    def to_dict(self) -> dict:
-        g = self.coverage.grid
-        return {"region": self.name, "cells": len(g), "spacing_km": g.spacing_km,
-                "area_km2": float(g.area_km2.sum()), "population": float(g.population.sum()),
-                "operators": self.operators, "policies": self.policies, "events": self.events,
-                "kill_switch": self.kill_switch, "single_point_of_failure": self.spof,
-                "warnings": self.coverage.warnings}
-
-
-@dataclass(eq=False)
-class Assessment:
-    scenario: Scenario
-    regions: dict[str, RegionAssessment]
-    policies: list[Policy]
-    fleet_operator: dict[str, str]
-    registry: OperatorRegistry
-    sources: list[dict]
-    satellites: dict[str, int]
-    warnings: list[str] = field(default_factory=list)
-    routes: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        sc = self.scenario
-        return {"scenario": sc.model_dump(), "satellites": self.satellites,
-                "policies": [{"name": p.name, "description": p.description,
-                              "allowed_fleets": [k for k, op in self.fleet_operator.items()
-                                                 if p.allows(self.registry[op])]} for p in self.policies],
-                "regions": {k: v.to_dict() for k, v in self.regions.items()}, "routes": self.routes,
-                "sources": self.sources, "warnings": self.warnings}
 
 
 def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
@@ -172,13 +132,8 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> tuple[dict[str, Fleet],
                 del fleets[key], owner[key]
     limit = sc.requirement.max_altitude_km
     if limit is not None:
-        from satsov.orbits.walker import altitude_from_mean_motion_km
-
-        def apogee_km(e):  # the whole orbit must stay below the limit (a stranded GEO satellite does not count)
-            a = altitude_from_mean_motion_km(e.mean_motion_rev_per_day) + 6378.135
-            return a * (1.0 + e.eccentricity) - 6378.135
-        for key in list(fleets):
-            kept = [e for e in fleets[key] if apogee_km(e) <= limit]
+        for key in list(fleets):  # the whole orbit must stay below (a stranded GEO satellite does not count)
+            kept = [e for e in fleets[key] if e.apogee_altitude_km <= limit]
             if kept:
                 fleets[key] = Fleet(kept, fleets[key].name)
             else:
@@ -233,9 +188,9 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         except (UnknownNameError,) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
         allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
-        cases = [Case(k, (k,)) for k in fleets]
+        cases = [Case(FleetCase(k), (k,)) for k in fleets]
         for p in policies:
-            cases.append(Case(f"policy:{p.name}", tuple(allowed[p.name]), dependency=True))
+            cases.append(Case(PolicyCase(p.name), tuple(allowed[p.name]), dependency=True))
         for ev in sc.events:
             hit = [k for k in fleets if owner[k] == ev.operator]
             if not hit:
@@ -249,10 +204,10 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             for p in policies:
                 ops = tuple(allowed[p.name])
                 if any(k in ops for k in hit):
-                    cases.append(Case(f"event:{ev.name}@{p.name}", ops, tuple(d for d in denials if d.operator in ops)))
+                    cases.append(Case(EventCase(ev.name, p.name), ops, tuple(d for d in denials if d.operator in ops)))
         base_ops = tuple(allowed[BASELINE])
         for k in kill:
-            cases.append(Case(f"kill:{k}", tuple(o for o in base_ops if o != k)))
+            cases.append(Case(KillSwitchCase(k), tuple(o for o in base_ops if o != k)))
         cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StepWarning)
@@ -318,7 +273,7 @@ def _weights(res: CoverageResult, sc: Scenario) -> np.ndarray:
     return g.population if sc.requirement.population_weighted and g.population.sum() > 0 else g.area_km2
 
 
-def _served(res: CoverageResult, case: str, w: np.ndarray) -> float:
+def _served(res: CoverageResult, case, w: np.ndarray) -> float:
     return float((res.cells[case]["availability"].to_numpy() * w).sum() / max(w.sum(), 1e-300))
 
 
@@ -326,61 +281,60 @@ def _region_figures(name, res, policies, fleets, owner, registry, sc, kill) -> R
     w = _weights(res, sc)
     hours = (len(res.times) - 1) * res.step_s / 3600.0 if len(res.times) > 1 else 0.0
     pop = res.grid.population
-    base = _served(res, f"policy:{BASELINE}", w)
-    base_critical = res.critical[f"policy:{BASELINE}"]
-    base_present = res.present[f"policy:{BASELINE}"]
-    base_avail = res.cells[f"policy:{BASELINE}"]["availability"].to_numpy()
-    served_w = (base_avail * w).sum()
+    baseline = PolicyCase(BASELINE)
+    base = _served(res, baseline, w)
+    base_critical = res.critical[baseline]
+    base_present = res.present[baseline]
+    served_w = (res.cells[baseline]["availability"].to_numpy() * w).sum()
+
+    def share_of_served(per_cell) -> float:
+        return float((per_cell.to_numpy() * w).sum() / served_w) if served_w else 0.0
     operators = {}
     for k in fleets:
         op = registry[owner[k]]
-        f = res.figures(k)
-        operators[k] = {
-            "operator": op.key, "name": op.name, "jurisdiction": op.jurisdiction,
-            "parent_jurisdiction": op.parent_jurisdiction or None, "satellites": len(fleets[k]),
-            "source": op.source, "served_share_alone": _served(res, k, w),
-            "time_coverage_area_alone": f["time_coverage_area"], "mean_sats_in_view": f["mean_sats_in_view"],
-            "sole_provider_share": float((base_critical[k].to_numpy() * w).sum() / served_w) if served_w else 0.0,
-            "presence_share": float((base_present[k].to_numpy() * w).sum() / served_w) if served_w else 0.0,
-        }
+        f = res.figures(FleetCase(k))
+        operators[k] = OperatorFigures(
+            fleet=k, operator=op.key, name=op.name, jurisdiction=op.jurisdiction,
+            parent_jurisdiction=op.parent_jurisdiction or None, satellites=len(fleets[k]), source=op.source,
+            served_share_alone=_served(res, FleetCase(k), w), time_coverage_area_alone=f.time_coverage_area,
+            mean_sats_in_view=f.mean_sats_in_view, sole_provider_share=share_of_served(base_critical[k]),
+            presence_share=share_of_served(base_present[k]))
     pols = {}
     for p in policies:
-        case = f"policy:{p.name}"
-        f = res.figures(case)
+        case = PolicyCase(p.name)
         served = _served(res, case, w)
-        pols[p.name] = {
-            "description": p.description, "fleets": list(res.cases[case].operators),
-            "served_share": served, "loss_vs_all_pp": 100.0 * (base - served),
-            "sovereignty_index": served / base if base > 0 else 0.0,
-            "population_hours_served": float((res.cells[case]["availability"].to_numpy() * pop).sum() * hours),
-            **{k: v for k, v in f.items() if k not in ("case", "operators", "denials")},
-        }
+        pols[p.name] = PolicyFigures(
+            policy=p.name, description=p.description, fleets=tuple(res.cases[case].operators),
+            served_share=served, loss_vs_all_pp=100.0 * (base - served),
+            sovereignty_index=served / base if base > 0 else 0.0,
+            population_hours_served=float((res.cells[case]["availability"].to_numpy() * pop).sum() * hours),
+            coverage=res.figures(case), headline=p.name == sc.sovereign_policy)
+    column = "coverage_population" if sc.requirement.population_weighted else "coverage_area"
     events = {}
-    for case_name, case in res.cases.items():
-        if not case_name.startswith("event:"):
+    for case in res.cases:
+        if not isinstance(case, EventCase):
             continue
-        ev_name, pol = case_name[6:].split("@", 1)
-        served = _served(res, case_name, w)
-        before = pols[pol]["served_share"]
-        s = res.series[case_name]["coverage_population" if sc.requirement.population_weighted else "coverage_area"]
-        s0 = res.series[f"policy:{pol}"]["coverage_population" if sc.requirement.population_weighted else "coverage_area"]
-        events[case_name] = {"event": ev_name, "policy": pol, "served_share": served,
-                             "loss_pp": 100.0 * (before - served), "min_coverage_during": float(s.min()),
-                             "min_coverage_baseline": float(s0.min())}
+        served = _served(res, case, w)
+        events[case] = EventFigures(
+            event=case.event, policy=case.policy, served_share=served,
+            loss_pp=100.0 * (pols[case.policy].served_share - served),
+            min_coverage_during=float(res.series[case][column].min()),
+            min_coverage_baseline=float(res.series[PolicyCase(case.policy)][column].min()))
     kills = {}
     for k in kill:
-        served = _served(res, f"kill:{k}", w)
-        f = res.figures(f"kill:{k}")
-        kills[k] = {"served_share": served, "loss_pp": 100.0 * (base - served),
-                    "area_share_never_covered": f["area_share_never_covered"],
-                    "longest_gap_s": f["longest_gap_s"]}
+        f = res.figures(KillSwitchCase(k))
+        served = _served(res, KillSwitchCase(k), w)
+        kills[k] = KillSwitchFigures(fleet=k, served_share=served, loss_pp=100.0 * (base - served),
+                                     area_share_never_covered=f.area_share_never_covered,
+                                     longest_gap_s=f.longest_gap_s)
     crit = base_critical.to_numpy()  # cells × fleets: share of steps each fleet alone keeps the cell served
     spof_any = (crit > 0).any(axis=1)
-    spof = {"cells": int(spof_any.sum()), "area_share": float(res.grid.area_km2[spof_any].sum() / res.grid.area_km2.sum()),
-            "population_share": float(pop[spof_any].sum() / max(pop.sum(), 1e-300)),
-            "by_operator": {k: {"cells": int((base_critical[k] > 0).sum()),
-                                "population_share": float(pop[(base_critical[k] > 0).to_numpy()].sum() / max(pop.sum(), 1e-300))}
-                            for k in fleets if (base_critical[k] > 0).any()}}
-    if sc.sovereign_policy:
-        pols[sc.sovereign_policy]["headline"] = True
+    total_pop = max(pop.sum(), 1e-300)
+    spof = SinglePointsOfFailure(
+        cells=int(spof_any.sum()),
+        area_share=float(res.grid.area_km2[spof_any].sum() / res.grid.area_km2.sum()),
+        population_share=float(pop[spof_any].sum() / total_pop),
+        by_fleet={k: {"cells": int((base_critical[k] > 0).sum()),
+                      "population_share": float(pop[(base_critical[k] > 0).to_numpy()].sum() / total_pop)}
+                  for k in fleets if (base_critical[k] > 0).any()})
     return RegionAssessment(name, res, operators, pols, events, kills, spof)

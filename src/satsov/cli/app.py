@@ -30,17 +30,8 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def _emit_json(data) -> None:
-    sys.stdout.write(json.dumps(data, indent=1, default=_json_default) + "\n")
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    from satsov.io import dumps_json
+    sys.stdout.write(dumps_json(data) + "\n")
 
 
 def _warn_rejected(catalog) -> None:
@@ -358,7 +349,8 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
                  as_json: bool = typer.Option(False, "--json")):
     """Coverage of a region per operator and per set of operators, with figures of merit."""
     import warnings as _warnings
-    from satsov.visibility.engine import StepWarning, coverage
+    from satsov.visibility.checks import StepWarning
+    from satsov.visibility.engine import coverage
     from satsov.world.grids import grid
     from satsov.world.regions import region
     from satsov.times import time_grid
@@ -377,7 +369,7 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
     if check_step:
-        from satsov.visibility.engine import refine_check
+        from satsov.visibility.checks import refine_check
         summary["step_check"] = refine_check(fleets, g, times, min_elevation_deg=min_elevation_deg, n_fold=n_fold)
         for case, c in summary["step_check"]["cases"].items():
             if c["cells_changed"]:
@@ -397,7 +389,7 @@ def coverage_cmd(region_query: str = typer.Option(..., "--region", help="country
                                                       f"≥{n_fold} sat(s) at ≥{min_elevation_deg:g}°")
     for name, f in summary["cases"].items():
         table.add_row(name, ",".join(f["operators"]), f"{f['time_coverage_area']:.2%}",
-                      f"{f['time_coverage_population']:.2%}", f"{f[f'area_share_availability_ge_{threshold:g}']:.2%}",
+                      f"{f['time_coverage_population']:.2%}", f"{f['area_share_available']:.2%}",
                       f"{f['mean_sats_in_view']:.1f}", f"{f['longest_gap_s'] / 60:.0f} min")
     out.print(table)
 
@@ -411,11 +403,7 @@ def _run_assessment(sc, out_dir: Path, as_json: bool):
         a = assess(sc, progress=None if update is None else
                    lambda region_name, done, total: update(f"assessing {region_name}", done, total))
     paths = write_report(a, out_dir)
-    data = {"report_html": str(paths["html"]), "report_json": str(paths["json"]),
-            "regions": {name: {"served_share": {k: v["served_share"] for k, v in r.policies.items()},
-                               "sovereignty_index": {k: v["sovereignty_index"] for k, v in r.policies.items()},
-                               "kill_switch_loss_pp": {k: v["loss_pp"] for k, v in r.kill_switch.items()}}
-                        for name, r in a.regions.items()}}
+    data = {"report_html": str(paths["html"]), "report_json": str(paths["json"]), "regions": a.headline()}
     if as_json:
         _emit_json(data)
         return
@@ -424,7 +412,7 @@ def _run_assessment(sc, out_dir: Path, as_json: bool):
     for name, r in a.regions.items():
         table = Table("policy", "served", "loss (pp)", "sovereignty index", title=name)
         for k, v in r.policies.items():
-            table.add_row(k, f"{v['served_share']:.1%}", f"{v['loss_vs_all_pp']:.2f}", f"{v['sovereignty_index']:.1%}")
+            table.add_row(k, f"{v.served_share:.1%}", f"{v.loss_vs_all_pp:.2f}", f"{v.sovereignty_index:.1%}")
         out.print(table)
     out.print(f"report: [bold]{paths['html']}[/] (figures: {paths['json']})")
 

@@ -39,6 +39,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from satsov.constants import SPEED_OF_LIGHT_KM_S, WGS72_RADIUS_KM
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.geometry import WGS84_B_KM, up_vectors
@@ -48,7 +49,6 @@ from satsov.times import Times
 
 __all__ = ["Network", "plus_grid_isls", "route", "RouteResult", "place_gateways", "SPEED_OF_LIGHT_KM_S"]
 
-SPEED_OF_LIGHT_KM_S = 299_792.458
 
 
 def plus_grid_isls(planes: int, sats_per_plane: int, isl_shift: int = 0, offset: int = 0) -> np.ndarray:
@@ -67,7 +67,7 @@ def plus_grid_isls(planes: int, sats_per_plane: int, isl_shift: int = 0, offset:
     return pairs + offset
 
 
-def max_isl_range_for_grazing_km(altitude_km: float, grazing_km: float = 80.0, radius_km: float = 6378.135):
+def max_isl_range_for_grazing_km(altitude_km: float, grazing_km: float = 80.0, radius_km: float = WGS72_RADIUS_KM):
     """The longest ISL between two satellites at ``altitude_km`` whose line of sight stays above ``grazing_km``."""
     return 2.0 * math.sqrt((radius_km + altitude_km) ** 2 - (radius_km + grazing_km) ** 2)
 

@@ -9,6 +9,8 @@ from datetime import datetime
 import numpy as np
 from sgp4.api import WGS72, Satrec
 
+from satsov.constants import SECONDS_PER_DAY, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+
 __all__ = ["ElementSet"]
 
 _EPOCH0_1949 = np.datetime64("1949-12-31T00:00:00", "ns")
@@ -65,6 +67,17 @@ class ElementSet:
     @property
     def period_min(self) -> float:
         return 1440.0 / self.mean_motion_rev_per_day
+
+    @property
+    def semi_major_axis_km(self) -> float:
+        """Semi-major axis from the mean motion (Kepler's third law, WGS-72 as SGP4)."""
+        n_rad_s = self.mean_motion_rev_per_day * 2.0 * math.pi / SECONDS_PER_DAY
+        return (WGS72_MU_KM3_S2 / n_rad_s**2) ** (1.0 / 3.0)
+
+    @property
+    def apogee_altitude_km(self) -> float:
+        """Apogee height above the WGS-72 equatorial radius: the whole orbit stays below it."""
+        return self.semi_major_axis_km * (1.0 + self.eccentricity) - WGS72_RADIUS_KM
 
     @property
     def is_deep_space(self) -> bool:

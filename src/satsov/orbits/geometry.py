@@ -23,11 +23,7 @@ __all__ = [
     "footprint_half_angle_deg", "footprint_radius_km", "elevation_deg", "great_circle_km",
 ]
 
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
-WGS84_B_KM = WGS84_A_KM * (1.0 - WGS84_F)
-WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
-MEAN_EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius R1
+from satsov.constants import MEAN_EARTH_RADIUS_KM, WGS84_A_KM, WGS84_B_KM, WGS84_E2, WGS84_F
 
 
 def geodetic_to_ecef(lat_deg, lon_deg, alt_km=0.0) -> np.ndarray:

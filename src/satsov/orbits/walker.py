@@ -20,14 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from satsov.orbits.elements import ElementSet
+from satsov.constants import SECONDS_PER_DAY, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from satsov.errors import InputError
+from satsov.orbits.elements import ElementSet
 from satsov.times import parse_utc
 
 __all__ = ["Shell", "Pattern", "mean_motion_rev_per_day", "altitude_from_mean_motion_km"]
 
-_MU_WGS72 = 398600.8  # km^3/s^2, SGP4's gravity model
-_RE_WGS72 = 6378.135  # km
 
 
 class Pattern(str, enum.Enum):
@@ -37,13 +36,13 @@ class Pattern(str, enum.Enum):
 
 def mean_motion_rev_per_day(altitude_km: float) -> float:
     """Circular-orbit mean motion (rev/day) at ``altitude_km`` above SGP4's Earth radius."""
-    a = _RE_WGS72 + altitude_km
-    return math.sqrt(_MU_WGS72 / a**3) * 86400.0 / (2 * math.pi)
+    a = WGS72_RADIUS_KM + altitude_km
+    return math.sqrt(WGS72_MU_KM3_S2 / a**3) * SECONDS_PER_DAY / (2 * math.pi)
 
 
 def altitude_from_mean_motion_km(mean_motion_rev_per_day_: float) -> float:
-    n = mean_motion_rev_per_day_ * 2 * math.pi / 86400.0
-    return (_MU_WGS72 / n**2) ** (1.0 / 3.0) - _RE_WGS72
+    n = mean_motion_rev_per_day_ * 2 * math.pi / SECONDS_PER_DAY
+    return (WGS72_MU_KM3_S2 / n**2) ** (1.0 / 3.0) - WGS72_RADIUS_KM
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from pathlib import Path
 
 import numpy as np
 
-from satsov.io import atomic_open
-from satsov.visibility.output import write_json
+from satsov.assessment.results import BASELINE, PolicyCase
+from satsov.io import atomic_open, dumps_json, write_json
 
 __all__ = ["write_report", "render_html"]
 
@@ -158,74 +157,73 @@ def render_html(assessment) -> str:
         parts.append(f"<h2 id='{html.escape(rname)}'>{html.escape(rname)}</h2>")
         parts.append(f"<p>{len(g):,} grid cells of about {g.spacing_km:g} km, {g.area_km2.sum():,.0f} km², "
                      f"{g.population.sum():,.0f} people.</p>")
-        head = sc.sovereign_policy or min(pol, key=lambda k: pol[k]["sovereignty_index"])
-        kill_worst = max(ra.kill_switch.items(), key=lambda kv: kv[1]["loss_pp"], default=None)
-        dep = max(ra.operators.items(), key=lambda kv: kv[1]["sole_provider_share"])
+        head = sc.sovereign_policy or min(pol, key=lambda k: pol[k].sovereignty_index)
+        kill_worst = max(ra.kill_switch.items(), key=lambda kv: kv[1].loss_pp, default=None)
+        dep = max(ra.operators.items(), key=lambda kv: kv[1].sole_provider_share)
         parts.append("<div class='kpis'>"
-                     f"<div class='kpi'>All operators serve<b>{_pct(pol['all-operators']['served_share'])}</b>of the "
+                     f"<div class='kpi'>All operators serve<b>{_pct(pol[BASELINE].served_share)}</b>of the "
                      f"population-time</div>"
-                     f"<div class='kpi'>Sovereignty index ({html.escape(head)})<b>{_pct(pol[head]['sovereignty_index'])}"
+                     f"<div class='kpi'>Sovereignty index ({html.escape(head)})<b>{_pct(pol[head].sovereignty_index)}"
                      f"</b>of that is kept by the allowed operators alone</div>"
                      + (f"<div class='kpi'>Worst single switch-off: {html.escape(kill_worst[0])}<b>"
-                        f"{'−' if kill_worst[1]['loss_pp'] >= 0.05 else ''}{abs(kill_worst[1]['loss_pp']):.1f} pp</b>"
+                        f"{'−' if kill_worst[1].loss_pp >= 0.05 else ''}{abs(kill_worst[1].loss_pp):.1f} pp</b>"
                         f"of population served</div>" if kill_worst else "")
-                     + f"<div class='kpi'>Most depended-on: {html.escape(dep[0])}<b>{_pct(dep[1]['sole_provider_share'])}"
+                     + f"<div class='kpi'>Most depended-on: {html.escape(dep[0])}<b>{_pct(dep[1].sole_provider_share)}"
                        f"</b>of served population-time has no alternative</div></div>")
         # policies
         labels = list(pol)
         parts.append("<h3>What is left under each supplier policy</h3>")
-        parts.append(f"<img alt='served share per policy' src='{_bars(labels, [100 * pol[k]['served_share'] for k in labels], f'{rname}: population served under each policy', 'population-time served (%)')}'>")
+        parts.append(f"<img alt='served share per policy' src='{_bars(labels, [100 * pol[k].served_share for k in labels], f'{rname}: population served under each policy', 'population-time served (%)')}'>")
         parts.append(_table(["policy", "operators allowed", "served", "loss vs all (pp)", "sovereignty index",
                              f"area with ≥{sc.requirement.availability:g} availability", "longest gap (min)",
                              "mean satellites in view"],
-                            [[k, ", ".join(v["fleets"]) or "none", _pct(v["served_share"]), f"{v['loss_vs_all_pp']:.2f}",
-                              _pct(v["sovereignty_index"]),
-                              _pct(v[f"area_share_availability_ge_{sc.requirement.availability:g}"]),
-                              f"{v['longest_gap_s'] / 60:.0f}", f"{v['mean_sats_in_view']:.1f}"] for k, v in pol.items()]))
-        panels = [(f"{k}: {_pct(v['served_share'])} served",
-                   ra.coverage.cells[f"policy:{k}"]["availability"].to_numpy()) for k, v in pol.items()]
+                            [[k, ", ".join(v.fleets) or "none", _pct(v.served_share), f"{v.loss_vs_all_pp:.2f}",
+                              _pct(v.sovereignty_index), _pct(v.coverage.area_share_available),
+                              f"{v.coverage.longest_gap_s / 60:.0f}", f"{v.coverage.mean_sats_in_view:.1f}"]
+                             for k, v in pol.items()]))
+        panels = [(f"{k}: {_pct(v.served_share)} served",
+                   ra.coverage.cells[PolicyCase(k)]["availability"].to_numpy()) for k, v in pol.items()]
         parts.append("<h3>Where: availability under each policy</h3>")
         parts.append(f"<img alt='availability maps' src='{_small_multiples(g, panels, f'{rname}: share of the time each place is served', 'availability (share of time served)')}'>")
         # operators
-        ops = sorted(ra.operators.items(), key=lambda kv: -kv[1]["served_share_alone"])
+        ops = sorted(ra.operators.items(), key=lambda kv: -kv[1].served_share_alone)
         parts.append("<h3>Which operators serve the territory, and how much it depends on each</h3>")
         parts.append(_table(["fleet", "operator", "jurisdiction", "satellites", "served alone", "mean in view",
                              "in view when served", "sole provider"],
-                            [[k, v["name"], v["jurisdiction"] + (f" (parent {v['parent_jurisdiction']})"
-                                                                 if v["parent_jurisdiction"] else ""),
-                              v["satellites"], _pct(v["served_share_alone"]), f"{v['mean_sats_in_view']:.2f}",
-                              _pct(v["presence_share"]), _pct(v["sole_provider_share"])] for k, v in ops]))
-        top = [k for k, v in ops if v["presence_share"] > 0][:6]
-        crit = ra.coverage.critical[f"policy:all-operators"]
+                            [[k, v.name, v.jurisdiction + (f" (parent {v.parent_jurisdiction})" if v.parent_jurisdiction else ""),
+                              v.satellites, _pct(v.served_share_alone), f"{v.mean_sats_in_view:.2f}",
+                              _pct(v.presence_share), _pct(v.sole_provider_share)] for k, v in ops]))
+        top = [k for k, v in ops if v.presence_share > 0][:6]
+        crit = ra.coverage.critical[PolicyCase(BASELINE)]
         if top:
-            panels = [(f"{k}: sole provider for {_pct(ra.operators[k]['sole_provider_share'])}",
+            panels = [(f"{k}: sole provider for {_pct(ra.operators[k].sole_provider_share)}",
                        crit[k].to_numpy()) for k in top]
             parts.append(f"<img alt='dependency maps' src='{_small_multiples(g, panels, f'{rname}: share of the time each operator is the only one serving', 'share of time with no alternative', cmap='Reds', vmax=max(0.05, float(crit[top].to_numpy().max())))}'>")
         spof = ra.spof
-        parts.append(f"<p>Single points of failure: {spof['cells']:,} cells ({_pct(spof['area_share'])} of the area, "
-                     f"{_pct(spof['population_share'])} of the people) lose service at some time if one operator "
+        parts.append(f"<p>Single points of failure: {spof.cells:,} cells ({_pct(spof.area_share)} of the area, "
+                     f"{_pct(spof.population_share)} of the people) lose service at some time if one operator "
                      f"switches off.</p>")
         # kill switch
         if ra.kill_switch:
-            ks = sorted(ra.kill_switch.items(), key=lambda kv: -kv[1]["loss_pp"])
+            ks = sorted(ra.kill_switch.items(), key=lambda kv: -kv[1].loss_pp)
             parts.append("<h3>Kill switch: each operator switching service off in turn</h3>")
-            parts.append(f"<img alt='kill switch' src='{_bars([k for k, _ in ks], [v['loss_pp'] for _, v in ks], f'{rname}: loss of population served if one operator switches off', 'percentage points of population-time lost', color='#b5482f')}'>")
+            parts.append(f"<img alt='kill switch' src='{_bars([k for k, _ in ks], [v.loss_pp for _, v in ks], f'{rname}: loss of population served if one operator switches off', 'percentage points of population-time lost', color='#b5482f')}'>")
             parts.append(_table(["switched off", "served after", "loss (pp)", "area never served", "longest gap (min)"],
-                                [[k, _pct(v["served_share"]), f"{v['loss_pp']:.2f}", _pct(v["area_share_never_covered"]),
-                                  f"{v['longest_gap_s'] / 60:.0f}"] for k, v in ks]))
+                                [[k, _pct(v.served_share), f"{v.loss_pp:.2f}", _pct(v.area_share_never_covered),
+                                  f"{v.longest_gap_s / 60:.0f}"] for k, v in ks]))
         # events
         if ra.events:
             parts.append("<h3>Service-denial events</h3>")
             parts.append(_table(["event", "under policy", "served", "loss (pp)", "lowest coverage during window",
                                  "lowest without the event"],
-                                [[v["event"], v["policy"], _pct(v["served_share"]), f"{v['loss_pp']:.2f}",
-                                  _pct(v["min_coverage_during"]), _pct(v["min_coverage_baseline"])]
+                                [[v.event, v.policy, _pct(v.served_share), f"{v.loss_pp:.2f}",
+                                  _pct(v.min_coverage_during), _pct(v.min_coverage_baseline)]
                                  for v in ra.events.values()]))
             col = "coverage_population" if sc.requirement.population_weighted else "coverage_area"
             for case, v in ra.events.items():
-                pairs = [(f"{v['policy']} without the event", ra.coverage.series[f"policy:{v['policy']}"][col], "-"),
-                         (f"with {v['event']}", ra.coverage.series[case][col], "--")]
-                title = f"{rname}: {v['event']} under {v['policy']}"
+                pairs = [(f"{v.policy} without the event", ra.coverage.series[PolicyCase(v.policy)][col], "-"),
+                         (f"with {v.event}", ra.coverage.series[case][col], "--")]
+                title = f"{rname}: {v.event} under {v.policy}"
                 parts.append(f"<img alt='event time series' src='{_series_plot(pairs, title)}'>")
     if assessment.routes:
         parts.append("<h2>Routes and the jurisdictions they cross</h2>")
@@ -239,7 +237,7 @@ def render_html(assessment) -> str:
                               r["path_changes"], ", ".join(f"{k} {v:.0%}" for k, v in r["operators_share"].items()),
                               ", ".join(f"{k} {v:.0%}" for k, v in r["gateway_countries_share"].items()) or "—",
                               _pct(r.get("share_leaving_allied_jurisdiction", 0.0))] for r in assessment.routes]))
-    parts.append("<h2>Scenario</h2><pre>" + html.escape(json.dumps(sc.model_dump(), indent=1)) + "</pre>")
+    parts.append("<h2>Scenario</h2><pre>" + html.escape(dumps_json(sc.model_dump())) + "</pre>")
     parts.append("<h2>Data sources</h2>" + _table(["what", "source", "date"],
                                                   [[s["what"], s["source"], s["date"]] for s in assessment.sources]))
     parts.append(_table(["operator", "name", "jurisdiction", "parent", "source", "checked"],

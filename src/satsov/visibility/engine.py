@@ -2,7 +2,7 @@
 
 ``coverage(fleets, where, times, min_elevation_deg=25)`` counts, for every cell of a grid and every time
 step, the satellites of each operator at or above the elevation mask (exactly: the WGS-84 elevation of
-each candidate is tested, see :mod:`satsov._visibility`), streaming over time chunks so that memory holds
+each candidate is tested, see :mod:`satsov.visibility.kernel`), streaming over time chunks so that memory holds
 one chunk of positions and counts, never days × satellites × cells. From the same per-operator counts it
 evaluates every *case*: an operator alone, a set of operators (the union of their satellites), optionally
 with service denials (an operator switched off over some cells for some time).
@@ -22,7 +22,7 @@ and the result carries a warning when the step is too coarse (more than a quarte
 >>> result = coverage(fleets, "Iceland", t, min_elevation_deg=25, spacing_km=50)
 >>> sorted(result.cases)
 ['all', 'iridium', 'oneweb']
->>> 0.9 < result.figures("all")["time_coverage_area"] <= 1.0
+>>> 0.9 < result.figures("all").time_coverage_area <= 1.0
 True
 """
 
@@ -31,28 +31,25 @@ from __future__ import annotations
 import logging
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from satsov.visibility import kernel as _visibility
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
-from satsov.orbits.geometry import footprint_half_angle_deg
-from satsov.world.grids import Grid, grid
 from satsov.orbits.propagation import get_backend
-from satsov.world.regions import Region
 from satsov.times import Times
+from satsov.visibility import kernel
+from satsov.visibility.checks import StepWarning, step_check
+from satsov.visibility.results import CoverageResult
+from satsov.world.grids import Grid, grid
+from satsov.world.regions import Region
 
-__all__ = ["coverage", "Case", "Denial", "CoverageResult", "step_check", "StepWarning", "refine_check"]
+__all__ = ["coverage", "Case", "Denial"]
 
 log = logging.getLogger(__name__)
-
-
-class StepWarning(UserWarning):
-    """The time step is coarse against the passes: gaps shorter than a step may be missed."""
 
 
 @dataclass(frozen=True)
@@ -88,12 +85,21 @@ class Denial:
 
 @dataclass(frozen=True)
 class Case:
-    """A set of operators whose satellites are pooled, with the denials that apply to it."""
+    """A set of operators whose satellites are pooled, with the denials that apply to it.
 
-    name: str
+    ``key`` names the case in the result: a string, or any hashable, frozen object (the assessment uses
+    typed cases such as ``PolicyCase("no-prc")``), so that no name is ever built into a string and parsed back.
+    """
+
+    key: Hashable
     operators: tuple[str, ...]
     denials: tuple[Denial, ...] = ()
     dependency: bool = False  # also count, per operator, the cell-steps where it alone keeps the requirement
+
+    @property
+    def label(self) -> str:
+        """The key as text, for tables and JSON."""
+        return self.key if isinstance(self.key, str) else str(self.key)
 
 
 @dataclass
@@ -144,113 +150,6 @@ class _Accumulator:
         return out
 
 
-@dataclass(eq=False)
-class CoverageResult:
-    """Everything :func:`coverage` computed. Per-cell arrays follow ``grid`` (cells in kernel order)."""
-
-    grid: Grid
-    times: Times
-    min_elevation_deg: float
-    n_fold: int
-    availability_threshold: float
-    operators: tuple[str, ...]
-    cases: dict[str, Case]
-    cells: dict[str, pd.DataFrame]
-    series: dict[str, pd.DataFrame]
-    critical: dict[str, pd.DataFrame]  # per dependency case: share of steps each operator alone keeps a cell served
-    present: dict[str, pd.DataFrame]
-    warnings: list[str]
-    satellites: dict[str, int]
-
-    @property
-    def step_s(self) -> float:
-        return self.times.step_s
-
-    def figures(self, case: str) -> dict:
-        """Figures of merit of one case (see the module docstring)."""
-        if case not in self.cells:
-            raise UnknownNameError("case", case, list(self.cells))
-        c = self.cells[case]
-        area, pop = self.grid.area_km2, self.grid.population
-        total_area, total_pop = area.sum(), pop.sum()
-        avail = c["availability"].to_numpy()
-        thr = self.availability_threshold
-        worst = c.assign(lat_deg=self.grid.lat_deg, lon_deg=self.grid.lon_deg, country=self.grid.country)
-        worst = worst.sort_values(["availability", "longest_gap_s"], ascending=[True, False]).head(10)
-        gaps = c["n_gaps"].to_numpy()
-        return {
-            "case": case, "operators": list(self.cases[case].operators),
-            "denials": [d.name or d.operator for d in self.cases[case].denials],
-            "cells": len(c),
-            "time_coverage_area": float((avail * area).sum() / total_area) if total_area else 0.0,
-            "time_coverage_population": float((avail * pop).sum() / total_pop) if total_pop else 0.0,
-            f"area_share_availability_ge_{thr:g}": float(area[avail >= thr - 1e-12].sum() / total_area) if total_area else 0.0,
-            f"population_share_availability_ge_{thr:g}": float(pop[avail >= thr - 1e-12].sum() / total_pop) if total_pop else 0.0,
-            "area_share_never_covered": float(area[avail == 0].sum() / total_area) if total_area else 0.0,
-            "population_time_served": float((avail * pop).sum()),
-            "mean_sats_in_view": float((c["mean_sats_in_view"].to_numpy() * area).sum() / total_area) if total_area else 0.0,
-            "max_sats_in_view": int(c["max_sats_in_view"].max()) if len(c) else 0,
-            "longest_gap_s": float(c["longest_gap_s"].max()) if len(c) else 0.0,
-            "mean_gap_s": float(c["mean_gap_s"][gaps > 0].mean()) if (gaps > 0).any() else 0.0,
-            "gaps_per_cell": float(gaps.mean()) if len(c) else 0.0,
-            "worst_cells": worst[["lat_deg", "lon_deg", "country", "availability", "longest_gap_s"]]
-            .to_dict(orient="records"),
-        }
-
-    def summary(self) -> dict:
-        return {
-            "grid": {"region": self.grid.region_name, "spacing_km": self.grid.spacing_km, "cells": len(self.grid),
-                     "area_km2": float(self.grid.area_km2.sum()), "population": float(self.grid.population.sum())},
-            "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1], "step_s": self.step_s,
-            "steps": len(self.times), "min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold,
-            "satellites": self.satellites, "warnings": self.warnings,
-            "cases": {name: self.figures(name) for name in self.cells},
-        }
-
-    def to_dataset(self):
-        """Per-cell maps and time series as an ``xarray.Dataset`` (dims: case, cell, time)."""
-        import xarray as xr
-        names = list(self.cells)
-        cell_vars = {col: (("case", "cell"), np.stack([self.cells[n][col].to_numpy() for n in names]))
-                     for col in self.cells[names[0]].columns}
-        series_vars = {col: (("case", "time"), np.stack([self.series[n][col].to_numpy() for n in names]))
-                       for col in self.series[names[0]].columns}
-        return xr.Dataset(
-            {**cell_vars, **series_vars},
-            coords={"case": names, "time": self.times.utc, "lat_deg": ("cell", self.grid.lat_deg),
-                    "lon_deg": ("cell", self.grid.lon_deg), "area_km2": ("cell", self.grid.area_km2),
-                    "population": ("cell", self.grid.population), "country": ("cell", self.grid.country)},
-            attrs={"min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold, "step_s": self.step_s,
-                   "region": self.grid.region_name})
-
-
-def step_check(fleets: Mapping[str, Fleet], min_elevation_deg: float, step_s: float) -> list[str]:
-    """Warnings for operators whose shortest full pass lasts fewer than 4 steps.
-
-    The longest pass over a point (through the zenith) lasts about 2λ / ω, λ the footprint half-angle and
-    ω the satellite's angular rate relative to the ground; a step longer than a quarter of it can hide a gap
-    shorter than a step or invent one at the footprint's edge.
-    """
-    out = []
-    for name, fleet in fleets.items():
-        near = [e for e in fleet if not e.is_deep_space]
-        if not near:
-            continue
-        # the operational shell: the median satellite (decaying or raising satellites would mislead)
-        n_max = float(np.median([e.mean_motion_rev_per_day for e in near]))
-        from satsov.orbits.walker import altitude_from_mean_motion_km
-        h = altitude_from_mean_motion_km(n_max)
-        lam = math.radians(float(footprint_half_angle_deg(h, min_elevation_deg)))
-        omega = 2 * math.pi * (n_max - 1.0027) / 86400.0
-        pass_s = 2 * lam / omega
-        if step_s > pass_s / 4:
-            out.append(f"{name}: the step ({step_s:g} s) is more than a quarter of the longest pass "
-                       f"({pass_s:.0f} s at {h:.0f} km, {min_elevation_deg:g}°): gaps shorter than a step can be "
-                       f"missed and gap lengths are known to ± one step; use a step of {pass_s / 4:.0f} s or less "
-                       f"to resolve them")
-    return out
-
-
 def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
     cases = [Case(op, (op,)) for op in operators]
     if sets is None:
@@ -267,7 +166,7 @@ def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
                     raise UnknownNameError("operator in set " + repr(name), m, operators)
             cases.append(Case(name, members, dependency=True))
     if denials:
-        cases = [Case(c.name, c.operators, tuple(d for d in denials if d.operator in c.operators), c.dependency)
+        cases = [Case(c.key, c.operators, tuple(d for d in denials if d.operator in c.operators), c.dependency)
                  for c in cases]
     return cases
 
@@ -304,7 +203,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     if len(g) == 0:
         raise InputError(f"region {g.region_name!r} has no grid cell at {g.spacing_km:g} km; use a finer spacing",
                          found=g.spacing_km, expected="a smaller spacing_km")
-    order, bin_start = _visibility.bin_cells(g.lat_deg, g.lon_deg)
+    order, bin_start = kernel.bin_cells(g.lat_deg, g.lon_deg)
     g = g.subset(order)
     cell_xyz = np.ascontiguousarray(g.ecef_km)
     cell_up = np.ascontiguousarray(g.up)
@@ -316,7 +215,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     for c in all_cases:
         for op in c.operators:
             if op not in op_index:
-                raise UnknownNameError(f"operator in case {c.name!r}", op, operators)
+                raise UnknownNameError(f"operator in case {c.label!r}", op, operators)
     elements = [e for f in fleets.values() for e in f]
     sat_op = np.concatenate([np.full(len(f), op_index[k], np.int32) for k, f in fleets.items()])
     step_warnings = step_check(fleets, min_elevation_deg, times.step_s) if len(times) > 1 else []
@@ -325,19 +224,16 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
 
     n_ops, n_cells = len(operators), len(g)
     if device == "cuda":
-        try:
-            import cupy as xp
-            from satsov.visibility import kernel_cuda as kernel
-        except ImportError as exc:
-            raise InputError(f"device 'cuda' needs CuPy and an NVIDIA GPU ({exc})",
-                             found="cuda", expected="a machine with CuPy and a GPU") from None
+        from satsov._optional import attempt_import
+        xp = attempt_import("cupy", extra="cuda")
+        from satsov.visibility import kernel_cuda as kernel_module
         count_dtype = np.int32  # CUDA atomics work on 32-bit words
         cell_xyz, cell_up, cell_lon = xp.asarray(cell_xyz), xp.asarray(cell_up), xp.asarray(cell_lon)
         bin_start = xp.asarray(bin_start)
     else:
-        xp, kernel, count_dtype = np, _visibility, np.uint16
-    acc = {c.name: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
-    masks = {c.name: [(op_index[d.operator], xp.asarray(d.cell_mask(g)), d.time_mask(times)) for d in c.denials]
+        xp, kernel_module, count_dtype = np, kernel, np.uint16
+    acc = {c.key: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
+    masks = {c.key: [(op_index[d.operator], xp.asarray(d.cell_mask(g)), d.time_mask(times)) for d in c.denials]
              for c in all_cases}
     if chunk_steps is None:
         budget = 400e6  # bytes for one chunk of positions and counts
@@ -352,7 +248,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     for sl, chunk in times.chunks(chunk_steps):
         pos, _status = engine.itrs(state, chunk)
         counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
-        kernel.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
+        kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
         del pos
         total = counts.sum(axis=2, dtype=np.int32)
         for c in all_cases:
@@ -365,7 +261,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
             else:
                 cnt = counts[:, :, idx].sum(axis=2, dtype=np.int32)
             per_op = {}
-            for op, cell_mask, time_mask in masks[c.name]:
+            for op, cell_mask, time_mask in masks[c.key]:
                 tm = time_mask[sl]
                 if not tm.any():
                     continue
@@ -375,7 +271,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
                 sub[:, ~cell_mask] = 0
                 cnt -= sub
                 per_op[op] = full - sub
-            _accumulate(acc[c.name], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
+            _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
         done += len(chunk)
         if progress is not None:
             progress(done, len(times))
@@ -415,10 +311,10 @@ def _result(g, times, min_elevation_deg, n_fold, thr, operators, cases, acc, ste
     step = times.step_s if n > 1 else 0.0
     cells, series, critical, present = {}, {}, {}, {}
     for c in cases:
-        a = acc[c.name]
+        a = acc[c.key]
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_gap = np.where(a.n_gaps > 0, a.gap_steps / np.maximum(a.n_gaps, 1), 0.0) * step
-        cells[c.name] = pd.DataFrame({
+        cells[c.key] = pd.DataFrame({
             "availability": a.met_steps / n,
             "mean_sats_in_view": a.sum_count / n,
             "max_sats_in_view": a.max_count,
@@ -426,53 +322,16 @@ def _result(g, times, min_elevation_deg, n_fold, thr, operators, cases, acc, ste
             "n_gaps": a.n_gaps,
             "mean_gap_s": mean_gap,
         })
-        series[c.name] = pd.DataFrame({"coverage_area": np.concatenate(a.series_area),
+        series[c.key] = pd.DataFrame({"coverage_area": np.concatenate(a.series_area),
                                        "coverage_population": np.concatenate(a.series_pop),
                                        "mean_sats_in_view": np.concatenate(a.series_mean_count)},
                                       index=pd.DatetimeIndex(times.utc, name="time"))
         if a.dependency:
-            critical[c.name] = pd.DataFrame({operators[i]: a.critical_steps[i] / n for i in range(len(operators))
+            critical[c.key] = pd.DataFrame({operators[i]: a.critical_steps[i] / n for i in range(len(operators))
                                              if operators[i] in c.operators})
-            present[c.name] = pd.DataFrame({operators[i]: a.present_steps[i] / n for i in range(len(operators))
+            present[c.key] = pd.DataFrame({operators[i]: a.present_steps[i] / n for i in range(len(operators))
                                             if operators[i] in c.operators})
-    return CoverageResult(g, times, min_elevation_deg, n_fold, thr, operators, {c.name: c for c in cases}, cells,
+    return CoverageResult(g, times, min_elevation_deg, n_fold, thr, operators, {c.key: c for c in cases}, cells,
                           series, critical, present, step_warnings, satellites)
 
 
-def refine_check(fleets: Mapping[str, Fleet], where, times: Times, *, factor: int = 4, max_cells: int = 400,
-                 max_steps: int = 120, min_elevation_deg: float = 25.0, n_fold: int = 1, spacing_km: float = 50.0,
-                 seed: int = 0) -> dict:
-    """Measure what the step hides: recompute the first ``max_steps`` steps ``factor`` times finer on up to
-    ``max_cells`` cells and compare gaps and availability with the coarse run (for every operator and 'all').
-
-    Returns, per case: cells whose availability, gap count or longest gap changed, the largest availability
-    difference, gaps the coarse step missed, and the largest error of the longest gap in seconds.
-    """
-    if factor < 2:
-        raise InputError(f"factor: found {factor}, expected an integer >= 2", found=factor, expected=">= 2")
-    g = where if isinstance(where, Grid) else grid(where, spacing_km)
-    if len(g) > max_cells:
-        pick = np.sort(np.random.default_rng(seed).choice(len(g), max_cells, replace=False))
-        g = g.subset(pick)
-    coarse_t = times[:max_steps]
-    if len(coarse_t) < 2:
-        raise InputError("times: the refinement check needs at least two steps", found=len(times), expected=">= 2")
-    from satsov.times import time_grid
-    step = coarse_t.step_s
-    fine_t = time_grid(coarse_t.utc[0], (len(coarse_t) - 1) * step, step / factor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", StepWarning)
-        coarse = coverage(fleets, g, coarse_t, min_elevation_deg=min_elevation_deg, n_fold=n_fold)
-        fine = coverage(fleets, g, fine_t, min_elevation_deg=min_elevation_deg, n_fold=n_fold)
-    out = {"step_s": step, "fine_step_s": step / factor, "cells": len(g), "steps": len(coarse_t), "cases": {}}
-    for case in coarse.cells:
-        a, b = coarse.cells[case], fine.cells[case]
-        d_avail = (a["availability"] - b["availability"]).abs()
-        out["cases"][case] = {
-            "cells_changed": int(((d_avail > 1e-12) | (a["n_gaps"] != b["n_gaps"])
-                                  | ((a["longest_gap_s"] - b["longest_gap_s"]).abs() > step)).sum()),
-            "max_availability_difference": float(d_avail.max()),
-            "gaps_missed": int(np.maximum(b["n_gaps"] - a["n_gaps"], 0).sum()),
-            "max_longest_gap_error_s": float((a["longest_gap_s"] - b["longest_gap_s"]).abs().max()),
-        }
-    return out

@@ -15,9 +15,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from satsov.constants import WGS84_B_KM
+
 BIN_DEG = 0.5
 N_BINS = int(180 / BIN_DEG)
-R_POLAR_KM = 6356.752
+R_POLAR_KM = WGS84_B_KM
 
 
 def bin_cells(lat_deg: np.ndarray, lon_deg: np.ndarray):

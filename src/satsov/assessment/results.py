@@ -1,0 +1,198 @@
+"""What an assessment answers, as typed records.
+
+Cases are small frozen objects, never strings built and parsed back: any name a user chooses (an event
+called ``cut@night``, a policy called ``no: PRC``) is carried as it is.
+
+>>> EventCase("cut@night", "no-prc")
+EventCase(event='cut@night', policy='no-prc')
+>>> str(EventCase("cut@night", "no-prc"))
+"event 'cut@night' under policy 'no-prc'"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from satsov.assessment.scenario import Scenario
+    from satsov.visibility.results import CoverageResult, Figures
+    from satsov.world.operators import OperatorRegistry
+    from satsov.world.policies import Policy
+
+__all__ = ["BASELINE", "FleetCase", "PolicyCase", "EventCase", "KillSwitchCase", "OperatorFigures", "PolicyFigures",
+           "EventFigures", "KillSwitchFigures", "SinglePointsOfFailure", "RegionAssessment", "Assessment"]
+
+#: The policy every other is measured against: all operators of the scenario.
+BASELINE = "all-operators"
+
+
+@dataclass(frozen=True)
+class FleetCase:
+    """One fleet alone."""
+
+    fleet: str
+
+    def __str__(self) -> str:
+        return f"fleet {self.fleet!r}"
+
+
+@dataclass(frozen=True)
+class PolicyCase:
+    """The fleets a supplier policy allows."""
+
+    policy: str
+
+    def __str__(self) -> str:
+        return f"policy {self.policy!r}"
+
+
+@dataclass(frozen=True)
+class EventCase:
+    """A service-denial event under a policy."""
+
+    event: str
+    policy: str
+
+    def __str__(self) -> str:
+        return f"event {self.event!r} under policy {self.policy!r}"
+
+
+@dataclass(frozen=True)
+class KillSwitchCase:
+    """Every fleet of the baseline but one, switched off everywhere for the whole window."""
+
+    fleet: str
+
+    def __str__(self) -> str:
+        return f"kill switch {self.fleet!r}"
+
+
+class _Record:
+    def to_dict(self) -> dict:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = value.to_dict() if hasattr(value, "to_dict") else value
+        return out
+
+
+@dataclass(frozen=True)
+class OperatorFigures(_Record):
+    """One fleet: who runs it and how much the region depends on it (population- or area-weighted)."""
+
+    fleet: str
+    operator: str
+    name: str
+    jurisdiction: str
+    parent_jurisdiction: str | None
+    satellites: int
+    source: str
+    served_share_alone: float
+    time_coverage_area_alone: float
+    mean_sats_in_view: float
+    sole_provider_share: float   # served population-time that no other fleet would keep served
+    presence_share: float        # served population-time in which the fleet has a satellite in view
+
+
+@dataclass(frozen=True)
+class PolicyFigures(_Record):
+    """What is left under a supplier policy."""
+
+    policy: str
+    description: str
+    fleets: tuple[str, ...]
+    served_share: float
+    loss_vs_all_pp: float
+    sovereignty_index: float
+    population_hours_served: float
+    coverage: Figures
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class EventFigures(_Record):
+    """A denial event under a policy, against the same policy without it."""
+
+    event: str
+    policy: str
+    served_share: float
+    loss_pp: float
+    min_coverage_during: float
+    min_coverage_baseline: float
+
+
+@dataclass(frozen=True)
+class KillSwitchFigures(_Record):
+    """The baseline with one fleet switched off."""
+
+    fleet: str
+    served_share: float
+    loss_pp: float
+    area_share_never_covered: float
+    longest_gap_s: float
+
+
+@dataclass(frozen=True)
+class SinglePointsOfFailure(_Record):
+    """Cells that lose service at some step when one fleet alone switches off."""
+
+    cells: int
+    area_share: float
+    population_share: float
+    by_fleet: dict[str, dict] = field(default_factory=dict)  # fleet -> {"cells", "population_share"}
+
+
+@dataclass(eq=False)
+class RegionAssessment:
+    """The figures of one region. ``coverage`` holds the per-cell maps and series, keyed by typed case."""
+
+    name: str
+    coverage: CoverageResult
+    operators: dict[str, OperatorFigures]
+    policies: dict[str, PolicyFigures]
+    events: dict[EventCase, EventFigures]
+    kill_switch: dict[str, KillSwitchFigures]
+    spof: SinglePointsOfFailure
+
+    def to_dict(self) -> dict:
+        g = self.coverage.grid
+        return {"region": self.name, "cells": len(g), "spacing_km": g.spacing_km,
+                "area_km2": float(g.area_km2.sum()), "population": float(g.population.sum()),
+                "operators": {k: v.to_dict() for k, v in self.operators.items()},
+                "policies": {k: v.to_dict() for k, v in self.policies.items()},
+                "events": [v.to_dict() for v in self.events.values()],
+                "kill_switch": {k: v.to_dict() for k, v in self.kill_switch.items()},
+                "single_point_of_failure": self.spof.to_dict(), "warnings": self.coverage.warnings}
+
+
+@dataclass(eq=False)
+class Assessment:
+    """A scenario's answer: one :class:`RegionAssessment` per region, routes, sources and warnings."""
+
+    scenario: Scenario
+    regions: dict[str, RegionAssessment]
+    policies: list[Policy]
+    fleet_operator: dict[str, str]
+    registry: OperatorRegistry
+    sources: list[dict]
+    satellites: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    routes: list[dict] = field(default_factory=list)
+
+    def allowed_fleets(self, policy: Policy) -> list[str]:
+        return [k for k, op in self.fleet_operator.items() if policy.allows(self.registry[op])]
+
+    def headline(self) -> dict:
+        """Per region: served share and sovereignty index per policy, loss per kill switch."""
+        return {name: {"served_share": {k: v.served_share for k, v in r.policies.items()},
+                       "sovereignty_index": {k: v.sovereignty_index for k, v in r.policies.items()},
+                       "kill_switch_loss_pp": {k: v.loss_pp for k, v in r.kill_switch.items()}}
+                for name, r in self.regions.items()}
+
+    def to_dict(self) -> dict:
+        return {"scenario": self.scenario.model_dump(), "satellites": self.satellites,
+                "policies": [{"name": p.name, "description": p.description,
+                              "allowed_fleets": self.allowed_fleets(p)} for p in self.policies],
+                "regions": {k: v.to_dict() for k, v in self.regions.items()}, "routes": self.routes,
+                "sources": self.sources, "warnings": self.warnings}
