@@ -22,7 +22,8 @@ import numpy as np
 import satsov
 from satsov.orbits.fleet import Fleet
 from satsov.world.grids import cities_table
-from satsov.network.routing import Network, plus_grid_isls, route
+from satsov.constants import SPEED_OF_LIGHT_KM_S
+from satsov.network import Network, plus_grid_isls, route
 from satsov.world.sites import GroundSite
 from satsov.orbits.tle import parse_tle
 
@@ -98,7 +99,7 @@ def main():
     diffs = []
     for k in steps:
         theirs_km = satgen_step(tles, isls, gss, float(times.seconds[k]), max_gsl_km * 1000, max_isl_km * 1000)
-        ours_km = res.rtt_s[:, :, k] * satsov.network.routing.SPEED_OF_LIGHT_KM_S / 2
+        ours_km = res.rtt_s[:, :, k] * SPEED_OF_LIGHT_KM_S / 2
         off = ~np.eye(len(sites), dtype=bool)
         both = off & np.isfinite(theirs_km) & np.isfinite(ours_km)
         diffs.append(np.abs(ours_km - theirs_km)[both] * 1000)

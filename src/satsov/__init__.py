@@ -48,7 +48,9 @@ _LOCATIONS = {
     "satsov.assessment.run": ["assess"],
     "satsov.assessment.results": ["Assessment"],
     "satsov.report.html": ["write_report"],
-    "satsov.network.routing": ["Network", "RouteResult", "route", "plus_grid_isls", "place_gateways"],
+    "satsov.network.topology": ["Network", "plus_grid_isls"],
+    "satsov.network.routing": ["RouteResult", "route"],
+    "satsov.network.gateways": ["place_gateways"],
 }
 _MODULE_OF = {name: module for module, names in _LOCATIONS.items() for name in names}
 
@@ -82,7 +84,9 @@ if _TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from satsov.assessment.scenario import Scenario, load_scenario
     from satsov.errors import (CatalogError, InputError, MissingDependencyError, RecordError, SatsovError,
                                ScenarioError, UnknownNameError)
-    from satsov.network.routing import Network, RouteResult, place_gateways, plus_grid_isls, route
+    from satsov.network.gateways import place_gateways
+    from satsov.network.routing import RouteResult, route
+    from satsov.network.topology import Network, plus_grid_isls
     from satsov.orbits.catalog import Catalog, read_catalog, write_catalog
     from satsov.orbits.elements import ElementSet
     from satsov.orbits.fleet import Fleet, load_fleet

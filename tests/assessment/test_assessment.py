@@ -153,7 +153,7 @@ def test_report_files_and_cli(tmp_path, small_assessment, capsys):
     assert set(data["regions"]["Iceland"]["policies"]) >= {p.name for p in standard_policies()}
     text = paths["html"].read_text()
     assert text.count("data:image/png;base64,") >= 4 and "Data sources" in text
-    from satsov.cli.app import main
+    from satsov.cli import main
     try:
         main(["demo", "--out", str(tmp_path / "demo"), "--duration", "10m", "--json"])
     except SystemExit as exc:

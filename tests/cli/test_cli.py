@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from satsov.cli.app import main
+from satsov.cli import main
 
 
 def run(args, capsys):

@@ -7,8 +7,9 @@ import pytest
 
 import satsov
 from satsov.orbits.geometry import look_angles
-from satsov.network.routing import (SPEED_OF_LIGHT_KM_S, Network, max_isl_range_for_grazing_km, place_gateways,
-                            plus_grid_isls, route)
+from satsov.constants import SPEED_OF_LIGHT_KM_S
+from satsov.network import Network, place_gateways, plus_grid_isls, route
+from satsov.network.topology import max_isl_range_for_grazing_km
 from satsov.world.sites import GroundSite, city
 from satsov.times import Times, time_grid
 from satsov.orbits.walker import Shell
@@ -150,7 +151,7 @@ def test_nearest_neighbour_isls_for_catalogue_fleets(sample_fleet):
 
 def test_route_cli(capsys):
     import json
-    from satsov.cli.app import main
+    from satsov.cli import main
     try:
         main(["route", "--from", "London", "--to", "New York City", "--filed", "kuiper", "--duration", "10m",
               "--json"])

@@ -164,7 +164,7 @@ def test_cities_and_sites(tmp_path):
 
 
 def test_cli_world_commands(capsys):
-    from satsov.cli.app import main
+    from satsov.cli import main
 
     def run(args):
         try:

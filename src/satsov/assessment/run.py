@@ -40,9 +40,9 @@ import numpy as np
 from satsov.visibility.checks import StepWarning
 from satsov.visibility.engine import Case, Denial, coverage
 from satsov.visibility.results import CoverageResult
-from satsov.errors import ScenarioError, UnknownNameError
+from satsov.errors import InputError, ScenarioError, UnknownNameError
 from satsov.orbits.fleet import Fleet
-from satsov.world.constellations import BUILTIN_CATALOG_DATE, as_filed, as_flying, filed_constellations
+from satsov.world.constellations import FleetSelection, select_fleets
 from satsov.world.grids import Grid, grid
 from satsov.world.operators import OperatorRegistry, operator_registry
 from satsov.world.policies import Policy, expand_jurisdictions, standard_policies
@@ -82,67 +82,19 @@ def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
     return out
 
 
-def _fleets(sc: Scenario, registry: OperatorRegistry) -> tuple[dict[str, Fleet], dict[str, str], list[dict]]:
-    fleets: dict[str, Fleet] = {}
-    owner: dict[str, str] = {}
-    sources: list[dict] = []
+def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
     spec = sc.fleets
-    if spec.flying != "none":
-        catalog = str(sc.path(spec.catalog)) if spec.catalog else None
-        wanted = None if spec.flying == "all" else list(spec.flying)
-        try:
-            flying = as_flying(wanted, registry=registry, catalog=catalog)
-        except UnknownNameError as exc:
-            raise ScenarioError(f"fleets.flying: {exc}", found=wanted, expected="operator keys") from None
-        for key, fleet in flying.items():
-            if key in spec.exclude:
-                continue
-            fleets[key] = fleet
-            owner[key] = key
-        sources.append({"what": "satellites as flying",
-                        "source": catalog or f"CelesTrak 'active' snapshot of {BUILTIN_CATALOG_DATE} (built in)",
-                        "date": BUILTIN_CATALOG_DATE if not catalog else "user file"})
-    for key in spec.filed:
-        table = filed_constellations()
-        if key not in table:
-            raise ScenarioError(f"fleets.filed: {UnknownNameError('filed constellation', key, list(table))}",
-                                found=key, expected="a filed constellation")
-        c = table[key]
-        fkey = f"{key} (filed)"
-        fleets[fkey] = as_filed(key, sc.window.start)
-        owner[fkey] = c.operator
-        sources.append({"what": f"{c.name} as filed (confidence {c.confidence})",
-                        "source": "; ".join(sorted({s.source for s in c.shells})), "date": "filings"})
-    custom: dict[str, list[Shell]] = {}
-    for s in sc.shells:
-        if s.operator not in registry:
-            raise ScenarioError(f"shells[{s.name!r}].operator: {UnknownNameError('operator', s.operator, registry.keys())}",
-                                found=s.operator, expected="an operator key")
-        custom.setdefault(s.operator, []).append(Shell(s.name, s.altitude_km, s.inclination_deg, s.planes,
-                                                       s.sats_per_plane, s.phasing, s.pattern, s.raan_offset_deg,
-                                                       source=s.source))
-        sources.append({"what": f"shell {s.name} ({s.operator})", "source": s.source, "date": "scenario"})
-    for op, shells in custom.items():
-        fkey = f"{op} (scenario shells)"
-        fleets[fkey] = Fleet.from_shells(shells, sc.window.start, name=fkey, first_norad_id=200000)
-        owner[fkey] = op
-    if spec.services is not None:
-        for key in list(fleets):
-            if registry[owner[key]].service not in spec.services:
-                del fleets[key], owner[key]
-    limit = sc.requirement.max_altitude_km
-    if limit is not None:
-        for key in list(fleets):  # the whole orbit must stay below (a stranded GEO satellite does not count)
-            kept = [e for e in fleets[key] if e.apogee_altitude_km <= limit]
-            if kept:
-                fleets[key] = Fleet(kept, fleets[key].name)
-            else:
-                del fleets[key], owner[key]
-    if not fleets:
-        raise ScenarioError("fleets: the scenario selects no satellite; set fleets.flying, fleets.filed or shells"
-                            + (f" (or raise requirement.max_altitude_km = {limit:g})" if limit else ""),
-                            found=spec, expected="at least one fleet")
-    return fleets, owner, sources
+    shells = [(s.operator, Shell(s.name, s.altitude_km, s.inclination_deg, s.planes, s.sats_per_plane, s.phasing,
+                                 s.pattern, s.raan_offset_deg, source=s.source)) for s in sc.shells]
+    try:
+        return select_fleets(flying=spec.flying, filed=spec.filed, shells=shells,
+                             catalog=str(sc.path(spec.catalog)) if spec.catalog else None, exclude=spec.exclude,
+                             services=spec.services, max_altitude_km=sc.requirement.max_altitude_km,
+                             epoch=sc.window.start, registry=registry,
+                             keys={"flying": "fleets.flying", "filed": "fleets.filed", "catalog": "fleets.catalog",
+                                   "max_altitude_km": "requirement.max_altitude_km"})
+    except InputError as exc:
+        raise ScenarioError(str(exc), found=exc.found, expected=exc.expected) from None
 
 
 def _region_grid(spec) -> Grid:
@@ -169,7 +121,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     """Run a scenario: one coverage pass per region, every policy, event and kill switch from it."""
     registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
-    fleets, owner, sources = _fleets(sc, registry)
+    selection = _fleets(sc, registry)
+    fleets, owner, sources = selection.fleets, selection.owner, list(selection.sources)
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
     kill = _kill_list(sc, fleets)
     req = sc.requirement
@@ -227,7 +180,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
 
 def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
     """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
-    from satsov.network.routing import Network, place_gateways, route
+    from satsov.network import Network, audit_routes, place_gateways
     from satsov.world.sites import city_from_text, load_sites
     spec = sc.routing
     times = time_grid(sc.window.start, sc.window.duration, spec.step)
@@ -236,8 +189,7 @@ def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
         gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country)
     mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
     net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
-                              min_elevation_deg=mask, gateway_min_elevation_deg=min(mask, 25.0),
-                              bent_pipe=spec.bent_pipe, gateways=gateways)
+                              min_elevation_deg=mask, bent_pipe=spec.bent_pipe, gateways=gateways)
     home = set()
     for r in sc.regions:
         try:
@@ -250,22 +202,14 @@ def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
             return city_from_text(text)
         except UnknownNameError as exc:
             raise ScenarioError(f"city_pairs: {exc}", found=text, expected="a city") from None
-    out = []
+    pairs = []
     for pair in sc.city_pairs:
-        a = site(pair.a)
         internet = pair.b.strip().lower() == "internet"
         if internet and not gateways:
             raise ScenarioError("city_pairs: routing to the internet needs gateways: set routing.gateway_countries "
                                 "or routing.gateways_file", found=pair.b, expected="gateways")
-        b = None if internet else site(pair.b)
-        for p in policies:
-            allowed = {k for k in fleets if p.allows(registry[owner[k]])}
-            res = route(net, [a], times, targets=None if internet else [b], to_internet=internet,
-                        allowed_operators=allowed, policy_name=p.name, pairs=[(0, 0)])
-            entry = res.summary(allied=home or None)[0]
-            entry["rtt_ms"] = [None if not np.isfinite(v) else round(float(v), 3) for v in res.rtt_s[0, 0] * 1e3]
-            out.append(entry)
-    return out
+        pairs.append((site(pair.a), None if internet else site(pair.b)))
+    return audit_routes(net, pairs, times, policies, registry, owner=owner, home=home or None)
 
 
 def _weights(res: CoverageResult, sc: Scenario) -> np.ndarray:

@@ -50,10 +50,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from satsov.io import describe_yaml_error
+from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG,
+                             DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
 from satsov.errors import InputError, ScenarioError
 from satsov.times import parse_duration_s, parse_utc
 
-__all__ = ["Scenario", "load_scenario", "WindowSpec", "RequirementSpec", "RegionSpec", "FleetSpec", "PolicySpec",
+__all__ = ["Scenario", "load_scenario", "scenario_from_dict", "demo_scenario", "WindowSpec", "RequirementSpec", "RegionSpec", "FleetSpec", "PolicySpec",
            "EventSpec", "ShellSpec"]
 
 
@@ -62,9 +64,9 @@ class _Model(BaseModel):
 
 
 class WindowSpec(_Model):
-    start: str = "2026-05-07T00:00:00Z"
+    start: str = DEFAULT_START
     duration: str = "24h"
-    step: str = "60s"
+    step: str = DEFAULT_STEP
 
     @field_validator("start")
     @classmethod
@@ -81,9 +83,9 @@ class WindowSpec(_Model):
 
 
 class RequirementSpec(_Model):
-    min_elevation_deg: float = Field(25.0, ge=0, lt=90)
+    min_elevation_deg: float = Field(DEFAULT_MIN_ELEVATION_DEG, ge=0, lt=90)
     n_fold: int = Field(1, ge=1, le=100)
-    availability: float = Field(0.99, gt=0, le=1)
+    availability: float = Field(DEFAULT_AVAILABILITY, gt=0, le=1)
     population_weighted: bool = True
     max_altitude_km: float | None = Field(None, gt=0, description="count only satellites whose apogee is below "
                                           "this altitude (e.g. 2000 for low-latency LEO service)")
@@ -93,7 +95,7 @@ class RegionSpec(_Model):
     name: str
     query: str | None = None
     geojson: str | None = None
-    spacing_km: float = Field(50.0, ge=1, le=2000)
+    spacing_km: float = Field(DEFAULT_SPACING_KM, ge=1, le=2000)
     as_of: str | None = None
 
 
@@ -164,7 +166,7 @@ class RoutingSpec(_Model):
     gateway_countries: list[str] = []
     gateways_per_country: int = Field(2, ge=1, le=20)
     bent_pipe: bool = False
-    isl_range_km: float = Field(5016.0, gt=0)
+    isl_range_km: float = Field(DEFAULT_ISL_RANGE_KM, gt=0)
     nearest_isls: int = Field(4, ge=0, le=8)
     min_elevation_deg: float | None = Field(None, ge=0, lt=90)
 
@@ -244,3 +246,12 @@ def scenario_from_dict(data: dict, where: str = "<scenario>", base_dir: str = ".
                             expected="a valid scenario") from None
     except InputError as exc:  # from validators that parse times
         raise ScenarioError(f"{where}: {exc}", found=data, expected="a valid scenario") from None
+
+
+def demo_scenario(*, duration: str | None = None) -> Scenario:
+    """The demo: Canada and the EU27 on the built-in catalogue (``satsov demo``); ``duration`` shortens it."""
+    from satsov.data import data_path
+    sc = load_scenario(data_path("scenarios", "demo.toml"))
+    if duration:
+        sc = sc.model_copy(update={"window": sc.window.model_copy(update={"duration": duration})})
+    return sc

@@ -1,5 +1,76 @@
-"""The ``satsov`` command line."""
+"""The ``satsov`` command line: a thin layer over the library, one module per command group.
 
-from satsov.cli.app import app, main
+Every command accepts ``--json`` for machine-readable output. Errors in the input print one clear message
+(file, line, field, found, expected) and exit with status 2; Ctrl-C exits with 130 and leaves no
+half-written file. Importing this package loads typer and rich only: each command imports the library
+when it runs, so ``satsov --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from satsov.cli import assess, catalog, coverage, orbits, route, world
+from satsov.cli.output import err
+from satsov.errors import SatsovError
 
 __all__ = ["app", "main"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        import satsov
+        typer.echo(f"satsov {satsov.__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="satsov: how much of a territory's satellite connectivity does it really control?")
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version and exit")):
+    """satsov: how much of a territory's satellite connectivity does it really control?"""
+
+
+app.add_typer(catalog.app, name="catalog")
+app.command()(orbits.propagate)
+app.command()(orbits.look)
+app.command()(world.operators)
+app.command()(world.regions)
+app.command("grid")(world.grid)
+app.command("coverage")(coverage.coverage)
+app.command()(assess.assess)
+app.command()(assess.demo)
+app.command()(route.route)
+
+
+def main(argv=None) -> None:
+    """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        rv = app(args=argv, standalone_mode=False)
+        if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
+            if rv == 130:  # typer turns Ctrl-C into an exit code of 130 in this mode
+                err.print("[yellow]interrupted[/]: no output was left half-written")
+            raise SystemExit(rv)
+    except SatsovError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: no output was left half-written")
+        raise SystemExit(130) from None
+    except Exception as exc:  # click's usage errors (typer vendors its own click: match by shape, not class)
+        name = type(exc).__name__
+        if name == "Exit":
+            raise SystemExit(getattr(exc, "exit_code", 0)) from None
+        if name == "Abort":
+            err.print("[yellow]interrupted[/]")
+            raise SystemExit(130) from None
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise

@@ -68,10 +68,11 @@ class Fleet:
     def norad_ids(self) -> np.ndarray:
         return np.array([e.norad_id for e in self.elements], dtype=np.int64)
 
-    def select(self, pattern: str) -> "Fleet":
+    def select(self, pattern: str, *, required: bool = False) -> "Fleet":
         """Satellites whose name matches a shell-style pattern (``STARLINK*``), case-insensitive.
 
-        A pattern in slashes (``/^ONEWEB-00[0-9]+$/``) is a regular expression.
+        A pattern in slashes (``/^ONEWEB-00[0-9]+$/``) is a regular expression. ``required``: matching
+        nothing is an error rather than an empty fleet.
         """
         if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
             rx = re.compile(pattern[1:-1], re.IGNORECASE)
@@ -79,6 +80,10 @@ class Fleet:
         else:
             rx = re.compile(fnmatch.translate(pattern.upper()))
             keep = [e for e in self.elements if rx.match(e.name.upper())]
+        if required and not keep:
+            from satsov.errors import InputError
+            raise InputError(f"names: no satellite of {self.name} matches {pattern!r}", found=pattern,
+                             expected="a name pattern such as 'STARLINK*'")
         return Fleet(keep, f"{self.name}[{pattern}]")
 
     def positions(self, times: Times, *, backend: str | Backend = "auto") -> np.ndarray:
@@ -90,6 +95,11 @@ class Fleet:
         return propagate_chunks(self, times, chunk_steps=chunk_steps, backend=backend)
 
 
-def load_fleet(path: str | os.PathLike, *, strict: bool = False, name: str | None = None) -> Fleet:
-    """Read a catalogue file (TLE/3LE, OMM JSON/CSV/XML) into a :class:`Fleet`."""
-    return Fleet.from_catalog(read_catalog(path, strict=strict), name)
+def load_fleet(path: str | os.PathLike, *, strict: bool = False, name: str | None = None,
+               names: str | None = None) -> Fleet:
+    """Read a catalogue file (TLE/3LE, OMM JSON/CSV/XML) into a :class:`Fleet`.
+
+    ``names``: keep only satellites matching this pattern (see :meth:`Fleet.select`); matching none is an error.
+    """
+    fleet = Fleet.from_catalog(read_catalog(path, strict=strict), name)
+    return fleet.select(names, required=True) if names else fleet

@@ -18,11 +18,12 @@ SCHEMA = pa.schema([("norad_id", pa.int64()), ("name", pa.string()), ("time", pa
                     ("x_km", pa.float64()), ("y_km", pa.float64()), ("z_km", pa.float64())])
 
 
-def write_positions(fleet, times, path, *, backend="auto", on_failures=None, progress=False,
+def write_positions(fleet, times, path, *, backend="auto", on_failures=None, progress=None,
                     chunk_steps: int | None = None) -> tuple[int, int]:
     """Write ITRS positions of ``fleet`` at ``times`` to ``path`` (.parquet or .csv).
 
-    Rows with a failed propagation are left out (reported through ``on_failures``).
+    Rows with a failed propagation are left out (reported through ``on_failures``); ``progress(done, total)``
+    is called after each chunk.
     Returns ``(rows written, satellites with failures)``.
     """
     path = Path(path)
@@ -34,10 +35,6 @@ def write_positions(fleet, times, path, *, backend="auto", on_failures=None, pro
         writer = None
         try:
             chunks = propagate_chunks(fleet, times, chunk_steps=chunk_steps, backend=backend)
-            if progress:
-                from rich.progress import track
-                n_chunks = -(-len(times) // (chunk_steps or _steps(fleet)))
-                chunks = track(chunks, total=n_chunks, description="propagating", transient=True)
             for sl, chunk, r, status in chunks:
                 if on_failures is not None and (status != 0).any():
                     on_failures(fleet, times, status, sl.start)
@@ -54,6 +51,8 @@ def write_positions(fleet, times, path, *, backend="auto", on_failures=None, pro
                               else pacsv.CSVWriter(tmp, SCHEMA))
                 writer.write_table(table)
                 rows += table.num_rows
+                if progress is not None:
+                    progress(sl.stop, len(times))
             if writer is None:
                 writer = (pq.ParquetWriter(tmp, SCHEMA) if path.suffix.lower() == ".parquet"
                           else pacsv.CSVWriter(tmp, SCHEMA))
@@ -62,7 +61,3 @@ def write_positions(fleet, times, path, *, backend="auto", on_failures=None, pro
                 writer.close()
     return rows, len(failed)
 
-
-def _steps(fleet):
-    from satsov.orbits.propagation import default_chunk_steps
-    return default_chunk_steps(len(fleet))

@@ -45,18 +45,10 @@ def _extent(g):
 
 
 def _borders(ax, extent):
-    import shapely
-    from satsov.world.regions import _geometries
-    frame = shapely.box(extent[0], extent[2], extent[1], extent[3])
-    for items in _geometries().values():
-        for _name, geom in items:
-            if not geom.intersects(frame):
-                continue
-            for poly in getattr(geom, "geoms", [geom]):
-                if poly.geom_type != "Polygon":
-                    continue
-                x, y = poly.exterior.xy
-                ax.plot(x, y, color="#55606b", linewidth=0.5, zorder=3)
+    from satsov.world.regions import outlines
+    for poly in outlines(extent):
+        x, y = poly.exterior.xy
+        ax.plot(x, y, color="#55606b", linewidth=0.5, zorder=3)
 
 
 def _map_axes(ax, g, values, extent, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from satsov.defaults import DEFAULT_AVAILABILITY, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.propagation import get_backend
@@ -172,8 +173,8 @@ def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
 
 
 def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, times: Times, *,
-             min_elevation_deg: float = 25.0, spacing_km: float = 50.0, sets=None, cases: Iterable[Case] | None = None,
-             denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = 0.99,
+             min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG, spacing_km: float = DEFAULT_SPACING_KM, sets=None, cases: Iterable[Case] | None = None,
+             denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = DEFAULT_AVAILABILITY,
              chunk_steps: int | None = None, backend="auto", device: str = "cpu",
              progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Coverage of a region by fleets, per operator and per set of operators.

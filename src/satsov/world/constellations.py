@@ -17,19 +17,13 @@ import yaml
 
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
+from satsov.data import BUILTIN_CATALOG_DATE, DEFAULT_START, builtin_catalog_path
 from satsov.orbits.fleet import Fleet, load_fleet
-from satsov.world.operators import OperatorRegistry, operator_registry
 from satsov.orbits.walker import Shell
+from satsov.world.operators import OperatorRegistry, operator_registry
 
 __all__ = ["BUILTIN_CATALOG_DATE", "builtin_catalog_path", "as_flying", "Constellation", "filed_constellations",
-           "as_filed"]
-
-BUILTIN_CATALOG_DATE = "2026-05-07"
-
-
-def builtin_catalog_path():
-    """CelesTrak 'active' snapshot of 2026-05-07, the communication satellites only (12,074)."""
-    return data_path("catalog", f"celestrak-comms-{BUILTIN_CATALOG_DATE}.tle.gz")
+           "as_filed", "select_fleets", "FleetSelection", "operator_assignment"]
 
 
 @lru_cache(maxsize=2)
@@ -103,3 +97,104 @@ def as_filed(key: str, epoch) -> Fleet:
         elements += shell.elements(epoch, first_norad_id=100000 + len(elements),
                                    name_prefix=f"{prefix}-FILED-{shell.name.upper()}")
     return Fleet(elements, key)
+
+
+@dataclass(frozen=True)
+class FleetSelection:
+    """Fleets by key with the operator that runs each (``owner``) and where each came from (``sources``)."""
+
+    fleets: dict[str, Fleet]
+    owner: dict[str, str]
+    sources: tuple[dict, ...]
+
+    @property
+    def satellites(self) -> dict[str, int]:
+        return {k: len(f) for k, f in self.fleets.items()}
+
+
+def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=(), services=None,
+                  max_altitude_km: float | None = None, epoch=DEFAULT_START,
+                  registry: OperatorRegistry | None = None, keys: dict[str, str] | None = None) -> FleetSelection:
+    """The fleets of a study: the one place where the CLI, scenarios and the server choose satellites.
+
+    ``flying``: ``"all"``, ``"none"`` or operator keys, from the built-in snapshot or ``catalog``;
+    ``filed``: constellations as filed (fleets ``'<key> (filed)'``); ``shells``: ``[(operator, Shell)]``
+    (fleets ``'<operator> (scenario shells)'``); ``exclude``: fleets to leave out; ``services``: keep only
+    operators of these service classes; ``max_altitude_km``: keep only satellites whose apogee is below it.
+    ``keys`` renames the arguments in error messages (``{"flying": "fleets.flying"}`` for a scenario,
+    ``{"flying": "--operator"}`` for the CLI).
+    """
+    keys = {"flying": "flying", "filed": "filed", "shells": "shells", "catalog": "catalog",
+            "max_altitude_km": "max_altitude_km", **(keys or {})}
+    registry = registry or operator_registry()
+    fleets: dict[str, Fleet] = {}
+    owner: dict[str, str] = {}
+    sources: list[dict] = []
+    if flying is not None and flying != "none":
+        wanted = None if flying == "all" else list(flying)
+        try:
+            split = as_flying(wanted, registry=registry, catalog=catalog)
+        except UnknownNameError as exc:
+            raise InputError(f"{keys['flying']}: {exc}", found=wanted, expected="operator keys") from None
+        except InputError as exc:
+            raise InputError(f"{keys['flying']}: {exc}", found=wanted, expected=exc.expected) from None
+        for key, fleet in split.items():
+            if key not in exclude:
+                fleets[key], owner[key] = fleet, key
+        sources.append({"what": "satellites as flying",
+                        "source": str(catalog) if catalog else
+                        f"CelesTrak 'active' snapshot of {BUILTIN_CATALOG_DATE} (built in)",
+                        "date": "user file" if catalog else BUILTIN_CATALOG_DATE})
+    table = filed_constellations() if filed else {}
+    for key in filed:
+        if key not in table:
+            raise InputError(f"{keys['filed']}: {UnknownNameError('filed constellation', key, list(table))}",
+                             found=key, expected="a filed constellation")
+        c = table[key]
+        fkey = f"{key} (filed)"
+        fleets[fkey], owner[fkey] = as_filed(key, epoch), c.operator
+        sources.append({"what": f"{c.name} as filed (confidence {c.confidence})",
+                        "source": "; ".join(sorted({s.source for s in c.shells})), "date": "filings"})
+    custom: dict[str, list[Shell]] = {}
+    for operator, shell in shells:
+        if operator not in registry:
+            raise InputError(f"{keys['shells']}[{shell.name!r}].operator: "
+                             f"{UnknownNameError('operator', operator, registry.keys())}",
+                             found=operator, expected="an operator key")
+        custom.setdefault(operator, []).append(shell)
+        sources.append({"what": f"shell {shell.name} ({operator})", "source": shell.source, "date": "scenario"})
+    for operator, group in custom.items():
+        fkey = f"{operator} (scenario shells)"
+        fleets[fkey] = Fleet.from_shells(group, epoch, name=fkey, first_norad_id=200000)
+        owner[fkey] = operator
+    if services is not None:
+        for key in [k for k in fleets if registry[owner[k]].service not in services]:
+            del fleets[key], owner[key]
+    if max_altitude_km is not None:
+        for key in list(fleets):  # the whole orbit must stay below (a stranded GEO satellite does not count)
+            kept = [e for e in fleets[key] if e.apogee_altitude_km <= max_altitude_km]
+            if kept:
+                fleets[key] = Fleet(kept, fleets[key].name)
+            else:
+                del fleets[key], owner[key]
+    if not fleets:
+        hint = f" (or raise {keys['max_altitude_km']} = {max_altitude_km:g})" if max_altitude_km else ""
+        raise InputError(f"fleets: the selection holds no satellite; choose operators flying, constellations as "
+                         f"filed or shells{hint}", found=flying, expected="at least one fleet")
+    return FleetSelection(fleets, owner, tuple(sources))
+
+
+def operator_assignment(catalog=None, operators_file=None) -> dict:
+    """Operators with their jurisdiction, sources and the satellites assigned to each from a catalogue
+    (the built-in snapshot by default), with the unassigned satellites by name prefix."""
+    registry = operator_registry(operators_file)
+    path = catalog or builtin_catalog_path()
+    fleet = load_fleet(path)
+    keys = registry.assign(fleet)
+    rows = [{"key": op.key, "name": op.name, "brand": op.brand, "parent": op.parent,
+             "jurisdiction": op.jurisdiction, "parent_jurisdiction": op.parent_jurisdiction or None,
+             "satellites": int((keys == op.key).sum()), "confidence": op.confidence,
+             "service": op.service, "source": op.source, "date": op.date} for op in registry]
+    return {"catalog": str(path), "catalog_date": BUILTIN_CATALOG_DATE if catalog is None else None,
+            "satellites": len(fleet), "assigned": int((keys != "").sum()), "unassigned": int((keys == "").sum()),
+            "unassigned_by_prefix": registry.unassigned(fleet), "operators": rows}

@@ -92,6 +92,11 @@ class Grid:
                                   "population": float(r["pop"])} for c, r in by_country.iterrows()},
                 "source": self.source}
 
+    def write(self, path) -> "Path":
+        """Write the cells (:meth:`to_frame`) to ``.parquet`` or ``.csv``, atomically."""
+        from satsov.io import write_table
+        return write_table(self.to_frame(), path)
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"lat_deg": self.lat_deg, "lon_deg": self.lon_deg, "area_km2": self.area_km2,
                              "country": self.country, "population": self.population})

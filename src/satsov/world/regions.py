@@ -39,8 +39,8 @@ from shapely.ops import unary_union
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
 
-__all__ = ["Region", "Country", "region", "country", "countries", "groups", "region_from_geojson",
-           "NATURAL_EARTH_VERSION"]
+__all__ = ["Region", "Country", "region", "country", "countries", "groups", "group_members", "region_from_geojson",
+           "describe_region", "describe_regions", "outlines", "NATURAL_EARTH_VERSION"]
 
 NATURAL_EARTH_VERSION = "Natural Earth 4.1.0 admin-0 countries 1:50m (world-atlas 2.0.2), public domain"
 _GEOD = Geod(ellps="WGS84")
@@ -318,3 +318,31 @@ def _intersects_country(c: Country, geometry) -> bool:
         return country(c.alpha2).geometry.intersects(geometry)
     except InputError:
         return False
+
+
+def describe_region(query: str, as_of: str | date | None = None) -> dict:
+    """A region's name, member codes, geodesic area, bounds and source, as plain data."""
+    r = region(query, as_of)
+    return {"name": r.name, "codes": list(r.codes), "area_km2": r.area_km2, "bounds_deg": list(r.bounds),
+            "source": r.source}
+
+
+def describe_regions(as_of: str | date | None = None) -> dict:
+    """Every group (members at ``as_of``) and every country, as plain data."""
+    return {"groups": {k: {"name": v["name"], "members": list(group_members(k, as_of)), "source": v["source"]}
+                       for k, v in groups().items()},
+            "countries": [{"alpha2": c.alpha2, "alpha3": c.alpha3, "numeric": c.numeric, "name": c.name}
+                          for c in countries().values()]}
+
+
+def outlines(frame_deg: tuple[float, float, float, float] | None = None):
+    """Country outlines (shapely polygons, planar lon/lat degrees) intersecting ``(lon_min, lon_max, lat_min,
+    lat_max)``, or all of them: for drawing borders on maps."""
+    box = None if frame_deg is None else shapely.box(frame_deg[0], frame_deg[2], frame_deg[1], frame_deg[3])
+    out = []
+    for items in _geometries().values():
+        for _name, geom in items:
+            if box is not None and not geom.intersects(box):
+                continue
+            out += [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+    return out

@@ -1,0 +1,59 @@
+"""What every command shares on its way out: the consoles, ``--json`` output, warnings and progress bars."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+from rich.console import Console
+
+__all__ = ["out", "err", "emit_json", "warn", "warn_rejected", "report_failures", "progress", "progress_bar"]
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def emit_json(data) -> None:
+    from satsov.io import dumps_json
+    sys.stdout.write(dumps_json(data) + "\n")
+
+
+def warn(message: str, label: str = "warning") -> None:
+    err.print(f"[yellow]{label}:[/] {message}", highlight=False)
+
+
+def warn_rejected(catalog) -> None:
+    if catalog.rejected:
+        err.print(f"[yellow]warning:[/] {len(catalog.rejected)} bad record(s) in {catalog.path} were skipped:")
+        for r in catalog.rejected[:20]:
+            err.print(f"  {r}", markup=False, highlight=False)
+        if len(catalog.rejected) > 20:
+            err.print(f"  ... and {len(catalog.rejected) - 20} more (satsov catalog inspect lists them all)")
+
+
+def report_failures(failures) -> None:
+    for f in failures:
+        warn(str(f))
+
+
+def progress(enabled: bool):
+    """Rich progress bars as ``(update(label, done, total), context manager)``, one bar per label;
+    ``(None, a null context)`` when disabled."""
+    if not enabled:
+        return None, contextlib.nullcontext()
+    from rich.progress import BarColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+    bar = Progress("[progress.description]{task.description}", BarColumn(), "{task.completed}/{task.total} steps",
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
+    tasks = {}
+
+    def update(label, done, total):
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total)
+        bar.update(tasks[label], completed=done, total=total)
+    return update, bar
+
+
+def progress_bar(description: str, enabled: bool):
+    """One progress bar as ``(update(done, total), context manager)``."""
+    update, bar = progress(enabled)
+    return (None if update is None else lambda done, total: update(description, done, total)), bar
