@@ -21,13 +21,13 @@ import numpy as np  # noqa: E402
 import satsov  # noqa: E402
 from satsov.visibility import StepWarning, coverage  # noqa: E402
 from satsov.world.constellations import as_flying  # noqa: E402
-from satsov.world.grids import Grid, _candidate_points, grid  # noqa: E402
+from satsov.world.grids import Grid, candidate_points, grid  # noqa: E402
 
 MEGA = ("starlink", "oneweb", "kuiper", "qianfan", "guowang")
 
 
 def global_grid(spacing_km):
-    lat, lon, area = _candidate_points((-180, -90, 180, 90), spacing_km)
+    lat, lon, area = candidate_points((-180, -90, 180, 90), spacing_km)
     return Grid("world", spacing_km, lat, lon, area, np.array(["--"] * len(lat)), area.copy())
 
 

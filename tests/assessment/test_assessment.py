@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import satsov
+from satsov.testing import CHROMIUM, requires_chromium, requires_playwright
 from satsov.assessment.results import BASELINE, EventCase, FleetCase, KillSwitchCase, PolicyCase
 from satsov.assessment.run import _region_figures, assess
 from satsov.visibility import Case, StepWarning, coverage
@@ -163,11 +164,11 @@ def test_report_files_and_cli(tmp_path, small_assessment, capsys):
     assert (tmp_path / "demo" / "report.html").exists()
 
 
+@requires_playwright
+@requires_chromium
 def test_report_renders_in_headless_chromium(tmp_path, small_assessment):
-    chromium = shutil.which("chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed")
+    import playwright.sync_api as playwright
+    chromium = CHROMIUM
     paths = write_report(small_assessment, tmp_path / "r")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=[

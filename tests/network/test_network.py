@@ -1,5 +1,6 @@
 """Network: ISLs, routing and the jurisdiction audit, against Hypatia's satgenpy, networkx and closed forms."""
 
+import importlib
 import math
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 import satsov
 from satsov.orbits.geometry import look_angles
 from satsov.constants import SPEED_OF_LIGHT_KM_S
+from satsov.testing import requires_networkx, requires_satgenpy
 from satsov.network import Network, place_gateways, plus_grid_isls, route
 from satsov.network.topology import max_isl_range_for_grazing_km
 from satsov.world.sites import GroundSite, city
@@ -17,8 +19,9 @@ from satsov.orbits.walker import Shell
 SHELL = Shell("kuiper-630", altitude_km=630, inclination_deg=51.9, planes=34, sats_per_plane=34, phasing=0)
 
 
+@requires_satgenpy
 def test_plus_grid_isls_identical_to_satgenpy(tmp_path):
-    satgen_isls = pytest.importorskip("satgen.isls.generate_plus_grid_isls")
+    satgen_isls = importlib.import_module("satgen.isls.generate_plus_grid_isls")
     for planes, per_plane, shift in ((34, 34, 0), (72, 22, 0), (12, 7, 3)):
         theirs = satgen_isls.generate_plus_grid_isls(str(tmp_path / "isls.txt"), planes, per_plane, isl_shift=shift)
         ours = plus_grid_isls(planes, per_plane, shift)
@@ -26,7 +29,7 @@ def test_plus_grid_isls_identical_to_satgenpy(tmp_path):
 
 
 def _hypatia_constellation(tmp_path):
-    tles_mod = pytest.importorskip("satgen.tles.generate_tles_from_scratch")
+    tles_mod = importlib.import_module("satgen.tles.generate_tles_from_scratch")
     n = math.sqrt(398600.8 / (6378.135 + 630) ** 3) * 86400 / (2 * math.pi)
     tles_mod.generate_tles_from_scratch_with_sgp(str(tmp_path / "tles.txt"), "Kuiper", 34, 34, False, 51.9,
                                                  0.0000001, 0.0, n)
@@ -36,9 +39,10 @@ def _hypatia_constellation(tmp_path):
     return elements
 
 
+@requires_satgenpy
 def test_isl_lengths_agree_with_satgenpy(tmp_path):
     """satgenpy computes positions with PyEphem's SGP4, python-sgp4 (the reference) differs from it by metres."""
-    read_tles = pytest.importorskip("satgen.tles.read_tles")
+    read_tles = importlib.import_module("satgen.tles.read_tles")
     from astropy import units as u
     from satgen.distance_tools import distance_m_between_satellites
     elements = _hypatia_constellation(tmp_path)
@@ -55,9 +59,10 @@ def test_isl_lengths_agree_with_satgenpy(tmp_path):
         assert np.abs(ours - theirs).max() < 15.0  # metres; PyEphem vs python-sgp4
 
 
+@requires_networkx
 def test_shortest_paths_equal_networkx_on_the_same_graph():
     """Same edges and weights in satgenpy's router (networkx Dijkstra) and ours: identical lengths."""
-    nx = pytest.importorskip("networkx")
+    import networkx as nx
     net = Network.from_shells([(SHELL, "kuiper")], "2026-05-07T00:00:00Z")
     sites = [city(n) for n in ("London", "Paris", "Madrid", "Berlin", "Rome", "Warsaw")]
     t = time_grid("2026-05-07T00:00:00Z", "0s", "60s")

@@ -9,9 +9,12 @@ import pytest
 import satsov
 from satsov.orbits import _sgp4_numba
 from satsov.orbits.propagation import NumbaBackend, Sgp4Backend, failures, propagate, propagate_chunks
+from satsov.testing import has_skyfield, requires_skyfield
 from satsov.times import Times, time_grid
 
-skyfield_api = pytest.importorskip("skyfield.api")
+if has_skyfield:
+    import skyfield.api as skyfield_api
+
 
 
 def _skyfield_itrs(elements, t: Times):
@@ -26,6 +29,7 @@ def _skyfield_itrs(elements, t: Times):
     return np.array(out)
 
 
+@requires_skyfield
 def test_itrs_positions_match_skyfield_on_real_tles(sample_fleet):
     t = time_grid("2026-05-07T00:00:00Z", "12h", "37m")
     for backend in ("numba", "sgp4"):
@@ -36,6 +40,7 @@ def test_itrs_positions_match_skyfield_on_real_tles(sample_fleet):
         assert err_m.max() < 2.0, (backend, err_m.max())
 
 
+@requires_skyfield
 def test_itrs_matches_skyfield_on_shared_catalogue_subset(active_path):
     fleet = satsov.load_fleet(active_path)
     pick = fleet[::97]

@@ -32,7 +32,7 @@ from satsov.errors import InputError
 from satsov.orbits.geometry import WGS84_A_KM, WGS84_E2, geodetic_to_ecef, up_vectors
 from satsov.world.regions import Region, countries, region
 
-__all__ = ["Grid", "grid", "band_area_km2", "cities_table"]
+__all__ = ["Grid", "grid", "band_area_km2", "cities_table", "candidate_points"]
 
 
 def _q(sin_lat):
@@ -109,7 +109,9 @@ def cities_table() -> pd.DataFrame:
         return pd.read_csv(f, keep_default_na=False, dtype={"country": str, "admin1": str})
 
 
-def _candidate_points(bounds, spacing_km):
+def candidate_points(bounds, spacing_km):
+    """Cell centres of the global equal-area lattice at ``spacing_km`` inside ``bounds`` (lon_min, lat_min,
+    lon_max, lat_max), before clipping to a region: ``(lat_deg, lon_deg, area_km2)``."""
     lon_min, lat_min, lon_max, lat_max = bounds
     dlat = np.degrees(spacing_km / 6371.0)
     n_bands = max(1, int(round(180.0 / dlat)))
@@ -138,7 +140,7 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
         raise InputError(f"spacing_km: found {spacing_km!r}, expected a number of km in [1, 2000]",
                          found=spacing_km, expected="[1, 2000] km")
     reg = region(region_or_name) if isinstance(region_or_name, str) else region_or_name
-    lat, lon, area = _candidate_points(reg.bounds, spacing_km)
+    lat, lon, area = candidate_points(reg.bounds, spacing_km)
     inside = reg.contains(lat, lon)
     lat, lon, area = lat[inside], lon[inside], area[inside]
     country_of = np.full(len(lat), "", dtype=object)
