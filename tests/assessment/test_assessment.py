@@ -1,7 +1,6 @@
 """Assessment: policies, dependency, denial events, kill switches, scenarios and the report."""
 
 import json
-import shutil
 import warnings
 
 import numpy as np

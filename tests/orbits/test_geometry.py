@@ -1,7 +1,6 @@
 """Geometry against closed forms, PROJ round trips and Skyfield look angles."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

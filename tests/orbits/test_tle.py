@@ -5,7 +5,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import satsov
 from satsov.orbits.catalog import read_catalog
 from satsov.orbits.elements import ElementSet
 from satsov.errors import CatalogError

@@ -92,7 +92,7 @@ class Grid:
                                   "population": float(r["pop"])} for c, r in by_country.iterrows()},
                 "source": self.source}
 
-    def write(self, path) -> "Path":
+    def write(self, path):
         """Write the cells (:meth:`to_frame`) to ``.parquet`` or ``.csv``, atomically."""
         from satsov.io import write_table
         return write_table(self.to_frame(), path)
