@@ -114,6 +114,23 @@ class Times:
         return float((self.utc[1] - self.utc[0]) / np.timedelta64(1, "s"))
 
     @property
+    def duration_s(self) -> float:
+        """Seconds from the first to the last instant: the window."""
+        if len(self) < 2:
+            return 0.0
+        return float((self.utc[-1] - self.utc[0]) / np.timedelta64(1, "s"))
+
+    def steps_to_seconds(self, steps):
+        """The duration of a run of ``steps`` consecutive samples (each stands for one step), never longer
+        than the window: a gap over every sample of a 1 h window lasts 1 h, not 1 h + one step.
+
+        >>> t = time_grid("2026-05-07T00:00:00Z", "1h", "60s")
+        >>> float(t.steps_to_seconds(61)), float(t.steps_to_seconds(3))
+        (3600.0, 180.0)
+        """
+        return np.minimum(np.asarray(steps, dtype=float) * self.step_s, self.duration_s)
+
+    @property
     def seconds(self) -> np.ndarray:
         """Seconds since the first instant."""
         return (self.utc - self.utc[0]) / np.timedelta64(1, "s")

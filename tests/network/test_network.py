@@ -142,7 +142,8 @@ def test_policy_routing_and_jurisdiction_audit():
         assert ops is None or set(ops) <= {"oneweb"}
     none = route(net, users, t, to_internet=True, gateway_countries={"FR"})
     s = none.summary()[0]
-    assert s["reachable_share"] == 0.0 and s["unreachable_periods"][0]["duration_s"] == 5 * 300
+    # unreachable for the whole window: 20 min, not 5 samples x 300 s (a gap never outlasts the window)
+    assert s["reachable_share"] == 0.0 and s["unreachable_periods"][0]["duration_s"] == 20 * 60
 
 
 def test_nearest_neighbour_isls_for_catalogue_fleets(sample_fleet):

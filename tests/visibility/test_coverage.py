@@ -13,7 +13,7 @@ from satsov.visibility import kernel as _visibility
 from satsov.visibility import Case, Denial, StepWarning, coverage, step_check
 from satsov.orbits.elements import ElementSet
 from satsov.world.constellations import as_filed, as_flying
-from satsov.orbits.geometry import footprint_half_angle_deg, great_circle_km, look_angles
+from satsov.orbits.geometry import footprint_half_angle_deg, great_circle_km
 from satsov.world.grids import Grid, grid
 from satsov.times import time_grid
 
@@ -238,3 +238,43 @@ def test_refine_check_finds_what_a_coarse_step_hides():
     assert coarse["cases"]["kuiper"]["gaps_missed"] > 0 and coarse["fine_step_s"] == 75.0
     fine = refine_check(fleets, "PL", time_grid("2026-05-07T00:00:00Z", "30m", "15s"), spacing_km=50)
     assert fine["cases"]["kuiper"]["cells_changed"] == 0
+
+
+def _iceland_oneweb():
+    fleets = as_flying(["oneweb"])
+    return fleets, grid("IS", 100), time_grid("2026-05-07T00:00:00Z", "5h", "10m")
+
+
+def test_overlapping_denials_of_one_operator_compose_as_their_union():
+    # issue 10, case 1: 00:00-03:00 and 02:00-04:00 must equal one denial 00:00-04:00
+    fleets, g, t = _iceland_oneweb()
+    h = lambda x: np.datetime64(f"2026-05-07T{x:02d}:00")  # noqa: E731
+    overlapping = (Denial("oneweb", None, h(0), h(3)), Denial("oneweb", None, h(2), h(4)))
+    merged = (Denial("oneweb", None, h(0), h(4)),)
+    res = coverage(fleets, g, t, cases=[Case("overlap", ("oneweb",), overlapping), Case("merged", ("oneweb",), merged)])
+    np.testing.assert_array_equal(res.cells["overlap"].to_numpy(), res.cells["merged"].to_numpy())
+    assert res.figures("overlap").mean_sats_in_view >= 0
+    assert (res.series["overlap"]["mean_sats_in_view"] >= 0).all()
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 5), st.booleans()), min_size=1, max_size=4))
+def test_any_composition_of_denials_keeps_counts_non_negative_and_gaps_within_the_window(spans):
+    fleets, g, t = _iceland_oneweb()
+    west = g.lon_deg < -19
+    denials = tuple(Denial("oneweb", west if half else None, np.datetime64("2026-05-07T00:00") + np.timedelta64(a, "h"),
+                           np.datetime64("2026-05-07T00:00") + np.timedelta64(a + n, "h")) for a, n, half in spans)
+    res = coverage(fleets, g, t, cases=[Case("base", ("oneweb",)), Case("denied", ("oneweb",), denials)])
+    cells = res.cells["denied"]
+    assert (cells["mean_sats_in_view"] >= 0).all() and (res.series["denied"]["mean_sats_in_view"] >= 0).all()
+    assert (cells["availability"] <= res.cells["base"]["availability"]).all()
+    assert (cells["longest_gap_s"] <= t.duration_s).all() and (cells["mean_gap_s"] <= t.duration_s).all()
+
+
+def test_a_gap_never_outlasts_the_window():
+    # issue 10, case 2: a place never served for a 1 h window has a 3,600 s gap, not 3,660 s
+    fleets, g, _ = _iceland_oneweb()
+    t = time_grid("2026-05-07T00:00:00Z", "1h", "60s")
+    res = coverage(fleets, g, t, cases=[Case("off", ("oneweb",), (Denial("oneweb"),))])
+    assert res.figures("off").longest_gap_s == 3600.0
+    assert res.cells["off"]["mean_gap_s"].max() == 3600.0

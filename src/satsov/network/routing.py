@@ -59,7 +59,6 @@ class RouteResult:
     def summary(self, allied: set[str] | None = None) -> list[dict]:
         """Per pair: RTT statistics, path changes, unreachable time and the jurisdiction audit."""
         out = []
-        step = self.times.step_s
         for (i, j), paths in self.paths.items():
             rtt = self.rtt_s[i, j] * 1e3
             ok = np.isfinite(rtt)
@@ -75,7 +74,8 @@ class RouteResult:
                 "rtt_ms_max": float(rtt[ok].max()) if ok.any() else None,
                 "path_changes": changes,
                 "unreachable_periods": [{"start": str(self.times.utc[a].astype("datetime64[s]")) + "Z",
-                                         "duration_s": (b - a) * step} for a, b in unreachable],
+                                         "duration_s": float(self.times.steps_to_seconds(b - a))}
+                                        for a, b in unreachable],
                 "operators_share": _shares(ops), "gateway_countries_share": _shares(gws),
             }
             if allied is not None:

@@ -234,8 +234,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     else:
         xp, kernel_module, count_dtype = np, kernel, np.uint16
     acc = {c.key: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
-    masks = {c.key: [(op_index[d.operator], xp.asarray(d.cell_mask(g)), d.time_mask(times)) for d in c.denials]
-             for c in all_cases}
+    masks = {c.key: _denials_by_operator(c.denials, op_index, g, times, xp) for c in all_cases}
     if chunk_steps is None:
         budget = 400e6  # bytes for one chunk of positions and counts
         chunk_steps = int(max(1, min(240, budget // (len(elements) * 24 + n_cells * n_ops * 2 + 1))))
@@ -262,14 +261,17 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
             else:
                 cnt = counts[:, :, idx].sum(axis=2, dtype=np.int32)
             per_op = {}
-            for op, cell_mask, time_mask in masks[c.key]:
-                tm = time_mask[sl]
-                if not tm.any():
+            for op, parts in masks[c.key]:
+                denied = None  # the union of this operator's denials over the chunk's cells and steps
+                for cell_mask, time_mask in parts:
+                    tm = time_mask[sl]
+                    if tm.any():
+                        d = xp.asarray(tm)[:, None] & cell_mask[None, :]
+                        denied = d if denied is None else (denied | d)
+                if denied is None:
                     continue
                 full = counts[:, :, op].astype(np.int32)
-                sub = full.copy()  # the denied part: inside the window and the cells
-                sub[xp.asarray(~tm)] = 0
-                sub[:, ~cell_mask] = 0
+                sub = xp.where(denied, full, 0)
                 cnt -= sub
                 per_op[op] = full - sub
             _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
@@ -279,6 +281,15 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     acc = {k: a.to_host() for k, a in acc.items()}
     return _result(g, times, min_elevation_deg, n_fold, availability_threshold, operators, all_cases, acc,
                    step_warnings, {k: len(v) for k, v in fleets.items()})
+
+
+def _denials_by_operator(denials, op_index, g, times, xp) -> list[tuple[int, list]]:
+    """Denials grouped by operator as ``[(op, [(cell_mask, time_mask), ...])]``: an operator's denials are
+    applied as one union, so overlapping denials never subtract the same satellites twice."""
+    grouped: dict[int, list] = {}
+    for d in denials:
+        grouped.setdefault(op_index[d.operator], []).append((xp.asarray(d.cell_mask(g)), d.time_mask(times)))
+    return list(grouped.items())
 
 
 def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp=np):
@@ -309,17 +320,16 @@ def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, to
 
 def _result(g, times, min_elevation_deg, n_fold, thr, operators, cases, acc, step_warnings, satellites):
     n = len(times)
-    step = times.step_s if n > 1 else 0.0
     cells, series, critical, present = {}, {}, {}, {}
     for c in cases:
         a = acc[c.key]
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean_gap = np.where(a.n_gaps > 0, a.gap_steps / np.maximum(a.n_gaps, 1), 0.0) * step
+            mean_gap = times.steps_to_seconds(np.where(a.n_gaps > 0, a.gap_steps / np.maximum(a.n_gaps, 1), 0.0))
         cells[c.key] = pd.DataFrame({
             "availability": a.met_steps / n,
             "mean_sats_in_view": a.sum_count / n,
             "max_sats_in_view": a.max_count,
-            "longest_gap_s": a.longest_gap * step,
+            "longest_gap_s": times.steps_to_seconds(a.longest_gap),
             "n_gaps": a.n_gaps,
             "mean_gap_s": mean_gap,
         })
