@@ -20,6 +20,8 @@ __all__ = [
     "UnknownNameError",
     "ScenarioError",
     "MissingDependencyError",
+    "JobTooLargeError",
+    "OutputError",
 ]
 
 
@@ -103,6 +105,27 @@ class MissingDependencyError(SatsovError, ImportError):
         self.install = install
         self.detail = detail
         super().__init__(f"this needs the optional package {module!r}; install it with: {install}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class JobTooLargeError(InputError):
+    """A job would need more memory or disk than there is: the message gives the estimate and the fix."""
+
+    def __init__(self, message: str, *, needed: float, available: float):
+        self.needed = needed
+        self.available = available
+        super().__init__(message, found=needed, expected=f"<= {available:.0f} bytes")
+
+
+class OutputError(SatsovError, OSError):
+    """An output cannot be written (read-only folder, no such device, a file where a folder should be)."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: cannot write here: {reason}")
 
     def __str__(self) -> str:
         return self.args[0]

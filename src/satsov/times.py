@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import numpy as np
 
 from satsov.errors import InputError
 
-__all__ = ["Times", "time_grid", "parse_duration_s", "parse_utc"]
+__all__ = ["Times", "time_grid", "parse_duration_s", "parse_utc", "parse_date"]
 
 _UNITS_S = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0, "ms": 1e-3}
 _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(ms|min|d|h|m|s)?", re.IGNORECASE)
@@ -81,6 +81,32 @@ def parse_utc(value: str | datetime | np.datetime64, *, name: str = "time") -> n
     if dt.tzinfo is not None:
         dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     return np.datetime64(dt, "ns")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: str | date | None, *, name: str = "date") -> date | None:
+    """A calendar date, strictly ``YYYY-MM-DD`` (``None`` passes through): the one place dates are read.
+
+    >>> parse_date("2024-03-07")
+    datetime.date(2024, 3, 7)
+    >>> parse_date("2024-3-1")
+    Traceback (most recent call last):
+    ...
+    satsov.errors.InputError: date: found '2024-3-1', expected a date as YYYY-MM-DD such as '2024-03-07'
+    """
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    text = str(value).strip()
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise InputError(f"{name}: found {text!r}: {exc}; expected a real date as YYYY-MM-DD", found=text,
+                             expected="YYYY-MM-DD") from None
+    raise InputError(f"{name}: found {text!r}, expected a date as YYYY-MM-DD such as '2024-03-07'", found=text,
+                     expected="YYYY-MM-DD")
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,5 +216,8 @@ def time_grid(start, duration, step) -> Times:
         raise InputError(f"step: found {step!r}, expected a positive duration such as '60s'", found=step,
                          expected="step > 0")
     n = int(np.floor(duration_s / step_s + 1e-9)) + 1
+    from satsov.budget import check_memory
+    check_memory(f"a time grid of {n:,} steps ({duration} every {step})", n * 8.0 * 4,
+                 "use a shorter duration or a longer step")
     offsets_ns = np.round(np.arange(n) * step_s * 1e9).astype("int64").astype("timedelta64[ns]")
     return Times(t0 + offsets_ns)

@@ -53,7 +53,7 @@ from satsov.io import describe_yaml_error
 from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG,
                              DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
 from satsov.errors import InputError, ScenarioError
-from satsov.times import parse_duration_s, parse_utc
+from satsov.times import parse_date, parse_duration_s, parse_utc
 
 __all__ = ["Scenario", "load_scenario", "scenario_from_dict", "demo_scenario", "WindowSpec", "RequirementSpec", "RegionSpec", "FleetSpec", "PolicySpec",
            "EventSpec", "ShellSpec"]
@@ -97,6 +97,12 @@ class RegionSpec(_Model):
     geojson: str | None = None
     spacing_km: float = Field(DEFAULT_SPACING_KM, ge=1, le=2000)
     as_of: str | None = None
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of(cls, v):
+        parse_date(v, name="as_of")
+        return v
 
 
 class ShellSpec(_Model):

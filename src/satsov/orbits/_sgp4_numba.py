@@ -14,6 +14,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
+# Positions outside any Earth orbit are failures, never data (satsov's code 7, after python-sgp4's 1-6).
+SANE_RADIUS_MIN_KM = 6000.0
+SANE_RADIUS_MAX_KM = 1.0e6
+INSANE_POSITION = 7
+
 # Columns of the coefficient table (one row per satellite).
 FIELDS = ("isimp", "mo", "mdot", "argpo", "argpdot", "nodeo", "nodedot", "nodecf", "cc1", "bstar", "cc4",
           "t2cof", "omgcof", "eta", "xmcof", "delmo", "d2", "d3", "d4", "cc5", "sinmao", "t3cof", "t4cof",
@@ -185,6 +190,10 @@ def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status):
         for k in range(n_times):
             tsince = ((jd[k] - jd0) + (fr[k] - fr0)) * 1440.0
             x, y, z, code = _sgp4_near(c, tsince)
+            if code == 0:
+                r2 = x * x + y * y + z * z
+                if not (SANE_RADIUS_MIN_KM ** 2 <= r2 <= SANE_RADIUS_MAX_KM ** 2):  # also catches NaN
+                    code = INSANE_POSITION
             if code != 0:
                 out[i, k, 0] = np.nan
                 out[i, k, 1] = np.nan

@@ -89,7 +89,10 @@ class ElementSet:
 
     def sgp4_arguments(self) -> tuple:
         """Positional arguments of ``Satrec.sgp4init`` after the gravity model and mode."""
-        return (self.norad_id, self.epoch_days_since_1949, self.bstar,
+        # SGP4 does not use the catalogue number; python-sgp4 refuses numbers past Alpha-5 ('Z9999'), which
+        # OMM carries since five digits ran out, so those satellites are initialised with 0 here.
+        satnum = self.norad_id if self.norad_id <= 339999 else 0
+        return (satnum, self.epoch_days_since_1949, self.bstar,
                 self.mean_motion_dot / _NDOT_UNITS, self.mean_motion_ddot / _NDDOT_UNITS,
                 self.eccentricity, self.arg_perigee_deg * _DEG, self.inclination_deg * _DEG,
                 self.mean_anomaly_deg * _DEG, self.mean_motion_rev_per_day / 720.0 * math.pi,

@@ -21,7 +21,7 @@ from satsov.orbits.elements import ElementSet
 from satsov.orbits.propagation import Backend, propagate, propagate_chunks
 from satsov.times import Times
 
-__all__ = ["Fleet", "load_fleet"]
+__all__ = ["Fleet", "load_fleet", "epoch_age_days", "stale_elements"]
 
 
 class Fleet:
@@ -93,6 +93,35 @@ class Fleet:
     def positions_chunks(self, times: Times, *, chunk_steps: int | None = None, backend: str | Backend = "auto"):
         """Iterate ``(slice, times_chunk, positions_itrs_km, status)`` over time chunks."""
         return propagate_chunks(self, times, chunk_steps=chunk_steps, backend=backend)
+
+
+def epoch_age_days(fleet, times: Times) -> np.ndarray:
+    """Per satellite, how far the window reaches from its element epoch, in days (the larger of the distances
+    from the epoch to the window's first and last instant)."""
+    epochs = np.array([e.epoch for e in fleet], dtype="datetime64[ns]")
+    if not len(epochs) or not len(times):
+        return np.zeros(len(epochs))
+    day = np.timedelta64(86_400_000_000_000, "ns")
+    return np.maximum(np.abs(times.utc[0] - epochs), np.abs(times.utc[-1] - epochs)) / day
+
+
+def stale_elements(fleets, times: Times, max_age_days: float) -> list[str]:
+    """Warnings for fleets some of whose satellites are used more than ``max_age_days`` from their epoch:
+    SGP4 elements lose accuracy by kilometres per day in LEO, so such answers describe a constellation that
+    no longer flies as computed (fetch a newer catalogue)."""
+    out = []
+    items = fleets.items() if hasattr(fleets, "items") else [(getattr(fleets, "name", "fleet"), fleets)]
+    for name, fleet in items:
+        if any(e.source.startswith("walker:") for e in fleet):  # constellations placed at the window: no epoch
+            continue
+        age = epoch_age_days(fleet, times)
+        stale = age > max_age_days
+        if stale.any():
+            out.append(f"{name}: {int(stale.sum())} of {len(fleet)} satellites are used up to {age.max():.0f} days "
+                       f"from their element epoch (limit {max_age_days:g} days): positions drift by kilometres per "
+                       f"day from the epoch, so these figures describe the constellation as it was; use a catalogue "
+                       f"closer to the window")
+    return out
 
 
 def load_fleet(path: str | os.PathLike, *, strict: bool = False, name: str | None = None,

@@ -60,7 +60,11 @@ def _record(fields: dict, path: str, line: int | None, record: int | None) -> El
             except ValueError:
                 raise bad(key, raw, expected) from None
             continue
+        if isinstance(raw, bool):  # JSON true/false would read as 1/0
+            raise bad(key, raw, expected)
         try:
+            if key == "NORAD_CAT_ID" and isinstance(raw, float) and not raw.is_integer():
+                raise bad(key, raw, expected)
             value = int(raw) if key == "NORAD_CAT_ID" else float(raw)
         except (TypeError, ValueError, OverflowError):
             raise bad(key, raw, expected) from None
@@ -71,6 +75,8 @@ def _record(fields: dict, path: str, line: int | None, record: int | None) -> El
         raw = fields.get(key)
         if raw not in (None, ""):
             try:
+                if isinstance(raw, (bool, float)):
+                    raise TypeError
                 values[attr] = int(raw)
             except (TypeError, ValueError, OverflowError):
                 raise bad(key, raw, "an integer") from None
@@ -79,7 +85,10 @@ def _record(fields: dict, path: str, line: int | None, record: int | None) -> El
     e = ElementSet(name=name, classification=str(fields.get("CLASSIFICATION_TYPE") or "U")[:1],
                    intl_designator=_intl_designator(str(fields.get("OBJECT_ID") or "")), source=where, **values)
     sat = Satrec()
-    sat.sgp4init(WGS72, "i", *e.sgp4_arguments())
+    try:
+        sat.sgp4init(WGS72, "i", *e.sgp4_arguments())
+    except (ValueError, OverflowError) as exc:
+        raise bad("MEAN_MOTION", fields.get("MEAN_MOTION"), f"elements SGP4 can initialise ({exc})") from None
     if sat.error:
         raise bad("MEAN_MOTION", fields.get("MEAN_MOTION"), f"elements SGP4 can initialise (error {sat.error})")
     return e

@@ -53,6 +53,8 @@ SGP4_ERRORS = {
     4: "semi-latus rectum below zero",
     5: "epoch elements are sub-orbital",
     6: "satellite has decayed",
+    7: "position outside any Earth orbit (radius below 6,000 km or above 1,000,000 km): elements too far from "
+       "their epoch or corrupt",
 }
 
 
@@ -95,7 +97,21 @@ class Sgp4Backend:
 
     def itrs(self, state, times: Times, ut1_minus_utc_s: float = 0.0):
         r, err = self.teme(state, times)
+        err = _flag_insane(r, err)  # NaN where insane, before the rotation
         return teme_to_itrs(r, times.gmst_rad(ut1_minus_utc_s)), err
+
+
+def _flag_insane(r: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Mark positions outside any Earth orbit as failures (code 7, NaN), as the numba kernel does."""
+    from satsov.orbits._sgp4_numba import INSANE_POSITION, SANE_RADIUS_MAX_KM, SANE_RADIUS_MIN_KM
+    with np.errstate(invalid="ignore"):
+        r2 = np.einsum("...i,...i->...", r, r)
+        bad = (status == 0) & ~((r2 >= SANE_RADIUS_MIN_KM ** 2) & (r2 <= SANE_RADIUS_MAX_KM ** 2))
+    if bad.any():
+        r[bad] = np.nan
+        status = status.copy()
+        status[bad] = INSANE_POSITION
+    return status
 
 
 @dataclass

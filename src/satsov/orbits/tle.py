@@ -66,7 +66,16 @@ def _decode_norad(text: str) -> int:
     return int(text)
 
 
+#: The largest catalogue number a TLE can carry (Alpha-5 'Z9999'); beyond it only OMM works.
+MAX_TLE_NORAD_ID = 339999
+
+
 def _encode_norad(n: int) -> str:
+    if n > MAX_TLE_NORAD_ID:
+        from satsov.errors import InputError
+        raise InputError(f"catalogue number {n} cannot be written as a TLE (the Alpha-5 limit is "
+                         f"{MAX_TLE_NORAD_ID}); write OMM instead (.json or .csv)", found=n,
+                         expected=f"<= {MAX_TLE_NORAD_ID}")
     if n < 100000:
         return f"{n:05d}"
     head, tail = divmod(n, 10000)

@@ -130,6 +130,30 @@ def _pct(x) -> str:
     return f"{100 * x:.1f}%"
 
 
+#: Below this, a loss or a share is shown as none (the figures are sampled; smaller values are noise).
+_NEGLIGIBLE_PP = 0.05
+
+
+def _kill_card(kill_worst) -> str:
+    if kill_worst is None:
+        return ""
+    name, figures = kill_worst
+    if figures.loss_pp < _NEGLIGIBLE_PP:
+        return ("<div class='kpi'>Worst single switch-off<b>none</b>no operator switching off alone costs "
+                "population served</div>")
+    return (f"<div class='kpi'>Worst single switch-off: {html.escape(name)}<b>−{figures.loss_pp:.1f} pp</b>"
+            f"of population served</div>")
+
+
+def _dependency_card(dep) -> str:
+    name, figures = dep
+    if figures.sole_provider_share * 100 < _NEGLIGIBLE_PP:
+        return ("<div class='kpi'>Most depended-on<b>none</b>every served place has an alternative operator at "
+                "every step</div>")
+    return (f"<div class='kpi'>Most depended-on: {html.escape(name)}<b>{_pct(figures.sole_provider_share)}</b>of "
+            f"served population-time has no alternative</div>")
+
+
 def render_html(assessment) -> str:
     sc = assessment.scenario
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>satsov — {html.escape(sc.name)}"
@@ -157,11 +181,7 @@ def render_html(assessment) -> str:
                      f"population-time</div>"
                      f"<div class='kpi'>Sovereignty index ({html.escape(head)})<b>{_pct(pol[head].sovereignty_index)}"
                      f"</b>of that is kept by the allowed operators alone</div>"
-                     + (f"<div class='kpi'>Worst single switch-off: {html.escape(kill_worst[0])}<b>"
-                        f"{'−' if kill_worst[1].loss_pp >= 0.05 else ''}{abs(kill_worst[1].loss_pp):.1f} pp</b>"
-                        f"of population served</div>" if kill_worst else "")
-                     + f"<div class='kpi'>Most depended-on: {html.escape(dep[0])}<b>{_pct(dep[1].sole_provider_share)}"
-                       f"</b>of served population-time has no alternative</div></div>")
+                     + _kill_card(kill_worst) + _dependency_card(dep) + "</div>")
         # policies
         labels = list(pol)
         parts.append("<h3>What is left under each supplier policy</h3>")

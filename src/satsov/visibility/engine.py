@@ -37,9 +37,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from satsov.defaults import DEFAULT_AVAILABILITY, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM
+from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_MAX_EPOCH_AGE_DAYS, DEFAULT_MIN_ELEVATION_DEG,
+                             DEFAULT_SPACING_KM)
+from satsov.budget import check_memory
 from satsov.errors import InputError, UnknownNameError
-from satsov.orbits.fleet import Fleet
+from satsov.orbits.fleet import Fleet, stale_elements
 from satsov.orbits.propagation import get_backend
 from satsov.times import Times
 from satsov.visibility import kernel
@@ -176,6 +178,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
              min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG, spacing_km: float = DEFAULT_SPACING_KM, sets=None, cases: Iterable[Case] | None = None,
              denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = DEFAULT_AVAILABILITY,
              chunk_steps: int | None = None, backend="auto", device: str = "cpu",
+             max_epoch_age_days: float = DEFAULT_MAX_EPOCH_AGE_DAYS,
              progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Coverage of a region by fleets, per operator and per set of operators.
 
@@ -195,6 +198,9 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     if not (0.0 <= min_elevation_deg < 90.0):
         raise InputError(f"min_elevation_deg: found {min_elevation_deg!r}, expected degrees in [0, 90)",
                          found=min_elevation_deg, expected="[0, 90)")
+    if not (isinstance(availability_threshold, (int, float)) and 0.0 < availability_threshold <= 1.0):
+        raise InputError(f"availability_threshold: found {availability_threshold!r}, expected a share of the time in "
+                         f"(0, 1] such as 0.99", found=availability_threshold, expected="(0, 1]")
     if int(n_fold) < 1:
         raise InputError(f"n_fold: found {n_fold!r}, expected an integer >= 1", found=n_fold, expected=">= 1")
     if not isinstance(times, Times) or len(times) == 0:
@@ -222,6 +228,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     step_warnings = step_check(fleets, min_elevation_deg, times.step_s) if len(times) > 1 else []
     for w in step_warnings:
         warnings.warn(w, StepWarning, stacklevel=2)
+    step_warnings += stale_elements(fleets, times, max_epoch_age_days)
 
     n_ops, n_cells = len(operators), len(g)
     if device == "cuda":
@@ -235,6 +242,11 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         xp, kernel_module, count_dtype = np, kernel, np.uint16
     acc = {c.key: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
     masks = {c.key: _denials_by_operator(c.denials, op_index, g, times, xp) for c in all_cases}
+    n_dep = sum(c.dependency for c in all_cases)
+    check_memory(f"coverage of {n_cells:,} cells by {len(elements):,} satellites in {len(all_cases)} cases",
+                 len(all_cases) * n_cells * 64.0 + n_dep * n_ops * n_cells * 16.0 + 500e6
+                 + len(all_cases) * len(times) * 24.0,
+                 "use a larger spacing_km, fewer cases or a smaller region")
     if chunk_steps is None:
         budget = 400e6  # bytes for one chunk of positions and counts
         chunk_steps = int(max(1, min(240, budget // (len(elements) * 24 + n_cells * n_ops * 2 + 1))))

@@ -20,6 +20,7 @@ dated in ``data/SOURCES.md``.
 from __future__ import annotations
 
 import gzip
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -29,7 +30,7 @@ from scipy.spatial import cKDTree
 
 from satsov.data import data_path
 from satsov.errors import InputError
-from satsov.orbits.geometry import WGS84_A_KM, WGS84_E2, geodetic_to_ecef, up_vectors
+from satsov.orbits.geometry import MEAN_EARTH_RADIUS_KM, WGS84_A_KM, WGS84_E2, geodetic_to_ecef, up_vectors
 from satsov.world.regions import Region, countries, region
 
 __all__ = ["Grid", "grid", "band_area_km2", "cities_table", "candidate_points"]
@@ -109,6 +110,20 @@ def cities_table() -> pd.DataFrame:
         return pd.read_csv(f, keep_default_na=False, dtype={"country": str, "admin1": str})
 
 
+#: Candidate cells tested against a region's outline at most (the test holds about 120 bytes per candidate).
+MAX_CANDIDATE_CELLS = 20_000_000
+BYTES_PER_CANDIDATE = 120
+
+
+def estimate_candidates(bounds, spacing_km: float) -> float:
+    """How many lattice points :func:`candidate_points` would return for ``bounds``: the bounding box's area
+    on the sphere over one cell's (used to refuse a grid before building it)."""
+    lon_min, lat_min, lon_max, lat_max = bounds
+    band = abs(math.sin(math.radians(lat_max)) - math.sin(math.radians(lat_min)))
+    box_km2 = MEAN_EARTH_RADIUS_KM ** 2 * math.radians(max(lon_max - lon_min, 0.0)) * band
+    return box_km2 / spacing_km ** 2
+
+
 def candidate_points(bounds, spacing_km):
     """Cell centres of the global equal-area lattice at ``spacing_km`` inside ``bounds`` (lon_min, lat_min,
     lon_max, lat_max), before clipping to a region: ``(lat_deg, lon_deg, area_km2)``."""
@@ -140,6 +155,14 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
         raise InputError(f"spacing_km: found {spacing_km!r}, expected a number of km in [1, 2000]",
                          found=spacing_km, expected="[1, 2000] km")
     reg = region(region_or_name) if isinstance(region_or_name, str) else region_or_name
+    n_estimate = estimate_candidates(reg.bounds, spacing_km)
+    if n_estimate > MAX_CANDIDATE_CELLS:
+        finer = spacing_km * math.sqrt(n_estimate / MAX_CANDIDATE_CELLS)
+        raise InputError(
+            f"spacing_km: a grid of {reg.name} at {spacing_km:g} km means testing about {n_estimate:,.0f} candidate "
+            f"cells (about {n_estimate * BYTES_PER_CANDIDATE / 1e9:.1f} GB), more than the limit of {MAX_CANDIDATE_CELLS:,}; "
+            f"use spacing_km >= {math.ceil(finer)} or a smaller region",
+            found=spacing_km, expected=f">= {math.ceil(finer)} km")
     lat, lon, area = candidate_points(reg.bounds, spacing_km)
     inside = reg.contains(lat, lon)
     lat, lon, area = lat[inside], lon[inside], area[inside]

@@ -38,6 +38,7 @@ from shapely.ops import unary_union
 
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
+from satsov.times import parse_date
 
 __all__ = ["Region", "Country", "region", "country", "countries", "groups", "group_members", "region_from_geojson",
            "describe_region", "describe_regions", "outlines", "NATURAL_EARTH_VERSION"]
@@ -236,20 +237,25 @@ def country(code: str) -> Region:
 
 
 def group_members(name: str, as_of: str | date | None = None) -> tuple[str, ...]:
-    """Alpha-2 codes of a group's members on ``as_of`` (default: today)."""
+    """Alpha-2 codes of a group's members on ``as_of`` (``YYYY-MM-DD``; default: today)."""
     table = groups()
     key = name.upper().replace(" ", "_").replace("-", "_")
     if key not in table:
         raise UnknownNameError("group", name, list(table))
     entry = table[key]
-    when = str(as_of or entry.get("as_of") or date.today().isoformat())
+    when = parse_date(as_of, name="as_of") or parse_date(entry.get("as_of")) or date.today()
+    since = parse_date(entry.get("exists_from"))
+    if since is not None and when < since:
+        raise InputError(f"as_of: {key} exists from {since} ({entry['name']}); found {when}. For an earlier date "
+                         f"use {entry.get('alias_of', 'its parent group')}", found=str(when), expected=f">= {since}")
     if "alias_of" in entry:
-        return group_members(entry["alias_of"], as_of or entry.get("as_of"))
+        return group_members(entry["alias_of"], when)
     members = []
     for parent in entry.get("members_from", []):
-        members += group_members(parent, as_of)
+        members += group_members(parent, when)
     for code, span in (entry.get("members") or {}).items():
-        if str(span["joined"]) <= when and ("left" not in span or str(span["left"]) >= when):
+        joined, left = parse_date(str(span["joined"])), parse_date(str(span["left"])) if "left" in span else None
+        if joined <= when and (left is None or left >= when):
             members.append(str(code))
     return tuple(dict.fromkeys(members))
 
@@ -276,7 +282,7 @@ def region(query: str, as_of: str | date | None = None) -> Region:
         codes = group_members(key, as_of)
         entry = groups()[key]
         geometry = unary_union([country(c).geometry for c in codes])
-        when = as_of or entry.get("as_of") or "today"
+        when = parse_date(as_of, name="as_of") or entry.get("as_of") or "today"
         return Region(key, geometry, codes, f"{entry['source']} (membership as of {when}); {NATURAL_EARTH_VERSION}")
     return country(q)
 
