@@ -134,7 +134,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
                             found=sc.sovereign_policy, expected="a policy name")
     out: dict[str, RegionAssessment] = {}
-    all_warnings: list[str] = []
+    all_warnings: list[str] = list(selection.warnings)
     for spec in sc.regions:
         try:
             g = _region_grid(spec)

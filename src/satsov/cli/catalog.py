@@ -42,7 +42,8 @@ def convert(src: Path = typer.Argument(..., help="input catalogue"),
     catalog, written = convert_catalog(src, dst, names=names, strict=strict)
     if as_json:
         emit_json({"src": str(src), "dst": str(dst), "satellites": written, "rejected": len(catalog.rejected),
-                   "rejected_records": [str(r) for r in catalog.rejected]})
+                   "rejected_records": [str(r) for r in catalog.rejected], "duplicates": len(catalog.duplicates),
+                   "duplicate_records": catalog.duplicates})
         return
     warn_rejected(catalog)
     err.print(f"wrote {written} satellites to {dst}")

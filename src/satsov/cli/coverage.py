@@ -35,8 +35,9 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
     from satsov.world.regions import region
     times = time_grid(start, duration, step)
     flying = operator or ("all" if catalog or not filed else "none")
-    fleets = select_fleets(flying=flying, filed=filed or (), catalog=catalog, epoch=start,
-                           keys={"flying": "--operator", "filed": "--filed"}).fleets
+    selection = select_fleets(flying=flying, filed=filed or (), catalog=catalog, epoch=start,
+                              keys={"flying": "--operator", "filed": "--filed", "catalog": "--catalog"})
+    fleets = selection.fleets
     sets = parse_sets(operator_sets)
     if sets is not None and len(fleets) > 1:
         sets = {"all": list(fleets), **sets}
@@ -47,7 +48,8 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
         result = run_coverage(fleets, g, times, min_elevation_deg=min_elevation_deg, sets=sets, n_fold=n_fold,
                               availability_threshold=threshold, progress=update)
     summary = result.summary()
-    for w in result.warnings:
+    summary["warnings"] = list(selection.warnings) + summary["warnings"]
+    for w in summary["warnings"]:
         warn(w)
     if check_step:
         summary["step_check"] = check = refine_check(fleets, g, times, min_elevation_deg=min_elevation_deg,

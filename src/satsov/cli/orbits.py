@@ -11,11 +11,12 @@ from satsov.cli.options import Duration, Json, Names, Start, Step, Strict, parse
 from satsov.cli.output import emit_json, err, out, progress_bar, report_failures, warn_rejected
 
 
-def _load(file: Path, names, strict: bool):
+def _load(file: Path, names, strict: bool, as_json: bool):
     from satsov.orbits.catalog import read_catalog
     from satsov.orbits.fleet import Fleet
     catalog = read_catalog(file, strict=strict)
-    warn_rejected(catalog)
+    if not as_json:
+        warn_rejected(catalog)
     fleet = Fleet.from_catalog(catalog)
     return fleet.select(names, required=True) if names else fleet
 
@@ -35,7 +36,7 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
     if out_path.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"--out: found {str(out_path)!r}, expected a path ending in .parquet or .csv",
                          found=str(out_path), expected=".parquet or .csv")
-    fleet = _load(file, names, strict)
+    fleet = _load(file, names, strict, as_json)
     times = time_grid(start, duration, step)
     update, bar = progress_bar("propagating", not as_json)
     with bar:
@@ -43,7 +44,7 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
             fleet, times, out_path, backend=backend, progress=update,
             on_failures=lambda fl, t, status, offset: report_failures(failures(fl, t, status, offset)))
     summary = {"out": str(out_path), "satellites": len(fleet), "times": len(times), "rows": rows,
-               "failed_satellites": failed}
+               "failed_satellites": failed, "warnings": list(fleet.notes)}
     if as_json:
         emit_json(summary)
     else:
@@ -60,12 +61,12 @@ def look(file: Path = typer.Argument(..., help="catalogue file"),
     from satsov.orbits.look import look_table
     from satsov.times import time_grid
     lat, lon, alt_m = parse_site(site)
-    fleet = _load(file, names, strict)
+    fleet = _load(file, names, strict, as_json)
     table = look_table(fleet, lat, lon, alt_m / 1000.0, time_grid(start, duration, step),
                        min_elevation_deg=min_elevation_deg)
     report_failures(table.failures)
     if as_json:
-        emit_json(table.to_dict())
+        emit_json({**table.to_dict(), "warnings": list(fleet.notes)})
         return
     iso = table.times.isoformat()
     shown = Table("time (UTC)", "satellite", "azimuth °", "elevation °", "range km")

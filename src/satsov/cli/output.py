@@ -23,12 +23,16 @@ def warn(message: str, label: str = "warning") -> None:
 
 
 def warn_rejected(catalog) -> None:
+    """Every bad record (the first 20 in full) and every dropped duplicate of a catalogue, on stderr."""
     if catalog.rejected:
         err.print(f"[yellow]warning:[/] {len(catalog.rejected)} bad record(s) in {catalog.path} were skipped:")
         for r in catalog.rejected[:20]:
             err.print(f"  {r}", markup=False, highlight=False)
         if len(catalog.rejected) > 20:
             err.print(f"  ... and {len(catalog.rejected) - 20} more (satsov catalog inspect lists them all)")
+    if catalog.duplicates:
+        warn(f"{len(catalog.duplicates)} element set(s) in {catalog.path} were dropped for a newer epoch of the "
+             f"same satellite: {'; '.join(catalog.duplicates[:3])}" + (" ..." if len(catalog.duplicates) > 3 else ""))
 
 
 def report_failures(failures) -> None:

@@ -9,7 +9,7 @@ import typer
 
 from satsov.cli.options import (DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START, DEFAULT_STEP,
                                 CatalogOpt, Duration, Filed, Json, MinElevation, OperatorOpt, Start, Step)
-from satsov.cli.output import emit_json, out, progress
+from satsov.cli.output import emit_json, out, progress, warn
 
 
 def route(from_: str = typer.Option(..., "--from", help="city name, optionally 'NAME,CC'"),
@@ -43,6 +43,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     if policy not in policies:
         raise UnknownNameError("policy", policy, list(policies))
     options = dict(min_elevation_deg=min_elevation_deg, max_isl_range_km=isl_range_km, bent_pipe=bent_pipe)
+    notes: list[str] = []
     if filed:
         table = filed_constellations()
         shells = []
@@ -52,9 +53,10 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
             shells += [(s, table[key].operator) for s in table[key].shells]
         net = Network.from_shells(shells, start, **options)
     else:
-        fleets = select_fleets(flying=operator or "all", catalog=catalog, registry=registry,
-                               keys={"flying": "--operator"}).fleets
-        net = Network.from_fleets(fleets, **options)
+        selection = select_fleets(flying=operator or "all", catalog=catalog, registry=registry,
+                                  keys={"flying": "--operator", "catalog": "--catalog"})
+        notes = list(selection.warnings)
+        net = Network.from_fleets(selection.fleets, **options)
     gws = load_sites(gateways) if gateways else []
     if gateway_country:
         gws += place_gateways(gateway_country, per_country=2)
@@ -73,10 +75,12 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     entry.pop("time")
     data = {"from": src.name, "to": "internet" if to_internet else dst.name, "policy": policy,
             "satellites": len(net.fleet), "gateways": len(gws), "routes": [entry], "rtt_ms": rtt_ms,
-            "time": times.isoformat()}
+            "time": times.isoformat(), "warnings": notes}
     if as_json:
         emit_json(data)
         return
+    for w in notes:
+        warn(w)
     r = entry
     out.print(f"[bold]{r['from']} → {r['to']}[/] under {policy}: reachable {r['reachable_share']:.0%} of the time")
     if r["rtt_ms_min"] is not None:

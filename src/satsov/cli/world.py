@@ -9,18 +9,28 @@ import typer
 from rich.table import Table
 
 from satsov.cli.options import AsOf, CatalogOpt, Json
-from satsov.cli.output import emit_json, out
+from satsov.cli.output import emit_json, out, warn
 
 
 def operators(catalog: CatalogOpt = None,
               operators_file: Optional[Path] = typer.Option(None, "--operators-file",
                                                             help="YAML adding or overriding operators"),
+              unassigned: bool = typer.Option(False, "--unassigned",
+                                              help="list the satellites no operator rule matches"),
               as_json: Json = False):
     """Operators with their jurisdiction, satellites assigned from a catalogue, and sources."""
     from satsov.world.constellations import operator_assignment
     data = operator_assignment(catalog, operators_file)
     if as_json:
         emit_json(data)
+        return
+    for w in data["warnings"]:
+        warn(w)
+    if unassigned:
+        table = Table("NORAD", "name", title=f"{data['unassigned']} satellites of {data['catalog']} match no operator")
+        for s in data["unassigned_satellites"]:
+            table.add_row(str(s["norad_id"]), s["name"])
+        out.print(table)
         return
     table = Table("operator", "jurisdiction", "satellites", "brand", "source", title=f"operators in {data['catalog']}")
     for r in sorted(data["operators"], key=lambda r: -r["satellites"]):

@@ -43,6 +43,18 @@ class Catalog:
     rejected: list = field(default_factory=list)
     path: str = ""
     format: str = ""
+    duplicates: list[str] = field(default_factory=list)  # element sets dropped for a newer one of the same id
+
+    def notes(self) -> list[str]:
+        """What reading this file left out, one line each (for every output that used it)."""
+        out = []
+        if self.rejected:
+            out.append(f"{self.path}: {len(self.rejected)} bad record(s) skipped, first: "
+                       f"{str(self.rejected[0]).splitlines()[0]} (satsov catalog inspect {self.path} lists them)")
+        if self.duplicates:
+            out.append(f"{self.path}: {len(self.duplicates)} element set(s) dropped for a newer epoch of the same "
+                       f"catalogue number, first: {self.duplicates[0]}")
+        return out
 
     def __len__(self) -> int:
         return len(self.elements)
@@ -67,6 +79,7 @@ class Catalog:
             "rejected": len(self.rejected),
             "rejected_reasons": dict(reasons.most_common()),
             "rejected_records": [str(r).splitlines()[0] for r in self.rejected],
+            "duplicates": len(self.duplicates), "duplicate_records": list(self.duplicates),
             "epoch_min": str(rng[0].astype("datetime64[s]")) + "Z" if rng else None,
             "epoch_max": str(rng[1].astype("datetime64[s]")) + "Z" if rng else None,
             "by_prefix": self.count_by_prefix(),
@@ -93,8 +106,12 @@ def detect_format(path: str | os.PathLike, head: bytes = b"") -> str:
     return "tle"
 
 
-def read_catalog(path: str | os.PathLike, *, strict: bool = False, format: str | None = None) -> Catalog:
+def read_catalog(path: str | os.PathLike, *, strict: bool = False, format: str | None = None,
+                 keep_duplicates: bool = False) -> Catalog:
     """Read a TLE/3LE or OMM (JSON, CSV, XML) catalogue file.
+
+    A satellite listed more than once keeps its newest element set; the others are listed in
+    ``Catalog.duplicates`` (``keep_duplicates=True`` keeps them all).
 
     Raises :class:`~satsov.errors.CatalogError` when the file cannot be read at
     all, is empty, or (``strict``) holds any bad record.
@@ -136,7 +153,26 @@ def read_catalog(path: str | os.PathLike, *, strict: bool = False, format: str |
         raise CatalogError(path, f"{len(rejected)} bad record(s) (strict mode); first: {rejected[0]}")
     if not elements and not rejected:
         raise CatalogError(path, f"no satellite records found; expected {fmt.upper()} data")
-    return Catalog(elements, rejected, path, fmt)
+    elements, duplicates = (elements, []) if keep_duplicates else newest_per_satellite(elements)
+    return Catalog(elements, rejected, path, fmt, duplicates)
+
+
+def newest_per_satellite(elements: list[ElementSet]) -> tuple[list[ElementSet], list[str]]:
+    """One element set per catalogue number, the newest epoch (the later record on a tie), in first-seen
+    order; and a line for each element set dropped."""
+    best: dict[int, int] = {}
+    for i, e in enumerate(elements):
+        j = best.get(e.norad_id)
+        if j is None or e.epoch >= elements[j].epoch:
+            best[e.norad_id] = i
+    if len(best) == len(elements):
+        return elements, []
+    keep = set(best.values())
+    dropped = [f"{e.name} (NORAD {e.norad_id}) at epoch {str(e.epoch.astype('datetime64[s]'))}Z from {e.source}, "
+               f"kept epoch {str(elements[best[e.norad_id]].epoch.astype('datetime64[s]'))}Z"
+               for i, e in enumerate(elements) if i not in keep]
+    order = sorted(keep)
+    return [elements[i] for i in order], dropped
 
 
 def write_catalog(elements, path: str | os.PathLike, *, format: str | None = None) -> None:

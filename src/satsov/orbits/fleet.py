@@ -27,13 +27,14 @@ __all__ = ["Fleet", "load_fleet", "epoch_age_days", "stale_elements"]
 class Fleet:
     """An ordered, immutable group of satellites (element sets)."""
 
-    def __init__(self, elements: Iterable[ElementSet], name: str = "fleet"):
+    def __init__(self, elements: Iterable[ElementSet], name: str = "fleet", *, notes: Sequence[str] = ()):
         self.elements: tuple[ElementSet, ...] = tuple(elements)
         self.name = name
+        self.notes: tuple[str, ...] = tuple(notes)  # what reading its catalogue left out (Catalog.notes)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, name: str | None = None) -> "Fleet":
-        return cls(catalog.elements, name or os.path.basename(catalog.path) or "catalog")
+        return cls(catalog.elements, name or os.path.basename(catalog.path) or "catalog", notes=catalog.notes())
 
     @classmethod
     def from_shells(cls, shells: Sequence, epoch, name: str = "walker", first_norad_id: int = 100000) -> "Fleet":
@@ -51,7 +52,7 @@ class Fleet:
     def __getitem__(self, index):
         if isinstance(index, (slice, np.ndarray, list)):
             idx = np.arange(len(self))[index]
-            return Fleet([self.elements[i] for i in np.atleast_1d(idx)], self.name)
+            return Fleet([self.elements[i] for i in np.atleast_1d(idx)], self.name, notes=self.notes)
         return self.elements[index]
 
     def __add__(self, other: "Fleet") -> "Fleet":
@@ -84,7 +85,7 @@ class Fleet:
             from satsov.errors import InputError
             raise InputError(f"names: no satellite of {self.name} matches {pattern!r}", found=pattern,
                              expected="a name pattern such as 'STARLINK*'")
-        return Fleet(keep, f"{self.name}[{pattern}]")
+        return Fleet(keep, f"{self.name}[{pattern}]", notes=self.notes)
 
     def positions(self, times: Times, *, backend: str | Backend = "auto") -> np.ndarray:
         """ITRS positions in km, shape ``(n_sats, n_times, 3)``; NaN where SGP4 failed."""

@@ -23,7 +23,7 @@ from satsov.orbits.walker import Shell
 from satsov.world.operators import OperatorRegistry, operator_registry
 
 __all__ = ["BUILTIN_CATALOG_DATE", "builtin_catalog_path", "as_flying", "Constellation", "filed_constellations",
-           "as_filed", "select_fleets", "FleetSelection", "operator_assignment"]
+           "as_filed", "select_fleets", "FleetSelection", "operator_assignment", "source_fleet"]
 
 
 @lru_cache(maxsize=2)
@@ -31,10 +31,18 @@ def _builtin_fleet() -> Fleet:
     return load_fleet(builtin_catalog_path(), name=f"celestrak-{BUILTIN_CATALOG_DATE}")
 
 
+def source_fleet(catalog=None) -> Fleet:
+    """The satellites as flying: the built-in snapshot, or a catalogue file (duplicates resolved, bad records
+    skipped; both listed in ``Fleet.notes``)."""
+    return load_fleet(catalog) if catalog else _builtin_fleet()
+
+
 def as_flying(operators=None, *, registry: OperatorRegistry | None = None, catalog=None) -> dict[str, Fleet]:
     """Fleets per operator from the built-in snapshot, or from a newer ``catalog`` file with the same assignment."""
-    registry = registry or operator_registry()
-    fleet = load_fleet(catalog) if catalog else _builtin_fleet()
+    return _split(source_fleet(catalog), operators, registry or operator_registry())
+
+
+def _split(fleet: Fleet, operators, registry: OperatorRegistry) -> dict[str, Fleet]:
     split = registry.split(fleet)
     if operators is None:
         return split
@@ -43,9 +51,21 @@ def as_flying(operators=None, *, registry: OperatorRegistry | None = None, catal
         registry[key]  # raises UnknownNameError with suggestions
         if key not in split:
             raise InputError(f"operator {key!r} has no satellite in {fleet.name}", found=key,
-                             expected=f"one of {', '.join(sorted(split))}")
+                             expected=f"one of {', '.join(sorted(split)) or 'no operator: no satellite matches one'}")
         out[key] = split[key]
     return out
+
+
+def unassigned_note(fleet: Fleet, registry: OperatorRegistry, catalog=None) -> str | None:
+    """One line on the satellites no operator rule matches (they take part in nothing), or None."""
+    prefixes = registry.unassigned(fleet)
+    n = sum(prefixes.values())
+    if not n:
+        return None
+    where = f" --catalog {catalog}" if catalog else ""
+    top = ", ".join(f"{k} {v}" for k, v in list(prefixes.items())[:5])
+    return (f"{n} of {len(fleet)} satellites of {fleet.name} match no operator and are left out ({top}); "
+            f"satsov operators{where} --unassigned lists them, an operators file (--operators-file) assigns them")
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,7 @@ class FleetSelection:
     fleets: dict[str, Fleet]
     owner: dict[str, str]
     sources: tuple[dict, ...]
+    warnings: tuple[str, ...] = ()  # what the selection left out: bad records, duplicates, unassigned satellites
 
     @property
     def satellites(self) -> dict[str, int]:
@@ -130,10 +151,19 @@ def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=()
     fleets: dict[str, Fleet] = {}
     owner: dict[str, str] = {}
     sources: list[dict] = []
+    notes: list[str] = []
     if flying is not None and flying != "none":
         wanted = None if flying == "all" else list(flying)
         try:
-            split = as_flying(wanted, registry=registry, catalog=catalog)
+            source = source_fleet(catalog)
+        except InputError as exc:
+            raise InputError(f"{keys['catalog']}: {exc}", found=catalog, expected="a catalogue file") from None
+        notes += list(source.notes)
+        unassigned = unassigned_note(source, registry, catalog)
+        if unassigned:
+            notes.append(unassigned)
+        try:
+            split = _split(source, wanted, registry)
         except UnknownNameError as exc:
             raise InputError(f"{keys['flying']}: {exc}", found=wanted, expected="operator keys") from None
         except InputError as exc:
@@ -179,9 +209,10 @@ def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=()
                 del fleets[key], owner[key]
     if not fleets:
         hint = f" (or raise {keys['max_altitude_km']} = {max_altitude_km:g})" if max_altitude_km else ""
+        why = "".join(f"; {n}" for n in notes)
         raise InputError(f"fleets: the selection holds no satellite; choose operators flying, constellations as "
-                         f"filed or shells{hint}", found=flying, expected="at least one fleet")
-    return FleetSelection(fleets, owner, tuple(sources))
+                         f"filed or shells{hint}{why}", found=flying, expected="at least one fleet")
+    return FleetSelection(fleets, owner, tuple(sources), tuple(notes))
 
 
 def operator_assignment(catalog=None, operators_file=None) -> dict:
@@ -189,7 +220,7 @@ def operator_assignment(catalog=None, operators_file=None) -> dict:
     (the built-in snapshot by default), with the unassigned satellites by name prefix."""
     registry = operator_registry(operators_file)
     path = catalog or builtin_catalog_path()
-    fleet = load_fleet(path)
+    fleet = source_fleet(catalog)
     keys = registry.assign(fleet)
     rows = [{"key": op.key, "name": op.name, "brand": op.brand, "parent": op.parent,
              "jurisdiction": op.jurisdiction, "parent_jurisdiction": op.parent_jurisdiction or None,
@@ -197,4 +228,6 @@ def operator_assignment(catalog=None, operators_file=None) -> dict:
              "service": op.service, "source": op.source, "date": op.date} for op in registry]
     return {"catalog": str(path), "catalog_date": BUILTIN_CATALOG_DATE if catalog is None else None,
             "satellites": len(fleet), "assigned": int((keys != "").sum()), "unassigned": int((keys == "").sum()),
-            "unassigned_by_prefix": registry.unassigned(fleet), "operators": rows}
+            "unassigned_by_prefix": registry.unassigned(fleet), "operators": rows,
+            "unassigned_satellites": [{"norad_id": e.norad_id, "name": e.name} for e, k in zip(fleet, keys) if not k],
+            "warnings": list(fleet.notes)}
