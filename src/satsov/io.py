@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["atomic_path", "atomic_open", "to_jsonable", "dumps_json", "write_json", "write_table",
+__all__ = ["atomic_path", "atomic_open", "check_writable", "to_jsonable", "dumps_json", "write_json", "write_table",
            "describe_yaml_error", "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".parquet", ".csv")
@@ -32,24 +32,61 @@ def _umask() -> int:
     return mask
 
 
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def check_writable(path: str | os.PathLike, *, folder: bool = False) -> Path:
+    """Make sure ``path`` (a file, or with ``folder=True`` a folder to write files into) can be written,
+    before any long computation: its folder exists or can be made and accepts files, and nothing of the
+    wrong kind stands in the way. Raises :class:`~satsov.errors.OutputError` with one line."""
+    from satsov.errors import OutputError
+    path = Path(path)
+    target_dir = path if folder else path.parent
+    if folder and path.exists() and not path.is_dir():
+        raise OutputError(path, "a file is there; expected a folder (or nothing) for the outputs")
+    if not folder and path.is_dir():
+        raise OutputError(path, "a folder is there; expected a file name")
+    existing = target_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(path, f"{existing} is a file, not a folder")
+    try:  # the real test: make the folder and a file in it, as the write will
+        target_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".satsov-probe.", dir=target_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(path, _reason(exc)) from None
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
 
-    On any exception (Ctrl-C included) the temporary file is removed and ``path`` is untouched. The file
-    gets the permissions ``open(path, "w")`` would give (0666 less the umask), not ``mkstemp``'s 0600.
+    On any exception (Ctrl-C and, in the CLI, SIGTERM included) the temporary file is removed and ``path`` is
+    untouched. The file gets the permissions ``open(path, "w")`` would give (0666 less the umask), not
+    ``mkstemp``'s 0600. An operating-system error becomes one :class:`~satsov.errors.OutputError`.
     """
+    from satsov.errors import OutputError
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(path, _reason(exc)) from None
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(path, _reason(exc)) from None
         raise
 
 

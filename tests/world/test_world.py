@@ -80,7 +80,7 @@ def test_user_geojson_region(tmp_path):
     assert "UA" in r.codes and 50_000 < r.area_km2 < 100_000
     bad = tmp_path / "bad.geojson"
     bad.write_text(json.dumps({"type": "Point", "coordinates": [0, 0]}))
-    with pytest.raises(InputError, match="expected a Polygon"):
+    with pytest.raises(InputError, match="found .Point., expected a GeoJSON Polygon"):
         region_from_geojson(bad)
 
 

@@ -13,7 +13,7 @@ import logging
 import typer
 
 from satsov.cli import assess, catalog, coverage, orbits, route, world
-from satsov.cli.output import err
+from satsov.cli.output import err, error
 from satsov.errors import SatsovError
 
 __all__ = ["app", "main"]
@@ -48,9 +48,34 @@ app.command()(assess.demo)
 app.command()(route.route)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every atomic write in progress cleans up as on Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> None:
-    """Console entry point: clear errors without tracebacks, exit 2 on bad input, 130 on Ctrl-C."""
+    """Console entry point: clear errors without tracebacks, exit 2 on bad input, 1 on an operating-system
+    error, 130 on Ctrl-C and 143 on SIGTERM (no half-written file in either case)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    import signal
+    import threading
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        _main(argv)
+    except Terminated:
+        err.print("[yellow]terminated[/]: no output was left half-written")
+        raise SystemExit(143) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv) -> None:
     try:
         rv = app(args=argv, standalone_mode=False)
         if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
@@ -58,11 +83,15 @@ def main(argv=None) -> None:
                 err.print("[yellow]interrupted[/]: no output was left half-written")
             raise SystemExit(rv)
     except SatsovError as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        error(exc)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: no output was left half-written")
         raise SystemExit(130) from None
+    except OSError as exc:  # a file system refusing a read or a write: one line, no traceback
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        error(f"{where}{exc.strerror or exc}")
+        raise SystemExit(1) from None
     except Exception as exc:  # click's usage errors (typer vendors its own click: match by shape, not class)
         name = type(exc).__name__
         if name == "Exit":

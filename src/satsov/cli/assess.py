@@ -14,7 +14,9 @@ from satsov.cli.output import emit_json, out, progress, warn
 
 def _run(scenario, out_dir: Path, as_json: bool) -> None:
     from satsov.assessment.run import assess as run_assessment
+    from satsov.io import check_writable
     from satsov.report.html import write_report
+    check_writable(out_dir, folder=True)  # before the assessment, not after it
     update, bar = progress(not as_json)
     with bar:
         a = run_assessment(scenario, progress=None if update is None else

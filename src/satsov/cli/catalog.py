@@ -38,7 +38,9 @@ def convert(src: Path = typer.Argument(..., help="input catalogue"),
             dst: Path = typer.Argument(..., help="output: .tle (3-line), .2le, .json or .csv (OMM)"),
             names: Names = None, strict: Strict = False, as_json: Json = False):
     """Convert between TLE and OMM formats."""
+    from satsov.io import check_writable
     from satsov.orbits.catalog import convert_catalog
+    check_writable(dst)
     catalog, written = convert_catalog(src, dst, names=names, strict=strict)
     if as_json:
         emit_json({"src": str(src), "dst": str(dst), "satellites": written, "rejected": len(catalog.rejected),
@@ -46,4 +48,4 @@ def convert(src: Path = typer.Argument(..., help="input catalogue"),
                    "duplicate_records": catalog.duplicates})
         return
     warn_rejected(catalog)
-    err.print(f"wrote {written} satellites to {dst}")
+    err.print(f"wrote {written} satellites to {dst}", markup=False)

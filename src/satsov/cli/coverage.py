@@ -11,7 +11,7 @@ from rich.table import Table
 from satsov.cli.options import (DEFAULT_AVAILABILITY, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM,
                                 DEFAULT_START, DEFAULT_STEP, CatalogOpt, Duration, Filed, Json, MinElevation, OperatorOpt, Region,
                                 SpacingKm, Start, Step, parse_sets)
-from satsov.cli.output import emit_json, err, out, progress_bar, warn
+from satsov.cli.output import emit_json, out, progress_bar, warn
 
 
 def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration: Duration = "6h",
@@ -34,6 +34,9 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
     from satsov.world.grids import grid
     from satsov.world.regions import region
     times = time_grid(start, duration, step)
+    if out_dir:
+        from satsov.io import check_writable
+        check_writable(out_dir, folder=True)
     flying = operator or ("all" if catalog or not filed else "none")
     selection = select_fleets(flying=flying, filed=filed or (), catalog=catalog, epoch=start,
                               keys={"flying": "--operator", "filed": "--filed", "catalog": "--catalog"})
@@ -56,10 +59,9 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
                                                      n_fold=n_fold)
         for case, c in check["cases"].items():
             if c["cells_changed"]:
-                err.print(f"[yellow]step check:[/] {case}: at {times.step_s:g} s, {c['gaps_missed']} gap(s) missed and "
-                          f"longest gaps off by up to {c['max_longest_gap_error_s']:.0f} s on "
-                          f"{c['cells_changed']} of {check['cells']} sampled cells (first "
-                          f"{check['steps']} steps, 4x finer)", highlight=False)
+                warn(f"{case}: at {times.step_s:g} s, {c['gaps_missed']} gap(s) missed and longest gaps off by up to "
+                     f"{c['max_longest_gap_error_s']:.0f} s on {c['cells_changed']} of {check['cells']} sampled cells "
+                     f"(first {check['steps']} steps, 4x finer)", "step check")
     if out_dir:
         write_coverage(result, out_dir)
         summary["out"] = str(out_dir)

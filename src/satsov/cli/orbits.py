@@ -29,13 +29,14 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
               strict: Strict = False, as_json: Json = False):
     """Propagate satellites and write ITRS positions (norad_id, name, time, x_km, y_km, z_km)."""
     from satsov.errors import InputError
-    from satsov.io import TABLE_SUFFIXES
+    from satsov.io import TABLE_SUFFIXES, check_writable
     from satsov.orbits.output import write_positions
     from satsov.orbits.propagation import failures
     from satsov.times import time_grid
     if out_path.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"--out: found {str(out_path)!r}, expected a path ending in .parquet or .csv",
                          found=str(out_path), expected=".parquet or .csv")
+    check_writable(out_path)
     fleet = _load(file, names, strict, as_json)
     times = time_grid(start, duration, step)
     update, bar = progress_bar("propagating", not as_json)
@@ -48,7 +49,7 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
     if as_json:
         emit_json(summary)
     else:
-        err.print(f"wrote {rows} rows ({len(fleet)} satellites × {len(times)} times) to {out_path}")
+        err.print(f"wrote {rows} rows ({len(fleet)} satellites × {len(times)} times) to {out_path}", markup=False)
 
 
 def look(file: Path = typer.Argument(..., help="catalogue file"),
@@ -56,20 +57,35 @@ def look(file: Path = typer.Argument(..., help="catalogue file"),
          start: Start = ..., duration: Duration = ..., step: Step = ..., names: Names = None,
          min_elevation_deg: float = typer.Option(-90.0, "--min-elevation",
                                                  help="only rows at or above this elevation (deg)"),
+         out_path: Path = typer.Option(None, "--out", help="stream the rows to .parquet or .csv (any size)"),
          strict: Strict = False, as_json: Json = False):
     """Azimuth, elevation and range of satellites from a ground site."""
-    from satsov.orbits.look import look_table
+    from satsov.io import check_writable
+    from satsov.orbits.look import look_table, write_look
     from satsov.times import time_grid
     lat, lon, alt_m = parse_site(site)
+    if out_path:
+        check_writable(out_path)
     fleet = _load(file, names, strict, as_json)
-    table = look_table(fleet, lat, lon, alt_m / 1000.0, time_grid(start, duration, step),
-                       min_elevation_deg=min_elevation_deg)
+    times = time_grid(start, duration, step)
+    if out_path:
+        update, bar = progress_bar("look angles", not as_json)
+        with bar:
+            rows, fails = write_look(fleet, lat, lon, alt_m / 1000.0, times, out_path,
+                                     min_elevation_deg=min_elevation_deg, progress=update)
+        report_failures(fails)
+        summary = {"out": str(out_path), "rows": rows, "satellites": len(fleet), "times": len(times),
+                   "warnings": list(fleet.notes)}
+        emit_json(summary) if as_json else err.print(f"wrote {rows} rows to {out_path}", markup=False)
+        return
+    table = look_table(fleet, lat, lon, alt_m / 1000.0, times, min_elevation_deg=min_elevation_deg)
     report_failures(table.failures)
     if as_json:
         emit_json({**table.to_dict(), "warnings": list(fleet.notes)})
         return
     iso = table.times.isoformat()
     shown = Table("time (UTC)", "satellite", "azimuth °", "elevation °", "range km")
+    shown.columns[0].no_wrap = True
     for k in range(min(len(table), 200)):
         shown.add_row(iso[table.time_index[k]], fleet[int(table.sat_index[k])].name, f"{table.azimuth_deg[k]:.2f}",
                       f"{table.elevation_deg[k]:.2f}", f"{table.range_km[k]:.1f}")

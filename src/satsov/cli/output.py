@@ -6,8 +6,9 @@ import contextlib
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
-__all__ = ["out", "err", "emit_json", "warn", "warn_rejected", "report_failures", "progress", "progress_bar"]
+__all__ = ["out", "err", "emit_json", "warn", "error", "warn_rejected", "report_failures", "progress", "progress_bar"]
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -19,7 +20,12 @@ def emit_json(data) -> None:
 
 
 def warn(message: str, label: str = "warning") -> None:
-    err.print(f"[yellow]{label}:[/] {message}", highlight=False)
+    err.print(f"[yellow]{label}:[/] {escape(str(message))}", highlight=False)
+
+
+def error(message) -> None:
+    """One line (or a few) on stderr, never a traceback; brackets in the message are printed as they are."""
+    err.print(f"[bold red]error:[/] {escape(str(message))}", highlight=False)
 
 
 def warn_rejected(catalog) -> None:

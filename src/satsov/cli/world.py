@@ -72,14 +72,20 @@ def grid(region_query: str = typer.Argument(..., metavar="REGION"),
          out_path: Optional[Path] = typer.Option(None, "--out", help="write cells to .parquet or .csv"),
          as_json: Json = False):
     """Equal-area grid of a region: cells, total area and population."""
+    from satsov.io import check_writable
     from satsov.world.grids import grid as make_grid
     from satsov.world.regions import region
+    if out_path:
+        check_writable(out_path)
     r = region(region_query, as_of)
     g = make_grid(r, spacing_km)
     data = g.summary()
     data["region_area_km2"] = r.area_km2
     if out_path:
         data["out"] = str(g.write(out_path))
+    if not as_json:
+        for note in g.notes:
+            warn(note)
     if as_json:
         emit_json(data)
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from satsov.assessment.results import BASELINE, PolicyCase
-from satsov.io import atomic_open, dumps_json, write_json
+from satsov.io import atomic_open, check_writable, dumps_json, write_json
 
 __all__ = ["write_report", "render_html"]
 
@@ -264,7 +264,7 @@ def render_html(assessment) -> str:
 def write_report(assessment, out_dir) -> dict[str, Path]:
     """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir, folder=True)
     paths = {"html": out_dir / "report.html", "json": out_dir / "report.json"}
     text = render_html(assessment)
     with atomic_open(paths["html"]) as f:

@@ -228,7 +228,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     step_warnings = step_check(fleets, min_elevation_deg, times.step_s) if len(times) > 1 else []
     for w in step_warnings:
         warnings.warn(w, StepWarning, stacklevel=2)
-    step_warnings += stale_elements(fleets, times, max_epoch_age_days)
+    step_warnings += stale_elements(fleets, times, max_epoch_age_days) + list(g.notes)
 
     n_ops, n_cells = len(operators), len(g)
     if device == "cuda":

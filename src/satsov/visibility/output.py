@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from satsov.io import write_json, write_table
+from satsov.io import check_writable, write_json, write_table
 
 __all__ = ["write_coverage"]
 
@@ -13,7 +13,7 @@ def write_coverage(result, out_dir) -> dict[str, Path]:
     """``cells.parquet`` (one row per case and cell, with coordinates), ``series.parquet`` and ``summary.json``."""
     import pandas as pd
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir, folder=True)
     g = result.grid
     frames = []
     for name, cells in result.cells.items():

