@@ -179,3 +179,39 @@ def test_cli_world_commands(capsys):
     assert len(nato["codes"]) == 32
     g = run(["grid", "Luxembourg", "--spacing-km", "5", "--json"])
     assert g["cells"] > 50 and abs(g["area_km2"] / g["region_area_km2"] - 1) < 0.05 and g["population"] > 5e5
+
+
+@pytest.mark.parametrize("coords,message", [
+    ([[[10, 50], [11, 50], [11, 200], [10, 50]]], r"position 3: found \[11, 200\], expected \[lon, lat\]"),
+    ([[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]], r"not valid \(Self-intersection\[1 1\]\)"),
+    ([[[0, 0], [2, 0], [2, 2], [0, 2]]], "the ring is not closed"),
+    ([[[0, 0], [1, 0], [0, 0]]], "at least 4"),
+    ([[["a", 0], [1, 0], [1, 1], ["a", 0]]], r"expected \[\[lon, lat\], ...\] numbers"),
+])
+def test_bad_geojson_is_refused_naming_the_feature_and_the_problem(tmp_path, coords, message):
+    p = tmp_path / "bad.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": coords}}]}))
+    with pytest.raises(InputError, match=f"feature 2.*{message}"):
+        region_from_geojson(p)
+
+
+def test_a_geojson_box_across_the_antimeridian_is_the_small_box(tmp_path):
+    # 170°E to 170°W, 60-70°N: 20° of longitude, about 1.05 M km² (not the 340° box the other way round)
+    p = tmp_path / "bering.geojson"
+    p.write_text(json.dumps({"type": "Polygon", "coordinates": [[[170, 60], [-170, 60], [-170, 70], [170, 70],
+                                                                   [170, 60]]]}))
+    r = region_from_geojson(p)
+    g = grid(r, 100)
+    assert 1.0e6 < r.area_km2 < 1.1e6
+    assert abs(g.area_km2.sum() - r.area_km2) / r.area_km2 < 0.06
+    assert ((g.lon_deg >= 170) | (g.lon_deg <= -170)).all()
+
+
+def test_a_member_smaller_than_a_cell_keeps_one_cell_and_says_so():
+    g = grid("EU27", 50)
+    assert (g.country == "MT").sum() == 1 and g.population[g.country == "MT"].sum() > 300_000
+    assert any("Malta (MT) has no cell centre at 50 km" in n for n in g.notes)
+    alone = grid("MT", 50)
+    assert len(alone) == 1 and alone.notes

@@ -178,9 +178,13 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
         hit[todo] = part.contains(lat[todo], lon[todo])
         country_of[hit] = code
     notes = []
-    for part in reg.parts():  # a member smaller than a cell still counts: one cell at a point inside it
-        code = part.codes[0] if part.codes else ""
+    for member in reg.parts():  # a member smaller than a cell still counts: one cell at a point inside it
+        code = member.codes[0] if member.codes else ""
         if (country_of == code).any():
+            continue
+        part = member if len(reg.parts()) == 1 else member & reg  # only the member's share of the region
+        part = Region(member.name, part.geometry, member.codes, member.source)
+        if part.geometry.is_empty or part.area_km2 <= 0:
             continue
         point = part.geometry.representative_point()
         lat = np.append(lat, point.y)
