@@ -210,3 +210,26 @@ def test_service_and_altitude_requirements_select_fleets():
         assess(scenario_from_dict({**SMALL, "fleets": {"flying": ["eutelsat"]},
                                    "requirement": {"max_altitude_km": 2000}}))
     assert operator_registry()["kineis"].service == "iot"
+
+
+@pytest.mark.parametrize("patch,message", [
+    ({"city_pairs": [{"a": "Ottawa", "b": "Torontoo"}]}, r"city_pairs\[0\].b: unknown city 'Torontoo'"),
+    ({"events": [{"name": "late", "operator": "starlink", "start": "2026-05-09T00:00:00Z"}]},
+     "lies outside the window"),
+    ({"events": [{"name": "e", "operator": "starlink", "region": "Atlantis"}]}, r"events\['e'\].region: unknown"),
+    ({"events": [{"name": "e", "operator": "starlink"}, {"name": "e", "operator": "oneweb"}]}, "used twice"),
+    ({"regions": [{"name": "Iceland", "query": "IS"}, {"name": "x", "query": "Icelnd"}]}, r"regions\['x'\]"),
+])
+def test_everything_named_is_checked_before_any_computation(patch, message, monkeypatch):
+    import satsov.assessment.run as run_module
+    monkeypatch.setattr(run_module, "coverage", lambda *a, **k: pytest.fail("computed before checking"))
+    with pytest.raises(ScenarioError, match=message):
+        assess(scenario_from_dict({**SMALL, **patch}))
+
+
+def test_an_event_of_an_operator_without_satellites_is_noted(monkeypatch):
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb"]}, "kill_switch": "none",
+                             "events": [{"name": "cut@night", "operator": "starlink"}]})
+    a = assess(sc)
+    assert any("'cut@night': starlink has no satellite" in w for w in a.warnings)
+    assert a.regions["Iceland"].events == {}

@@ -118,7 +118,11 @@ def _kill_list(sc: Scenario, fleets: dict[str, Fleet]) -> list[str]:
 
 
 def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = None) -> Assessment:
-    """Run a scenario: one coverage pass per region, every policy, event and kill switch from it."""
+    """Run a scenario: one coverage pass per region, every policy, event and kill switch from it.
+
+    Everything the scenario names (operators, policies, regions, event areas and windows, cities, gateway
+    files) is checked before the first coverage pass, so a mistake costs no computation.
+    """
     registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
     selection = _fleets(sc, registry)
@@ -126,50 +130,43 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
     kill = _kill_list(sc, fleets)
     req = sc.requirement
-    for ev in sc.events:
-        if ev.operator not in registry:
-            raise ScenarioError(f"events[{ev.name!r}].operator: {UnknownNameError('operator', ev.operator, registry.keys())}",
-                                found=ev.operator, expected="an operator key")
     if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
         raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
                             found=sc.sovereign_policy, expected="a policy name")
-    out: dict[str, RegionAssessment] = {}
+    _unique(sc.regions, "regions")
+    _unique(sc.events, "events")
     all_warnings: list[str] = list(selection.warnings)
+    events = _events(sc, registry, fleets, owner, times, all_warnings)
+    grids = {}
     for spec in sc.regions:
         try:
-            g = _region_grid(spec)
-        except (UnknownNameError,) as exc:
+            grids[spec.name] = _region_grid(spec)
+        except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
-        allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
+    plan = _route_plan(sc) if sc.city_pairs else None
+    out: dict[str, RegionAssessment] = {}
+    allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
+    for spec in sc.regions:
         cases = [Case(FleetCase(k), (k,)) for k in fleets]
         for p in policies:
             cases.append(Case(PolicyCase(p.name), tuple(allowed[p.name]), dependency=True))
-        for ev in sc.events:
-            hit = [k for k in fleets if owner[k] == ev.operator]
-            if not hit:
-                continue
-            cells = None
-            if ev.region:
-                r = ev.region
-                cells = (region_from_geojson(sc.path(r)) if r.lower().endswith((".json", ".geojson")) else region(r))
-            denials = tuple(Denial(k, cells, parse_utc(ev.start) if ev.start else None,
-                                   parse_utc(ev.end) if ev.end else None, ev.name) for k in hit)
+        for name, denials in events.items():
             for p in policies:
                 ops = tuple(allowed[p.name])
-                if any(k in ops for k in hit):
-                    cases.append(Case(EventCase(ev.name, p.name), ops, tuple(d for d in denials if d.operator in ops)))
+                if any(d.operator in ops for d in denials):
+                    cases.append(Case(EventCase(name, p.name), ops, tuple(d for d in denials if d.operator in ops)))
         base_ops = tuple(allowed[BASELINE])
         for k in kill:
             cases.append(Case(KillSwitchCase(k), tuple(o for o in base_ops if o != k)))
         cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StepWarning)
-            res = coverage(fleets, g, times, min_elevation_deg=req.min_elevation_deg, cases=cases, n_fold=req.n_fold,
-                           availability_threshold=req.availability, progress=cb)
+            res = coverage(fleets, grids[spec.name], times, min_elevation_deg=req.min_elevation_deg, cases=cases,
+                           n_fold=req.n_fold, availability_threshold=req.availability, progress=cb)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
     satellites = {k: len(f) for k, f in fleets.items()}
-    routes = _routes(sc, fleets, owner, registry, policies) if sc.city_pairs else []
+    routes = _routes(sc, plan, fleets, owner, registry, policies) if plan else []
     sources += [{"what": "operators, parents and jurisdictions", "source": registry.source, "date": "per operator"},
                 {"what": "country boundaries", "source": "Natural Earth 4.1.0 1:50m (world-atlas 2.0.2)",
                  "date": "2018"},
@@ -178,37 +175,86 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
 
 
-def _routes(sc: Scenario, fleets, owner, registry, policies) -> list[dict]:
-    """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
-    from satsov.network import Network, audit_routes, place_gateways
+def _unique(items, key: str) -> None:
+    seen = set()
+    for item in items:
+        if item.name in seen:
+            raise ScenarioError(f"{key}: the name {item.name!r} is used twice; expected one name per entry",
+                                found=item.name, expected="unique names")
+        seen.add(item.name)
+
+
+def _events(sc: Scenario, registry, fleets, owner, times, notes: list[str]) -> dict[str, tuple[Denial, ...]]:
+    """Each event as denials of its operator's fleets, checked against the registry, its area and the window."""
+    out = {}
+    first, last = times.utc[0], times.utc[-1]
+    for ev in sc.events:
+        where = f"events[{ev.name!r}]"
+        if ev.operator not in registry:
+            raise ScenarioError(f"{where}.operator: {UnknownNameError('operator', ev.operator, registry.keys())}",
+                                found=ev.operator, expected="an operator key")
+        start = parse_utc(ev.start) if ev.start else None
+        end = parse_utc(ev.end) if ev.end else None
+        if (start is not None and start > last) or (end is not None and end <= first):
+            raise ScenarioError(f"{where}: from {ev.start or 'the start'} to {ev.end or 'the end'} lies outside the "
+                                f"window ({sc.window.start} + {sc.window.duration}); expected an event that overlaps "
+                                f"it", found=(ev.start, ev.end), expected="a time inside the window")
+        cells = None
+        if ev.region:
+            r = ev.region
+            try:
+                cells = (region_from_geojson(sc.path(r)) if r.lower().endswith((".json", ".geojson")) else region(r))
+            except (UnknownNameError, InputError) as exc:
+                raise ScenarioError(f"{where}.region: {exc}", found=r, expected="a region or GeoJSON file") from None
+        hit = [k for k in fleets if owner[k] == ev.operator]
+        if not hit:
+            notes.append(f"event {ev.name!r}: {ev.operator} has no satellite among the scenario's fleets, so the "
+                         f"event changes nothing")
+            continue
+        out[ev.name] = tuple(Denial(k, cells, start, end, ev.name) for k in hit)
+    return out
+
+
+def _route_plan(sc: Scenario):
+    """The city pairs (``None`` for the Internet), gateways and home countries of the route audit, checked."""
+    from satsov.network import place_gateways
     from satsov.world.sites import city_from_text, load_sites
     spec = sc.routing
-    times = time_grid(sc.window.start, sc.window.duration, spec.step)
-    gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
-    if spec.gateway_countries:
-        gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country)
-    mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
-    net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
-                              min_elevation_deg=mask, bent_pipe=spec.bent_pipe, gateways=gateways)
-    home = set()
-    for r in sc.regions:
-        try:
-            home |= set(region(r.query or r.name, r.as_of).codes) if not r.geojson else set()
-        except UnknownNameError:
-            pass
+    try:
+        gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
+        if spec.gateway_countries:
+            gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country)
+    except (UnknownNameError, InputError) as exc:
+        raise ScenarioError(f"routing: {exc}", found=spec, expected="gateways") from None
 
-    def site(text):
+    def site(text, key):
         try:
             return city_from_text(text)
-        except UnknownNameError as exc:
-            raise ScenarioError(f"city_pairs: {exc}", found=text, expected="a city") from None
+        except (UnknownNameError, InputError) as exc:
+            raise ScenarioError(f"{key}: {exc}", found=text, expected="a city") from None
     pairs = []
-    for pair in sc.city_pairs:
+    for i, pair in enumerate(sc.city_pairs):
         internet = pair.b.strip().lower() == "internet"
         if internet and not gateways:
             raise ScenarioError("city_pairs: routing to the internet needs gateways: set routing.gateway_countries "
                                 "or routing.gateways_file", found=pair.b, expected="gateways")
-        pairs.append((site(pair.a), None if internet else site(pair.b)))
+        pairs.append((site(pair.a, f"city_pairs[{i}].a"), None if internet else site(pair.b, f"city_pairs[{i}].b")))
+    home = set()
+    for r in sc.regions:
+        if not r.geojson:
+            home |= set(region(r.query or r.name, r.as_of).codes)
+    return pairs, gateways, home
+
+
+def _routes(sc: Scenario, plan, fleets, owner, registry, policies) -> list[dict]:
+    """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
+    from satsov.network import Network, audit_routes
+    pairs, gateways, home = plan
+    spec = sc.routing
+    times = time_grid(sc.window.start, sc.window.duration, spec.step)
+    mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
+    net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
+                              min_elevation_deg=mask, bent_pipe=spec.bent_pipe, gateways=gateways)
     return audit_routes(net, pairs, times, policies, registry, owner=owner, home=home or None)
 
 

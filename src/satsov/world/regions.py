@@ -34,7 +34,7 @@ import shapely.affinity
 import shapely.validation
 import yaml
 from pyproj import Geod
-from shapely.geometry import Polygon, shape
+from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
 from satsov.data import data_path
