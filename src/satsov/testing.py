@@ -13,7 +13,7 @@ from satsov._optional import has_module
 
 __all__ = ["has_skyfield", "has_satgenpy", "has_networkx", "has_playwright", "has_chromium", "has_cupy",
            "requires_skyfield", "requires_satgenpy", "requires_networkx", "requires_playwright",
-           "requires_chromium", "requires_cupy", "CHROMIUM"]
+           "requires_chromium", "requires_cupy", "CHROMIUM", "skyfield_timescale"]
 
 #: Debian's Chromium, driven by playwright (no browser download works on these machines).
 CHROMIUM = "/usr/bin/chromium"
@@ -31,3 +31,18 @@ requires_networkx = pytest.mark.skipif(not has_networkx, reason="needs networkx 
 requires_playwright = pytest.mark.skipif(not has_playwright, reason="needs playwright (pip install 'satsov[test]')")
 requires_chromium = pytest.mark.skipif(not has_chromium, reason="needs Debian's chromium (apt-get install chromium)")
 requires_cupy = pytest.mark.skipif(not has_cupy, reason="needs CuPy and a GPU (pip install 'satsov[cuda]')")
+
+
+def skyfield_timescale(ut1_equals_utc: bool = False):
+    """A Skyfield timescale that uses the same IERS series as satsov (astropy-iers-data's finals2000A.all,
+    read by Skyfield's own parser and interpolation), or UT1 = UTC (delta_t = 32.184 + 37 leap seconds)."""
+    import shutil
+    import tempfile
+
+    import astropy_iers_data
+    from skyfield.api import Loader, load
+    if ut1_equals_utc:
+        return load.timescale(delta_t=69.184)
+    folder = tempfile.mkdtemp(prefix="satsov-skyfield-")
+    shutil.copy(astropy_iers_data.IERS_A_FILE, folder)
+    return Loader(folder, verbose=False).timescale(builtin=False)

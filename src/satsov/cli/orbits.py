@@ -30,6 +30,7 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
     """Propagate satellites and write ITRS positions (norad_id, name, time, x_km, y_km, z_km)."""
     from satsov.errors import InputError
     from satsov.io import TABLE_SUFFIXES, check_writable
+    from satsov.orbits.earth import earth_orientation
     from satsov.orbits.output import write_positions
     from satsov.orbits.propagation import failures
     from satsov.times import time_grid
@@ -45,7 +46,8 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
             fleet, times, out_path, backend=backend, progress=update,
             on_failures=lambda fl, t, status, offset: report_failures(failures(fl, t, status, offset)))
     summary = {"out": str(out_path), "satellites": len(fleet), "times": len(times), "rows": rows,
-               "failed_satellites": failed, "warnings": list(fleet.notes)}
+               "failed_satellites": failed, "warnings": list(fleet.notes),
+               "ut1_minus_utc": earth_orientation(times)}
     if as_json:
         emit_json(summary)
     else:

@@ -24,6 +24,7 @@ from scipy.sparse.csgraph import dijkstra
 from satsov.constants import SPEED_OF_LIGHT_KM_S
 from satsov.errors import InputError, UnknownNameError
 from satsov.network.topology import Network, ground_links
+from satsov.orbits.earth import resolve_ut1
 from satsov.orbits.geometry import up_vectors
 from satsov.orbits.propagation import get_backend
 from satsov.times import Times
@@ -111,7 +112,7 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
           to_internet: bool = False, allowed_operators: set[str] | None = None,
           gateway_countries: set[str] | None = None, policy_name: str = "all-operators",
           pairs: Sequence[tuple[int, int]] | None = None, keep_paths: bool = True, backend="auto",
-          progress=None) -> RouteResult:
+          progress=None, ut1_minus_utc_s="iers") -> RouteResult:
     """Shortest paths by propagation delay from every endpoint to every target (default: the endpoints
     themselves), or to the Internet (any allowed gateway), at every step.
 
@@ -151,7 +152,7 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
     engine = get_backend(backend)
     state = engine.prepare(net.fleet.elements)
     for sl, chunk in times.chunks(240):
-        pos_chunk, _ = engine.itrs(state, chunk)
+        pos_chunk, _ = engine.itrs(state, chunk, resolve_ut1(chunk, ut1_minus_utc_s))
         for k in range(len(chunk)):
             t = sl.start + k
             pos = pos_chunk[:, k]

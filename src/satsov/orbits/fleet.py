@@ -87,13 +87,15 @@ class Fleet:
                              expected="a name pattern such as 'STARLINK*'")
         return Fleet(keep, f"{self.name}[{pattern}]", notes=self.notes)
 
-    def positions(self, times: Times, *, backend: str | Backend = "auto") -> np.ndarray:
+    def positions(self, times: Times, *, backend: str | Backend = "auto", ut1_minus_utc_s="iers") -> np.ndarray:
         """ITRS positions in km, shape ``(n_sats, n_times, 3)``; NaN where SGP4 failed."""
-        return propagate(self, times, backend=backend)[0]
+        return propagate(self, times, backend=backend, ut1_minus_utc_s=ut1_minus_utc_s)[0]
 
-    def positions_chunks(self, times: Times, *, chunk_steps: int | None = None, backend: str | Backend = "auto"):
+    def positions_chunks(self, times: Times, *, chunk_steps: int | None = None, backend: str | Backend = "auto",
+                         ut1_minus_utc_s="iers"):
         """Iterate ``(slice, times_chunk, positions_itrs_km, status)`` over time chunks."""
-        return propagate_chunks(self, times, chunk_steps=chunk_steps, backend=backend)
+        return propagate_chunks(self, times, chunk_steps=chunk_steps, backend=backend,
+                                ut1_minus_utc_s=ut1_minus_utc_s)
 
 
 def epoch_age_days(fleet, times: Times) -> np.ndarray:

@@ -6,8 +6,8 @@ SGP4 cannot propagate at a time (decayed, eccentricity out of range) gets NaN
 there and a non-zero status (python-sgp4's error codes), never an exception.
 
 Frames: SGP4 gives TEME; ITRS is TEME rotated by the Greenwich mean sidereal
-angle (IAU 1982) about z, with UT1 = UTC + ``ut1_minus_utc_s`` (default 0, a
-rotation error below 0.9 s × 465 m/s at the equator) and polar motion
+angle (IAU 1982) about z, with UT1 = UTC + ``ut1_minus_utc_s`` (default: the IERS
+values, :mod:`satsov.orbits.earth`; a backend's ``itrs`` takes seconds) and polar motion
 neglected (~10 m). This is the TEME → ITRS convention of Vallado (2006) and
 of Skyfield without polar motion.
 
@@ -37,6 +37,7 @@ from typing import Protocol
 import numpy as np
 from sgp4.api import SatrecArray
 
+from satsov.orbits.earth import resolve_ut1
 from satsov.orbits.elements import ElementSet
 from satsov.errors import InputError
 from satsov.times import Times
@@ -211,14 +212,17 @@ def _elements_of(fleet) -> list[ElementSet]:
 
 
 def propagate(fleet, times: Times, *, backend: str | Backend = "auto",
-              ut1_minus_utc_s: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """ITRS positions ``(n_sats, n_times, 3)`` in km and SGP4 status codes ``(n_sats, n_times)``."""
+              ut1_minus_utc_s="iers") -> tuple[np.ndarray, np.ndarray]:
+    """ITRS positions ``(n_sats, n_times, 3)`` in km and SGP4 status codes ``(n_sats, n_times)``.
+
+    ``ut1_minus_utc_s``: ``"iers"`` (IERS values, see :mod:`satsov.orbits.earth`) or seconds.
+    """
     if not isinstance(times, Times):
         raise InputError(f"times: found {type(times).__name__}, expected satsov.Times (see satsov.time_grid)",
                          found=times, expected="Times")
     engine = get_backend(backend)
     state = engine.prepare(_elements_of(fleet))
-    return engine.itrs(state, times, ut1_minus_utc_s)
+    return engine.itrs(state, times, resolve_ut1(times, ut1_minus_utc_s))
 
 
 def default_chunk_steps(n_sats: int, budget_bytes: float = 256e6) -> int:
@@ -227,7 +231,7 @@ def default_chunk_steps(n_sats: int, budget_bytes: float = 256e6) -> int:
 
 
 def propagate_chunks(fleet, times: Times, *, chunk_steps: int | None = None, backend: str | Backend = "auto",
-                     ut1_minus_utc_s: float = 0.0) -> Iterator[tuple[slice, Times, np.ndarray, np.ndarray]]:
+                     ut1_minus_utc_s="iers") -> Iterator[tuple[slice, Times, np.ndarray, np.ndarray]]:
     """Yield ``(slice, times_chunk, positions_itrs_km, status)`` over consecutive time chunks.
 
     Memory stays bounded by one chunk: ``n_sats × chunk_steps × 3`` floats.
@@ -237,7 +241,7 @@ def propagate_chunks(fleet, times: Times, *, chunk_steps: int | None = None, bac
     state = engine.prepare(elements)
     steps = chunk_steps or default_chunk_steps(len(elements))
     for sl, chunk in times.chunks(steps):
-        r, status = engine.itrs(state, chunk, ut1_minus_utc_s)
+        r, status = engine.itrs(state, chunk, resolve_ut1(chunk, ut1_minus_utc_s))
         yield sl, chunk, r, status
 
 

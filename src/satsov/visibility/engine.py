@@ -41,6 +41,7 @@ from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_MAX_EPOCH_AGE_DAYS, D
                              DEFAULT_SPACING_KM)
 from satsov.budget import check_memory
 from satsov.errors import InputError, UnknownNameError
+from satsov.orbits.earth import earth_orientation, resolve_ut1
 from satsov.orbits.fleet import Fleet, stale_elements
 from satsov.orbits.propagation import get_backend
 from satsov.times import Times
@@ -177,7 +178,7 @@ def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
 def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, times: Times, *,
              min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG, spacing_km: float = DEFAULT_SPACING_KM, sets=None, cases: Iterable[Case] | None = None,
              denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = DEFAULT_AVAILABILITY,
-             chunk_steps: int | None = None, backend="auto", device: str = "cpu",
+             chunk_steps: int | None = None, backend="auto", device: str = "cpu", ut1_minus_utc_s="iers",
              max_epoch_age_days: float = DEFAULT_MAX_EPOCH_AGE_DAYS,
              progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Coverage of a region by fleets, per operator and per set of operators.
@@ -258,7 +259,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     min_el = math.radians(min_elevation_deg)
     done = 0
     for sl, chunk in times.chunks(chunk_steps):
-        pos, _status = engine.itrs(state, chunk)
+        pos, _status = engine.itrs(state, chunk, resolve_ut1(chunk, ut1_minus_utc_s))
         counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
         kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
         del pos
@@ -291,8 +292,10 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         if progress is not None:
             progress(done, len(times))
     acc = {k: a.to_host() for k, a in acc.items()}
-    return _result(g, times, min_elevation_deg, n_fold, availability_threshold, operators, all_cases, acc,
-                   step_warnings, {k: len(v) for k, v in fleets.items()})
+    result = _result(g, times, min_elevation_deg, n_fold, availability_threshold, operators, all_cases, acc,
+                     step_warnings, {k: len(v) for k, v in fleets.items()})
+    result.earth_orientation = earth_orientation(times, ut1_minus_utc_s)
+    return result
 
 
 def _denials_by_operator(denials, op_index, g, times, xp) -> list[tuple[int, list]]:

@@ -64,6 +64,7 @@ class CoverageResult:
     present: dict[Hashable, pd.DataFrame]
     warnings: list[str]
     satellites: dict[str, int]
+    earth_orientation: dict = field(default_factory=dict)  # the UT1 - UTC used (satsov.orbits.earth)
 
     @property
     def step_s(self) -> float:
@@ -111,7 +112,7 @@ class CoverageResult:
                      "area_km2": float(self.grid.area_km2.sum()), "population": float(self.grid.population.sum())},
             "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1], "step_s": self.step_s,
             "steps": len(self.times), "min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold,
-            "satellites": self.satellites, "warnings": self.warnings,
+            "satellites": self.satellites, "warnings": self.warnings, "ut1_minus_utc": self.earth_orientation,
             "cases": {_label(key): self.figures(key).to_dict() for key in self.cells},
         }
 
