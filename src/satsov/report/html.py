@@ -37,32 +37,63 @@ def _png(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def _extent(g):
-    lon_lo, lon_hi = np.percentile(g.lon_deg, [1, 99])
-    lat_lo, lat_hi = np.percentile(g.lat_deg, [1, 99])
-    pad_lon, pad_lat = max(1.0, (lon_hi - lon_lo) * 0.05), max(1.0, (lat_hi - lat_lo) * 0.05)
-    return lon_lo - pad_lon, lon_hi + pad_lon, max(-90, lat_lo - pad_lat), min(90, lat_hi + pad_lat)
+def _borders(ax, frame):
+    """Country borders inside a frame as one LineCollection (one artist, not one per polygon)."""
+    from matplotlib.collections import LineCollection
 
-
-def _borders(ax, extent):
     from satsov.world.regions import outlines
-    for poly in outlines(extent):
-        x, y = poly.exterior.xy
-        ax.plot(x, y, color="#55606b", linewidth=0.5, zorder=3)
+    import shapely
+    segments = []
+    for lo, hi in _lon_windows(frame):
+        # clip to the window (a degree beyond it, so that the cut edges fall outside the axes), then move the
+        # whole window by one constant: unwrapping points one by one would tear polygons that leave the frame
+        box = shapely.box(max(-180.0, lo - 1.0), max(-90.0, frame.lat_min - 1.0), min(180.0, hi + 1.0),
+                          min(90.0, frame.lat_max + 1.0))
+        offset = float(frame.lon(np.array([0.5 * (lo + hi)]))[0] - 0.5 * (lo + hi))
+        for poly in outlines((lo, hi, frame.lat_min, frame.lat_max)):
+            clipped = poly.intersection(box)
+            for piece in getattr(clipped, "geoms", [clipped]):
+                if piece.geom_type == "Polygon" and not piece.is_empty:
+                    x, y = piece.exterior.xy
+                    segments.append(np.column_stack([np.asarray(x) + offset, np.asarray(y)]))
+    ax.add_collection(LineCollection(segments, colors="#55606b", linewidths=0.5, zorder=3))
 
 
-def _map_axes(ax, g, values, extent, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):
-    mid_lat = np.radians((extent[2] + extent[3]) / 2)
-    size = max(1.0, 3.0e4 / max(len(g), 1))
-    sc = ax.scatter(g.lon_deg, g.lat_deg, c=values, s=size, marker="s", cmap=cmap, vmin=vmin, vmax=vmax,
-                    linewidths=0, zorder=2)
-    _borders(ax, extent)
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
-    ax.set_aspect(1.0 / max(np.cos(mid_lat), 0.2))
-    ax.set_title(title, fontsize=10)
+def _lon_windows(frame):
+    """The frame's longitude range as boxes within [-180, 180] (two when it crosses the antimeridian)."""
+    lo, hi = frame.lon_min, frame.lon_max
+    if hi - lo >= 360:
+        return [(-180.0, 180.0)]
+    lo_w, hi_w = (lo + 180.0) % 360.0 - 180.0, (hi + 180.0) % 360.0 - 180.0
+    return [(lo_w, hi_w)] if lo_w <= hi_w else [(lo_w, 180.0), (-180.0, hi_w)]
+
+
+def _draw(ax, g, values, frame, vmin, vmax, cmap, size):
+    cells = frame.cells
+    sc = ax.scatter(frame.lon(g.lon_deg[cells]), g.lat_deg[cells], c=values[cells], s=size, marker="s", cmap=cmap,
+                    vmin=vmin, vmax=vmax, linewidths=0, zorder=2)
+    _borders(ax, frame)
+    ax.set_xlim(frame.lon_min, frame.lon_max)
+    ax.set_ylim(frame.lat_min, frame.lat_max)
+    ax.set_aspect(frame.aspect)
     ax.set_xticks([])
     ax.set_yticks([])
+    return sc
+
+
+def _map_axes(ax, g, values, frames, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):
+    """The main frame in ``ax``, the insets in a row below it, each labelled with its main country."""
+    main, insets = frames
+    width_deg = max(main.lon_max - main.lon_min, 1.0)
+    size = max(1.0, min(40.0, 3.0e4 / max(len(main.cells), 1)))
+    sc = _draw(ax, g, np.asarray(values), main, vmin, vmax, cmap, size)
+    ax.set_title(title, fontsize=10)
+    for i, frame in enumerate(insets):
+        w = 1.0 / max(len(insets), 3)
+        inset = ax.inset_axes([i * w, -0.36, w * 0.94, 0.32])
+        scale = width_deg / max(frame.lon_max - frame.lon_min, 1.0)
+        _draw(inset, g, np.asarray(values), frame, vmin, vmax, cmap, min(60.0, size * min(scale, 6.0)))
+        inset.set_title(frame.name, fontsize=7, pad=2)
     return sc
 
 
@@ -70,17 +101,22 @@ def _small_multiples(g, panels, suptitle, colorbar_label, cmap="RdYlGn", vmax=1.
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    from satsov.report.maps import map_frames
     n = len(panels)
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
-    extent = _extent(g)
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.0 * rows), squeeze=False)
+    frames = map_frames(g)
+    extra = 0.45 if frames[1] else 0.0
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, (4.0 + 1.6 * extra / 0.45) * rows), squeeze=False)
     sc = None
     for ax, (title, values) in zip(axes.flat, panels):
-        sc = _map_axes(ax, g, values, extent, title, vmax=vmax, cmap=cmap)
+        sc = _map_axes(ax, g, values, frames, title, vmax=vmax, cmap=cmap)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(suptitle, fontsize=12)
+    if extra:
+        fig.subplots_adjust(hspace=0.55)
     cbar = fig.colorbar(sc, ax=axes.ravel().tolist(), shrink=0.8)
     cbar.set_label(colorbar_label)
     return _png(fig)
