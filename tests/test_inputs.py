@@ -149,3 +149,14 @@ def test_headline_cards_say_none_when_nothing_is_at_risk(tmp_path):
     text = satsov.write_report(a, tmp_path)["html"].read_text()
     assert "Worst single switch-off<b>none</b>" in text and "Most depended-on<b>none</b>" in text
     assert "0.0 pp" not in text
+
+
+def test_propagate_warns_about_stale_elements_in_the_cli_and_the_json(capsys, tmp_path):
+    args = ["propagate", str(sample_catalog_path()), "--start", "2026-06-30T00:00:00Z", "--duration", "2m", "--step",
+            "60s", "--names", "ONEWEB*", "--out", str(tmp_path / "p.csv")]
+    code, out, err = run(args + ["--json"], capsys)
+    assert code == 0 and any("from their element epoch" in w for w in json.loads(out)["warnings"])
+    code, out, err = run(args, capsys)
+    assert "from their element epoch" in err
+    code, out, err = run(args + ["--json", "--max-epoch-age-days", "90"], capsys)
+    assert not any("element epoch" in w for w in json.loads(out)["warnings"])

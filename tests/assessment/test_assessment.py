@@ -233,3 +233,17 @@ def test_an_event_of_an_operator_without_satellites_is_noted(monkeypatch):
     a = assess(sc)
     assert any("'cut@night': starlink has no satellite" in w for w in a.warnings)
     assert a.regions["Iceland"].events == {}
+
+
+def test_any_user_chosen_name_works_as_it_is():
+    # names that the old string keys ('event:E@P', 'policy:X') broke: '@', ':' and spaces
+    sc = scenario_from_dict({**SMALL, "regions": [{"name": "Iceland: west @ sea", "query": "IS", "spacing_km": 100}],
+                             "policies": [{"name": "no: spacex@x", "deny_operators": ["starlink"]}],
+                             "events": [{"name": "cut@night: all", "operator": "oneweb",
+                                         "start": "2026-05-07T00:10:00Z", "end": "2026-05-07T00:20:00Z"}]})
+    a = assess(sc)
+    r = a.regions["Iceland: west @ sea"]
+    assert r.policies["no: spacex@x"].fleets == ("oneweb", "qianfan", "eutelsat", "telesat")
+    assert r.events[EventCase("cut@night: all", "no: spacex@x")].policy == "no: spacex@x"
+    data = a.to_dict()["regions"]["Iceland: west @ sea"]
+    assert {e["event"] for e in data["events"]} == {"cut@night: all"}

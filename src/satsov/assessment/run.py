@@ -163,7 +163,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StepWarning)
             res = coverage(fleets, grids[spec.name], times, min_elevation_deg=req.min_elevation_deg, cases=cases,
-                           n_fold=req.n_fold, availability_threshold=req.availability, progress=cb)
+                           n_fold=req.n_fold, availability_threshold=req.availability, progress=cb,
+                           max_epoch_age_days=sc.window.max_epoch_age_days)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
     satellites = {k: len(f) for k, f in fleets.items()}

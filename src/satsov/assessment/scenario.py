@@ -50,8 +50,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from satsov.io import describe_yaml_error
-from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG,
-                             DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
+from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MAX_EPOCH_AGE_DAYS,
+                             DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
 from satsov.errors import InputError, ScenarioError
 from satsov.times import parse_date, parse_duration_s, parse_utc
 
@@ -67,6 +67,8 @@ class WindowSpec(_Model):
     start: str = DEFAULT_START
     duration: str = "24h"
     step: str = DEFAULT_STEP
+    max_epoch_age_days: float = Field(DEFAULT_MAX_EPOCH_AGE_DAYS, gt=0,
+                                      description="warn when the window is further than this from an element epoch")
 
     @field_validator("start")
     @classmethod

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from satsov.cli.options import (DEFAULT_AVAILABILITY, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM,
-                                DEFAULT_START, DEFAULT_STEP, CatalogOpt, Duration, Filed, Json, MinElevation, OperatorOpt, Region,
+from satsov.cli.options import (DEFAULT_AVAILABILITY, DEFAULT_MAX_EPOCH_AGE_DAYS, DEFAULT_MIN_ELEVATION_DEG,
+                                DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP, CatalogOpt, MaxEpochAge, Duration, Filed, Json, MinElevation, OperatorOpt, Region,
                                 SpacingKm, Start, Step, parse_sets)
 from satsov.cli.output import emit_json, out, progress_bar, warn
 
@@ -24,6 +24,7 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
              out_dir: Optional[Path] = typer.Option(None, "--out", help="write cells, series and summary here"),
              check_step: bool = typer.Option(False, "--check-step",
                                              help="also rerun a sample 4x finer and report what the step hides"),
+             max_epoch_age_days: MaxEpochAge = DEFAULT_MAX_EPOCH_AGE_DAYS,
              as_json: Json = False):
     """Coverage of a region per operator and per set of operators, with figures of merit."""
     import warnings
@@ -49,7 +50,8 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
     with bar, warnings.catch_warnings():
         warnings.simplefilter("ignore", StepWarning)  # reported below and in the summary
         result = run_coverage(fleets, g, times, min_elevation_deg=min_elevation_deg, sets=sets, n_fold=n_fold,
-                              availability_threshold=threshold, progress=update)
+                              availability_threshold=threshold, progress=update,
+                              max_epoch_age_days=max_epoch_age_days)
     summary = result.summary()
     summary["warnings"] = list(selection.warnings) + summary["warnings"]
     for w in summary["warnings"]:

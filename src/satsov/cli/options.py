@@ -11,11 +11,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG,
-                             DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
+from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MAX_EPOCH_AGE_DAYS,
+                             DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
 
 __all__ = ["DEFAULT_START", "DEFAULT_STEP", "DEFAULT_MIN_ELEVATION_DEG", "DEFAULT_SPACING_KM", "DEFAULT_AVAILABILITY",
-           "DEFAULT_ISL_RANGE_KM", "Json", "Strict", "Names", "Start", "Duration", "Step", "CatalogOpt", "Filed",
+           "DEFAULT_ISL_RANGE_KM", "DEFAULT_MAX_EPOCH_AGE_DAYS", "MaxEpochAge", "Json", "Strict", "Names", "Start", "Duration", "Step", "CatalogOpt", "Filed",
            "OperatorOpt", "MinElevation", "SpacingKm", "Region", "AsOf"]
 
 Json = Annotated[bool, typer.Option("--json", help="print machine-readable JSON on stdout")]
@@ -30,6 +30,8 @@ OperatorOpt = Annotated[Optional[list[str]], typer.Option("--operator", help="on
 MinElevation = Annotated[float, typer.Option("--min-elevation", help="user minimum elevation, degrees")]
 SpacingKm = Annotated[float, typer.Option("--spacing-km", help="distance between grid cell centres, km")]
 Region = Annotated[str, typer.Option("--region", help="country, group, A+B or GeoJSON file")]
+MaxEpochAge = Annotated[float, typer.Option("--max-epoch-age-days",
+                                            help="warn when the window is further than this from an element epoch")]
 AsOf = Annotated[Optional[str], typer.Option("--as-of", help="membership date for groups (YYYY-MM-DD)")]
 
 

@@ -7,8 +7,9 @@ from typing import Optional
 
 import typer
 
-from satsov.cli.options import (DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START, DEFAULT_STEP,
-                                CatalogOpt, Duration, Filed, Json, MinElevation, OperatorOpt, Start, Step)
+from satsov.cli.options import (DEFAULT_ISL_RANGE_KM, DEFAULT_MAX_EPOCH_AGE_DAYS, DEFAULT_MIN_ELEVATION_DEG,
+                                DEFAULT_START, DEFAULT_STEP, CatalogOpt, Duration, Filed, Json, MinElevation,
+                                OperatorOpt, Start, Step)
 from satsov.cli.output import emit_json, out, progress, warn
 
 
@@ -29,6 +30,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     """Shortest paths, RTTs and the jurisdiction audit between two cities or from a city to the Internet."""
     from satsov.errors import InputError, UnknownNameError
     from satsov.network import Network, audit_routes, place_gateways
+    from satsov.orbits.fleet import stale_elements
     from satsov.times import time_grid
     from satsov.world.constellations import filed_constellations, select_fleets
     from satsov.world.operators import operator_registry
@@ -55,7 +57,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     else:
         selection = select_fleets(flying=operator or "all", catalog=catalog, registry=registry,
                                   keys={"flying": "--operator", "catalog": "--catalog"})
-        notes = list(selection.warnings)
+        notes = list(selection.warnings) + stale_elements(selection.fleets, times, DEFAULT_MAX_EPOCH_AGE_DAYS)
         net = Network.from_fleets(selection.fleets, **options)
     gws = load_sites(gateways) if gateways else []
     if gateway_country:
