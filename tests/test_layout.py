@@ -21,9 +21,10 @@ LAYERS = {
     "world": {"orbits"},
     "visibility": {"orbits", "world"},
     "network": {"orbits", "world"},
-    "assessment": {"orbits", "world", "visibility", "network"},
-    "report": {"orbits", "world", "visibility", "network", "assessment"},
-    "cli": {"orbits", "world", "visibility", "network", "assessment", "report"},
+    "capacity": {"orbits", "world", "visibility", "network"},
+    "assessment": {"orbits", "world", "visibility", "network", "capacity"},
+    "report": {"orbits", "world", "visibility", "network", "capacity", "assessment"},
+    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report"},
 }
 SKIP = {"satsov.visibility.kernel_cuda",  # needs CuPy and a GPU (benchmarks/coverage_gpu.py on the device)
         "satsov.cli.__main__"}  # runs the CLI when imported

@@ -44,6 +44,8 @@ _LOCATIONS = {
     "satsov.visibility.engine": ["coverage", "Case", "Denial"],
     "satsov.visibility.results": ["CoverageResult", "Figures"],
     "satsov.visibility.checks": ["StepWarning"],
+    "satsov.capacity.allocate": ["allocate", "CapacityResult"],
+    "satsov.capacity.demand": ["DemandModel", "build_demand"],
     "satsov.assessment.scenario": ["Scenario", "load_scenario"],
     "satsov.assessment.run": ["assess"],
     "satsov.assessment.results": ["Assessment"],
@@ -82,6 +84,8 @@ if _TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from satsov.assessment.results import Assessment
     from satsov.assessment.run import assess
     from satsov.assessment.scenario import Scenario, load_scenario
+    from satsov.capacity.allocate import CapacityResult, allocate
+    from satsov.capacity.demand import DemandModel, build_demand
     from satsov.errors import (CatalogError, InputError, MissingDependencyError, RecordError, SatsovError,
                                ScenarioError, UnknownNameError)
     from satsov.network.gateways import place_gateways

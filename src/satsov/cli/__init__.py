@@ -12,7 +12,7 @@ import logging
 
 import typer
 
-from satsov.cli import assess, catalog, coverage, orbits, route, world
+from satsov.cli import assess, capacity, catalog, coverage, orbits, route, world
 from satsov.cli.output import err, error
 from satsov.errors import SatsovError
 
@@ -43,6 +43,7 @@ app.command()(world.operators)
 app.command()(world.regions)
 app.command("grid")(world.grid)
 app.command("coverage")(coverage.coverage)
+app.command("capacity")(capacity.capacity)
 app.command()(assess.assess)
 app.command()(assess.demo)
 app.command()(route.route)

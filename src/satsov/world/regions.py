@@ -42,7 +42,7 @@ from satsov.errors import InputError, UnknownNameError
 from satsov.times import parse_date
 
 __all__ = ["Region", "Country", "region", "country", "countries", "groups", "group_members", "region_from_geojson",
-           "describe_region", "describe_regions", "outlines", "NATURAL_EARTH_VERSION"]
+           "describe_region", "describe_regions", "outlines", "world", "NATURAL_EARTH_VERSION"]
 
 NATURAL_EARTH_VERSION = "Natural Earth 4.1.0 admin-0 countries 1:50m (world-atlas 2.0.2), public domain"
 _GEOD = Geod(ellps="WGS84")
@@ -279,6 +279,8 @@ def region(query: str, as_of: str | date | None = None) -> Region:
         out = region(a.strip(), as_of) - region(b.strip(), as_of)
         return Region(q, out.geometry, out.codes, out.source)
     key = q.upper().replace(" ", "_")
+    if key == "WORLD":
+        return world()
     if key in groups():
         codes = group_members(key, as_of)
         entry = groups()[key]
@@ -286,6 +288,19 @@ def region(query: str, as_of: str | date | None = None) -> Region:
         when = parse_date(as_of, name="as_of") or entry.get("as_of") or "today"
         return Region(key, geometry, codes, f"{entry['source']} (membership as of {when}); {NATURAL_EARTH_VERSION}")
     return country(q)
+
+
+@lru_cache(maxsize=1)
+def world() -> Region:
+    """Every country's land (Natural Earth 1:50m), as one region ``WORLD``."""
+    codes, parts = [], []
+    for c in countries().values():
+        try:
+            parts.append(country(c.alpha2).geometry)
+            codes.append(c.alpha2)
+        except InputError:  # too small for 1:50m
+            continue
+    return Region("WORLD", unary_union(parts), tuple(codes), NATURAL_EARTH_VERSION)
 
 
 def region_from_geojson(path: str | os.PathLike, name: str | None = None) -> Region:

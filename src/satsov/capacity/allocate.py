@@ -1,0 +1,251 @@
+"""Capacity over a window: which operators can carry a territory's traffic, under each set of operators.
+
+``allocate(fleets, demand, times)`` takes *snapshots* (each time of ``times``): at each, every satellite above
+its operator's minimum elevation over a cell may carry traffic to it, up to its capacity, the operator's
+capacity into the cell, and the cell's demand; satellites of operators without inter-satellite links carry
+traffic only while they see a gateway. The flow per snapshot is :func:`satsov.capacity.flow.allocate_snapshot`.
+Every case (a set of operators: a policy, an operator switched off) is a separate flow on the same
+visibility, so removing an operator never raises what is served.
+
+>>> from satsov import as_flying, grid, time_grid
+>>> from satsov.capacity.demand import build_demand
+>>> d = build_demand(grid("IS", 100), background=False)
+>>> r = allocate(as_flying(["oneweb"]), d, time_grid("2026-05-07T00:00:00Z", "1h", "1h"))
+>>> f = r.figures("all")
+>>> 0 <= f.served_share <= 1 and f.served_gbps <= f.demand_gbps + 1e-9
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from satsov.capacity.demand import Demand
+from satsov.capacity.flow import allocate_snapshot
+from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
+from satsov.constants import WGS84_A_KM
+from satsov.errors import InputError, UnknownNameError
+from satsov.orbits.fleet import Fleet
+from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
+from satsov.orbits.propagation import propagate
+from satsov.times import Times
+from satsov.world.operators import operator_registry
+
+__all__ = ["allocate", "CapacityResult", "CapacityFigures", "visible_pairs"]
+
+GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user terminals (Del Portillo 2019: 10°)
+
+
+def visible_pairs(sat_xyz: np.ndarray, min_elevation_deg: np.ndarray, cell_xyz: np.ndarray, cell_up: np.ndarray,
+                  tree: cKDTree | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(satellite, cell) pairs with the satellite at or above its own minimum elevation over the cell's WGS-84
+    horizon. Candidates come from a k-d tree within a conservative chord of the footprint; each is then tested
+    exactly, ``(s - p)·up >= sin ε |s - p|``."""
+    tree = tree or cKDTree(cell_xyz)
+    ok = np.isfinite(sat_xyz).all(axis=1)
+    idx = np.flatnonzero(ok)
+    if not len(idx) or not len(cell_xyz):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    s = sat_xyz[idx]
+    r = np.linalg.norm(s, axis=1)
+    eps = np.radians(min_elevation_deg[idx])
+    ratio = np.clip((WGS84_A_KM * np.cos(eps)) / r, -1.0, 1.0)
+    lam = np.arccos(ratio) - eps + math.radians(0.5)
+    chord = 2.0 * WGS84_A_KM * np.sin(np.clip(lam, 0.0, math.pi) / 2.0) + 30.0
+    foot = s / r[:, None] * WGS84_A_KM
+    hits = tree.query_ball_point(foot, chord)
+    counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
+    sat = np.repeat(idx, counts)
+    cell = np.fromiter((c for h in hits for c in h), np.int64, int(counts.sum()))
+    d = sat_xyz[sat] - cell_xyz[cell]
+    dn = np.einsum("ij,ij->i", d, cell_up[cell])
+    sin_e = np.sin(np.radians(min_elevation_deg[sat]))
+    keep = (dn > 0) & (dn * dn >= np.where(sin_e > 0, sin_e * sin_e, 0.0) * np.einsum("ij,ij->i", d, d))
+    return sat[keep], cell[keep]
+
+
+@dataclass(frozen=True)
+class CapacityFigures:
+    """One case over the window. Shares are of the region's demand; ``*_p5`` is the 5th percentile over
+    snapshots (the bad hours); ``by_operator_gbps`` is what each operator carries into the region."""
+
+    case: Hashable
+    operators: tuple[str, ...]
+    demand_gbps: float
+    served_gbps: float
+    served_share: float
+    served_share_p5: float
+    fair_share_min: float
+    by_operator_gbps: dict
+    depends_on_assumptions: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["case"] = self.case if isinstance(self.case, str) else str(self.case)
+        out["operators"] = list(self.operators)
+        out["depends_on_assumptions"] = list(self.depends_on_assumptions)
+        return out
+
+
+@dataclass(eq=False)
+class CapacityResult:
+    """Per case: served Mbps per snapshot and region cell, per operator, and the fair shares."""
+
+    demand: Demand
+    times: Times
+    level: str
+    cases: dict                                   # key -> operators
+    served_cells_mbps: dict                       # key -> (n_snapshots, n_region_cells)
+    by_operator_mbps: dict                        # key -> {operator: (n_snapshots,)}
+    fair_share: dict                              # key -> (n_snapshots,)
+    assumptions: dict                             # operator -> assumed figures
+    notes: list[str] = field(default_factory=list)
+    satellites: dict = field(default_factory=dict)
+
+    def figures(self, case: Hashable) -> CapacityFigures:
+        if case not in self.cases:
+            raise UnknownNameError("case", str(case), [str(k) for k in self.cases])
+        region_demand = np.floor(self.demand.mbps[self.demand.in_region])  # the flow works in whole Mbps
+        total = float(region_demand.sum())
+        served = self.served_cells_mbps[case].sum(axis=1)
+        share = served / total if total > 0 else np.ones(len(served))
+        ops = self.cases[case]
+        by_op = {op: float(v.mean() / 1000.0) for op, v in self.by_operator_mbps[case].items() if v.mean() > 0}
+        relied = tuple(f"{op}: {a}" for op in ops for a in self.assumptions.get(op, ()) if op in by_op)
+        return CapacityFigures(case, tuple(ops), total / 1000.0, float(served.mean() / 1000.0),
+                               float(share.mean()), float(np.percentile(share, 5)),
+                               float(self.fair_share[case].min()) if len(self.fair_share[case]) else 1.0,
+                               by_op, relied)
+
+    def cell_share(self, case: Hashable) -> np.ndarray:
+        """Per region cell: the mean share of its demand served over the snapshots (1 where it asks nothing)."""
+        demand = self.demand.mbps[self.demand.in_region]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = self.served_cells_mbps[case].mean(axis=0) / np.floor(demand)
+        return np.where(demand >= 1, np.clip(share, 0, 1), 1.0)
+
+    def summary(self) -> dict:
+        return {"region": self.demand.grid.region_name, "level": self.level, "snapshots": len(self.times),
+                "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1],
+                "demand_region_gbps": self.demand.region_gbps, "demand_background_gbps": self.demand.background_gbps,
+                "satellites": self.satellites, "notes": self.notes,
+                "cases": {(k if isinstance(k, str) else str(k)): self.figures(k).to_dict() for k in self.cases}}
+
+
+def _cases(operators, sets, cases):
+    if cases is not None:
+        out = dict(cases)
+    else:
+        out = {op: (op,) for op in operators}
+        if sets is None:
+            out["all"] = tuple(operators)
+        else:
+            for name, members in sets.items():
+                out[name] = tuple(members)
+    for key, ops in out.items():
+        for op in ops:
+            if op not in operators:
+                raise UnknownNameError(f"operator in case {key!r}", op, list(operators))
+    return out
+
+
+def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
+             supply: SupplyTable | None = None, level: str = "base", owner: Mapping[str, str] | None = None,
+             gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers") -> CapacityResult:
+    """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
+
+    ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
+    ``'all'``). ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
+    low / base / high supply figures to use. ``gateways``: ``"placed"`` (two per country with demand, at its
+    most populous cities, stated in the notes), a list of :class:`~satsov.world.sites.GroundSite`, or None
+    (every bent-pipe satellite assumed to see a gateway).
+    """
+    if level not in LEVELS:
+        raise InputError(f"level: found {level!r}, expected low, base or high", found=level, expected=LEVELS)
+    fleets = dict(fleets)
+    if not fleets:
+        raise InputError("fleets: found none, expected at least one operator's fleet", found={}, expected="fleets")
+    owner = dict(owner) if owner is not None else {k: k for k in fleets}
+    supply = supply or supply_table()
+    registry = operator_registry()
+    all_cases = _cases(tuple(fleets), sets, cases)
+    # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
+    elements, sat_fleet, caps, min_el, bent, density = [], [], [], [], [], []
+    assumptions, notes = {}, list(demand.notes)
+    for i, (key, fleet) in enumerate(fleets.items()):
+        op = registry[owner[key]]
+        geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
+        s = supply.operator(op.key, service=op.service, geo=geo)
+        gbps, _gens = supply.satellite_capacity_gbps(fleet, op.key, service=op.service, level=level)
+        elements += list(fleet)
+        sat_fleet.append(np.full(len(fleet), i))
+        caps.append(np.floor(gbps * 1000.0))
+        min_el.append(np.full(len(fleet), s.min_elevation_deg))
+        bent.append(np.full(len(fleet), not s.inter_satellite_links))
+        density.append(s.cell_capacity.at(level))
+        if s.assumed:
+            assumptions[key] = s.assumed
+        if s.key.startswith("_"):
+            notes.append(f"{key}: no capacity entry; the default for its class ({s.key.strip('_').replace('_', ' ')}) "
+                         f"is used: {s.generations[0].capacity_gbps.describe()}")
+    sat_fleet, caps = np.concatenate(sat_fleet), np.concatenate(caps)
+    min_el, bent, density = np.concatenate(min_el), np.concatenate(bent), np.array(density)
+    g = demand.grid
+    cell_xyz = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
+    cell_up = up_vectors(g.lat_deg, g.lon_deg)
+    tree = cKDTree(cell_xyz)
+    demand_mbps = np.floor(demand.mbps).astype(np.int64)
+    region = demand.in_region
+    gw_xyz = gw_up = None
+    if gateways is not None and bent.any():
+        if gateways == "placed":
+            from satsov.network.gateways import place_gateways
+            from satsov.world.grids import cities_table
+            with_cities = set(cities_table()["country"])
+            countries = sorted({str(c) for c in g.country[demand.mbps > 0] if c and c in with_cities})
+            gateways = place_gateways(countries, per_country=2)
+            notes.append(f"gateways: {len(gateways)} placed by satsov at the most populous cities of {len(countries)} "
+                         f"countries (not published sites); bent-pipe satellites carry traffic only while one is "
+                         f"{GATEWAY_MIN_ELEVATION_DEG:g}° or more above its horizon")
+        if gateways:
+            gw_xyz = np.array([s.ecef_km for s in gateways]).reshape(-1, 3)
+            gw_up = up_vectors([s.lat_deg for s in gateways], [s.lon_deg for s in gateways]).reshape(-1, 3)
+    positions, _status = propagate(elements, times, ut1_minus_utc_s=ut1_minus_utc_s)
+    n_snap, n_region = len(times), int(region.sum())
+    served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
+    by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
+    lam = {k: np.zeros(n_snap) for k in all_cases}
+    fleet_names = list(fleets)
+    for t in range(n_snap):
+        pos = positions[:, t]
+        sat, cell = visible_pairs(pos, min_el, cell_xyz, cell_up, tree)
+        usable = caps > 0
+        if gw_xyz is not None:
+            gs, _ = visible_pairs(pos, np.full(len(pos), GATEWAY_MIN_ELEVATION_DEG), gw_xyz, gw_up)
+            sees_gateway = np.zeros(len(pos), bool)
+            sees_gateway[gs] = True
+            usable &= ~bent | sees_gateway
+        for key, ops in all_cases.items():
+            allowed = np.isin(sat_fleet, [fleet_names.index(f) for f in ops]) & usable
+            keep = allowed[sat]
+            ps, pc = sat[keep], cell[keep]
+            pf = sat_fleet[ps]
+            cap_into_cell = np.floor(density[pf] * g.area_km2[pc]).astype(np.int64)  # Gbps/1000 km² × km² = Mbps
+            a = allocate_snapshot(caps.astype(np.int64), ps, pc, pf, cap_into_cell, demand_mbps, fair=fair)
+            served[key][t] = a.served_mbps[region]
+            in_region = region[a.link_cell]
+            for f in ops:
+                by_op[key][f][t] = a.link_mbps[in_region & (a.link_op == fleet_names.index(f))].sum()
+            lam[key][t] = a.fair_share
+        if progress is not None:
+            progress(t + 1, n_snap)
+    if assumptions:
+        notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
+            f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
+    return CapacityResult(demand, times, level, all_cases, served, by_op, lam, assumptions, notes,
+                          {k: len(f) for k, f in fleets.items()})

@@ -1,0 +1,180 @@
+"""Supply: how much each satellite can deliver, and how much one place can receive from one operator.
+
+Values come from ``data/capacity.yaml`` (or a user file with the same layout), each as low / base / high with
+its source, date, confidence and an ``assumed`` flag for numbers no source publishes. Satellites are assigned
+to generations by rules on their catalogue names (Starlink V2 Mini from STARLINK-30000). Operators without an
+entry take the default of their service class and orbit (GEO or LEO broadband; none for mobile and IoT).
+
+>>> table = supply_table()
+>>> s = table.operator("starlink")
+>>> s.min_elevation_deg, s.inter_satellite_links, s.cell_capacity.base
+(25.0, True, 27.0)
+>>> [g.name for g in s.generations]
+['direct-to-cell', 'v2-mini', 'v1.5']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from satsov.data import data_path
+from satsov.errors import InputError
+
+__all__ = ["Param", "Generation", "OperatorSupply", "SupplyTable", "supply_table", "LEVELS"]
+
+LEVELS = ("low", "base", "high")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A number with its range and provenance. ``assumed``: no source publishes it."""
+
+    low: float
+    base: float
+    high: float
+    source: str
+    confidence: str = "L"
+    assumed: bool = False
+    date: str = ""
+
+    def at(self, level: str) -> float:
+        if level not in LEVELS:
+            raise InputError(f"level: found {level!r}, expected one of {', '.join(LEVELS)}", found=level,
+                             expected="low, base or high")
+        return float(getattr(self, level))
+
+    def describe(self) -> str:
+        flag = "ASSUMED " if self.assumed else ""
+        return f"{flag}{self.base:g} (range {self.low:g}-{self.high:g}; {self.source}; confidence {self.confidence})"
+
+
+@dataclass(frozen=True)
+class Generation:
+    name: str
+    capacity_gbps: Param
+    name_contains: str | None = None
+    name_number_at_least: int | None = None
+
+    def matches(self, name: str) -> bool:
+        if self.name_contains is not None:
+            return self.name_contains.upper() in name.upper()
+        if self.name_number_at_least is not None:
+            m = re.search(r"(\d+)", name)
+            return bool(m) and int(m.group(1)) >= self.name_number_at_least
+        return True
+
+
+@dataclass(frozen=True)
+class OperatorSupply:
+    """One operator's (or default's) supply figures."""
+
+    key: str
+    min_elevation_deg: float
+    inter_satellite_links: bool
+    cell_capacity: Param            # Gbps per 1,000 km² of ground
+    generations: tuple[Generation, ...]
+    sources: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()  # which of its figures are assumptions
+
+    def generation_of(self, name: str) -> Generation:
+        return next(g for g in self.generations if g.matches(name))
+
+
+def _param(entry, where: str) -> Param:
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}: found {entry!r}, expected a mapping with low, base, high and source",
+                         found=entry, expected="{low, base, high, source}")
+    missing = [k for k in ("low", "base", "high", "source") if k not in entry]
+    if missing:
+        raise InputError(f"{where}: missing {', '.join(missing)}; every figure needs low, base, high and its source",
+                         found=sorted(entry), expected="low, base, high, source")
+    low, base, high = (float(entry[k]) for k in LEVELS)
+    if not (0 <= low <= base <= high):
+        raise InputError(f"{where}: found low {low:g}, base {base:g}, high {high:g}; expected 0 <= low <= base <= high",
+                         found=(low, base, high), expected="low <= base <= high")
+    return Param(low, base, high, str(entry["source"]), str(entry.get("confidence", "L")),
+                 bool(entry.get("assumed", False)), str(entry.get("date", "")))
+
+
+def _value(entry, where: str):
+    if not isinstance(entry, dict) or "value" not in entry or not entry.get("source"):
+        raise InputError(f"{where}: found {entry!r}, expected {{value, source}}", found=entry,
+                         expected="{value, source}")
+    return entry["value"], str(entry["source"]), bool(entry.get("assumed", False))
+
+
+def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
+    where = f"{path}: {key}"
+    min_el, src_el, ass_el = _value(entry.get("min_elevation_deg"), f"{where}.min_elevation_deg")
+    isl, src_isl, ass_isl = _value(entry.get("inter_satellite_links"), f"{where}.inter_satellite_links")
+    cell = _param(entry.get("cell_capacity_gbps_per_1000km2"), f"{where}.cell_capacity_gbps_per_1000km2")
+    gens = []
+    for i, g in enumerate(entry.get("generations") or []):
+        rule = g.get("rule") or {}
+        gens.append(Generation(str(g["name"]), _param(g.get("capacity_gbps"), f"{where}.generations[{i}].capacity_gbps"),
+                               rule.get("name_contains"), rule.get("name_number_at_least")))
+    if not gens or not any(g.name_contains is None and g.name_number_at_least is None for g in gens):
+        raise InputError(f"{where}.generations: expected at least one generation and a default rule",
+                         found=len(gens), expected="a generation with rule {default: true}")
+    assumed = tuple(n for n, a in (("min_elevation_deg", ass_el), ("inter_satellite_links", ass_isl),
+                                   ("cell capacity", cell.assumed)) if a)
+    assumed += tuple(f"{g.name} capacity" for g in gens if g.capacity_gbps.assumed)
+    sources = tuple(dict.fromkeys([src_el, src_isl, cell.source] + [g.capacity_gbps.source for g in gens]))
+    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed)
+
+
+class SupplyTable:
+    """Supply figures by operator, with defaults by service class and orbit."""
+
+    def __init__(self, operators: dict[str, OperatorSupply], path: str):
+        self.operators = operators
+        self.path = path
+
+    def operator(self, key: str, *, service: str = "broadband", geo: bool = False) -> OperatorSupply:
+        if key in self.operators:
+            return self.operators[key]
+        if service != "broadband":
+            return self.operators["_not_broadband"]
+        return self.operators["_default_broadband_geo" if geo else "_default_broadband_leo"]
+
+    def satellite_capacity_gbps(self, fleet, key: str, *, service: str = "broadband", level: str = "base"):
+        """Per satellite of ``fleet``: its capacity (Gbps) and its generation's name."""
+        caps, names = [], []
+        for e in fleet:
+            g = self.operator(key, service=service, geo=e.is_deep_space).generation_of(e.name)
+            caps.append(g.capacity_gbps.at(level))
+            names.append(g.name)
+        return np.array(caps, float), names
+
+
+def supply_table(path: str | os.PathLike | None = None) -> SupplyTable:
+    """The built-in supply table, or a user YAML file of the same layout (its entries replace the built-in ones)."""
+    table = dict(_builtin().operators)
+    if path is not None:
+        table.update(_read(str(path)).operators)
+    return SupplyTable(table, str(path or data_path("capacity.yaml")))
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> SupplyTable:
+    return _read(str(data_path("capacity.yaml")))
+
+
+def _read(path: str) -> SupplyTable:
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; expected a capacity YAML file", found=path, expected="a file") from None
+    except yaml.YAMLError as exc:
+        from satsov.io import describe_yaml_error
+        raise InputError(describe_yaml_error(path, exc), found=path, expected="YAML") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of operators", found=type(data).__name__, expected="mapping")
+    return SupplyTable({k: _operator(k, v, path) for k, v in data.items()}, path)

@@ -1,0 +1,217 @@
+"""Capacity against outside references: Del Portillo et al. 2019's bookkeeping, a cell-cap case by hand,
+networkx's maximum flow on the same graph, orbital geometry, and invariants (hypothesis)."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import satsov
+from satsov.capacity import (CRITICAL, allocate, allocate_snapshot, build_demand, point_demand, supply_table,
+                             visible_pairs)
+from satsov.cli import main
+from satsov.errors import InputError
+from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
+from satsov.orbits.walker import Shell
+from satsov.testing import requires_networkx
+
+T0 = "2026-05-07T00:00:00Z"
+
+
+def run(args, capsys):
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ----------------------------------------------------------------------------------------------- bookkeeping
+def test_del_portillo_system_throughput_bookkeeping(tmp_path):
+    # Del Portillo, Cameron, Crawley, Acta Astronautica 159 (2019): average throughput per satellite
+    # 5.36 / 2.17 / 22.74 Gbps; satellites as filed 4,425 / 720 / 117; totals 23.7 / 1.56 / 2.66 Tbps.
+    filed = {
+        "spacex": ([Shell("a", 1150, 53, 32, 50), Shell("b", 1110, 53.8, 32, 50), Shell("c", 1130, 74, 8, 50),
+                    Shell("d", 1275, 81, 5, 75), Shell("e", 1325, 70, 6, 75)], 5.36, 23.70),
+        "oneweb": ([Shell("a", 1200, 87.9, 18, 40)], 2.17, 1.56),
+        "telesat": ([Shell("a", 1000, 99.5, 6, 12), Shell("b", 1248, 37.4, 5, 9)], 22.74, 2.66),
+    }
+    lines = []
+    for key, (_shells, gbps, _total) in filed.items():
+        lines.append(f"{key}_dp:\n  min_elevation_deg: {{value: 25, source: DP2019}}\n"
+                     f"  inter_satellite_links: {{value: false, source: DP2019}}\n"
+                     f"  cell_capacity_gbps_per_1000km2: {{low: 1, base: 1, high: 1, source: DP2019}}\n"
+                     f"  generations:\n    - name: filed\n      rule: {{default: true}}\n"
+                     f"      capacity_gbps: {{low: {gbps}, base: {gbps}, high: {gbps}, source: DP2019}}\n")
+    path = tmp_path / "dp.yaml"
+    path.write_text("".join(lines))
+    table = supply_table(path)
+    for key, (shells, _gbps, total_tbps) in filed.items():
+        fleet = satsov.Fleet.from_shells(shells, T0)
+        caps, _ = table.satellite_capacity_gbps(fleet, f"{key}_dp")
+        assert caps.sum() / 1000 == pytest.approx(total_tbps, rel=0.01), key
+
+
+def test_every_supply_figure_has_a_source_and_a_range(tmp_path):
+    table = supply_table()
+    for key, s in table.operators.items():
+        assert s.sources and all(s.sources), key
+        for g in s.generations:
+            p = g.capacity_gbps
+            assert p.source and p.low <= p.base <= p.high, (key, g.name)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("x:\n  min_elevation_deg: {value: 25, source: s}\n  inter_satellite_links: {value: true, source: s}\n"
+                   "  cell_capacity_gbps_per_1000km2: {low: 1, base: 1, high: 1}\n  generations: []\n")
+    with pytest.raises(InputError, match="missing source"):
+        supply_table(bad)
+
+
+def test_unpublished_capacities_are_flagged_wherever_they_are_used():
+    d = build_demand(satsov.grid("IS", 100), background=False)
+    r = allocate(satsov.as_flying(["kuiper", "starlink"]), d, satsov.time_grid(T0, "0s", "1h"))
+    assert any("kuiper" in n and "assumed" in n for n in r.notes)
+    assert not r.figures("starlink").depends_on_assumptions
+    assert not r.figures("kuiper").by_operator_gbps or r.figures("kuiper").depends_on_assumptions
+
+
+# ----------------------------------------------------------------------------------------------- the flow
+def test_a_cell_cap_limits_what_one_place_receives():
+    # 1,000 terminals at 100 Mbps, no overbooking, in one cell whose operator cap is 10.24 Gbps
+    # (8 channels x 1.28 Gbps, CosmoSim): they get 10.24% of their demand, whatever the satellite could give.
+    a = allocate_snapshot(np.array([96_000]), [0], [0], [0], [10_240], [1000 * 100])
+    assert a.total_mbps == 10_240 and a.served_mbps[0] / 100_000 == pytest.approx(0.1024)
+
+
+def _networkx_max_flow(sat_cap, pairs, link_cap, demand):
+    import networkx as nx
+    g = nx.DiGraph()
+    for s, c in enumerate(sat_cap):
+        g.add_edge("src", ("sat", s), capacity=int(c))
+    for (s, cell, op), cap in zip(pairs, link_cap):
+        g.add_edge(("sat", s), ("link", cell, op), capacity=int(sat_cap[s]))
+        g.add_edge(("link", cell, op), ("cell", cell), capacity=int(cap))
+    for c, d in enumerate(demand):
+        g.add_edge(("cell", c), "sink", capacity=int(d))
+    return nx.maximum_flow_value(g, "src", "sink")
+
+
+@requires_networkx
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 3), st.randoms(use_true_random=False))
+def test_the_served_total_is_networkx_maximum_flow_on_random_networks(n_sat, n_cell, n_op, rnd):
+    sat_cap = np.array([rnd.randint(0, 50) for _ in range(n_sat)])
+    sat_op = [rnd.randrange(n_op) for _ in range(n_sat)]
+    op_cell_cap = {(o, c): rnd.randint(0, 40) for o in range(n_op) for c in range(n_cell)}
+    pairs = [(s, c, sat_op[s]) for s in range(n_sat) for c in range(n_cell) if rnd.random() < 0.6]
+    demand = np.array([rnd.randint(0, 60) for _ in range(n_cell)])
+    ps, pc, po = (np.array([p[i] for p in pairs], int) for i in range(3))
+    link_cap = [op_cell_cap[(o, c)] for _, c, o in pairs]
+    a = allocate_snapshot(sat_cap, ps, pc, po, np.array(link_cap, int), demand)
+    assert a.total_mbps == _networkx_max_flow(sat_cap, pairs, link_cap, demand)
+    assert (a.served_mbps <= demand).all() and a.total_mbps <= sat_cap.sum()
+    # what each cell gets is at least the fair share found (max-min in share of demand)
+    assert (a.served_mbps >= np.floor(a.fair_share * demand) - 1).all()
+    # removing an operator never raises the total
+    if n_op > 1 and len(pairs):
+        keep = po != 0
+        b = allocate_snapshot(sat_cap, ps[keep], pc[keep], po[keep], np.array(link_cap, int)[keep], demand)
+        assert b.total_mbps <= a.total_mbps
+    # scaling all demand by k >= 1 never raises the served share
+    if demand.sum():
+        c = allocate_snapshot(sat_cap, ps, pc, po, np.array(link_cap, int), demand * 3)
+        assert c.total_mbps / (3 * demand.sum()) <= a.total_mbps / demand.sum() + 1e-12
+
+
+@requires_networkx
+def test_the_pipeline_equals_networkx_on_a_real_snapshot_built_independently():
+    # positions from python-sgp4 (the reference backend), visibility by brute force on every pair, the
+    # graph rebuilt here from the supply table: networkx's maximum flow equals satsov's served total
+    fleets = {k: f[:40] for k, f in satsov.as_flying(["oneweb", "starlink"]).items()}
+    g = satsov.grid("IS", 100)
+    d = build_demand(g, background=False)
+    t = satsov.time_grid(T0, "0s", "1h")
+    r = allocate(fleets, d, t, gateways=None)
+    table = supply_table()
+    sat_cap, pairs, link_cap = [], [], []
+    cell_xyz = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
+    up = up_vectors(g.lat_deg, g.lon_deg)
+    for o, (key, fleet) in enumerate(fleets.items()):
+        s = table.operator(key)
+        caps, _ = table.satellite_capacity_gbps(fleet, key)
+        pos, _ = satsov.propagate(fleet, t, backend="sgp4")
+        for i in range(len(fleet)):
+            d_vec = pos[i, 0] - cell_xyz
+            dn = (d_vec * up).sum(axis=1)
+            el = np.degrees(np.arcsin(np.clip(dn / np.linalg.norm(d_vec, axis=1), -1, 1)))
+            for c in np.flatnonzero(el >= s.min_elevation_deg):
+                pairs.append((len(sat_cap), int(c), o))
+                link_cap.append(int(np.floor(s.cell_capacity.base * g.area_km2[c])))
+            sat_cap.append(int(np.floor(caps[i] * 1000)))
+    expected = _networkx_max_flow(np.array(sat_cap), pairs, link_cap, np.floor(d.mbps).astype(int))
+    assert r.served_cells_mbps["all"].sum() == expected
+
+
+# ----------------------------------------------------------------------------------------------- geometry
+def test_kuiper_serves_nothing_well_north_of_its_inclination_and_the_far_north_rests_on_oneweb():
+    d = build_demand(satsov.grid("CA", 100), background=False)
+    fleets = satsov.as_flying(["oneweb", "kuiper"])
+    r = allocate(fleets, d, satsov.time_grid(T0, "2h", "1h"), cases={"kuiper": ("kuiper",), "oneweb": ("oneweb",),
+                                                                      "no-prc-no-spacex": ("oneweb", "kuiper")})
+    lat = d.grid.lat_deg[d.in_region]
+    north = lat > 58  # Kuiper's 51.9° orbits and 35° mask reach about 56°N
+    assert r.served_cells_mbps["kuiper"][:, north].sum() == 0
+    far = lat > 62
+    np.testing.assert_array_equal(r.served_cells_mbps["no-prc-no-spacex"][:, far], r.served_cells_mbps["oneweb"][:, far])
+
+
+def test_visible_pairs_equal_a_brute_force_elevation_test():
+    g = satsov.grid("NO", 100)
+    fleet = satsov.as_flying(["oneweb"])["oneweb"]
+    pos = fleet.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]
+    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
+    sat, cell = visible_pairs(pos, np.full(len(pos), 30.0), xyz, up)
+    d = pos[:, None, :] - xyz[None]
+    el = np.degrees(np.arcsin(np.einsum("scx,cx->sc", d, up) / np.linalg.norm(d, axis=2)))
+    brute = set(zip(*np.nonzero(el >= 30.0)))
+    assert set(zip(sat.tolist(), cell.tolist())) == {(int(a), int(b)) for a, b in brute}
+
+
+# ----------------------------------------------------------------------------------------------- demand
+def test_demand_follows_the_literature_defaults_and_the_critical_profile():
+    g = satsov.grid("IS", 100)
+    d = build_demand(g, background=False)
+    assert d.region_gbps == pytest.approx(g.population.sum() * 0.01 * 100 / 20 / 1000)  # 1% x 100 Mbps / 20
+    c = build_demand(g, CRITICAL, background=False)
+    assert c.region_gbps == pytest.approx(20 * d.region_gbps)
+    extra = build_demand(g, background=False, extra=point_demand([(64.13, -21.9, 5.0, "hospital")]))
+    assert extra.region_gbps == pytest.approx(d.region_gbps + 5.0)
+    with_bg = build_demand(g)
+    assert with_bg.background_gbps > 100 * with_bg.region_gbps and with_bg.in_region.sum() == len(g)
+
+
+def test_background_demand_lowers_a_region_s_share():
+    fleets = satsov.as_flying(["oneweb"])
+    t = satsov.time_grid(T0, "0s", "1h")
+    g = satsov.grid("GB", 100)
+    alone = allocate(fleets, build_demand(g, background=False), t, gateways=None).figures("all")
+    shared = allocate(fleets, build_demand(g), t, gateways=None).figures("all")
+    assert shared.served_gbps <= alone.served_gbps + 1e-9
+
+
+# ----------------------------------------------------------------------------------------------- CLI
+def test_capacity_command_json(capsys):
+    code, out, err = run(["capacity", "--region", "IS", "--spacing-km", "100", "--duration", "1h", "--step", "1h",
+                          "--operator", "starlink", "--operator", "oneweb", "--policy", "no-spacex",
+                          "--kill-switch", "starlink", "--no-background", "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    cases = data["cases"]
+    assert {"all", "no-spacex", "without starlink", "starlink", "oneweb"} <= set(cases)
+    for f in cases.values():
+        assert f["served_gbps"] <= f["demand_gbps"] + 1e-9 and 0 <= f["served_share"] <= 1
+    assert cases["no-spacex"]["served_share"] < cases["all"]["served_share"]
+    assert set(cases["no-spacex"]["by_operator_gbps"]) <= {"oneweb"}
