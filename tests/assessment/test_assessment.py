@@ -247,3 +247,38 @@ def test_any_user_chosen_name_works_as_it_is():
     assert r.events[EventCase("cut@night: all", "no: spacex@x")].policy == "no: spacex@x"
     data = a.to_dict()["regions"]["Iceland: west @ sea"]
     assert {e["event"] for e in data["events"]} == {"cut@night: all"}
+
+
+def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(tmp_path):
+    # Iceland, OneWeb + Starlink: both see the whole island, so visibility says a Starlink switch-off costs
+    # nothing; capacity says OneWeb alone carries a small fraction of the busy-hour demand.
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]}, "capacity": {"step": "30m"},
+                             "events": [{"name": "geofence", "operator": "starlink", "region": "IS",
+                                         "start": "2026-05-07T00:00:00Z", "end": "2026-05-07T00:20:00Z"}]})
+    a = assess(sc)
+    r = a.regions["Iceland"]
+    assert r.kill_switch["starlink"].loss_pp == 0.0                      # visibility: an upper bound
+    cap = r.capacity
+    assert cap.kill_switch["starlink"].loss_pp > 50                      # capacity: OneWeb cannot absorb it
+    assert cap.kill_switch["starlink"].absorbed_gbps < cap.kill_switch["starlink"].carried_gbps
+    assert cap.policies["no-spacex"].served_share < cap.policies[BASELINE].served_share
+    lo, hi = cap.policies["no-spacex"].served_share_low, cap.policies["no-spacex"].served_share_high
+    assert min(lo, hi) <= cap.policies["no-spacex"].served_share <= max(lo, hi)
+    assert any("oneweb" in x for x in cap.policies["no-spacex"].depends_on_assumptions)
+    ev = cap.events[EventCase("geofence", BASELINE)]
+    assert ev.served_share_p5 < cap.policies[BASELINE].served_share_p5 + 1e-12
+    data = json.loads(write_report(a, tmp_path)["json"].read_text())["regions"]["Iceland"]
+    assert data["capacity"]["kill_switch"]["starlink"]["loss_pp"] > 50 and "upper bound" in data["visibility_note"]
+    text = (tmp_path / "report.html").read_text()
+    assert "Capacity: can the operators carry Iceland" in text and "Visibility: an upper bound" in text
+    assert a.headline()["Iceland"]["capacity_kill_switch_loss_pp"]["starlink"] > 50
+
+
+@pytest.mark.parametrize("patch,message", [
+    ({"demand": {"take_rate": 2}}, r"demand.take_rate"),
+    ({"capacity": {"step": "0s"}}, r"capacity.step"),
+    ({"capacity": {"file": "missing.yaml"}}, r"capacity.file: .*no such file"),
+])
+def test_demand_and_capacity_keys_are_validated(patch, message):
+    with pytest.raises(ScenarioError, match=message):
+        assess(scenario_from_dict({**SMALL, **patch}))

@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from satsov.world.policies import Policy
 
 __all__ = ["BASELINE", "FleetCase", "PolicyCase", "EventCase", "KillSwitchCase", "OperatorFigures", "PolicyFigures",
-           "EventFigures", "KillSwitchFigures", "SinglePointsOfFailure", "RegionAssessment", "Assessment"]
+           "EventFigures", "KillSwitchFigures", "SinglePointsOfFailure", "CapacityCaseFigures", "StrandedFigures",
+           "CapacityAssessment", "RegionAssessment", "Assessment"]
 
 #: The policy every other is measured against: all operators of the scenario.
 BASELINE = "all-operators"
@@ -143,6 +144,55 @@ class SinglePointsOfFailure(_Record):
     by_fleet: dict[str, dict] = field(default_factory=dict)  # fleet -> {"cells", "population_share"}
 
 
+@dataclass(frozen=True)
+class CapacityCaseFigures(_Record):
+    """Capacity under one case: share of the region's busy-hour demand served (mean over snapshots, and the
+    5th percentile: the bad hours), the range it spans over the low/high supply and demand figures, who
+    carries it, the gap to full service and the assumptions it rests on."""
+
+    case: str
+    served_share: float
+    served_share_p5: float
+    served_share_low: float | None
+    served_share_high: float | None
+    demand_gbps: float
+    served_gbps: float
+    gap_gbps: float
+    loss_pp: float
+    by_operator_gbps: dict
+    depends_on_assumptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StrandedFigures(_Record):
+    """An operator switched off: what it carried, how much of that the others absorb, what is lost."""
+
+    fleet: str
+    carried_gbps: float
+    absorbed_gbps: float
+    lost_gbps: float
+    loss_pp: float
+
+
+@dataclass(eq=False)
+class CapacityAssessment:
+    """The capacity half of a region's answer (:mod:`satsov.capacity`)."""
+
+    result: object                                  # satsov.capacity.CapacityResult (base figures)
+    policies: dict[str, CapacityCaseFigures]
+    kill_switch: dict[str, StrandedFigures]
+    events: dict[EventCase, CapacityCaseFigures]
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"policies": {k: v.to_dict() for k, v in self.policies.items()},
+                "kill_switch": {k: v.to_dict() for k, v in self.kill_switch.items()},
+                "events": [dict(v.to_dict(), event=k.event, policy=k.policy) for k, v in self.events.items()],
+                "demand_gbps": self.result.demand.region_gbps,
+                "background_demand_gbps": self.result.demand.background_gbps,
+                "snapshots": len(self.result.times), "notes": list(self.notes)}
+
+
 @dataclass(eq=False)
 class RegionAssessment:
     """The figures of one region. ``coverage`` holds the per-cell maps and series, keyed by typed case."""
@@ -154,11 +204,15 @@ class RegionAssessment:
     events: dict[EventCase, EventFigures]
     kill_switch: dict[str, KillSwitchFigures]
     spof: SinglePointsOfFailure
+    capacity: CapacityAssessment | None = None
 
     def to_dict(self) -> dict:
         g = self.coverage.grid
         return {"region": self.name, "cells": len(g), "spacing_km": g.spacing_km,
                 "area_km2": float(g.area_km2.sum()), "population": float(g.population.sum()),
+                "capacity": self.capacity.to_dict() if self.capacity else None,
+                "visibility_note": "visibility figures (policies, events, kill_switch, operators) count a place "
+                                   "as served when a satellite is in view: an upper bound on what capacity allows",
                 "operators": {k: v.to_dict() for k, v in self.operators.items()},
                 "policies": {k: v.to_dict() for k, v in self.policies.items()},
                 "events": [v.to_dict() for v in self.events.values()],
@@ -184,11 +238,21 @@ class Assessment:
         return [k for k, op in self.fleet_operator.items() if policy.allows(self.registry[op])]
 
     def headline(self) -> dict:
-        """Per region: served share and sovereignty index per policy, loss per kill switch."""
-        return {name: {"served_share": {k: v.served_share for k, v in r.policies.items()},
-                       "sovereignty_index": {k: v.sovereignty_index for k, v in r.policies.items()},
-                       "kill_switch_loss_pp": {k: v.loss_pp for k, v in r.kill_switch.items()}}
-                for name, r in self.regions.items()}
+        """Per region: capacity served share per policy and loss per kill switch (when capacity ran), then the
+        visibility figures (an upper bound): served share and sovereignty index per policy, loss per kill switch."""
+        out = {}
+        for name, r in self.regions.items():
+            entry = {}
+            if r.capacity is not None:
+                entry["capacity_served_share"] = {k: v.served_share for k, v in r.capacity.policies.items()}
+                entry["capacity_served_share_range"] = {k: [v.served_share_low, v.served_share_high]
+                                                        for k, v in r.capacity.policies.items()}
+                entry["capacity_kill_switch_loss_pp"] = {k: v.loss_pp for k, v in r.capacity.kill_switch.items()}
+            entry.update({"served_share": {k: v.served_share for k, v in r.policies.items()},
+                          "sovereignty_index": {k: v.sovereignty_index for k, v in r.policies.items()},
+                          "kill_switch_loss_pp": {k: v.loss_pp for k, v in r.kill_switch.items()}})
+            out[name] = entry
+        return out
 
     def to_dict(self) -> dict:
         return {"scenario": self.scenario.model_dump(), "satellites": self.satellites,

@@ -145,6 +145,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
     plan = _route_plan(sc) if sc.city_pairs else None
+    supply = _supply(sc) if sc.capacity.enabled else None
     out: dict[str, RegionAssessment] = {}
     allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
     for spec in sc.regions:
@@ -167,6 +168,9 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
                            max_epoch_age_days=sc.window.max_epoch_age_days)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
+        if sc.capacity.enabled:
+            out[spec.name].capacity = _capacity(sc, spec, grids[spec.name], fleets, owner, policies, allowed, events,
+                                                kill, supply, progress)
     satellites = {k: len(f) for k, f in fleets.items()}
     eop = earth_orientation(times)
     routes = _routes(sc, plan, fleets, owner, registry, policies) if plan else []
@@ -178,6 +182,82 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
                 {"what": f"Earth orientation (UT1 - UTC, {eop['kind']}: {eop['min_s']:+.4f} to {eop['max_s']:+.4f} s)",
                  "source": eop["source"], "date": "per IERS bulletin"}]
     return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
+
+
+def _supply(sc: Scenario):
+    from satsov.capacity import supply_table
+    try:
+        return supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None)
+    except InputError as exc:
+        raise ScenarioError(f"capacity.file: {exc}", found=sc.capacity.file, expected="a capacity YAML file") from None
+
+
+def _demand_model(sc: Scenario):
+    from dataclasses import replace
+
+    from satsov.capacity import CRITICAL, DemandModel, Param
+    spec = sc.demand
+    model = CRITICAL if spec.profile == "critical" else DemandModel()
+    for name in ("take_rate", "plan_mbps", "overbooking"):
+        value = getattr(spec, name)
+        if value is not None:
+            model = replace(model, **{name: Param(value, value, value, f"scenario demand.{name}", "H")})
+    return model
+
+
+def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply, progress):
+    """The region's capacity: every policy, event and kill switch as a flow over snapshots, with the low/high
+    range of each policy's figure."""
+    from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
+    from satsov.capacity import allocate, build_demand, point_demand
+    cap = sc.capacity
+    g = coverage_grid if cap.spacing_km in (None, coverage_grid.spacing_km) else _region_grid(
+        spec.model_copy(update={"spacing_km": cap.spacing_km}))
+    times = time_grid(sc.window.start, sc.window.duration, cap.step)
+    points = [(pt.lat_deg, pt.lon_deg, pt.gbps, pt.name) for pt in sc.demand.points]
+    model = _demand_model(sc)
+    cases = {PolicyCase(p.name): Case(PolicyCase(p.name), tuple(allowed[p.name])) for p in policies}
+    for k in kill:
+        cases[KillSwitchCase(k)] = Case(KillSwitchCase(k), tuple(o for o in allowed[BASELINE] if o != k))
+    for name, denials in events.items():
+        for p in policies:
+            ops = tuple(allowed[p.name])
+            if any(d.operator in ops for d in denials):
+                cases[EventCase(name, p.name)] = Case(EventCase(name, p.name), ops,
+                                                      tuple(d for d in denials if d.operator in ops))
+    from satsov.orbits.propagation import propagate
+    positions, _ = propagate([e for f in fleets.values() for e in f], times)  # once for every level and case
+    results = {}
+    levels = ("base", "low", "high") if cap.sensitivity else ("base",)
+    for level in levels:
+        demand = build_demand(g, model, level=level, background=sc.demand.background,
+                              background_spacing_km=sc.demand.background_spacing_km,
+                              extra=point_demand(points) if points else None)
+        wanted = cases if level == "base" else {k: v for k, v in cases.items() if isinstance(k, PolicyCase)}
+        cb = (lambda d, n, name=f"capacity of {spec.name} ({level})": progress(name, d, n)) if progress else None
+        results[level] = allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=level,
+                                  progress=cb, positions=positions)
+    base = results["base"]
+    full = base.figures(PolicyCase(BASELINE))
+
+    def figures(key) -> CapacityCaseFigures:
+        f = base.figures(key)
+        lo = results["low"].figures(key).served_share if "low" in results and key in results["low"].cases else None
+        hi = results["high"].figures(key).served_share if "high" in results and key in results["high"].cases else None
+        return CapacityCaseFigures(str(key.policy if isinstance(key, PolicyCase) else key), f.served_share,
+                                   f.served_share_p5, lo, hi, f.demand_gbps, f.served_gbps,
+                                   max(0.0, f.demand_gbps - f.served_gbps), 100.0 * (full.served_share - f.served_share),
+                                   f.by_operator_gbps, f.depends_on_assumptions)
+    pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
+    evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
+    kills = {}
+    for k in kill:
+        f = base.figures(KillSwitchCase(k))
+        carried = full.by_operator_gbps.get(k, 0.0)
+        lost = max(0.0, full.served_gbps - f.served_gbps)
+        kills[k] = StrandedFigures(k, carried, max(0.0, carried - lost), lost,
+                                   100.0 * (full.served_share - f.served_share))
+    return CapacityAssessment(base, pols, kills, evs, tuple(base.notes))
 
 
 def _unique(items, key: str) -> None:

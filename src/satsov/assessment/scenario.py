@@ -35,6 +35,15 @@
     [routing]
     step = "10m"
     gateway_countries = ["CA", "US"]       # or gateways_file = "gateways.csv"
+    [demand]                               # busy-hour demand (defaults: Osoro & Oughton 2021)
+    take_rate = 0.01
+    plan_mbps = 100
+    overbooking = 20
+    background = true                      # the rest of the world competes for the satellites
+    [capacity]
+    step = "1h"                            # snapshots
+    spacing_km = 100                       # default: the region's spacing
+    file = "my-capacity.yaml"              # overrides data/capacity.yaml entries
 
 Relative paths are read from the scenario file's folder.
 """
@@ -179,6 +188,43 @@ class RoutingSpec(_Model):
     min_elevation_deg: float | None = Field(None, ge=0, lt=90)
 
 
+class DemandPointSpec(_Model):
+    name: str = ""
+    lat_deg: float = Field(..., ge=-90, le=90)
+    lon_deg: float = Field(..., ge=-180, le=360)
+    gbps: float = Field(..., ge=0)
+
+
+class DemandSpec(_Model):
+    """Busy-hour demand (satsov.capacity.demand): the literature's defaults unless given."""
+
+    profile: Literal["consumer", "critical"] = "consumer"
+    take_rate: float | None = Field(None, gt=0, le=1)
+    plan_mbps: float | None = Field(None, gt=0)
+    overbooking: float | None = Field(None, ge=1)
+    background: bool = True
+    background_spacing_km: float = Field(200.0, ge=50, le=2000)
+    points: list[DemandPointSpec] = []
+
+
+class CapacitySpec(_Model):
+    """Capacity analysis (satsov.capacity): snapshots every ``step``, on a grid of ``spacing_km`` (default:
+    the region's), with the low/base/high sensitivity of each policy's figure."""
+
+    enabled: bool = True
+    step: str = "1h"
+    spacing_km: float | None = Field(None, ge=1, le=2000)
+    file: str | None = None
+    sensitivity: bool = True
+
+    @field_validator("step")
+    @classmethod
+    def _step(cls, v):
+        if parse_duration_s(v, name="step") <= 0:
+            raise ValueError("expected a positive duration such as '1h'")
+        return v
+
+
 class Scenario(_Model):
     """A validated scenario."""
 
@@ -196,6 +242,8 @@ class Scenario(_Model):
     kill_switch: Literal["major", "none"] | list[str] = "major"
     city_pairs: list[CityPairSpec] = []
     routing: RoutingSpec = RoutingSpec()
+    demand: DemandSpec = DemandSpec()
+    capacity: CapacitySpec = CapacitySpec()
     base_dir: str = Field(".", exclude=True)
 
     def path(self, relative: str) -> Path:

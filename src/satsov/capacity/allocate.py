@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -39,6 +40,12 @@ from satsov.world.operators import operator_registry
 __all__ = ["allocate", "CapacityResult", "CapacityFigures", "visible_pairs"]
 
 GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user terminals (Del Portillo 2019: 10°)
+
+
+@lru_cache(maxsize=8)
+def _placed(countries: tuple[str, ...]):
+    from satsov.network.gateways import place_gateways
+    return tuple(place_gateways(countries, per_country=2))
 
 
 def visible_pairs(sat_xyz: np.ndarray, min_elevation_deg: np.ndarray, cell_xyz: np.ndarray, cell_up: np.ndarray,
@@ -138,16 +145,22 @@ class CapacityResult:
 
 
 def _cases(operators, sets, cases):
+    """{key: (operators, denials)} from sets or cases (tuples of fleets, or visibility Case objects)."""
     if cases is not None:
-        out = dict(cases)
+        out = {}
+        for key, value in dict(cases).items():
+            if hasattr(value, "operators"):  # a satsov.visibility Case, possibly with denials
+                out[key] = (tuple(value.operators), tuple(value.denials))
+            else:
+                out[key] = (tuple(value), ())
     else:
-        out = {op: (op,) for op in operators}
+        out = {op: ((op,), ()) for op in operators}
         if sets is None:
-            out["all"] = tuple(operators)
+            out["all"] = (tuple(operators), ())
         else:
             for name, members in sets.items():
-                out[name] = tuple(members)
-    for key, ops in out.items():
+                out[name] = (tuple(members), ())
+    for key, (ops, _denials) in out.items():
         for op in ops:
             if op not in operators:
                 raise UnknownNameError(f"operator in case {key!r}", op, list(operators))
@@ -156,7 +169,8 @@ def _cases(operators, sets, cases):
 
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level: str = "base", owner: Mapping[str, str] | None = None,
-             gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers") -> CapacityResult:
+             gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
+             positions: np.ndarray | None = None) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
@@ -174,6 +188,9 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     supply = supply or supply_table()
     registry = operator_registry()
     all_cases = _cases(tuple(fleets), sets, cases)
+    denials = {k: [(d.operator, np.asarray(d.cell_mask(demand.grid), bool), d.time_mask(times)) for d in den]
+               for k, (_ops, den) in all_cases.items()}
+    all_cases = {k: ops for k, (ops, _den) in all_cases.items()}
     # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
     elements, sat_fleet, caps, min_el, bent, density = [], [], [], [], [], []
     assumptions, notes = {}, list(demand.notes)
@@ -204,18 +221,21 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     gw_xyz = gw_up = None
     if gateways is not None and bent.any():
         if gateways == "placed":
-            from satsov.network.gateways import place_gateways
             from satsov.world.grids import cities_table
             with_cities = set(cities_table()["country"])
             countries = sorted({str(c) for c in g.country[demand.mbps > 0] if c and c in with_cities})
-            gateways = place_gateways(countries, per_country=2)
+            gateways = list(_placed(tuple(countries)))
             notes.append(f"gateways: {len(gateways)} placed by satsov at the most populous cities of {len(countries)} "
                          f"countries (not published sites); bent-pipe satellites carry traffic only while one is "
                          f"{GATEWAY_MIN_ELEVATION_DEG:g}° or more above its horizon")
         if gateways:
             gw_xyz = np.array([s.ecef_km for s in gateways]).reshape(-1, 3)
             gw_up = up_vectors([s.lat_deg for s in gateways], [s.lon_deg for s in gateways]).reshape(-1, 3)
-    positions, _status = propagate(elements, times, ut1_minus_utc_s=ut1_minus_utc_s)
+    if positions is None:  # callers running several cases or levels on one window pass them once
+        positions, _status = propagate(elements, times, ut1_minus_utc_s=ut1_minus_utc_s)
+    elif positions.shape[:2] != (len(elements), len(times)):
+        raise InputError(f"positions: found shape {positions.shape}, expected ({len(elements)}, {len(times)}, 3)",
+                         found=positions.shape, expected="(n_sats, n_times, 3)")
     n_snap, n_region = len(times), int(region.sum())
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
@@ -233,6 +253,9 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         for key, ops in all_cases.items():
             allowed = np.isin(sat_fleet, [fleet_names.index(f) for f in ops]) & usable
             keep = allowed[sat]
+            for fleet_key, cell_mask, time_mask in denials[key]:  # the union of the case's denials
+                if time_mask[t]:
+                    keep &= ~((sat_fleet[sat] == fleet_names.index(fleet_key)) & cell_mask[cell])
             ps, pc = sat[keep], cell[keep]
             pf = sat_fleet[ps]
             cap_into_cell = np.floor(density[pf] * g.area_km2[pc]).astype(np.int64)  # Gbps/1000 km² × km² = Mbps

@@ -16,6 +16,7 @@ count in the region's figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -78,6 +79,11 @@ class Demand:
         return replace(self, mbps=self.mbps * k)
 
 
+@lru_cache(maxsize=2)
+def _world_grid(spacing_km: float) -> Grid:
+    return make_grid("WORLD", spacing_km)
+
+
 def _join(a: Grid, b: Grid) -> Grid:
     cat = np.concatenate
     return Grid(a.region_name, a.spacing_km, cat([a.lat_deg, b.lat_deg]), cat([a.lon_deg, b.lon_deg]),
@@ -98,7 +104,7 @@ def build_demand(region_grid: Grid, model: DemandModel = DemandModel(), *, level
         from scipy.spatial import cKDTree
 
         from satsov.orbits.geometry import geodetic_to_ecef
-        bg = make_grid("WORLD", background_spacing_km)
+        bg = _world_grid(float(background_spacing_km))
         dist, _ = cKDTree(geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)).query(
             geodetic_to_ecef(bg.lat_deg, bg.lon_deg, 0.0))
         outside = dist > max(background_spacing_km, g.spacing_km) * 0.75

@@ -190,6 +190,60 @@ def _dependency_card(dep) -> str:
             f"served population-time has no alternative</div>")
 
 
+def _range(v) -> str:
+    if v.served_share_low is None or v.served_share_high is None:
+        return "—"
+    lo, hi = sorted((v.served_share_low, v.served_share_high))
+    return f"{_pct(lo)} – {_pct(hi)}"
+
+
+def _capacity_section(rname, ra, head) -> list[str]:
+    """Capacity first: who can carry the region's busy-hour traffic under each policy and switch-off."""
+    cap = ra.capacity
+    pol = cap.policies
+    worst = max(cap.kill_switch.values(), key=lambda v: v.loss_pp, default=None)
+    parts = [f"<h3>Capacity: can the operators carry {html.escape(rname)}'s traffic?</h3>",
+             f"<p>Busy-hour demand {cap.result.demand.region_gbps:,.0f} Gbps in the region (and "
+             f"{cap.result.demand.background_gbps:,.0f} Gbps elsewhere competing for the same satellites), "
+             f"{len(cap.result.times)} snapshots; each satellite's capacity is shared by maximum flow, fairly "
+             f"between places (satsov.capacity). Ranges run over the low and high supply and demand figures.</p>",
+             "<div class='kpis'>"
+             f"<div class='kpi'>All operators carry<b>{_pct(pol[BASELINE].served_share)}</b>of the busy-hour demand "
+             f"(range {_range(pol[BASELINE])})</div>"
+             f"<div class='kpi'>{html.escape(head)} carries<b>{_pct(pol[head].served_share)}</b>"
+             f"(range {_range(pol[head])})</div>"
+             + (f"<div class='kpi'>Worst single switch-off: {html.escape(worst.fleet)}<b>−{worst.loss_pp:.1f} pp</b>"
+                f"{worst.absorbed_gbps:,.0f} of its {worst.carried_gbps:,.0f} Gbps absorbed by the others</div>"
+                if worst is not None and worst.loss_pp >= _NEGLIGIBLE_PP else
+                "<div class='kpi'>Worst single switch-off<b>none</b>the others absorb any one operator's traffic</div>")
+             + "</div>"]
+    labels = list(pol)
+    parts.append(f"<img alt='capacity per policy' src='{_bars(labels, [100 * pol[k].served_share for k in labels], f'{rname}: busy-hour demand carried under each policy', 'demand served (%)')}'>")
+    parts.append(_table(["policy", "served (mean)", "worst hours (p5)", "range (low–high figures)", "loss vs all (pp)",
+                         "gap (Gbps)", "carried by (Gbps)", "rests on assumed figures"],
+                        [[k, _pct(v.served_share), _pct(v.served_share_p5), _range(v), f"{v.loss_pp:.1f}",
+                          f"{v.gap_gbps:,.0f}",
+                          ", ".join(f"{o} {g:,.0f}" for o, g in sorted(v.by_operator_gbps.items(), key=lambda kv: -kv[1])),
+                          "; ".join(v.depends_on_assumptions) or "no"] for k, v in pol.items()]))
+    panels = [(f"{k}: {_pct(v.served_share)} carried", cap.result.cell_share(PolicyCase(k))) for k, v in pol.items()]
+    g = cap.result.demand.grid.subset(cap.result.demand.in_region)
+    parts.append(f"<img alt='capacity maps' src='{_small_multiples(g, panels, f'{rname}: share of each place’s busy-hour demand carried', 'share of demand served')}'>")
+    if cap.kill_switch:
+        ks = sorted(cap.kill_switch.values(), key=lambda v: -v.loss_pp)
+        parts.append("<h4>Switch-offs: the traffic each operator carries, and how much the others absorb</h4>")
+        parts.append(_table(["switched off", "it carried (Gbps)", "absorbed by the others", "lost (Gbps)", "loss (pp)"],
+                            [[v.fleet, f"{v.carried_gbps:,.0f}", f"{v.absorbed_gbps:,.0f}", f"{v.lost_gbps:,.0f}",
+                              f"{v.loss_pp:.1f}"] for v in ks]))
+    if cap.events:
+        parts.append("<h4>Service-denial events (capacity)</h4>")
+        parts.append(_table(["event", "under policy", "served", "worst hours (p5)", "loss vs all (pp)"],
+                            [[k.event, k.policy, _pct(v.served_share), _pct(v.served_share_p5), f"{v.loss_pp:.1f}"]
+                             for k, v in cap.events.items()]))
+    for n in cap.notes:
+        parts.append(f"<p class='note'>{html.escape(n)}</p>")
+    return parts
+
+
 def render_html(assessment) -> str:
     sc = assessment.scenario
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>satsov — {html.escape(sc.name)}"
@@ -218,9 +272,14 @@ def render_html(assessment) -> str:
                      f"<div class='kpi'>Sovereignty index ({html.escape(head)})<b>{_pct(pol[head].sovereignty_index)}"
                      f"</b>of that is kept by the allowed operators alone</div>"
                      + _kill_card(kill_worst) + _dependency_card(dep) + "</div>")
+        if ra.capacity is not None:
+            parts += _capacity_section(rname, ra, head)
+            parts.append("<h3>Visibility: an upper bound</h3><p class='note'>The figures below count a place as "
+                         "served whenever a satellite is in view above the mask, whatever the load: they are an upper "
+                         "bound on the capacity figures above.</p>")
         # policies
         labels = list(pol)
-        parts.append("<h3>What is left under each supplier policy</h3>")
+        parts.append("<h3>What is left under each supplier policy (visibility)</h3>")
         parts.append(f"<img alt='served share per policy' src='{_bars(labels, [100 * pol[k].served_share for k in labels], f'{rname}: population served under each policy', 'population-time served (%)')}'>")
         parts.append(_table(["policy", "operators allowed", "served", "loss vs all (pp)", "sovereignty index",
                              f"area with ≥{sc.requirement.availability:g} availability", "longest gap (min)",
@@ -291,9 +350,11 @@ def render_html(assessment) -> str:
     parts.append(_table(["operator", "name", "jurisdiction", "parent", "source", "checked"],
                         [[op.key, op.name, op.jurisdiction, op.parent, op.source, op.date]
                          for op in assessment.registry if op.key in set(assessment.fleet_operator.values())]))
-    parts.append("<p class='note'>Coverage is geometric visibility (elevation mask), not capacity; GEO satellites "
-                 "count as serving where they are above the mask. Low-confidence filed geometries are flagged in the "
-                 "sources. Produced by satsov.</p></body></html>")
+    parts.append("<p class='note'>Capacity figures come from satsov.capacity: sourced per-satellite and per-place "
+                 "capacities (assumed ones are named beside each figure), demand from the literature, a fair maximum "
+                 "flow per snapshot. Visibility figures count a place as served when a satellite is above the mask: an "
+                 "upper bound. Low-confidence filed geometries are flagged in the sources. Produced by satsov.</p>"
+                 "</body></html>")
     return "\n".join(parts)
 
 
