@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import satsov
-from satsov.cli import main
+from satsov.testing import run_cli
 from satsov.data import sample_catalog_path
 from satsov.errors import InputError, JobTooLargeError
 from satsov.orbits.catalog import read_catalog, write_catalog
@@ -17,14 +17,7 @@ from satsov.times import parse_date, time_grid
 from satsov.world.regions import group_members
 
 
-def run(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 # ---------------------------------------------------------------------------------------------- dates

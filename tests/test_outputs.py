@@ -1,7 +1,6 @@
 """Issue 10, outputs: every command refuses an unwritable location before it computes, in one line; SIGINT
 and SIGTERM leave no file; files get the permissions a plain open() gives."""
 
-import json
 import os
 import signal
 import stat
@@ -12,20 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from satsov.cli import main
+from satsov.testing import run_cli
 from satsov.data import builtin_catalog_path, sample_catalog_path
 
 SAMPLE = str(sample_catalog_path())
 
 
-def run(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

@@ -8,19 +8,12 @@ import pytest
 
 import satsov
 from satsov.assessment.scenario import scenario_from_dict
-from satsov.cli import main
+from satsov.testing import run_cli
 from satsov.data import sample_catalog_path
 from satsov.orbits.catalog import read_catalog
 
 
-def run(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from satsov._optional import has_module
 
 __all__ = ["has_skyfield", "has_satgenpy", "has_networkx", "has_playwright", "has_chromium", "has_cupy",
            "requires_skyfield", "requires_satgenpy", "requires_networkx", "requires_playwright",
-           "requires_chromium", "requires_cupy", "CHROMIUM", "skyfield_timescale"]
+           "requires_chromium", "requires_cupy", "CHROMIUM", "skyfield_timescale", "run_cli"]
 
 #: Debian's Chromium, driven by playwright (no browser download works on these machines).
 CHROMIUM = "/usr/bin/chromium"
@@ -46,3 +46,15 @@ def skyfield_timescale(ut1_equals_utc: bool = False):
     folder = tempfile.mkdtemp(prefix="satsov-skyfield-")
     shutil.copy(astropy_iers_data.IERS_A_FILE, folder)
     return Loader(folder, verbose=False).timescale(builtin=False)
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    """Run ``satsov ARGS`` in-process as the console script would; return (exit code, stdout, stderr)."""
+    from satsov.cli import main
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -11,23 +11,15 @@ from hypothesis import strategies as st
 import satsov
 from satsov.capacity import (CRITICAL, allocate, allocate_snapshot, build_demand, point_demand, supply_table,
                              visible_pairs)
-from satsov.cli import main
 from satsov.errors import InputError
 from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
 from satsov.orbits.walker import Shell
-from satsov.testing import requires_networkx
+from satsov.testing import requires_networkx, run_cli
 
 T0 = "2026-05-07T00:00:00Z"
 
 
-def run(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 # ----------------------------------------------------------------------------------------------- bookkeeping

@@ -7,17 +7,10 @@ import sys
 import pandas as pd
 import pytest
 
-from satsov.cli import main
+from satsov.testing import run_cli
 
 
-def run(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_catalog_inspect_json(sample_path, capsys):
