@@ -282,3 +282,17 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
 def test_demand_and_capacity_keys_are_validated(patch, message):
     with pytest.raises(ScenarioError, match=message):
         assess(scenario_from_dict({**SMALL, **patch}))
+
+
+def test_the_gap_is_also_given_in_satellites_of_a_named_design():
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]},
+                             "capacity": {"step": "30m", "sensitivity": False, "design": "starlink:v1.5"}})
+    cap = assess(sc).regions["Iceland"].capacity
+    share = cap.result.over_region_share["starlink"]
+    assert 0 < share < 0.05                                   # Iceland: a few per cent of Starlink at a time
+    per_sat = 20.0 * share                                    # v1.5: 20 Gbps (Pekhterev 2021)
+    for v in cap.policies.values():
+        assert v.satellites_to_close_gap == int(np.ceil(v.gap_gbps / per_sat - 1e-9))
+    assert cap.policies["no-spacex"].satellites_to_close_gap > 0 and "starlink v1.5" in cap.design
+    with pytest.raises(ScenarioError, match="capacity.design"):
+        assess(scenario_from_dict({**SMALL, "capacity": {"design": "nobody:x"}}))  # refused before computing

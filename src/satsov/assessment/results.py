@@ -161,6 +161,7 @@ class CapacityCaseFigures(_Record):
     loss_pp: float
     by_operator_gbps: dict
     depends_on_assumptions: tuple[str, ...]
+    satellites_to_close_gap: int | None = None   # of the scenario's reference design (see CapacityAssessment)
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class CapacityAssessment:
     kill_switch: dict[str, StrandedFigures]
     events: dict[EventCase, CapacityCaseFigures]
     notes: tuple[str, ...] = ()
+    design: str = ""          # the reference design behind satellites_to_close_gap, with how it was estimated
 
     def to_dict(self) -> dict:
         return {"policies": {k: v.to_dict() for k, v in self.policies.items()},
@@ -190,7 +192,7 @@ class CapacityAssessment:
                 "events": [dict(v.to_dict(), event=k.event, policy=k.policy) for k, v in self.events.items()],
                 "demand_gbps": self.result.demand.region_gbps,
                 "background_demand_gbps": self.result.demand.background_gbps,
-                "snapshots": len(self.result.times), "notes": list(self.notes)}
+                "snapshots": len(self.result.times), "notes": list(self.notes), "design": self.design}
 
 
 @dataclass(eq=False)

@@ -32,6 +32,7 @@ satellites at or above ``min_elevation_deg``):
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Callable
 
@@ -146,6 +147,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
     plan = _route_plan(sc) if sc.city_pairs else None
     supply = _supply(sc) if sc.capacity.enabled else None
+    if supply is not None:
+        _design_generation(sc, supply)
     out: dict[str, RegionAssessment] = {}
     allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
     for spec in sc.regions:
@@ -239,6 +242,7 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
                                   progress=cb, positions=positions)
     base = results["base"]
     full = base.figures(PolicyCase(BASELINE))
+    per_sat_gbps, design = _design(sc, supply, base, fleets, owner)
 
     def figures(key) -> CapacityCaseFigures:
         f = base.figures(key)
@@ -247,7 +251,9 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
         return CapacityCaseFigures(str(key.policy if isinstance(key, PolicyCase) else key), f.served_share,
                                    f.served_share_p5, lo, hi, f.demand_gbps, f.served_gbps,
                                    max(0.0, f.demand_gbps - f.served_gbps), 100.0 * (full.served_share - f.served_share),
-                                   f.by_operator_gbps, f.depends_on_assumptions)
+                                   f.by_operator_gbps, f.depends_on_assumptions,
+                                   math.ceil(max(0.0, f.demand_gbps - f.served_gbps) / per_sat_gbps) if per_sat_gbps
+                                   else None)
     pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
     evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
     kills = {}
@@ -257,7 +263,36 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
         lost = max(0.0, full.served_gbps - f.served_gbps)
         kills[k] = StrandedFigures(k, carried, max(0.0, carried - lost), lost,
                                    100.0 * (full.served_share - f.served_share))
-    return CapacityAssessment(base, pols, kills, evs, tuple(base.notes))
+    return CapacityAssessment(base, pols, kills, evs, tuple(base.notes), design)
+
+
+def _design_generation(sc: Scenario, supply):
+    """The reference design of ``capacity.design`` (OPERATOR:GENERATION), checked before any computation."""
+    op_key, _, gen_name = sc.capacity.design.partition(":")
+    gen = None
+    if op_key in supply.operators:
+        gens = supply.operators[op_key].generations
+        gen = next((g for g in gens if g.name == gen_name), None) if gen_name else gens[-1]
+    if gen is None:
+        raise ScenarioError(f"capacity.design: found {sc.capacity.design!r}, expected OPERATOR:GENERATION of the "
+                            f"capacity table, such as 'starlink:v2-mini'", found=sc.capacity.design,
+                            expected="OPERATOR:GENERATION")
+    return op_key, gen
+
+
+def _design(sc: Scenario, supply, base, fleets, owner) -> tuple[float, str]:
+    """Gbps one satellite of the reference design adds to the region on average: its capacity times the share
+    of such satellites over the region at a time (measured on the flying fleet of that operator, else on the
+    largest fleet). An optimistic estimate: those satellites give the region all they have."""
+    op_key, gen = _design_generation(sc, supply)
+    own = [k for k in fleets if owner[k] == op_key]
+    ref = own[0] if own else max(fleets, key=lambda k: len(fleets[k]))
+    share = base.over_region_share.get(ref, 0.0)
+    gbps = gen.capacity_gbps.base * share
+    text = (f"{op_key} {gen.name} ({gen.capacity_gbps.describe()}) with {share:.2%} of such satellites over the "
+            f"region at a time (as {ref}'s): {gbps:.2f} Gbps per satellite added; an optimistic estimate that "
+            f"assumes those satellites give the region all their capacity")
+    return gbps, text
 
 
 def _unique(items, key: str) -> None:

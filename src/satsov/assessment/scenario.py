@@ -216,6 +216,8 @@ class CapacitySpec(_Model):
     spacing_km: float | None = Field(None, ge=1, le=2000)
     file: str | None = None
     sensitivity: bool = True
+    design: str = Field("starlink:v2-mini", description="OPERATOR:GENERATION of data/capacity.yaml: the satellites "
+                        "whose number to close each gap is estimated")
 
     @field_validator("step")
     @classmethod

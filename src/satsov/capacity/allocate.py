@@ -113,6 +113,7 @@ class CapacityResult:
     assumptions: dict                             # operator -> assumed figures
     notes: list[str] = field(default_factory=list)
     satellites: dict = field(default_factory=dict)
+    over_region_share: dict = field(default_factory=dict)  # fleet -> mean share of its satellites over the region
 
     def figures(self, case: Hashable) -> CapacityFigures:
         if case not in self.cases:
@@ -241,9 +242,13 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
     fleet_names = list(fleets)
+    over = np.zeros(len(fleets))
+    fleet_sizes = np.bincount(sat_fleet, minlength=len(fleets))
     for t in range(n_snap):
         pos = positions[:, t]
         sat, cell = visible_pairs(pos, min_el, cell_xyz, cell_up, tree)
+        over_sats = np.unique(sat[region[cell]])
+        over += np.bincount(sat_fleet[over_sats], minlength=len(fleets)) / np.maximum(fleet_sizes, 1) / n_snap
         usable = caps > 0
         if gw_xyz is not None:
             gs, _ = visible_pairs(pos, np.full(len(pos), GATEWAY_MIN_ELEVATION_DEG), gw_xyz, gw_up)
@@ -271,4 +276,4 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
     return CapacityResult(demand, times, level, all_cases, served, by_op, lam, assumptions, notes,
-                          {k: len(f) for k, f in fleets.items()})
+                          {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())))

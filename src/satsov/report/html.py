@@ -220,11 +220,13 @@ def _capacity_section(rname, ra, head) -> list[str]:
     labels = list(pol)
     parts.append(f"<img alt='capacity per policy' src='{_bars(labels, [100 * pol[k].served_share for k in labels], f'{rname}: busy-hour demand carried under each policy', 'demand served (%)')}'>")
     parts.append(_table(["policy", "served (mean)", "worst hours (p5)", "range (low–high figures)", "loss vs all (pp)",
-                         "gap (Gbps)", "carried by (Gbps)", "rests on assumed figures"],
+                         "gap (Gbps)", "satellites to close it*", "carried by (Gbps)", "rests on assumed figures"],
                         [[k, _pct(v.served_share), _pct(v.served_share_p5), _range(v), f"{v.loss_pp:.1f}",
-                          f"{v.gap_gbps:,.0f}",
+                          f"{v.gap_gbps:,.0f}", "—" if v.satellites_to_close_gap is None else
+                          f"{v.satellites_to_close_gap:,}",
                           ", ".join(f"{o} {g:,.0f}" for o, g in sorted(v.by_operator_gbps.items(), key=lambda kv: -kv[1])),
                           "; ".join(v.depends_on_assumptions) or "no"] for k, v in pol.items()]))
+    parts.append(f"<p class='note'>* satellites of {html.escape(cap.design)}.</p>")
     panels = [(f"{k}: {_pct(v.served_share)} carried", cap.result.cell_share(PolicyCase(k))) for k, v in pol.items()]
     g = cap.result.demand.grid.subset(cap.result.demand.in_region)
     parts.append(f"<img alt='capacity maps' src='{_small_multiples(g, panels, f'{rname}: share of each place’s busy-hour demand carried', 'share of demand served')}'>")
