@@ -22,7 +22,8 @@ from satsov.orbits.walker import mean_motion_rev_per_day
 
 SMALL = {"name": "small", "regions": [{"name": "Iceland", "query": "IS", "spacing_km": 100}],
          "window": {"duration": "30m", "step": "60s"},
-         "fleets": {"flying": ["oneweb", "starlink", "qianfan", "eutelsat", "telesat"]}}
+         "fleets": {"flying": ["oneweb", "starlink", "qianfan", "eutelsat", "telesat"]},
+         "capacity": {"sensitivity": False}}  # the sensitivity runs have a test of their own
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +253,8 @@ def test_any_user_chosen_name_works_as_it_is():
 def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(tmp_path):
     # Iceland, OneWeb + Starlink: both see the whole island, so visibility says a Starlink switch-off costs
     # nothing; capacity says OneWeb alone carries a small fraction of the busy-hour demand.
-    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]}, "capacity": {"step": "30m"},
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]},
+                             "capacity": {"step": "30m", "sensitivity": True},
                              "events": [{"name": "geofence", "operator": "starlink", "region": "IS",
                                          "start": "2026-05-07T00:00:00Z", "end": "2026-05-07T00:20:00Z"}]})
     a = assess(sc)
@@ -262,8 +264,11 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     assert cap.kill_switch["starlink"].loss_pp > 50                      # capacity: OneWeb cannot absorb it
     assert cap.kill_switch["starlink"].absorbed_gbps < cap.kill_switch["starlink"].carried_gbps
     assert cap.policies["no-spacex"].served_share < cap.policies[BASELINE].served_share
-    lo, hi = cap.policies["no-spacex"].served_share_low, cap.policies["no-spacex"].served_share_high
-    assert min(lo, hi) <= cap.policies["no-spacex"].served_share <= max(lo, hi)
+    v = cap.policies["no-spacex"]
+    assert v.served_share_low <= v.served_share <= v.served_share_high
+    assert set(v.sensitivity) == {"take rate 0.5%-2.0%", "assumed capacities of oneweb low-high"}
+    low_rate, high_rate = v.sensitivity["take rate 0.5%-2.0%"]
+    assert low_rate >= v.served_share >= high_rate                      # more demand, a smaller share served
     assert any("oneweb" in x for x in cap.policies["no-spacex"].depends_on_assumptions)
     ev = cap.events[EventCase("geofence", BASELINE)]
     assert ev.served_share_p5 < cap.policies[BASELINE].served_share_p5 + 1e-12

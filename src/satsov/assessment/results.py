@@ -147,8 +147,9 @@ class SinglePointsOfFailure(_Record):
 @dataclass(frozen=True)
 class CapacityCaseFigures(_Record):
     """Capacity under one case: share of the region's busy-hour demand served (mean over snapshots, and the
-    5th percentile: the bad hours), the range it spans over the low/high supply and demand figures, who
-    carries it, the gap to full service and the assumptions it rests on."""
+    5th percentile: the bad hours), its range (``served_share_low``/``_high``: the lowest and highest value
+    over ``sensitivity``, each parameter varied alone over its low and high values), who carries it, the gap
+    to full service and the assumptions it rests on."""
 
     case: str
     served_share: float
@@ -162,6 +163,7 @@ class CapacityCaseFigures(_Record):
     by_operator_gbps: dict
     depends_on_assumptions: tuple[str, ...]
     satellites_to_close_gap: int | None = None   # of the scenario's reference design (see CapacityAssessment)
+    sensitivity: dict = field(default_factory=dict)  # parameter varied -> (served share at low, at high)
 
 
 @dataclass(frozen=True)

@@ -230,30 +230,48 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
                                                       tuple(d for d in denials if d.operator in ops))
     from satsov.orbits.propagation import propagate
     positions, _ = propagate([e for f in fleets.values() for e in f], times)  # once for every level and case
-    results = {}
-    levels = ("base", "low", "high") if cap.sensitivity else ("base",)
-    for level in levels:
-        demand = build_demand(g, model, level=level, background=sc.demand.background,
+    def run(demand_model, supply_level, wanted, label: str):
+        demand = build_demand(g, demand_model, level="base", background=sc.demand.background,
                               background_spacing_km=sc.demand.background_spacing_km,
                               extra=point_demand(points) if points else None)
-        wanted = cases if level == "base" else {k: v for k, v in cases.items() if isinstance(k, PolicyCase)}
-        cb = (lambda d, n, name=f"capacity of {spec.name} ({level})": progress(name, d, n)) if progress else None
-        results[level] = allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=level,
-                                  progress=cb, positions=positions)
-    base = results["base"]
+        cb = (lambda d, n, name=f"capacity of {spec.name} ({label})": progress(name, d, n)) if progress else None
+        return allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=supply_level,
+                        progress=cb, positions=positions)
+
+    base = run(model, "base", cases, "base")
+    # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and
+    # overbooking at their low and high values) and every capacity that no source publishes
+    variants: dict[str, tuple] = {}
+    if cap.sensitivity:
+        wanted = {k: v for k, v in cases.items() if isinstance(k, PolicyCase)}
+        from dataclasses import replace as _replace
+
+        from satsov.capacity import Param
+        rate = model.take_rate
+        if rate.low != rate.high:
+            at = {x: _replace(model, take_rate=Param(rate.at(x), rate.at(x), rate.at(x), rate.source, rate.confidence))
+                  for x in ("low", "high")}
+            variants[f"take rate {rate.low:.1%}-{rate.high:.1%}"] = (
+                run(at["low"], "base", wanted, "low take rate"), run(at["high"], "base", wanted, "high take rate"))
+        assumed = {k for k, a in base.assumptions.items() if any("capacity" in x for x in a)}
+        if assumed:
+            variants[f"assumed capacities of {', '.join(sorted(assumed))} low-high"] = (
+                run(model, {k: "low" for k in assumed}, wanted, "low assumed capacities"),
+                run(model, {k: "high" for k in assumed}, wanted, "high assumed capacities"))
     full = base.figures(PolicyCase(BASELINE))
     per_sat_gbps, design = _design(sc, supply, base, fleets, owner)
 
     def figures(key) -> CapacityCaseFigures:
         f = base.figures(key)
-        lo = results["low"].figures(key).served_share if "low" in results and key in results["low"].cases else None
-        hi = results["high"].figures(key).served_share if "high" in results and key in results["high"].cases else None
+        sens = {name: (lo.figures(key).served_share, hi.figures(key).served_share)
+                for name, (lo, hi) in variants.items() if key in lo.cases}
+        values = [f.served_share] + [x for pair in sens.values() for x in pair]
+        gap = max(0.0, f.demand_gbps - f.served_gbps)
         return CapacityCaseFigures(str(key.policy if isinstance(key, PolicyCase) else key), f.served_share,
-                                   f.served_share_p5, lo, hi, f.demand_gbps, f.served_gbps,
-                                   max(0.0, f.demand_gbps - f.served_gbps), 100.0 * (full.served_share - f.served_share),
+                                   f.served_share_p5, min(values) if sens else None, max(values) if sens else None,
+                                   f.demand_gbps, f.served_gbps, gap, 100.0 * (full.served_share - f.served_share),
                                    f.by_operator_gbps, f.depends_on_assumptions,
-                                   math.ceil(max(0.0, f.demand_gbps - f.served_gbps) / per_sat_gbps) if per_sat_gbps
-                                   else None)
+                                   math.ceil(gap / per_sat_gbps) if per_sat_gbps else None, sens)
     pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
     evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
     kills = {}

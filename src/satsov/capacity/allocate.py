@@ -169,19 +169,22 @@ def _cases(operators, sets, cases):
 
 
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
-             supply: SupplyTable | None = None, level: str = "base", owner: Mapping[str, str] | None = None,
+             supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
              positions: np.ndarray | None = None) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
     ``'all'``). ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
-    low / base / high supply figures to use. ``gateways``: ``"placed"`` (two per country with demand, at its
+    low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"placed"`` (two per country with demand, at its
     most populous cities, stated in the notes), a list of :class:`~satsov.world.sites.GroundSite`, or None
     (every bent-pipe satellite assumed to see a gateway).
     """
-    if level not in LEVELS:
-        raise InputError(f"level: found {level!r}, expected low, base or high", found=level, expected=LEVELS)
+    levels = level if isinstance(level, Mapping) else {}
+    default_level = "base" if isinstance(level, Mapping) else level
+    for lv in [default_level, *levels.values()]:
+        if lv not in LEVELS:
+            raise InputError(f"level: found {lv!r}, expected low, base or high", found=lv, expected=LEVELS)
     fleets = dict(fleets)
     if not fleets:
         raise InputError("fleets: found none, expected at least one operator's fleet", found={}, expected="fleets")
@@ -199,13 +202,14 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         op = registry[owner[key]]
         geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
         s = supply.operator(op.key, service=op.service, geo=geo)
-        gbps, _gens = supply.satellite_capacity_gbps(fleet, op.key, service=op.service, level=level)
+        lv = levels.get(key, default_level)
+        gbps, _gens = supply.satellite_capacity_gbps(fleet, op.key, service=op.service, level=lv)
         elements += list(fleet)
         sat_fleet.append(np.full(len(fleet), i))
         caps.append(np.floor(gbps * 1000.0))
         min_el.append(np.full(len(fleet), s.min_elevation_deg))
         bent.append(np.full(len(fleet), not s.inter_satellite_links))
-        density.append(s.cell_capacity.at(level))
+        density.append(s.cell_capacity.at(lv))
         if s.assumed:
             assumptions[key] = s.assumed
         if s.key.startswith("_"):
@@ -275,5 +279,5 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     if assumptions:
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
-    return CapacityResult(demand, times, level, all_cases, served, by_op, lam, assumptions, notes,
+    return CapacityResult(demand, times, default_level if not levels else str(levels), all_cases, served, by_op, lam, assumptions, notes,
                           {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())))

@@ -206,7 +206,8 @@ def _capacity_section(rname, ra, head) -> list[str]:
              f"<p>Busy-hour demand {cap.result.demand.region_gbps:,.0f} Gbps in the region (and "
              f"{cap.result.demand.background_gbps:,.0f} Gbps elsewhere competing for the same satellites), "
              f"{len(cap.result.times)} snapshots; each satellite's capacity is shared by maximum flow, fairly "
-             f"between places (satsov.capacity). Ranges run over the low and high supply and demand figures.</p>",
+             f"between places (satsov.capacity). Ranges run over the sensitivity below: each parameter alone at "
+             f"its low and high value.</p>",
              "<div class='kpis'>"
              f"<div class='kpi'>All operators carry<b>{_pct(pol[BASELINE].served_share)}</b>of the busy-hour demand "
              f"(range {_range(pol[BASELINE])})</div>"
@@ -230,6 +231,14 @@ def _capacity_section(rname, ra, head) -> list[str]:
     panels = [(f"{k}: {_pct(v.served_share)} carried", cap.result.cell_share(PolicyCase(k))) for k, v in pol.items()]
     g = cap.result.demand.grid.subset(cap.result.demand.in_region)
     parts.append(f"<img alt='capacity maps' src='{_small_multiples(g, panels, f'{rname}: share of each place’s busy-hour demand carried', 'share of demand served')}'>")
+    sens = {name for v in pol.values() for name in v.sensitivity}
+    if sens:
+        parts.append("<h4>Sensitivity: each parameter alone at its low and high value</h4>")
+        names = sorted(sens)
+        parts.append(_table(["policy", "base"] + [f"{n} (low / high)" for n in names],
+                            [[k, _pct(v.served_share)] + [" / ".join(_pct(x) for x in v.sensitivity[n])
+                                                          if n in v.sensitivity else "—" for n in names]
+                             for k, v in pol.items()]))
     if cap.kill_switch:
         ks = sorted(cap.kill_switch.values(), key=lambda v: -v.loss_pp)
         parts.append("<h4>Switch-offs: the traffic each operator carries, and how much the others absorb</h4>")
