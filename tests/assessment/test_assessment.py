@@ -301,3 +301,18 @@ def test_the_gap_is_also_given_in_satellites_of_a_named_design():
     assert cap.policies["no-spacex"].satellites_to_close_gap > 0 and "starlink v1.5" in cap.design
     with pytest.raises(ScenarioError, match="capacity.design"):
         assess(scenario_from_dict({**SMALL, "capacity": {"design": "nobody:x"}}))  # refused before computing
+
+
+def test_capacity_entries_can_be_overridden_inline_in_a_scenario():
+    entry = {"min_elevation_deg": {"value": 25, "source": "test"},
+             "inter_satellite_links": {"value": True, "source": "test"},
+             "cell_capacity_gbps_per_1000km2": {"low": 1000, "base": 1000, "high": 1000, "source": "test"},
+             "generations": [{"name": "big", "rule": {"default": True},
+                              "capacity_gbps": {"low": 500, "base": 500, "high": 500, "source": "test, assumed"}}]}
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]},
+                             "capacity": {"sensitivity": False, "operators": {"oneweb": entry}}})
+    cap = assess(sc).regions["Iceland"].capacity
+    assert cap.policies["no-spacex"].served_share > 0.99          # a 500 Gbps OneWeb carries Iceland alone
+    with pytest.raises(ScenarioError, match=r"capacity.operators.*missing source"):
+        bad = {**entry, "cell_capacity_gbps_per_1000km2": {"low": 1, "base": 1, "high": 1}}
+        assess(scenario_from_dict({**SMALL, "capacity": {"operators": {"oneweb": bad}}}))

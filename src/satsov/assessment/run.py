@@ -190,9 +190,15 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
 def _supply(sc: Scenario):
     from satsov.capacity import supply_table
     try:
-        return supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None)
+        table = supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None)
     except InputError as exc:
         raise ScenarioError(f"capacity.file: {exc}", found=sc.capacity.file, expected="a capacity YAML file") from None
+    try:
+        return supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None, sc.capacity.operators) \
+            if sc.capacity.operators else table
+    except (InputError, KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"capacity.operators: {exc}", found=sc.capacity.operators,
+                            expected="entries with the layout of data/capacity.yaml") from None
 
 
 def _demand_model(sc: Scenario):

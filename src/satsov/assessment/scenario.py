@@ -44,6 +44,8 @@
     step = "1h"                            # snapshots
     spacing_km = 100                       # default: the region's spacing
     file = "my-capacity.yaml"              # overrides data/capacity.yaml entries
+    [capacity.operators.kuiper]            # or inline, one operator at a time (same layout as the data file)
+    min_elevation_deg = {value = 35, source = "FCC 20-102"}
 
 Relative paths are read from the scenario file's folder.
 """
@@ -218,6 +220,7 @@ class CapacitySpec(_Model):
     sensitivity: bool = True
     design: str = Field("starlink:v2-mini", description="OPERATOR:GENERATION of data/capacity.yaml: the satellites "
                         "whose number to close each gap is estimated")
+    operators: dict[str, dict] = Field({}, description="entries replacing data/capacity.yaml's, same layout")
 
     @field_validator("step")
     @classmethod

@@ -154,11 +154,19 @@ class SupplyTable:
         return np.array(caps, float), names
 
 
-def supply_table(path: str | os.PathLike | None = None) -> SupplyTable:
-    """The built-in supply table, or a user YAML file of the same layout (its entries replace the built-in ones)."""
+def supply_table(path: str | os.PathLike | None = None, overrides: dict | None = None,
+                 where: str = "capacity.operators") -> SupplyTable:
+    """The built-in supply table, updated by a user YAML file of the same layout and then by ``overrides``
+    (a mapping of the same layout, e.g. a scenario's ``[capacity.operators.NAME]`` tables): each entry given
+    replaces the built-in one for that operator."""
     table = dict(_builtin().operators)
     if path is not None:
         table.update(_read(str(path)).operators)
+    for key, entry in (overrides or {}).items():
+        if not isinstance(entry, dict):
+            raise InputError(f"{where}.{key}: found {entry!r}, expected a table like data/capacity.yaml's entries",
+                             found=entry, expected="a table")
+        table[key] = _operator(key, entry, where)
     return SupplyTable(table, str(path or data_path("capacity.yaml")))
 
 
