@@ -106,7 +106,7 @@ def test_the_served_total_is_networkx_maximum_flow_on_random_networks(n_sat, n_c
     assert a.total_mbps == _networkx_max_flow(sat_cap, pairs, link_cap, demand)
     assert (a.served_mbps <= demand).all() and a.total_mbps <= sat_cap.sum()
     # what each cell gets is at least the fair share found (max-min in share of demand)
-    assert (a.served_mbps >= np.floor(a.fair_share * demand) - 1).all()
+    assert (a.served_mbps >= np.floor(np.minimum(a.fair_share, a.cell_bound) * demand) - 1).all()
     # removing an operator never raises the total
     if n_op > 1 and len(pairs):
         keep = po != 0
@@ -207,3 +207,16 @@ def test_capacity_command_json(capsys):
         assert f["served_gbps"] <= f["demand_gbps"] + 1e-9 and 0 <= f["served_share"] <= 1
     assert cases["no-spacex"]["served_share"] < cases["all"]["served_share"]
     assert set(cases["no-spacex"]["by_operator_gbps"]) <= {"oneweb"}
+
+
+def test_removing_an_operator_does_not_raise_the_region_s_share_on_a_real_snapshot():
+    # with places no allowed satellite sees bounded by what they could get alone, a cell out of reach no longer
+    # drags the common share to zero, and the region's share follows the operators allowed
+    fleets = satsov.as_flying(["starlink", "oneweb", "kuiper", "qianfan", "guowang"])
+    d = build_demand(satsov.grid("CA+EU27", 200), background_spacing_km=400)
+    cases = {"all": tuple(fleets)} | {f"without {k}": tuple(o for o in fleets if o != k) for k in fleets}
+    r = allocate(fleets, d, satsov.time_grid(T0, "0s", "1h"), cases=cases, gateways=None)
+    full = r.figures("all").served_share
+    for k in fleets:
+        assert r.figures(f"without {k}").served_share <= full + 1e-3, k
+    assert r.fair_share["all"][0] > 0

@@ -6,8 +6,10 @@ cell) → sink (the cell's demand); only satellites above their operator's minim
 All capacities are integer Mbps and the flow is scipy's compiled Dinic (``maximum_flow``).
 
 Fairness: among maximum flows, satsov picks one that gives every cell the largest common *share* of its demand
-first (max-min fair in served share: the largest λ such that every cell can get λ × its demand, found by
-bisection over maximum flows with the sink edges capped at λ × demand), then completes it to a maximum flow on
+first (max-min fair in served share: the largest λ such that every cell can get min(λ, b) × its demand, b the
+share it could get alone through its own links, so that a cell no allowed satellite sees does not pull every
+other cell down to nothing; λ is found by bisection over maximum flows with the sink edges capped at those
+targets), then completes it to a maximum flow on
 the residual network (which never takes flow away from a sink edge); shares are fair to within
 ``tolerance`` × demand. Why shares: a cell with more people asks
 for more, and an analyst reads "served share"; max-min in absolute Mbps would starve dense cells, and an
@@ -41,7 +43,8 @@ class Allocation:
     link_op: np.ndarray            # ... its operator
     link_mbps: np.ndarray          # ... the flow through it
     total_mbps: int
-    fair_share: float              # λ: every cell got at least this share of its demand
+    fair_share: float              # λ: every cell got at least min(λ, its bound) of its demand
+    cell_bound: np.ndarray | None = None  # per cell: the share it could get alone (1 if it asks nothing)
 
 
 def _graph(sat_cap, pair_sat, pair_link, link_cell, link_cap, demand, sink_cap):
@@ -91,28 +94,39 @@ def allocate_snapshot(sat_cap_mbps, pair_sat, pair_cell, pair_op, cell_op_cap_mb
     np.maximum.at(link_cap, pair_link, np.asarray(cell_op_cap_mbps, np.int64))
     if not len(keys) or demand.sum() == 0 or sat_cap.sum() == 0:
         z = np.zeros(len(keys), np.int64)
-        return Allocation(np.zeros(n_cell, np.int64), link_cell, link_op, z, 0, 0.0 if demand.sum() else 1.0)
+        return Allocation(np.zeros(n_cell, np.int64), link_cell, link_op, z, 0, 0.0 if demand.sum() else 1.0,
+                          np.where(demand > 0, 0.0, 1.0))
 
     def run(sink_cap):
         graph, sink, cell0, link0 = _graph(sat_cap, pair_sat, pair_link, link_cell, link_cap, demand, sink_cap)
         return maximum_flow(graph, 0, sink, method="dinic"), graph, sink, cell0, link0
 
+    # what each cell could get if it were alone: its links' caps, each no more than the satellites behind it
+    link_sats = np.zeros(len(keys), np.int64)
+    np.add.at(link_sats, pair_link, sat_cap[pair_sat])
+    reach = np.zeros(n_cell, np.int64)
+    np.add.at(reach, link_cell, np.minimum(link_cap, link_sats))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = np.where(demand > 0, np.minimum(1.0, reach / np.maximum(demand, 1)), 1.0)
+
+    def target(lam_):
+        return np.floor(np.minimum(lam_, bound) * demand).astype(np.int64)
     lam = 0.0
     if fair:
         full, *_ = run(demand)
         if full.flow_value == demand.sum():
             lam = 1.0
         else:
-            lo, hi = 0.0, full.flow_value / demand.sum() if demand.sum() else 1.0  # λ cannot beat the total share
+            lo, hi = 0.0, 1.0
             while hi - lo > tolerance:
                 mid = 0.5 * (lo + hi)
-                target = np.floor(mid * demand).astype(np.int64)
-                if run(target)[0].flow_value >= target.sum():
+                goal = target(mid)
+                if run(goal)[0].flow_value >= goal.sum():
                     lo = mid
                 else:
                     hi = mid
             lam = lo
-    first, graph, sink, cell0, link0 = run(np.floor(lam * demand).astype(np.int64))
+    first, graph, sink, cell0, link0 = run(target(lam))
     flow = first.flow
     if lam < 1.0:
         # complete to a maximum flow on the residual network of the fair flow, with the sink edges at demand
@@ -126,4 +140,4 @@ def allocate_snapshot(sat_cap_mbps, pair_sat, pair_cell, pair_op, cell_op_cap_mb
     cells = np.arange(n_cell)
     served = _flow_on(flow, cell0 + cells, np.full(n_cell, sink))
     link_flow = _flow_on(flow, link0 + np.arange(len(keys)), cell0 + link_cell)
-    return Allocation(served, link_cell, link_op, link_flow, int(served.sum()), float(lam))
+    return Allocation(served, link_cell, link_op, link_flow, int(served.sum()), float(lam), bound)
