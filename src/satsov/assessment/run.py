@@ -194,8 +194,7 @@ def _supply(sc: Scenario):
     except InputError as exc:
         raise ScenarioError(f"capacity.file: {exc}", found=sc.capacity.file, expected="a capacity YAML file") from None
     try:
-        return supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None, sc.capacity.operators) \
-            if sc.capacity.operators else table
+        return table.updated(sc.capacity.operators)
     except (InputError, KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"capacity.operators: {exc}", found=sc.capacity.operators,
                             expected="entries with the layout of data/capacity.yaml") from None

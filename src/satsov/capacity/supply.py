@@ -144,6 +144,16 @@ class SupplyTable:
             return self.operators["_not_broadband"]
         return self.operators["_default_broadband_geo" if geo else "_default_broadband_leo"]
 
+    def updated(self, overrides: dict, where: str = "capacity.operators") -> "SupplyTable":
+        """This table with ``overrides`` (``{operator: entry}``, the data file's layout) replacing its entries."""
+        table = dict(self.operators)
+        for key, entry in overrides.items():
+            if not isinstance(entry, dict):
+                raise InputError(f"{where}.{key}: found {entry!r}, expected a table like data/capacity.yaml's "
+                                 f"entries", found=entry, expected="a table")
+            table[key] = _operator(key, entry, where)
+        return SupplyTable(table, self.path)
+
     def satellite_capacity_gbps(self, fleet, key: str, *, service: str = "broadband", level: str = "base"):
         """Per satellite of ``fleet``: its capacity (Gbps) and its generation's name."""
         caps, names = [], []
@@ -162,12 +172,7 @@ def supply_table(path: str | os.PathLike | None = None, overrides: dict | None =
     table = dict(_builtin().operators)
     if path is not None:
         table.update(_read(str(path)).operators)
-    for key, entry in (overrides or {}).items():
-        if not isinstance(entry, dict):
-            raise InputError(f"{where}.{key}: found {entry!r}, expected a table like data/capacity.yaml's entries",
-                             found=entry, expected="a table")
-        table[key] = _operator(key, entry, where)
-    return SupplyTable(table, str(path or data_path("capacity.yaml")))
+    return SupplyTable(table, str(path or data_path("capacity.yaml"))).updated(overrides or {}, where)
 
 
 @lru_cache(maxsize=1)
