@@ -93,7 +93,7 @@ class CapacityFigures:
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        out["case"] = self.case if isinstance(self.case, str) else str(self.case)
+        out["case"] = str(self.case)
         out["operators"] = list(self.operators)
         out["depends_on_assumptions"] = list(self.depends_on_assumptions)
         return out
@@ -142,7 +142,7 @@ class CapacityResult:
                 "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1],
                 "demand_region_gbps": self.demand.region_gbps, "demand_background_gbps": self.demand.background_gbps,
                 "satellites": self.satellites, "notes": self.notes,
-                "cases": {(k if isinstance(k, str) else str(k)): self.figures(k).to_dict() for k in self.cases}}
+                "cases": {str(k): self.figures(k).to_dict() for k in self.cases}}
 
 
 def _cases(operators, sets, cases):

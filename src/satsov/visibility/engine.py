@@ -103,7 +103,7 @@ class Case:
     @property
     def label(self) -> str:
         """The key as text, for tables and JSON."""
-        return self.key if isinstance(self.key, str) else str(self.key)
+        return str(self.key)
 
 
 @dataclass

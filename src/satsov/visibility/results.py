@@ -41,7 +41,7 @@ class Figures:
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        out["case"] = self.case if isinstance(self.case, str) else str(self.case)
+        out["case"] = str(self.case)
         out["operators"], out["denials"] = list(self.operators), list(self.denials)
         out["worst_cells"] = list(self.worst_cells)
         return out
@@ -113,14 +113,14 @@ class CoverageResult:
             "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1], "step_s": self.step_s,
             "steps": len(self.times), "min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold,
             "satellites": self.satellites, "warnings": self.warnings, "ut1_minus_utc": self.earth_orientation,
-            "cases": {_label(key): self.figures(key).to_dict() for key in self.cells},
+            "cases": {str(key): self.figures(key).to_dict() for key in self.cells},
         }
 
     def to_dataset(self):
         """Per-cell maps and time series as an ``xarray.Dataset`` (dims: case, cell, time)."""
         import xarray as xr
         keys = list(self.cells)
-        names = [_label(k) for k in keys]
+        names = [str(k) for k in keys]
         cell_vars = {col: (("case", "cell"), np.stack([self.cells[k][col].to_numpy() for k in keys]))
                      for col in self.cells[keys[0]].columns}
         series_vars = {col: (("case", "time"), np.stack([self.series[k][col].to_numpy() for k in keys]))
@@ -132,9 +132,3 @@ class CoverageResult:
                     "population": ("cell", self.grid.population), "country": ("cell", self.grid.country)},
             attrs={"min_elevation_deg": self.min_elevation_deg, "n_fold": self.n_fold, "step_s": self.step_s,
                    "region": self.grid.region_name})
-
-
-
-
-def _label(key: Hashable) -> str:
-    return key if isinstance(key, str) else str(key)
