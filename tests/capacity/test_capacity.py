@@ -209,14 +209,18 @@ def test_capacity_command_json(capsys):
     assert set(cases["no-spacex"]["by_operator_gbps"]) <= {"oneweb"}
 
 
-def test_removing_an_operator_does_not_raise_the_region_s_share_on_a_real_snapshot():
-    # with places no allowed satellite sees bounded by what they could get alone, a cell out of reach no longer
-    # drags the common share to zero, and the region's share follows the operators allowed
+def test_removing_an_operator_does_not_raise_what_is_served_on_a_real_snapshot():
+    # the maximum flow over every cell (region and background) never rises when an operator goes; a cell out
+    # of reach of every allowed satellite is bounded by what it could get alone, so it no longer drags the
+    # common share to zero. The region's own share is not an invariant: beyond the common share λ the split
+    # between cells is one maximum flow among many, so it may move by a fraction of a point.
     fleets = satsov.as_flying(["starlink", "oneweb", "kuiper", "qianfan", "guowang"])
     d = build_demand(satsov.grid("CA+EU27", 200), background_spacing_km=400)
     cases = {"all": tuple(fleets)} | {f"without {k}": tuple(o for o in fleets if o != k) for k in fleets}
     r = allocate(fleets, d, satsov.time_grid(T0, "0s", "1h"), cases=cases, gateways=None)
-    full = r.figures("all").served_share
+    full = r.total_served_mbps["all"][0]
     for k in fleets:
-        assert r.figures(f"without {k}").served_share <= full + 1e-3, k
+        assert r.total_served_mbps[f"without {k}"][0] <= full, k
+        assert r.figures(f"without {k}").served_share <= r.figures("all").served_share + 0.01, k
     assert r.fair_share["all"][0] > 0
+    assert r.total_served_mbps["without starlink"][0] < 0.5 * full

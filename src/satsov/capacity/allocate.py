@@ -27,7 +27,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from satsov.capacity.demand import Demand
-from satsov.capacity.flow import allocate_snapshot
+from satsov.capacity.blocks import block_network, block_tree, visible_blocks
+from satsov.capacity.flow import Network, fair_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
 from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
@@ -114,6 +115,7 @@ class CapacityResult:
     notes: list[str] = field(default_factory=list)
     satellites: dict = field(default_factory=dict)
     over_region_share: dict = field(default_factory=dict)  # fleet -> mean share of its satellites over the region
+    total_served_mbps: dict = field(default_factory=dict)  # key -> (n_snapshots,): every cell, background included
 
     def figures(self, case: Hashable) -> CapacityFigures:
         if case not in self.cases:
@@ -168,6 +170,31 @@ def _cases(operators, sets, cases):
     return out
 
 
+
+def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0):
+    """One case on a snapshot's network: keep the allowed operators' arcs, zero denied links, share fairly."""
+    keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
+    cap = bn.network.cap
+    reach_op = bn.reach_op
+    if denied.any():
+        cap = cap.copy()
+        link_denied = denied[bn.link_op, slot_cell[bn.link_slot]]
+        cap[bn.link_arc[link_denied]] = 0
+        reach_op = np.where(denied[:, slot_cell], 0, reach_op)
+    reach = reach_op[allowed].sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
+    index = np.flatnonzero(keep)
+    net = bn.network
+    position = np.full(len(keep), -1, np.int64)
+    position[index] = np.arange(len(index))
+    sub = Network(net.n_nodes, net.tail[index], net.head[index], cap[index], position[net.cell_arc])
+    sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=fair, start=start)
+    flows = np.zeros(len(keep), np.int64)
+    flows[index] = sub_flows
+    return flows, lam if fair else 0.0
+
+
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
@@ -215,14 +242,14 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         if s.key.startswith("_"):
             notes.append(f"{key}: no capacity entry; the default for its class ({s.key.strip('_').replace('_', ' ')}) "
                          f"is used: {s.generations[0].capacity_gbps.describe()}")
-    sat_fleet, caps = np.concatenate(sat_fleet), np.concatenate(caps)
+    sat_fleet, caps = np.concatenate(sat_fleet), np.concatenate(caps).astype(np.int64)
     min_el, bent, density = np.concatenate(min_el), np.concatenate(bent), np.array(density)
     g = demand.grid
     cell_xyz = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
     cell_up = up_vectors(g.lat_deg, g.lon_deg)
-    tree = cKDTree(cell_xyz)
     demand_mbps = np.floor(demand.mbps).astype(np.int64)
     region = demand.in_region
+    tree = block_tree(cell_xyz, cell_up, demand_mbps >= 1, region)
     gw_xyz = gw_up = None
     if gateways is not None and bent.any():
         if gateways == "placed":
@@ -242,42 +269,65 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         raise InputError(f"positions: found shape {positions.shape}, expected ({len(elements)}, {len(times)}, 3)",
                          found=positions.shape, expected="(n_sats, n_times, 3)")
     n_snap, n_region = len(times), int(region.sum())
+    fleet_names = list(fleets)
+    n_ops = len(fleet_names)
+    density_mbps_km2 = density  # Gbps per 1000 km² is Mbps per km²
+    # every (fleet, cell) that some case may deny gets a link node, so a denial is a zero cap
+    force = np.zeros((n_ops, len(g)), bool)
+    for den in denials.values():
+        for fleet_key, cell_mask, _time_mask in den:
+            force[fleet_names.index(fleet_key)] |= cell_mask
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
-    fleet_names = list(fleets)
-    over = np.zeros(len(fleets))
-    fleet_sizes = np.bincount(sat_fleet, minlength=len(fleets))
+    total = {k: np.zeros(n_snap) for k in all_cases}
+    over = np.zeros(n_ops)
+    fleet_sizes = np.bincount(sat_fleet, minlength=n_ops)
+    region_slot = np.zeros(tree.n_slots, bool)
+    region_slot[:tree.region_slots] = True
+    slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
+    region_index = np.cumsum(region) - 1  # a region cell's column in the results
+    slot_demand = np.where(tree.cells >= 0, demand_mbps[slot_cell], 0)
     for t in range(n_snap):
         pos = positions[:, t]
-        sat, cell = visible_pairs(pos, min_el, cell_xyz, cell_up, tree)
-        over_sats = np.unique(sat[region[cell]])
-        over += np.bincount(sat_fleet[over_sats], minlength=len(fleets)) / np.maximum(fleet_sizes, 1) / n_snap
         usable = caps > 0
         if gw_xyz is not None:
             gs, _ = visible_pairs(pos, np.full(len(pos), GATEWAY_MIN_ELEVATION_DEG), gw_xyz, gw_up)
             sees_gateway = np.zeros(len(pos), bool)
             sees_gateway[gs] = True
             usable &= ~bent | sees_gateway
+        # which satellites are over the region (any fleet, any capacity), for the notes
+        vs, vl, vb = visible_blocks(tree, pos, min_el, np.ones(len(pos), bool))
+        over_region = vb << tree.levels[vl] < tree.region_slots
+        over_sats = np.unique(vs[over_region])
+        over += np.bincount(sat_fleet[over_sats], minlength=n_ops) / np.maximum(fleet_sizes, 1) / n_snap
+        keep = usable[vs]
+        bn = block_network(tree, vs[keep], vl[keep], vb[keep], sat_fleet, caps, density_mbps_km2, g.area_km2,
+                           demand_mbps, n_ops, force)
         for key, ops in all_cases.items():
-            allowed = np.isin(sat_fleet, [fleet_names.index(f) for f in ops]) & usable
-            keep = allowed[sat]
+            allowed = np.zeros(n_ops, bool)
+            allowed[[fleet_names.index(f) for f in ops]] = True
+            denied = np.zeros((n_ops, len(g)), bool)
             for fleet_key, cell_mask, time_mask in denials[key]:  # the union of the case's denials
                 if time_mask[t]:
-                    keep &= ~((sat_fleet[sat] == fleet_names.index(fleet_key)) & cell_mask[cell])
-            ps, pc = sat[keep], cell[keep]
-            pf = sat_fleet[ps]
-            cap_into_cell = np.floor(density[pf] * g.area_km2[pc]).astype(np.int64)  # Gbps/1000 km² × km² = Mbps
-            a = allocate_snapshot(caps.astype(np.int64), ps, pc, pf, cap_into_cell, demand_mbps, fair=fair)
-            served[key][t] = a.served_mbps[region]
-            in_region = region[a.link_cell]
+                    denied[fleet_names.index(fleet_key)] |= cell_mask
+            hint = min(1.0, lam[key][t - 1] * 1.02 + 1e-6) if t else 1.0
+            flows, fair_share = _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, hint)
+            cell_flow = flows[bn.network.cell_arc]
+            real_region = region_slot & (tree.cells >= 0)
+            row = np.zeros(n_region)
+            row[region_index[tree.cells[real_region]]] = cell_flow[real_region]
+            served[key][t] = row
+            total[key][t] = cell_flow.sum()
+            into_region = (bn.deliver_slot >= 0) & region_slot[np.maximum(bn.deliver_slot, 0)]
+            per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
             for f in ops:
-                by_op[key][f][t] = a.link_mbps[in_region & (a.link_op == fleet_names.index(f))].sum()
-            lam[key][t] = a.fair_share
+                by_op[key][f][t] = per_op[fleet_names.index(f)]
+            lam[key][t] = fair_share
         if progress is not None:
             progress(t + 1, n_snap)
     if assumptions:
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
     return CapacityResult(demand, times, default_level if not levels else str(levels), all_cases, served, by_op, lam, assumptions, notes,
-                          {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())))
+                          {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())), total)
