@@ -49,6 +49,7 @@ def main():
     parser.add_argument("--background-km", type=float, default=100.0)
     parser.add_argument("--snapshots", type=int, default=24)
     parser.add_argument("--lp-snapshots", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="processes for allocate's snapshots")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     registry = operator_registry()
@@ -66,10 +67,12 @@ def main():
           f"{int((~demand.in_region).sum())} background cells at {args.background_km:g} km, {len(times)} snapshots, "
           f"{len(cases)} cases")
     t0 = time.perf_counter()
-    result = allocate(fleets, demand, times, cases={k: tuple(v) for k, v in cases.items()}, gateways=None)
+    result = allocate(fleets, demand, times, cases={k: tuple(v) for k, v in cases.items()}, gateways=None,
+                      workers=args.workers)
     t_flow = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"satsov allocate (fair max flow, every case and snapshot): {t_flow:.1f} s, peak RSS {peak:.0f} MB")
+    print(f"satsov allocate (fair max flow, every case and snapshot, {args.workers} worker(s)): {t_flow:.1f} s, "
+          f"peak RSS of this process {peak:.0f} MB")
     for k in cases:
         f = result.figures(k)
         print(f"  {k:24s} served {f.served_share:7.2%}  p5 {f.served_share_p5:7.2%}")

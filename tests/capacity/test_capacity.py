@@ -224,3 +224,16 @@ def test_removing_an_operator_does_not_raise_what_is_served_on_a_real_snapshot()
         assert r.figures(f"without {k}").served_share <= r.figures("all").served_share + 0.01, k
     assert r.fair_share["all"][0] > 0
     assert r.total_served_mbps["without starlink"][0] < 0.5 * full
+
+
+def test_worker_processes_give_the_same_results():
+    fleets = satsov.as_flying(["oneweb", "starlink"])
+    d = build_demand(satsov.grid("IS", 100), background_spacing_km=800)
+    t = satsov.time_grid(T0, "2h", "1h")
+    cases = {"all": ("oneweb", "starlink"), "oneweb": ("oneweb",)}
+    serial = allocate(fleets, d, t, cases=cases, gateways=None)
+    parallel = allocate(fleets, d, t, cases=cases, gateways=None, workers=2)
+    for k in cases:
+        np.testing.assert_array_equal(serial.served_cells_mbps[k], parallel.served_cells_mbps[k])
+        np.testing.assert_array_equal(serial.fair_share[k], parallel.fair_share[k])
+        assert serial.figures(k) == parallel.figures(k)

@@ -40,6 +40,7 @@ from satsov.world.operators import operator_registry
 
 __all__ = ["allocate", "CapacityResult", "CapacityFigures", "visible_pairs"]
 
+STARLINK_CELL_KM2 = 379.0  # a Starlink cell: hexagon of about 379 km² (Pekhterev; CosmoSim uses H3 resolution 5)
 GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user terminals (Del Portillo 2019: 10°)
 
 
@@ -195,17 +196,122 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0):
     return flows, lam if fair else 0.0
 
 
+
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """What every snapshot of one ``allocate`` call shares (sent once to each worker process)."""
+
+    tree: object
+    sat_fleet: np.ndarray
+    caps: np.ndarray
+    min_el: np.ndarray
+    bent: np.ndarray
+    density: np.ndarray
+    area_km2: np.ndarray
+    demand_mbps: np.ndarray
+    force: np.ndarray
+    gw_xyz: np.ndarray | None
+    gw_up: np.ndarray | None
+    fleet_names: list
+    cases: dict
+    denials: dict
+    region_slot: np.ndarray
+    slot_cell: np.ndarray
+    slot_demand: np.ndarray
+    region_index: np.ndarray
+    n_region: int
+    fair: bool
+
+
+def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
+    """Every case at one snapshot: {case: (served per region cell, total served, per fleet into the region, λ)}
+    and the share of each fleet's satellites over the region."""
+    tree, n_ops = ctx.tree, len(ctx.fleet_names)
+    usable = ctx.caps > 0
+    if ctx.gw_xyz is not None:
+        gs, _ = visible_pairs(pos, np.full(len(pos), GATEWAY_MIN_ELEVATION_DEG), ctx.gw_xyz, ctx.gw_up)
+        sees_gateway = np.zeros(len(pos), bool)
+        sees_gateway[gs] = True
+        usable &= ~ctx.bent | sees_gateway
+    # which satellites are over the region (any fleet, any capacity), for the notes
+    vs, vl, vb = visible_blocks(tree, pos, ctx.min_el, np.ones(len(pos), bool))
+    over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])
+    over = np.bincount(ctx.sat_fleet[over_sats], minlength=n_ops) / np.maximum(
+        np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
+    keep = usable[vs]
+    bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, ctx.density, ctx.area_km2,
+                       ctx.demand_mbps, n_ops, ctx.force)
+    real_region = ctx.region_slot & (tree.cells >= 0)
+    into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
+    out, first_lam = {}, None
+    for key, ops in ctx.cases.items():
+        allowed = np.zeros(n_ops, bool)
+        allowed[[ctx.fleet_names.index(f) for f in ops]] = True
+        denied = np.zeros((n_ops, len(ctx.demand_mbps)), bool)
+        for fleet_key, cell_mask, time_mask in ctx.denials[key]:  # the union of the case's denials
+            if time_mask[t]:
+                denied[ctx.fleet_names.index(fleet_key)] |= cell_mask
+        # Newton starts just above the first case's share (the result does not depend on the start)
+        hint = 1.0 if first_lam is None else min(1.0, first_lam * 1.02 + 1e-6)
+        flows, fair_share = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint)
+        first_lam = fair_share if first_lam is None else first_lam
+        cell_flow = flows[bn.network.cell_arc]
+        row = np.zeros(ctx.n_region)
+        row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
+        per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
+        out[key] = (row, float(cell_flow.sum()), per_op, fair_share)
+    return out, over
+
+
+_WORKER_CONTEXT: _Context | None = None
+
+
+def _init_worker(ctx: _Context) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+
+
+def _run_chunk(ts, positions):
+    return [(t, _snapshot(_WORKER_CONTEXT, t, positions[:, i])) for i, t in enumerate(ts)]
+
+
+def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
+    """Yield (t, snapshot result) in time order: in this process, or on ``workers`` processes (each snapshot is
+    independent, so the results are the same)."""
+    n = positions.shape[1]
+    if workers <= 1 or n < 2:
+        for t in range(n):
+            yield t, _snapshot(ctx, t, positions[:, t])
+            if progress is not None:
+                progress(t + 1, n)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    chunks = [c for c in np.array_split(np.arange(n), min(n, 4 * workers)) if len(c)]
+    done = 0
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                             initargs=(ctx,)) as pool:
+        futures = [pool.submit(_run_chunk, c, positions[:, c]) for c in chunks]
+        for fut in futures:
+            for t, result in fut.result():
+                done += 1
+                yield t, result
+            if progress is not None:
+                progress(done, n)
+
+
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
-             positions: np.ndarray | None = None) -> CapacityResult:
+             positions: np.ndarray | None = None, workers: int = 1) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
     ``'all'``). ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
     low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"placed"`` (two per country with demand, at its
     most populous cities, stated in the notes), a list of :class:`~satsov.world.sites.GroundSite`, or None
-    (every bent-pipe satellite assumed to see a gateway).
+    (every bent-pipe satellite assumed to see a gateway). ``workers``: processes for the snapshots (the results
+    do not depend on it).
     """
     levels = level if isinstance(level, Mapping) else {}
     default_level = "base" if isinstance(level, Mapping) else level
@@ -271,61 +377,35 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     n_snap, n_region = len(times), int(region.sum())
     fleet_names = list(fleets)
     n_ops = len(fleet_names)
-    density_mbps_km2 = density  # Gbps per 1000 km² is Mbps per km²
     # every (fleet, cell) that some case may deny gets a link node, so a denial is a zero cap
     force = np.zeros((n_ops, len(g)), bool)
     for den in denials.values():
         for fleet_key, cell_mask, _time_mask in den:
             force[fleet_names.index(fleet_key)] |= cell_mask
+    region_slot = np.zeros(tree.n_slots, bool)
+    region_slot[:tree.region_slots] = True
+    slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
+    ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
+                   gw_xyz, gw_up, fleet_names, all_cases, denials, region_slot, slot_cell,
+                   np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
     total = {k: np.zeros(n_snap) for k in all_cases}
     over = np.zeros(n_ops)
-    fleet_sizes = np.bincount(sat_fleet, minlength=n_ops)
-    region_slot = np.zeros(tree.n_slots, bool)
-    region_slot[:tree.region_slots] = True
-    slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
-    region_index = np.cumsum(region) - 1  # a region cell's column in the results
-    slot_demand = np.where(tree.cells >= 0, demand_mbps[slot_cell], 0)
-    for t in range(n_snap):
-        pos = positions[:, t]
-        usable = caps > 0
-        if gw_xyz is not None:
-            gs, _ = visible_pairs(pos, np.full(len(pos), GATEWAY_MIN_ELEVATION_DEG), gw_xyz, gw_up)
-            sees_gateway = np.zeros(len(pos), bool)
-            sees_gateway[gs] = True
-            usable &= ~bent | sees_gateway
-        # which satellites are over the region (any fleet, any capacity), for the notes
-        vs, vl, vb = visible_blocks(tree, pos, min_el, np.ones(len(pos), bool))
-        over_region = vb << tree.levels[vl] < tree.region_slots
-        over_sats = np.unique(vs[over_region])
-        over += np.bincount(sat_fleet[over_sats], minlength=n_ops) / np.maximum(fleet_sizes, 1) / n_snap
-        keep = usable[vs]
-        bn = block_network(tree, vs[keep], vl[keep], vb[keep], sat_fleet, caps, density_mbps_km2, g.area_km2,
-                           demand_mbps, n_ops, force)
-        for key, ops in all_cases.items():
-            allowed = np.zeros(n_ops, bool)
-            allowed[[fleet_names.index(f) for f in ops]] = True
-            denied = np.zeros((n_ops, len(g)), bool)
-            for fleet_key, cell_mask, time_mask in denials[key]:  # the union of the case's denials
-                if time_mask[t]:
-                    denied[fleet_names.index(fleet_key)] |= cell_mask
-            hint = min(1.0, lam[key][t - 1] * 1.02 + 1e-6) if t else 1.0
-            flows, fair_share = _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, hint)
-            cell_flow = flows[bn.network.cell_arc]
-            real_region = region_slot & (tree.cells >= 0)
-            row = np.zeros(n_region)
-            row[region_index[tree.cells[real_region]]] = cell_flow[real_region]
+    for t, (out, over_t) in _snapshots(ctx, positions, workers, progress):
+        over += over_t / n_snap
+        for key, (row, tot, per_op, fair_share) in out.items():
             served[key][t] = row
-            total[key][t] = cell_flow.sum()
-            into_region = (bn.deliver_slot >= 0) & region_slot[np.maximum(bn.deliver_slot, 0)]
-            per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
-            for f in ops:
-                by_op[key][f][t] = per_op[fleet_names.index(f)]
+            total[key][t] = tot
             lam[key][t] = fair_share
-        if progress is not None:
-            progress(t + 1, n_snap)
+            for f in all_cases[key]:
+                by_op[key][f][t] = per_op[fleet_names.index(f)]
+    if g.spacing_km > 30:
+        notes.append(f"grid: {g.spacing_km:g} km cells each pool the per-cell caps of about "
+                     f"{g.spacing_km ** 2 / STARLINK_CELL_KM2:.0f} operator cells (Starlink's are about "
+                     f"{STARLINK_CELL_KM2:g} km²), so a dense place can draw more than it could in reality: the "
+                     f"served shares are upper bounds that fall as the spacing nears 25 km")
     if assumptions:
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
