@@ -229,7 +229,7 @@ def test_removing_an_operator_does_not_raise_what_is_served_on_a_real_snapshot()
 def test_worker_processes_give_the_same_results():
     fleets = satsov.as_flying(["oneweb", "starlink"])
     d = build_demand(satsov.grid("IS", 100), background_spacing_km=800)
-    t = satsov.time_grid(T0, "2h", "1h")
+    t = satsov.time_grid(T0, "7h", "1h")  # two chunks of snapshots
     cases = {"all": ("oneweb", "starlink"), "oneweb": ("oneweb",)}
     serial = allocate(fleets, d, t, cases=cases, gateways=None)
     parallel = allocate(fleets, d, t, cases=cases, gateways=None, workers=2)

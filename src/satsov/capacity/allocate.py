@@ -223,9 +223,10 @@ class _Context:
     fair: bool
 
 
-def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
+def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = None):
     """Every case at one snapshot: {case: (served per region cell, total served, per fleet into the region, λ)}
-    and the share of each fleet's satellites over the region."""
+    and the share of each fleet's satellites over the region. ``previous``: the shares of the snapshot before,
+    where Newton's method starts (it only saves steps)."""
     tree, n_ops = ctx.tree, len(ctx.fleet_names)
     usable = ctx.caps > 0
     if ctx.gw_xyz is not None:
@@ -251,8 +252,9 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         for fleet_key, cell_mask, time_mask in ctx.denials[key]:  # the union of the case's denials
             if time_mask[t]:
                 denied[ctx.fleet_names.index(fleet_key)] |= cell_mask
-        # Newton starts just above the first case's share (the result does not depend on the start)
-        hint = 1.0 if first_lam is None else min(1.0, first_lam * 1.02 + 1e-6)
+        # Newton starts just above the share of the snapshot before, or of this snapshot's first case
+        near = previous.get(key) if previous else first_lam
+        hint = 1.0 if near is None else min(1.0, near * 1.02 + 1e-6)
         flows, fair_share = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint)
         first_lam = fair_share if first_lam is None else first_lam
         cell_flow = flows[bn.network.cell_arc]
@@ -271,27 +273,38 @@ def _init_worker(ctx: _Context) -> None:
     _WORKER_CONTEXT = ctx
 
 
-def _run_chunk(ts, positions):
-    return [(t, _snapshot(_WORKER_CONTEXT, t, positions[:, i])) for i, t in enumerate(ts)]
+def _run_chunk(ctx, ts, positions):
+    """Consecutive snapshots, each starting Newton's method from the one before."""
+    out, previous = [], None
+    for i, t in enumerate(ts):
+        result = _snapshot(ctx or _WORKER_CONTEXT, t, positions[:, i], previous)
+        previous = {k: v[3] for k, v in result[0].items()}
+        out.append((t, result))
+    return out
+
+
+CHUNK_SNAPSHOTS = 6  # snapshots per chunk: fixed, so that the results do not depend on the number of workers
 
 
 def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
     """Yield (t, snapshot result) in time order: in this process, or on ``workers`` processes (each snapshot is
     independent, so the results are the same)."""
     n = positions.shape[1]
-    if workers <= 1 or n < 2:
-        for t in range(n):
-            yield t, _snapshot(ctx, t, positions[:, t])
-            if progress is not None:
-                progress(t + 1, n)
+    chunks = [np.arange(a, min(a + CHUNK_SNAPSHOTS, n)) for a in range(0, n, CHUNK_SNAPSHOTS)]
+    done = 0
+    if workers <= 1 or len(chunks) < 2:
+        for c in chunks:
+            for t, result in _run_chunk(ctx, c, positions[:, c]):
+                done += 1
+                yield t, result
+                if progress is not None:
+                    progress(done, n)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    chunks = [c for c in np.array_split(np.arange(n), min(n, 4 * workers)) if len(c)]
-    done = 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
-                             initargs=(ctx,)) as pool:
-        futures = [pool.submit(_run_chunk, c, positions[:, c]) for c in chunks]
+    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_worker, initargs=(ctx,)) as pool:
+        futures = [pool.submit(_run_chunk, None, c, positions[:, c]) for c in chunks]
         for fut in futures:
             for t, result in fut.result():
                 done += 1
