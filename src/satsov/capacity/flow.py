@@ -102,8 +102,9 @@ def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: in
     gets its bound) the flow is completed to a maximum flow on the residual network, which never takes flow
     from a cell (this also picks up what the whole-Mbps targets left over). Returns ``(per-arc flow, λ of the first level)``: every cell gets at least min(λ, bound).
     ``demand`` is per cell (integer Mbps); ``bound`` the share each cell could get alone (default 1). ``start``:
-    a first guess of λ just above the answer (e.g. the previous snapshot's) saves Newton steps; a guess that
-    turns out feasible is dropped and the search starts again from 1, so the result never depends on it.
+    a first guess of λ just above the answer (e.g. the previous snapshot's) saves Newton steps; from a guess
+    that turns out feasible the search steps up (×1.25) until a λ is not, then Newton's method descends to the
+    answer, so the result does not depend on the guess.
     """
     demand = np.asarray(demand, np.int64)
     bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
@@ -125,8 +126,8 @@ def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: in
             cap[cells] = goal
             value, flows, side = _max_flow(net.n_nodes, tail, head, cap, True)
             if value >= goal.sum():
-                if last_cut is None and lam < 1.0:  # the guess was feasible: search from 1 after all
-                    lam = 1.0
+                if last_cut is None and lam < 1.0:  # the guess was feasible: step up until one is not
+                    lam = min(1.0, lam * 1.25 + 0.01)
                     continue
                 break
             cut = ~side[cell_node]
