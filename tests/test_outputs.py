@@ -79,12 +79,20 @@ def test_files_get_the_permissions_of_a_plain_open(tmp_path, capsys):
     assert code == 0 and stat.S_IMODE((tmp_path / "c.json").stat().st_mode) == 0o644
 
 
+def _default_signals():
+    # a test run started in the background by a non-interactive shell inherits SIGINT ignored, and Python keeps
+    # an ignored SIGINT ignored (as a background job should): give the command the disposition a terminal gives
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_leaves_no_half_written_file(tmp_path, sig, code):
     out = tmp_path / "positions.parquet"
     proc = subprocess.Popen([sys.executable, "-m", "satsov.cli", "propagate", str(builtin_catalog_path()),
                              "--start", "2026-05-07T00:00:00Z", "--duration", "2d", "--step", "10s",
-                             "--out", str(out), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--out", str(out), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_signals)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until the first chunk is on disk (a .part file with data)
         parts = list(tmp_path.glob(".positions.parquet.*.part"))

@@ -154,7 +154,9 @@ def test_kuiper_serves_nothing_well_north_of_its_inclination_and_the_far_north_r
     r = allocate(fleets, d, satsov.time_grid(T0, "2h", "1h"), cases={"kuiper": ("kuiper",), "oneweb": ("oneweb",),
                                                                       "no-prc-no-spacex": ("oneweb", "kuiper")})
     lat = d.grid.lat_deg[d.in_region]
-    north = lat > 58  # Kuiper's 51.9° orbits and 35° mask reach about 56°N
+    # Kuiper's 51.9° orbits at up to 630 km with a 35° mask reach 51.9° + λ, λ = acos(R cos 35° / (R + h)) - 35°
+    # = 6.8° (closed form, R = 6378 km): about 58.7°N
+    north = lat > 59
     assert r.served_cells_mbps["kuiper"][:, north].sum() == 0
     far = lat > 62
     np.testing.assert_array_equal(r.served_cells_mbps["no-prc-no-spacex"][:, far], r.served_cells_mbps["oneweb"][:, far])

