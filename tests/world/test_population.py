@@ -58,3 +58,24 @@ def test_people_follow_settlement_not_area():
     assert g.population.max() > 2e6  # Toronto
     places = places_table()
     assert len(places) > 200_000 and (places["population"] > 0).all()
+
+
+# ----------------------------------------------------------------------------------------------- bands
+def test_latitude_bands_are_regions_with_their_exact_area():
+    from satsov.errors import InputError
+    from satsov.world.regions import band_area_km2, region
+    # the WGS-84 ellipsoid's surface: 510,065,622 km² (closed form for an oblate spheroid)
+    assert region("LAT:-90..90").area_km2 == pytest.approx(510_065_622, rel=1e-6)
+    band = region("LAT:-65..65")
+    assert band.area_km2 == pytest.approx(float(band_area_km2(-65, 65)))
+    g = satsov.grid("LAT:-65..65", 300)
+    assert g.area_km2.sum() == pytest.approx(band.area_km2, rel=0.01)  # land and sea
+    assert (g.country == "").mean() > 0.6 and np.abs(g.lat_deg).max() <= 65  # mostly sea, none beyond 65°
+    assert g.population.sum() == pytest.approx(satsov.grid("WORLD", 300).population.sum(), rel=0.01)
+    north = satsov.grid("LAT:60..90", 200)
+    assert 0 < north.population.sum() < 0.05e9 and "FI" in set(north.country)
+    with pytest.raises(InputError, match="LAT:A..B"):
+        region("LAT:north")
+    with pytest.raises(InputError, match="expected -90 <= A < B <= 90"):
+        region("LAT:10..5")
+    assert len(satsov.grid("CA+LAT:75..90", 300)) > 0

@@ -32,20 +32,9 @@ from scipy.spatial import cKDTree
 from satsov.data import data_path
 from satsov.errors import InputError
 from satsov.orbits.geometry import MEAN_EARTH_RADIUS_KM, WGS84_A_KM, WGS84_E2, geodetic_to_ecef, up_vectors
-from satsov.world.regions import Region, countries, region
+from satsov.world.regions import Region, band_area_km2, countries, region
 
 __all__ = ["Grid", "grid", "band_area_km2", "cities_table", "candidate_points"]
-
-
-def _q(sin_lat):
-    e = np.sqrt(WGS84_E2)
-    return sin_lat / (1 - WGS84_E2 * sin_lat**2) + np.log((1 + e * sin_lat) / (1 - e * sin_lat)) / (2 * e)
-
-
-def band_area_km2(lat1_deg, lat2_deg) -> np.ndarray:
-    """Exact area of the WGS-84 ellipsoid between two latitudes (all longitudes)."""
-    b2 = WGS84_A_KM**2 * (1 - WGS84_E2)
-    return np.pi * b2 * np.abs(_q(np.sin(np.radians(lat2_deg))) - _q(np.sin(np.radians(lat1_deg))))
 
 
 @dataclass(eq=False)
@@ -224,6 +213,7 @@ def _mapped_codes() -> frozenset[str]:
 _TOTAL_INCLUDES = {"FR": ("GF", "GP", "MQ", "RE", "YT")}
 
 SETTLEMENT_RADIUS_KM = 25.0  # the scale over which a place's surroundings are settled (rural remainder)
+COAST_TOLERANCE_KM = 30.0  # a place this close to a cell but outside the 1:50m outline still counts (coast, islands)
 
 
 def population_units(lat, lon, country_of) -> np.ndarray:
@@ -311,8 +301,9 @@ def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarr
         tree = cKDTree(xyz[cells])
         dist, nearest = tree.query(pxyz[own])
         # a coastal or island place may fall just outside the 1:50m coastline: keep it if a cell is near
-        inside = reg.contains(plat[own], plon[own]) | (dist <= 2.0 * spacing_km)
-        whole = c is not None and c.area_km2 > 0 and area[cells].sum() >= 0.9 * c.area_km2
+        inside = reg.contains(plat[own], plon[own]) | (dist <= min(2.0 * spacing_km, COAST_TOLERANCE_KM))
+        whole = _whole_country(code, reg) or (c is not None and c.area_km2 > 0
+                                              and area[cells].sum() >= 0.9 * c.area_km2)
         if code not in _mapped_codes() or whole:  # the whole country or territory is in: every place of it
             inside[:] = True  # counts (islands and exclaves that the 1:50m outline or the spacing misses included)
         covered = ppop[own][inside].sum() / max(ppop[own].sum(), 1.0)
@@ -338,6 +329,18 @@ def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarr
             cell_pop += rest * weight / weight.sum() if weight.sum() > 0 else rest * area[cells] / area[cells].sum()
         pop[cells] += cell_pop
     return pop
+
+
+def _whole_country(code: str, reg: Region) -> bool:
+    """Whether the region holds all of a country (a member of a group or a union, a band it lies inside)."""
+    if code not in reg.codes:
+        return False
+    try:
+        w, s, e, n = region(code).bounds
+    except Exception:  # no polygon at 1:50m: only a whole member can be named by its code
+        return True
+    rw, rs, re_, rn = reg.bounds
+    return rw - 1e-9 <= w and e <= re_ + 1e-9 and rs - 1e-9 <= s and n <= rn + 1e-9
 
 
 def _trim_largest(placed: np.ndarray, excess: float, most: float = 0.6, smallest: float = 15_000) -> np.ndarray:

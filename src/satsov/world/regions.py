@@ -37,6 +37,7 @@ from pyproj import Geod
 from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
+from satsov.constants import WGS84_A_KM, WGS84_E2
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
 from satsov.times import parse_date
@@ -67,10 +68,13 @@ class Region:
     geometry: object = field(repr=False)
     codes: tuple[str, ...] = ()
     source: str = ""
+    exact_area_km2: float | None = None  # where a closed form is known (latitude bands)
 
     @property
     def area_km2(self) -> float:
         """Geodesic area on the WGS-84 ellipsoid."""
+        if self.exact_area_km2 is not None:
+            return self.exact_area_km2
         return abs(_GEOD.geometry_area_perimeter(self.geometry)[0]) / 1e6
 
     @property
@@ -99,6 +103,17 @@ class Region:
     def __and__(self, other: "Region") -> "Region":
         return Region(f"{self.name} ∩ {other.name}", self.geometry.intersection(other.geometry),
                       tuple(c for c in self.codes if c in other.codes), _join(self.source, other.source))
+
+
+def _q(sin_lat):
+    e = np.sqrt(WGS84_E2)
+    return sin_lat / (1 - WGS84_E2 * sin_lat**2) + np.log((1 + e * sin_lat) / (1 - e * sin_lat)) / (2 * e)
+
+
+def band_area_km2(lat1_deg, lat2_deg) -> np.ndarray:
+    """Exact area of the WGS-84 ellipsoid between two latitudes (all longitudes)."""
+    b2 = WGS84_A_KM**2 * (1 - WGS84_E2)
+    return np.pi * b2 * np.abs(_q(np.sin(np.radians(lat2_deg))) - _q(np.sin(np.radians(lat1_deg))))
 
 
 def _join(a: str, b: str) -> str:
@@ -262,12 +277,15 @@ def group_members(name: str, as_of: str | date | None = None) -> tuple[str, ...]
 
 
 def region(query: str, as_of: str | date | None = None) -> Region:
-    """A country, a group (``EU27``, ``NATO``, ``FIVE_EYES``, ``EEA``, ``G7``, ``NORDICS``), a union
-    ``"CA+EU27"``, a difference ``"NATO-US"``, or a GeoJSON file path.
+    """A country, a group (``EU27``, ``NATO``, ``FIVE_EYES``, ``EEA``, ``G7``, ``NORDICS``), ``WORLD`` (every
+    country's land), a latitude band ``"LAT:-65..65"`` (land and sea), a union ``"CA+EU27"``, a difference
+    ``"NATO-US"``, or a GeoJSON file path.
     """
     q = query.strip()
     if q.lower().endswith((".geojson", ".json")) or os.path.sep in q:
         return region_from_geojson(q)
+    if "+" not in q and q.upper().startswith("LAT:"):
+        return latitude_band(q)
     if "+" in q:
         parts = [region(p, as_of) for p in q.split("+")]
         out = parts[0]
@@ -288,6 +306,41 @@ def region(query: str, as_of: str | date | None = None) -> Region:
         when = parse_date(as_of, name="as_of") or entry.get("as_of") or "today"
         return Region(key, geometry, codes, f"{entry['source']} (membership as of {when}); {NATURAL_EARTH_VERSION}")
     return country(q)
+
+
+@lru_cache(maxsize=64)
+def latitude_band(query: str) -> Region:
+    """``LAT:A..B``: the whole Earth (land and sea) between latitudes A and B (degrees, A < B), for global and
+    zonal studies; ``LAT:-90..90`` is the whole globe. Cells on land belong to their country and hold its
+    people; cells at sea belong to none.
+
+    >>> round(latitude_band("LAT:-90..90").area_km2 / 1e6, 1)   # WGS-84 ellipsoid: 510.1 M km²
+    510.1
+    """
+    text = query.strip()
+    body = text[4:] if text.upper().startswith("LAT:") else text
+    try:
+        lo_text, hi_text = body.split("..")
+        lo, hi = float(lo_text), float(hi_text)
+    except ValueError:
+        raise InputError(f"region {text!r}: expected a latitude band LAT:A..B with -90 <= A < B <= 90 (degrees), "
+                         f"e.g. LAT:-65..65", found=text, expected="LAT:A..B") from None
+    if not (-90.0 <= lo < hi <= 90.0):
+        raise InputError(f"region {text!r}: found latitudes {lo:g}..{hi:g}, expected -90 <= A < B <= 90",
+                         found=text, expected="-90 <= A < B <= 90")
+    lons = np.linspace(-180.0, 180.0, 1441)
+    ring = np.concatenate([np.c_[lons, np.full(len(lons), lo)], np.c_[lons[::-1], np.full(len(lons), hi)]])
+    codes = []  # the countries with land in the band: their cells get their people, the sea none
+    for c in countries().values():
+        try:
+            _w, south, _e, north = country(c.alpha2).bounds
+        except InputError:
+            continue
+        if north > lo and south < hi:
+            codes.append(c.alpha2)
+    name = f"LAT:{lo:g}..{hi:g}"
+    return Region(name, Polygon(ring), tuple(codes), f"latitude band {lo:g}° to {hi:g}° (land and sea); "
+                  f"{NATURAL_EARTH_VERSION}", float(band_area_km2(lo, hi)))
 
 
 @lru_cache(maxsize=1)
