@@ -184,3 +184,22 @@ def test_published_bent_pipe_latency_seattle_new_york():
     isl = route(net, [city("Seattle"), city("New York City")], time_grid("2026-05-07T00:00:00Z", "1h", "5m"),
                 keep_paths=False).rtt_ms("Seattle", "New York City")
     assert (isl <= rtt + 1e-9).all()
+
+
+def test_no_isl_hop_on_an_operator_without_links():
+    # OneWeb Gen1 has no inter-satellite links (FCC DA 23-362, in data/capacity.yaml): its satellites relay only
+    # through gateways, while Starlink's keep theirs; GEO satellites of an operator whose LEO system has links
+    # (Telesat's Anik vs Lightspeed) relay through gateways too
+    from satsov.capacity import supply_table
+    fleets = {k: f[:60] for k, f in satsov.as_flying(["starlink", "oneweb", "telesat"]).items()}
+    isl, notes = supply_table().isl_fleets(fleets)
+    assert isl == {"starlink"} and any("oneweb" in n and "DA 23-362" in n for n in notes)
+    net = Network.from_fleets(fleets, isl_operators=isl)
+    pos = net.fleet.positions(time_grid("2026-05-07T00:00:00Z", "0s", "1h"))[:, 0]
+    pairs = net.isls_at(pos)
+    ops = net.sat_operator
+    assert len(pairs) and (ops[pairs[:, 0]] == "starlink").all() and (ops[pairs[:, 1]] == "starlink").all()
+    every = Network.from_fleets(fleets).isls_at(pos)  # without the capability, OneWeb would get links
+    assert (ops[every[:, 0]] == "oneweb").any()
+    sub, _ = net.subset(np.ones(len(ops), bool))
+    assert sub.isl_operators == isl

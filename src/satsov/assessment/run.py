@@ -176,7 +176,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
                                                 kill, supply, progress)
     satellites = {k: len(f) for k, f in fleets.items()}
     eop = earth_orientation(times)
-    routes = _routes(sc, plan, fleets, owner, registry, policies) if plan else []
+    routes = _routes(sc, plan, fleets, owner, registry, policies, supply) if plan else []
     sources += [{"what": "operators, parents and jurisdictions", "source": registry.source, "date": "per operator"},
                 {"what": "country boundaries", "source": "Natural Earth 4.1.0 1:50m (world-atlas 2.0.2)",
                  "date": "2018"},
@@ -389,16 +389,25 @@ def _route_plan(sc: Scenario):
     return pairs, gateways, home
 
 
-def _routes(sc: Scenario, plan, fleets, owner, registry, policies) -> list[dict]:
-    """Routes between the scenario's city pairs under each policy, with the jurisdiction audit."""
+def _routes(sc: Scenario, plan, fleets, owner, registry, policies, supply=None) -> list[dict]:
+    """Routes between the scenario's city pairs under each policy, with the jurisdiction audit; satellites of an
+    operator without inter-satellite links (per the capacity data, sourced or labelled assumed) relay only
+    through gateways."""
+    from satsov.capacity import supply_table
     from satsov.network import Network, audit_routes
     pairs, gateways, home = plan
     spec = sc.routing
     times = time_grid(sc.window.start, sc.window.duration, spec.step)
     mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
+    isl, isl_notes = (supply or supply_table()).isl_fleets(fleets, owner, registry)
     net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
-                              min_elevation_deg=mask, bent_pipe=spec.bent_pipe, gateways=gateways)
-    return audit_routes(net, pairs, times, policies, registry, owner=owner, home=home or None)
+                              min_elevation_deg=mask, bent_pipe=spec.bent_pipe, gateways=gateways,
+                              isl_operators=isl)
+    routes = audit_routes(net, pairs, times, policies, registry, owner=owner, home=home or None)
+    for entry in routes:
+        entry.setdefault("notes", [])
+        entry["notes"] = list(entry["notes"]) + isl_notes
+    return routes
 
 
 def _weights(res: CoverageResult, sc: Scenario) -> np.ndarray:

@@ -82,6 +82,7 @@ class OperatorSupply:
     generations: tuple[Generation, ...]
     sources: tuple[str, ...] = ()
     assumed: tuple[str, ...] = ()  # which of its figures are assumptions
+    isl_source: str = ""
 
     def generation_of(self, name: str) -> Generation:
         return next(g for g in self.generations if g.matches(name))
@@ -127,7 +128,7 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
                                    ("cell capacity", cell.assumed)) if a)
     assumed += tuple(f"{g.name} capacity" for g in gens if g.capacity_gbps.assumed)
     sources = tuple(dict.fromkeys([src_el, src_isl, cell.source] + [g.capacity_gbps.source for g in gens]))
-    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed)
+    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl)
 
 
 class SupplyTable:
@@ -153,6 +154,28 @@ class SupplyTable:
                                  f"entries", found=entry, expected="a table")
             table[key] = _operator(key, entry, where)
         return SupplyTable(table, self.path)
+
+    def isl_fleets(self, fleets, owner=None, registry=None) -> tuple[frozenset, list[str]]:
+        """Which of ``fleets`` ({key: Fleet}) have inter-satellite links, and a note naming those without (with
+        the source of each, or that it is assumed): routing gives no ISL hop to the others."""
+        from satsov.world.operators import operator_registry
+        registry = registry or operator_registry()
+        owner = owner or {k: k for k in fleets}
+        have, without = [], []
+        for key, fleet in fleets.items():
+            op = registry[owner.get(key, key)]
+            geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
+            s = self.operator(op.key, service=op.service, geo=geo)
+            if geo and op.service == "broadband":  # an entry's links belong to its LEO generations: GEO relays
+                s = self.operators["_default_broadband_geo"]  # through gateways (e.g. Telesat's Anik vs Lightspeed)
+            if s.inter_satellite_links:
+                have.append(key)
+            else:
+                how = "assumed" if "inter_satellite_links" in s.assumed else "source"
+                without.append(f"{key} ({how}: {s.isl_source})")
+        notes = [f"no inter-satellite links, so no ISL hop (bent pipe through gateways): {'; '.join(without)}"] \
+            if without else []
+        return frozenset(have), notes
 
     def satellite_capacity_gbps(self, fleet, key: str, *, service: str = "broadband", level: str = "base"):
         """Per satellite of ``fleet``: its capacity (Gbps) and its generation's name."""

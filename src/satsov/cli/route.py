@@ -58,7 +58,10 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
         selection = select_fleets(flying=operator or "all", catalog=catalog, registry=registry,
                                   keys={"flying": "--operator", "catalog": "--catalog"})
         notes = list(selection.warnings) + stale_elements(selection.fleets, times, DEFAULT_MAX_EPOCH_AGE_DAYS)
-        net = Network.from_fleets(selection.fleets, **options)
+        from satsov.capacity import supply_table
+        isl, isl_notes = supply_table().isl_fleets(selection.fleets, registry=registry)
+        notes += isl_notes
+        net = Network.from_fleets(selection.fleets, isl_operators=isl, **options)
     gws = load_sites(gateways) if gateways else []
     if gateway_country:
         gws += place_gateways(gateway_country, per_country=2)

@@ -83,6 +83,7 @@ class Network:
     gateway_min_elevation_deg: float | None = None  # None: min(min_elevation_deg, the default cap)
     bent_pipe: bool = False
     max_gsl_range_km: float = math.inf          # optional range limit on ground links (Hypatia's criterion)
+    isl_operators: frozenset | None = None      # operators whose satellites have ISLs (None: every operator)
 
     def __post_init__(self):
         if self.gateway_min_elevation_deg is None:
@@ -117,7 +118,8 @@ class Network:
             isls = new_index[self.static_isls[ok]]
         return (Network(self.fleet[idx], self.sat_operator[idx], isls, self.nearest_isls, self.gateways,
                         self.max_isl_range_km, self.min_isl_grazing_km, self.min_elevation_deg,
-                        self.gateway_min_elevation_deg, self.bent_pipe, self.max_gsl_range_km), idx)
+                        self.gateway_min_elevation_deg, self.bent_pipe, self.max_gsl_range_km,
+                        self.isl_operators), idx)
 
     def isls_at(self, pos: np.ndarray) -> np.ndarray:
         """ISL pairs usable at one step, given positions ``(n_sats, 3)`` km: range and grazing limits applied."""
@@ -128,6 +130,9 @@ class Network:
             pairs = self.static_isls
         else:
             pairs = self._nearest_pairs(pos, ok_sat)
+        if self.isl_operators is not None and len(pairs):  # no ISL hop on an operator that has none
+            has = np.isin(self.sat_operator, list(self.isl_operators))
+            pairs = pairs[has[pairs[:, 0]] & has[pairs[:, 1]]]
         if not len(pairs):
             return pairs
         pairs = pairs[ok_sat[pairs[:, 0]] & ok_sat[pairs[:, 1]]]
@@ -145,6 +150,8 @@ class Network:
             return np.empty((0, 2), np.int64)
         out = []
         for op in np.unique(self.sat_operator):
+            if self.isl_operators is not None and op not in self.isl_operators:
+                continue
             idx = np.flatnonzero((self.sat_operator == op) & ok_sat)
             if len(idx) < 2:
                 continue
