@@ -115,3 +115,15 @@ def test_the_block_network_carries_the_pairwise_maximum_flow(seed):
     pairs = [(a, c) for a, c in _brute(pos, mel, xyz, up) if demand[c] >= 1 and not denied[sat_op[a], c]]
     assert int(flows[bn.network.cell_arc].sum()) == _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2,
                                                                      demand)
+
+
+def test_sees_any_is_the_pairwise_test():
+    from satsov.capacity.allocate import sees_any, visible_pairs
+    g = satsov.grid("FR", 200)
+    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
+    pos = satsov.as_flying(["oneweb"])["oneweb"].positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]
+    pos[3] = np.nan
+    s, _ = visible_pairs(pos, np.full(len(pos), 10.0), xyz, up)
+    expected = np.zeros(len(pos), bool)
+    expected[s] = True
+    np.testing.assert_array_equal(sees_any(pos, xyz, up, 10.0, chunk=100), expected)

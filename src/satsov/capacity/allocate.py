@@ -78,6 +78,22 @@ def visible_pairs(sat_xyz: np.ndarray, min_elevation_deg: np.ndarray, cell_xyz: 
     return sat[keep], cell[keep]
 
 
+def sees_any(sat_xyz: np.ndarray, site_xyz: np.ndarray, site_up: np.ndarray, min_elevation_deg: float,
+             chunk: int = 4096) -> np.ndarray:
+    """Per satellite: whether any of a few sites (gateways) sees it at or above ``min_elevation_deg``: the exact
+    test of :func:`visible_pairs` on the dense (satellite, site) matrix, in chunks of satellites."""
+    out = np.zeros(len(sat_xyz), bool)
+    if not len(site_xyz):
+        return out
+    sin_e = math.sin(math.radians(min_elevation_deg))
+    for a in range(0, len(sat_xyz), chunk):
+        d = sat_xyz[a:a + chunk, None, :] - site_xyz[None, :, :]
+        dn = np.einsum("ijk,jk->ij", d, site_up)
+        ok = (dn > 0) & (dn * dn >= (sin_e * sin_e if sin_e > 0 else 0.0) * np.einsum("ijk,ijk->ij", d, d))
+        out[a:a + chunk] = ok.any(axis=1)  # NaN positions compare False: a failed satellite sees nothing
+    return out
+
+
 @dataclass(frozen=True)
 class CapacityFigures:
     """One case over the window. Shares are of the region's demand; ``*_p5`` is the 5th percentile over
@@ -230,10 +246,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
     tree, n_ops = ctx.tree, len(ctx.fleet_names)
     usable = ctx.caps > 0
     if ctx.gw_xyz is not None:
-        gs, _ = visible_pairs(pos, np.full(len(pos), GATEWAY_MIN_ELEVATION_DEG), ctx.gw_xyz, ctx.gw_up)
-        sees_gateway = np.zeros(len(pos), bool)
-        sees_gateway[gs] = True
-        usable &= ~ctx.bent | sees_gateway
+        usable &= ~ctx.bent | sees_any(pos, ctx.gw_xyz, ctx.gw_up, GATEWAY_MIN_ELEVATION_DEG)
     # which satellites are over the region (any fleet, any capacity), for the notes
     vs, vl, vb = visible_blocks(tree, pos, ctx.min_el, np.ones(len(pos), bool))
     over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])

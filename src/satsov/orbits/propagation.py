@@ -124,6 +124,11 @@ class _NumbaState:
     n: int
 
 
+_DEEP = object()  # marks elements that python-sgp4 propagates with its deep-space model
+_PREPARED: dict = {}  # elements (TLE lines or sgp4init arguments) -> SGP4 coefficients: set up once per process
+_PREPARED_MAX = 200_000
+
+
 class NumbaBackend:
     """Parallel numba SGP4 (near-earth) fused with the TEME → ITRS rotation."""
 
@@ -133,23 +138,31 @@ class NumbaBackend:
         from sgp4.model import Satrec as PySatrec
 
         from satsov.orbits import _sgp4_numba
-        near, deep, models = [], [], []
+        near, deep, rows = [], [], []
+        width = len(_sgp4_numba.FIELDS) + len(_sgp4_numba.DERIVED)
         for i, e in enumerate(elements):
             if e.is_deep_space:
                 deep.append(i)
                 continue
-            if e.tle is not None:
-                sat = PySatrec.twoline2rv(e.tle[0], e.tle[1])
-            else:
-                sat = PySatrec()
-                from sgp4.api import WGS72
-                sat.sgp4init(WGS72, "i", *e.sgp4_arguments())
-            if sat.method != "n":
+            key = e.tle if e.tle is not None else e.sgp4_arguments()
+            row = _PREPARED.get(key)
+            if row is None:  # python-sgp4's initialisation, once per set of elements in a process
+                if e.tle is not None:
+                    sat = PySatrec.twoline2rv(e.tle[0], e.tle[1])
+                else:
+                    sat = PySatrec()
+                    from sgp4.api import WGS72
+                    sat.sgp4init(WGS72, "i", *e.sgp4_arguments())
+                row = _sgp4_numba.coefficients([sat])[0] if sat.method == "n" else _DEEP
+                if len(_PREPARED) >= _PREPARED_MAX:
+                    _PREPARED.clear()
+                _PREPARED[key] = row
+            if row is _DEEP:
                 deep.append(i)
                 continue
             near.append(i)
-            models.append(sat)
-        coeffs = _sgp4_numba.coefficients(models) if models else np.empty((0, len(_sgp4_numba.FIELDS)))
+            rows.append(row)
+        coeffs = np.array(rows) if rows else np.empty((0, width))
         deep_state = Sgp4Backend().prepare([elements[i] for i in deep])
         return _NumbaState(np.array(near, dtype=np.intp), np.ascontiguousarray(coeffs),
                            np.array(deep, dtype=np.intp), deep_state, len(elements))

@@ -38,9 +38,26 @@ def _png(fig) -> str:
 
 
 def _borders(ax, frame):
-    """Country borders inside a frame as one LineCollection (one artist, not one per polygon)."""
+    """Country borders inside a frame as one LineCollection (one artist, not one per polygon); the clipped
+    outlines of a frame are computed once and reused by every panel that shows it."""
     from matplotlib.collections import LineCollection
+    segments = _border_segments(frame.lon_min, frame.lon_max, frame.lat_min, frame.lat_max, frame)
+    ax.add_collection(LineCollection(segments, colors="#55606b", linewidths=0.5, zorder=3))
 
+
+_SEGMENTS: dict = {}
+
+
+def _border_segments(lon_min, lon_max, lat_min, lat_max, frame):
+    key = (lon_min, lon_max, lat_min, lat_max)
+    if key not in _SEGMENTS:
+        if len(_SEGMENTS) > 256:
+            _SEGMENTS.clear()
+        _SEGMENTS[key] = _clip_outlines(frame)
+    return _SEGMENTS[key]
+
+
+def _clip_outlines(frame):
     from satsov.world.regions import outlines
     import shapely
     segments = []
@@ -56,7 +73,7 @@ def _borders(ax, frame):
                 if piece.geom_type == "Polygon" and not piece.is_empty:
                     x, y = piece.exterior.xy
                     segments.append(np.column_stack([np.asarray(x) + offset, np.asarray(y)]))
-    ax.add_collection(LineCollection(segments, colors="#55606b", linewidths=0.5, zorder=3))
+    return segments
 
 
 def _lon_windows(frame):

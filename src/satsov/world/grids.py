@@ -200,6 +200,21 @@ def places_table() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def _places_of() -> dict[str, np.ndarray]:
+    """Row indices of each country's places (the table is sorted by country)."""
+    codes = places_table()["country"].to_numpy()
+    start = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    stop = np.r_[start[1:], len(codes)]
+    return {str(codes[a]): np.arange(a, b) for a, b in zip(start, stop)}
+
+
+@lru_cache(maxsize=1)
+def _places_xyz() -> np.ndarray:
+    p = places_table()
+    return geodetic_to_ecef(p["lat_deg"].to_numpy(), p["lon_deg"].to_numpy(), 0.0)
+
+
+@lru_cache(maxsize=1)
 def _mapped_codes() -> frozenset[str]:
     """Countries with a polygon of their own at 1:50m; the others (French Guiana, Réunion, ...) lie inside
     another country's polygon and are counted as themselves through their places."""
@@ -225,14 +240,14 @@ def population_units(lat, lon, country_of) -> np.ndarray:
     if not orphan.any() or not len(unit):
         return unit
     xyz = geodetic_to_ecef(np.asarray(lat, float), np.asarray(lon, float), 0.0)
-    pxyz = geodetic_to_ecef(places["lat_deg"].to_numpy(), places["lon_deg"].to_numpy(), 0.0)
+    pxyz = _places_xyz()
     d_orphan, i_orphan = cKDTree(pxyz[orphan]).query(xyz)
     orphan_code = places["country"].to_numpy()[orphan][i_orphan]
-    codes = places["country"].to_numpy()
+    by_code = _places_of()
     for code in set(unit):
         sel = np.flatnonzero(unit == code)
-        own = codes == code
-        d_own = cKDTree(pxyz[own]).query(xyz[sel])[0] if own.any() else np.full(len(sel), np.inf)
+        own = by_code.get(code, np.zeros(0, np.int64))
+        d_own = cKDTree(pxyz[own]).query(xyz[sel])[0] if len(own) else np.full(len(sel), np.inf)
         closer = d_orphan[sel] < d_own
         unit[sel[closer]] = orphan_code[sel[closer]]
     return unit
@@ -284,14 +299,14 @@ def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarr
     table = countries()
     xyz = geodetic_to_ecef(lat, lon, 0.0)
     plat, plon = places["lat_deg"].to_numpy(), places["lon_deg"].to_numpy()
-    pxyz = geodetic_to_ecef(plat, plon, 0.0)
-    pcode = places["country"].to_numpy()
+    pxyz = _places_xyz()
+    by_code = _places_of()
     ppop = places["population"].to_numpy().astype(float)
     sigma = math.hypot(SETTLEMENT_RADIUS_KM, spacing_km / 2.0)
     for code in sorted(set(unit)):
         cells = np.flatnonzero(unit == code)
         c = table.get(code)
-        own = np.flatnonzero(pcode == code)
+        own = by_code.get(code, np.zeros(0, np.int64))
         total = float(c.population) if c is not None else 0.0
         total -= sum(table[t].population for t in _TOTAL_INCLUDES.get(code, ()) if t in table)
         if not len(own):  # no place: the total spread by area, times the share of the area covered
