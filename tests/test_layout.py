@@ -19,13 +19,15 @@ FOUNDATION = {"errors", "constants", "times", "io", "data", "defaults", "budget"
 LAYERS = {
     "orbits": set(),
     "world": {"orbits"},
+    "fetch": {"orbits"},  # fresh catalogues: parsed by orbits, read back by everything through --catalog
     "visibility": {"orbits", "world"},
     "network": {"orbits", "world"},
     "capacity": {"orbits", "world", "visibility", "network"},
     "assessment": {"orbits", "world", "visibility", "network", "capacity"},
     "report": {"orbits", "world", "visibility", "network", "capacity", "assessment"},
-    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report"},
+    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "fetch"},
 }
+HEAVY += ("httpx", "platformdirs")  # the fetch extra: loaded only by `satsov catalog fetch`
 SKIP = {"satsov.visibility.kernel_cuda",  # needs CuPy and a GPU (benchmarks/coverage_gpu.py on the device)
         "satsov.cli.__main__"}  # runs the CLI when imported
 

@@ -22,6 +22,7 @@ __all__ = [
     "MissingDependencyError",
     "JobTooLargeError",
     "OutputError",
+    "FetchError",
 ]
 
 
@@ -129,3 +130,13 @@ class OutputError(SatsovError, OSError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class FetchError(SatsovError, OSError):
+    """A download was refused or failed: the service's answer is shown, nothing is retried and the previous
+    snapshot is kept."""
+
+    def __init__(self, url: str, message: str, *, status: int | None = None):
+        self.url = url
+        self.status = status
+        super().__init__(f"{url}: {message}")

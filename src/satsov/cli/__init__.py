@@ -14,7 +14,7 @@ import typer
 
 from satsov.cli import assess, capacity, catalog, coverage, orbits, route, world
 from satsov.cli.output import err, error
-from satsov.errors import SatsovError
+from satsov.errors import FetchError, SatsovError
 
 __all__ = ["app", "main"]
 
@@ -83,6 +83,9 @@ def _main(argv) -> None:
             if rv == 130:  # typer turns Ctrl-C into an exit code of 130 in this mode
                 err.print("[yellow]interrupted[/]: no output was left half-written")
             raise SystemExit(rv)
+    except FetchError as exc:  # the service refused or failed: its message, exit 1 (not the caller's input)
+        error(exc)
+        raise SystemExit(1) from None
     except SatsovError as exc:
         error(exc)
         raise SystemExit(2) from None

@@ -49,3 +49,41 @@ def convert(src: Path = typer.Argument(..., help="input catalogue"),
         return
     warn_rejected(catalog)
     err.print(f"wrote {written} satellites to {dst}", markup=False)
+
+
+@app.command("fetch")
+def fetch(group: str = typer.Option(None, "--group", help="CelesTrak group, e.g. starlink, oneweb, active"),
+          name: str = typer.Option(None, "--name", help="satellites whose name contains this"),
+          catnr: str = typer.Option(None, "--catnr", help="one catalogue number"),
+          supplemental: str = typer.Option(None, "--supplemental",
+                                           help="CelesTrak supplemental GP file (operator data), e.g. starlink"),
+          fmt: str = typer.Option("json", "--format", help="OMM json or csv"),
+          cache: Path = typer.Option(None, "--cache-dir", help="cache folder (default: SATSOV_CACHE_DIR or the "
+                                                               "user cache folder)"),
+          base_url: str = typer.Option(None, "--base-url", help="CelesTrak or a mirror (default: "
+                                                                "SATSOV_CELESTRAK_URL or https://celestrak.org)"),
+          as_json: Json = False):
+    """Fetch a CelesTrak catalogue into the cache (at most once per query every 2 hours; never retried)."""
+    from satsov.fetch import fetch_catalog
+    snap = fetch_catalog(group=group, name=name, catnr=catnr, supplemental=supplemental, format=fmt,
+                         base_url=base_url, cache=cache)
+    if as_json:
+        emit_json(snap.to_dict())
+        return
+    err.print(snap.message, markup=False)
+    out.print(f"[bold]{snap.path}[/]: {snap.objects} objects ({snap.rejected} rejected), newest epoch "
+              f"{snap.newest_epoch}, fetched {snap.fetched_at} ({snap.age_hours():.1f} h ago) from {snap.url}")
+
+
+@app.command("snapshots")
+def snapshots_command(cache: Path = typer.Option(None, "--cache-dir", help="cache folder"), as_json: Json = False):
+    """The cached catalogue snapshots, newest first, with their age (use the path as --catalog)."""
+    from satsov.fetch import snapshots
+    snaps = snapshots(cache)
+    if as_json:
+        emit_json([s.to_dict() | {"age_hours": s.age_hours()} for s in snaps])
+        return
+    table = Table("query", "objects", "newest epoch", "fetched (UTC)", "age (h)", "path")
+    for s in snaps:
+        table.add_row(s.query, str(s.objects), s.newest_epoch, s.fetched_at, f"{s.age_hours():.1f}", s.path)
+    out.print(table)

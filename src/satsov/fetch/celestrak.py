@@ -1,0 +1,204 @@
+"""CelesTrak GP data (``gp.php``) and supplemental GP data (``sup-gp.php``), fetched as the service asks.
+
+- Never implicitly: only :func:`fetch_catalog` (``satsov catalog fetch``) makes a request.
+- At most one request per query every two hours (CelesTrak updates its data at most that often and answers
+  repeats with 403): within that time the cached snapshot is served, and the answer says so.
+- Any answer other than 200 stops there: no retry, the previous snapshot is kept, and the server's message is
+  shown. A body that does not parse (truncated, garbage) is refused the same way.
+- The User-Agent names satsov and its version.
+
+Snapshots live in a cache folder (``cache_dir``: the ``cache_dir`` argument, else ``SATSOV_CACHE_DIR``, else the
+platform's user cache folder) as ``celestrak/<query>.<format>`` with ``manifest.json`` beside them: per query
+its URL, the time of the request, the HTTP status, the sha256 of the body, the number of objects and the
+newest epoch. A snapshot and its manifest entry are written atomically after a successful parse. The base
+URL can point to a mirror (``base_url`` or ``SATSOV_CELESTRAK_URL``); the tests use a local server.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from satsov._optional import attempt_import
+from satsov.errors import CatalogError, FetchError, InputError
+from satsov.io import atomic_open, atomic_path
+
+__all__ = ["fetch_catalog", "snapshots", "Snapshot", "cache_dir", "CELESTRAK_URL", "MIN_INTERVAL_S"]
+
+CELESTRAK_URL = "https://celestrak.org"
+MIN_INTERVAL_S = 2 * 3600  # CelesTrak: data change at most every 2 hours; repeats within that are refused
+FORMATS = ("json", "csv")  # OMM: five-digit catalogue numbers (TLE) ran out in 2026
+TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One cached catalogue: where it is, where and when it came from, and what it holds."""
+
+    query: str
+    path: str
+    url: str
+    fetched_at: str          # ISO UTC of the request that produced it
+    http_status: int
+    sha256: str
+    objects: int
+    rejected: int
+    newest_epoch: str
+    from_cache: bool = False
+    message: str = ""
+
+    def age_hours(self, now: _dt.datetime | None = None) -> float:
+        now = now or _dt.datetime.now(_dt.timezone.utc)
+        return (now - _parse_time(self.fetched_at)).total_seconds() / 3600.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def cache_dir(path: str | os.PathLike | None = None) -> Path:
+    """The cache folder: ``path``, else ``SATSOV_CACHE_DIR``, else the platform's user cache folder."""
+    if path:
+        return Path(path)
+    if os.environ.get("SATSOV_CACHE_DIR"):
+        return Path(os.environ["SATSOV_CACHE_DIR"])
+    platformdirs = attempt_import("platformdirs", extra="fetch")
+    return Path(platformdirs.user_cache_dir("satsov"))
+
+
+def _parse_time(text: str) -> _dt.datetime:
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _iso(t: _dt.datetime) -> str:
+    return t.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _query(group, name, catnr, supplemental, fmt) -> tuple[str, str, dict]:
+    """(slug, path, params) of a request."""
+    given = [(k, v) for k, v in (("GROUP", group), ("NAME", name), ("CATNR", catnr), ("FILE", supplemental))
+             if v not in (None, "")]
+    if len(given) != 1:
+        raise InputError("give exactly one of --group, --name, --catnr or --supplemental", found=dict(given),
+                         expected="one query")
+    if fmt not in FORMATS:
+        raise InputError(f"--format: found {fmt!r}, expected one of {', '.join(FORMATS)} (OMM)", found=fmt,
+                         expected=FORMATS)
+    key, value = given[0]
+    value = str(value).strip()
+    if key == "CATNR" and not value.isdigit():
+        raise InputError(f"--catnr: found {value!r}, expected a catalogue number", found=value,
+                         expected="digits")
+    slug = f"{key.lower()}-{re.sub(r'[^a-z0-9]+', '-', value.lower()).strip('-')}"
+    path = "/NORAD/elements/supplemental/sup-gp.php" if key == "FILE" else "/NORAD/elements/gp.php"
+    return slug, path, {key: value, "FORMAT": fmt}
+
+
+def _read_manifest(folder: Path) -> dict:
+    f = folder / "manifest.json"
+    if not f.exists():
+        return {}
+    try:
+        return json.loads(f.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    with atomic_open(folder / "manifest.json") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+
+
+def snapshots(cache: str | os.PathLike | None = None) -> list[Snapshot]:
+    """Every cached CelesTrak snapshot, newest first."""
+    folder = cache_dir(cache) / "celestrak"
+    out = [Snapshot(**{k: v for k, v in e.items() if k in Snapshot.__dataclass_fields__}, from_cache=True)
+           for e in _read_manifest(folder).values() if e.get("path")]
+    return sorted(out, key=lambda s: s.fetched_at, reverse=True)
+
+
+def _user_agent() -> str:
+    from satsov import __version__
+    return f"satsov/{__version__} (satellite sovereignty analysis; python-httpx)"
+
+
+def fetch_catalog(*, group: str | None = None, name: str | None = None, catnr: str | int | None = None,
+                  supplemental: str | None = None, format: str = "json", base_url: str | None = None,
+                  cache: str | os.PathLike | None = None, now: _dt.datetime | None = None,
+                  transport=None) -> Snapshot:
+    """Fetch one CelesTrak query (``group``, ``name``, ``catnr`` or ``supplemental`` file) as OMM, or serve it
+    from the cache when it was requested less than two hours ago. Raises :class:`~satsov.errors.FetchError` on
+    any answer but 200 or on a body that does not parse; the previous snapshot stays as it was."""
+    slug, path, params = _query(group, name, catnr, supplemental, format)
+    base = (base_url or os.environ.get("SATSOV_CELESTRAK_URL") or CELESTRAK_URL).rstrip("/")
+    folder = cache_dir(cache) / "celestrak"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    manifest = _read_manifest(folder)
+    entry = manifest.get(slug, {})
+    last = entry.get("last_request_at")
+    if last and (now - _parse_time(last)).total_seconds() < MIN_INTERVAL_S:
+        wait_min = (MIN_INTERVAL_S - (now - _parse_time(last)).total_seconds()) / 60.0
+        if entry.get("path") and Path(entry["path"]).exists():
+            fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
+            fields.update(from_cache=True, message=(
+                f"served from the cache: this query was requested {(now - _parse_time(last)).total_seconds() / 60:.0f}"
+                f" min ago and CelesTrak updates at most every 2 hours (next request allowed in {wait_min:.0f} min)"))
+            return Snapshot(**fields)
+        raise FetchError(entry.get("url", base + path), f"not requested again: the last request "
+                         f"{(now - _parse_time(last)).total_seconds() / 60:.0f} min ago was answered "
+                         f"{entry.get('last_status')}; CelesTrak asks for no repeat within 2 hours (try in "
+                         f"{wait_min:.0f} min)", status=entry.get("last_status"))
+    httpx = attempt_import("httpx", extra="fetch")
+    url = str(httpx.URL(base + path, params=params))
+    entry.update(url=url, last_request_at=_iso(now))
+    try:
+        with httpx.Client(headers={"User-Agent": _user_agent()}, timeout=TIMEOUT_S, transport=transport,
+                          follow_redirects=True) as client:
+            response = client.get(url)
+            body = response.content
+    except httpx.HTTPError as exc:
+        entry["last_status"] = None
+        manifest[slug] = entry
+        _write_manifest(folder, manifest)
+        raise FetchError(url, f"no answer ({type(exc).__name__}: {exc}); nothing retried, the previous snapshot "
+                              f"is kept") from None
+    entry["last_status"] = response.status_code
+    if response.status_code != 200:
+        manifest[slug] = entry
+        _write_manifest(folder, manifest)
+        text = response.text.strip()[:500] or response.reason_phrase
+        raise FetchError(url, f"answered {response.status_code}: {text}; nothing retried, the previous snapshot "
+                              f"is kept", status=response.status_code)
+    from satsov.orbits.omm import parse_omm_csv, parse_omm_json
+    try:
+        text = body.decode("utf-8")
+        elements, rejected = (parse_omm_json if format == "json" else parse_omm_csv)(text, url)
+    except (UnicodeDecodeError, CatalogError) as exc:
+        manifest[slug] = entry
+        _write_manifest(folder, manifest)
+        raise FetchError(url, f"the answer does not parse ({exc}); the previous snapshot is kept",
+                         status=200) from None
+    if not elements:
+        manifest[slug] = entry
+        _write_manifest(folder, manifest)
+        message = text.strip()[:300]
+        raise FetchError(url, f"the answer holds no satellite ({len(rejected)} rejected record(s)"
+                              f"{': ' + message if message and not message.startswith(('[', '{')) else ''}); the "
+                              f"previous snapshot is kept", status=200)
+    target = folder / f"{slug}.{format}"
+    with atomic_path(target) as tmp:
+        Path(tmp).write_bytes(body)
+    newest = max(e.epoch for e in elements)
+    entry.update(query=slug, path=str(target), fetched_at=_iso(now), http_status=200,
+                 sha256=hashlib.sha256(body).hexdigest(), objects=len(elements), rejected=len(rejected),
+                 newest_epoch=str(newest)[:19] + "Z")
+    manifest[slug] = entry
+    _write_manifest(folder, manifest)
+    fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
+    return Snapshot(**fields, message=f"fetched {len(elements)} objects" + (
+        f" ({len(rejected)} rejected)" if rejected else ""))

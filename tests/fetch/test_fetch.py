@@ -1,0 +1,166 @@
+"""``satsov catalog fetch`` against a local HTTP server on 127.0.0.1 (no test touches the internet).
+
+The 200 answers are OMM built from the built-in CelesTrak snapshot (2026-05-07) by satsov's own writer; the
+403 body is written in the style of CelesTrak's refusal of a repeat download, not copied from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("httpx")
+
+from satsov.data import sample_catalog_path  # noqa: E402
+from satsov.errors import FetchError  # noqa: E402
+from satsov.fetch import fetch_catalog, snapshots  # noqa: E402
+from satsov.orbits.catalog import read_catalog, write_catalog  # noqa: E402
+from satsov.testing import run_cli  # noqa: E402
+
+REFUSAL = ("GP data has not updated since your last successful download of GROUP=oneweb. Data is updated once "
+           "every 2 hours. Please do not download the same data more often than that.")
+
+
+class Server:
+    """A local server answering every request with ``self.answer`` = (status, body bytes)."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.answer = (200, b"")
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                owner.requests.append({"path": self.path, "agent": self.headers.get("User-Agent", "")})
+                status, body = owner.answer
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def omm(tmp_path_factory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("omm")
+    elements = [e for e in read_catalog(sample_catalog_path()).elements if e.name.startswith("ONEWEB")]
+    out = {}
+    for fmt in ("json", "csv"):
+        write_catalog(elements, folder / f"oneweb.{fmt}")
+        out[fmt] = (folder / f"oneweb.{fmt}").read_bytes()
+    out["n"] = len(elements)
+    return out
+
+
+T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.timezone.utc)
+
+
+def test_a_snapshot_and_its_manifest(server, omm, tmp_path):
+    server.answer = (200, omm["json"])
+    snap = fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0)
+    assert not snap.from_cache and snap.objects == omm["n"] and snap.http_status == 200
+    assert Path(snap.path).read_bytes() == omm["json"]
+    assert snap.sha256 == hashlib.sha256(omm["json"]).hexdigest()
+    assert snap.fetched_at == "2026-11-23T06:00:00Z" and snap.newest_epoch.startswith("2026-05")
+    assert "GROUP=oneweb" in server.requests[0]["path"] and "FORMAT=json" in server.requests[0]["path"]
+    assert server.requests[0]["agent"].startswith("satsov/")
+    manifest = json.loads((tmp_path / "celestrak" / "manifest.json").read_text())
+    assert manifest["group-oneweb"]["url"].startswith(server.url) and manifest["group-oneweb"]["objects"] == omm["n"]
+    assert len(read_catalog(snap.path).elements) == omm["n"]  # the snapshot is a catalogue satsov reads
+    assert snapshots(tmp_path)[0].path == snap.path
+
+
+def test_no_second_request_within_two_hours(server, omm, tmp_path):
+    server.answer = (200, omm["json"])
+    fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0)
+    again = fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0 + dt.timedelta(minutes=30))
+    assert again.from_cache and "served from the cache" in again.message and len(server.requests) == 1
+    later = fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path,
+                          now=T0 + dt.timedelta(hours=2, minutes=1))
+    assert not later.from_cache and len(server.requests) == 2
+
+
+def test_a_refusal_keeps_the_previous_snapshot_and_exits_non_zero(server, omm, tmp_path, monkeypatch, capsys):
+    server.answer = (200, omm["json"])
+    first = fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path,
+                          now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3))
+    before = Path(first.path).read_bytes()
+    server.answer = (403, REFUSAL.encode())
+    monkeypatch.setenv("SATSOV_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("SATSOV_CELESTRAK_URL", server.url)
+    code, out, err = run_cli(["catalog", "fetch", "--group", "oneweb"], capsys)
+    assert code == 1 and "403" in err and "Data is updated once every 2 hours" in " ".join(err.split())
+    assert "Traceback" not in err
+    assert Path(first.path).read_bytes() == before  # the previous snapshot is intact
+    snap = snapshots(tmp_path)[0]
+    assert snap.sha256 == first.sha256 and snap.fetched_at == first.fetched_at
+    # and the refused query is not asked again within two hours
+    code, _, err = run_cli(["catalog", "fetch", "--group", "oneweb"], capsys)
+    assert code == 0 and "served from the cache" in err and len(server.requests) == 2
+
+
+@pytest.mark.parametrize("status,body,expected", [
+    (500, b"Internal Server Error", "answered 500"),
+    (200, None, "does not parse"),              # truncated
+    (200, b"<html><body>maintenance</body></html>", "does not parse"),
+    (200, b"[]", "holds no satellite"),
+])
+def test_failures_write_nothing_and_are_not_retried(server, omm, tmp_path, status, body, expected):
+    server.answer = (status, body if body is not None else omm["json"][: len(omm["json"]) // 2])
+    with pytest.raises(FetchError, match=expected):
+        fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0)
+    assert len(server.requests) == 1 and not list((tmp_path / "celestrak").glob("group-oneweb.*"))
+    with pytest.raises(FetchError, match="not requested again"):
+        fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0 + dt.timedelta(minutes=5))
+    assert len(server.requests) == 1
+
+
+def test_csv_and_supplemental_queries(server, omm, tmp_path, capsys):
+    server.answer = (200, omm["csv"])
+    code, out, err = run_cli(["catalog", "fetch", "--supplemental", "oneweb", "--format", "csv", "--base-url",
+                              server.url, "--cache-dir", str(tmp_path), "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["objects"] == omm["n"] and data["path"].endswith("file-oneweb.csv")
+    assert "sup-gp.php" in server.requests[0]["path"] and "FILE=oneweb" in server.requests[0]["path"]
+    code, out, _ = run_cli(["catalog", "snapshots", "--cache-dir", str(tmp_path), "--json"], capsys)
+    assert code == 0 and json.loads(out)[0]["query"] == "file-oneweb"
+
+
+def test_a_query_is_one_of_group_name_catnr_or_file(tmp_path, capsys):
+    code, _, err = run_cli(["catalog", "fetch", "--group", "a", "--name", "b", "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and "exactly one of" in err
+    code, _, err = run_cli(["catalog", "fetch", "--catnr", "x1", "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and "--catnr" in err
+
+
+def test_without_the_extra_the_message_names_it(tmp_path, monkeypatch, capsys):
+    import sys
+    monkeypatch.setitem(sys.modules, "httpx", None)  # as if not installed
+    code, _, err = run_cli(["catalog", "fetch", "--group", "oneweb", "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and "pip install 'satsov[fetch]'" in err and "Traceback" not in err
