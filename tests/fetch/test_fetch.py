@@ -164,3 +164,17 @@ def test_without_the_extra_the_message_names_it(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "httpx", None)  # as if not installed
     code, _, err = run_cli(["catalog", "fetch", "--group", "oneweb", "--cache-dir", str(tmp_path)], capsys)
     assert code == 2 and "pip install 'satsov[fetch]'" in err and "Traceback" not in err
+
+
+def test_a_fetched_snapshot_is_stamped_where_it_is_used(server, omm, tmp_path):
+    from satsov.world.constellations import select_fleets
+    server.answer = (200, omm["json"])
+    snap = fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path,
+                         now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3))
+    sel = select_fleets(flying=["oneweb"], catalog=snap.path)
+    row = next(r for r in sel.sources if r["what"] == "satellites as flying")
+    assert server.url in row["source"] and "3.0 days old" in row["source"] and row["date"] == snap.fetched_at
+    Path(snap.path).write_bytes(omm["json"] + b" ")
+    row = next(r for r in select_fleets(flying=["oneweb"], catalog=snap.path).sources
+               if r["what"] == "satellites as flying")
+    assert "no longer matches" in row["source"]

@@ -29,7 +29,7 @@ from satsov.errors import CatalogError
 from satsov.orbits.omm import omm_records, parse_omm_csv, parse_omm_json, parse_omm_xml
 from satsov.orbits.tle import parse_tle, write_tle_lines
 
-__all__ = ["Catalog", "read_catalog", "write_catalog", "convert_catalog", "detect_format"]
+__all__ = ["Catalog", "read_catalog", "write_catalog", "convert_catalog", "detect_format", "catalog_provenance"]
 
 _FORMATS = {".tle": "tle", ".txt": "tle", ".3le": "tle", ".2le": "tle", ".json": "json", ".csv": "csv",
             ".xml": "xml"}
@@ -214,3 +214,28 @@ def convert_catalog(src: str | os.PathLike, dst: str | os.PathLike, *, names: st
         fleet = fleet.select(names)
     write_catalog(fleet.elements, dst)
     return catalog, len(fleet)
+
+
+def catalog_provenance(path: str | os.PathLike) -> dict | None:
+    """Where a fetched catalogue came from: its entry in the ``manifest.json`` beside it (written by
+    ``satsov catalog fetch``: URL, time of the request, HTTP status, sha256, objects, newest epoch), with
+    ``matches`` telling whether the file still has the recorded sha256; None for a file that was not fetched."""
+    import hashlib
+    import json
+    p = Path(path)
+    manifest = p.parent / "manifest.json"
+    if not manifest.exists():
+        return None
+    try:
+        entries = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return None
+    for entry in entries.values() if isinstance(entries, dict) else ():
+        if isinstance(entry, dict) and entry.get("path") and Path(entry["path"]).resolve() == p.resolve():
+            out = dict(entry)
+            try:
+                out["matches"] = hashlib.sha256(p.read_bytes()).hexdigest() == entry.get("sha256")
+            except OSError:
+                out["matches"] = False
+            return out
+    return None

@@ -56,6 +56,26 @@ def _split(fleet: Fleet, operators, registry: OperatorRegistry) -> dict[str, Fle
     return out
 
 
+def _catalog_source(catalog) -> dict:
+    """The sources row of the satellites as flying: the built-in snapshot, a user file, or a fetched snapshot
+    stamped with its query, the time it was fetched and its age now."""
+    if not catalog:
+        return {"what": "satellites as flying", "source": f"CelesTrak 'active' snapshot of {BUILTIN_CATALOG_DATE} "
+                f"(built in)", "date": BUILTIN_CATALOG_DATE}
+    from satsov.orbits.catalog import catalog_provenance
+    p = catalog_provenance(catalog)
+    if p is None:
+        return {"what": "satellites as flying", "source": str(catalog), "date": "user file"}
+    import datetime as _dt
+    fetched = _dt.datetime.fromisoformat(str(p.get("fetched_at")).replace("Z", "+00:00"))
+    age_h = (_dt.datetime.now(_dt.timezone.utc) - fetched).total_seconds() / 3600.0
+    changed = "" if p.get("matches") else "; the file no longer matches the recorded sha256"
+    return {"what": "satellites as flying",
+            "source": f"{catalog}: fetched from {p.get('url')} ({p.get('objects')} objects, newest epoch "
+                      f"{p.get('newest_epoch')}), {age_h / 24:.1f} days old{changed}",
+            "date": p.get("fetched_at")}
+
+
 def unassigned_note(fleet: Fleet, registry: OperatorRegistry, catalog=None) -> str | None:
     """One line on the satellites no operator rule matches (they take part in nothing), or None."""
     prefixes = registry.unassigned(fleet)
@@ -171,10 +191,7 @@ def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=()
         for key, fleet in split.items():
             if key not in exclude:
                 fleets[key], owner[key] = fleet, key
-        sources.append({"what": "satellites as flying",
-                        "source": str(catalog) if catalog else
-                        f"CelesTrak 'active' snapshot of {BUILTIN_CATALOG_DATE} (built in)",
-                        "date": "user file" if catalog else BUILTIN_CATALOG_DATE})
+        sources.append(_catalog_source(catalog))
     table = filed_constellations() if filed else {}
     for key in filed:
         if key not in table:
