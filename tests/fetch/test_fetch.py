@@ -178,3 +178,73 @@ def test_a_fetched_snapshot_is_stamped_where_it_is_used(server, omm, tmp_path):
     row = next(r for r in select_fleets(flying=["oneweb"], catalog=snap.path).sources
                if r["what"] == "satellites as flying")
     assert "no longer matches" in row["source"]
+
+
+# ----------------------------------------------------------------------------------------------- Space-Track
+class SpaceTrack(Server):
+    """A local stand-in for Space-Track: a login that sets a session cookie, and GP queries that need it."""
+
+    def __init__(self, body: bytes):
+        super().__init__()
+        self.body = body
+        owner = self
+        handler = self.httpd.RequestHandlerClass
+
+        def do_POST(h):  # noqa: N802
+            n = int(h.headers.get("Content-Length", 0))
+            form = h.rfile.read(n).decode()
+            owner.requests.append({"path": h.path, "form": form, "agent": h.headers.get("User-Agent", "")})
+            ok = "identity=me%40example.org" in form and "password=secret" in form
+            body = b'""' if ok else b'{"Login":"Failed"}'
+            h.send_response(200)
+            if ok:
+                h.send_header("Set-Cookie", "chocolatechip=abc; Path=/")
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+
+        def do_GET(h):  # noqa: N802
+            owner.requests.append({"path": h.path, "cookie": h.headers.get("Cookie", "")})
+            status, body = (200, owner.body) if "chocolatechip=abc" in h.headers.get("Cookie", "") else \
+                (401, b"You must be logged in")
+            h.send_response(status)
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+
+        handler.do_POST = do_POST
+        handler.do_GET = do_GET
+
+
+def test_space_track_is_one_login_and_one_query(omm, tmp_path, monkeypatch, capsys):
+    st = SpaceTrack(omm["json"])
+    try:
+        monkeypatch.setenv("SPACETRACK_IDENTITY", "me@example.org")
+        monkeypatch.setenv("SPACETRACK_PASSWORD", "secret")
+        ids = [e["NORAD_CAT_ID"] for e in json.loads(omm["json"])][:3]
+        code, out, err = run_cli(["catalog", "fetch", "--space-track", "--catnr", ",".join(map(str, ids)),
+                                  "--base-url", st.url, "--cache-dir", str(tmp_path), "--json"], capsys)
+        assert code == 0, err
+        assert [r["path"] for r in st.requests][0] == "/ajaxauth/login" and len(st.requests) == 2
+        assert "/class/gp/NORAD_CAT_ID/" in st.requests[1]["path"] and "secret" not in json.dumps(json.loads(out))
+        assert "secret" not in (tmp_path / "spacetrack" / "manifest.json").read_text()
+        # the same query is not sent again within two hours
+        code, _, err = run_cli(["catalog", "fetch", "--space-track", "--catnr", ",".join(map(str, ids)),
+                                "--base-url", st.url, "--cache-dir", str(tmp_path)], capsys)
+        assert code == 0 and "served from the cache" in err and len(st.requests) == 2
+        # wrong credentials: refused with the server's answer, exit 1
+        monkeypatch.setenv("SPACETRACK_PASSWORD", "wrong")
+        code, _, err = run_cli(["catalog", "fetch", "--space-track", "--catnr", "25544", "--base-url", st.url,
+                                "--cache-dir", str(tmp_path)], capsys)
+        assert code == 1 and "login refused" in err
+    finally:
+        st.close()
+
+
+def test_space_track_without_credentials_says_how_to_give_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SPACETRACK_IDENTITY", raising=False)
+    monkeypatch.delenv("SPACETRACK_PASSWORD", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.netrc
+    code, _, err = run_cli(["catalog", "fetch", "--space-track", "--catnr", "25544", "--base-url",
+                            "http://127.0.0.1:9", "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and "SPACETRACK_IDENTITY" in " ".join(err.split()) and ".netrc" in err

@@ -62,11 +62,23 @@ def fetch(group: str = typer.Option(None, "--group", help="CelesTrak group, e.g.
                                                                "user cache folder)"),
           base_url: str = typer.Option(None, "--base-url", help="CelesTrak or a mirror (default: "
                                                                 "SATSOV_CELESTRAK_URL or https://celestrak.org)"),
+          space_track: bool = typer.Option(False, "--space-track",
+                                           help="from Space-Track instead (opt in; credentials from "
+                                                "SPACETRACK_IDENTITY/SPACETRACK_PASSWORD or ~/.netrc): --catnr "
+                                                "N,N,... or every object on orbit"),
           as_json: Json = False):
     """Fetch a CelesTrak catalogue into the cache (at most once per query every 2 hours; never retried)."""
-    from satsov.fetch import fetch_catalog
-    snap = fetch_catalog(group=group, name=name, catnr=catnr, supplemental=supplemental, format=fmt,
-                         base_url=base_url, cache=cache)
+    from satsov.fetch import fetch_catalog, fetch_spacetrack
+    if space_track:
+        if group or name or supplemental:
+            from satsov.errors import InputError
+            raise InputError("--space-track takes --catnr N,N,... (or nothing: every object on orbit), not "
+                             "--group, --name or --supplemental", found=[group, name, supplemental],
+                             expected="--catnr")
+        snap = fetch_spacetrack(catnr, base_url=base_url, cache=cache)
+    else:
+        snap = fetch_catalog(group=group, name=name, catnr=catnr, supplemental=supplemental, format=fmt,
+                             base_url=base_url, cache=cache)
     if as_json:
         emit_json(snap.to_dict())
         return

@@ -114,10 +114,10 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
 
 
 def snapshots(cache: str | os.PathLike | None = None) -> list[Snapshot]:
-    """Every cached CelesTrak snapshot, newest first."""
-    folder = cache_dir(cache) / "celestrak"
+    """Every cached snapshot (CelesTrak and Space-Track), newest first."""
     out = [Snapshot(**{k: v for k, v in e.items() if k in Snapshot.__dataclass_fields__}, from_cache=True)
-           for e in _read_manifest(folder).values() if e.get("path")]
+           for service in ("celestrak", "spacetrack")
+           for e in _read_manifest(cache_dir(cache) / service).values() if e.get("path")]
     return sorted(out, key=lambda s: s.fetched_at, reverse=True)
 
 
