@@ -38,7 +38,7 @@ _LOCATIONS = {
     "satsov.world.regions": ["Region", "region", "region_from_geojson"],
     "satsov.world.grids": ["Grid", "grid"],
     "satsov.world.operators": ["Operator", "OperatorRegistry", "operator_registry"],
-    "satsov.world.constellations": ["as_flying", "as_filed", "filed_constellations"],
+    "satsov.world.constellations": ["as_flying", "as_filed", "as_planned", "filed_constellations", "plans"],
     "satsov.world.sites": ["GroundSite", "city", "load_sites"],
     "satsov.world.policies": ["Policy", "standard_policies"],
     "satsov.visibility.engine": ["coverage", "Case", "Denial"],
@@ -103,7 +103,7 @@ if _TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from satsov.visibility.checks import StepWarning
     from satsov.visibility.engine import Case, Denial, coverage
     from satsov.visibility.results import CoverageResult, Figures
-    from satsov.world.constellations import as_filed, as_flying, filed_constellations
+    from satsov.world.constellations import as_filed, as_flying, as_planned, filed_constellations, plans
     from satsov.world.grids import Grid, grid
     from satsov.world.operators import Operator, OperatorRegistry, operator_registry
     from satsov.world.policies import Policy, standard_policies

@@ -89,11 +89,13 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
     shells = [(s.operator, Shell(s.name, s.altitude_km, s.inclination_deg, s.planes, s.sats_per_plane, s.phasing,
                                  s.pattern, s.raan_offset_deg, source=s.source)) for s in sc.shells]
     try:
-        return select_fleets(flying=spec.flying, filed=spec.filed, shells=shells,
+        return select_fleets(flying=spec.flying, filed=spec.filed, shells=shells, planned=spec.planned,
+                             planned_as_of=str(spec.planned_as_of) if spec.planned_as_of else None,
                              catalog=str(sc.path(spec.catalog)) if spec.catalog else None, exclude=spec.exclude,
                              services=spec.services, max_altitude_km=sc.requirement.max_altitude_km,
                              epoch=sc.window.start, registry=registry,
                              keys={"flying": "fleets.flying", "filed": "fleets.filed", "catalog": "fleets.catalog",
+                                   "planned": "fleets.planned",
                                    "max_altitude_km": "requirement.max_altitude_km"})
     except InputError as exc:
         raise ScenarioError(str(exc), found=exc.found, expected=exc.expected) from None

@@ -132,9 +132,17 @@ class ShellSpec(_Model):
 
 
 class FleetSpec(_Model):
+    @field_validator("planned_as_of", check_fields=False)
+    @classmethod
+    def _planned_as_of(cls, v):
+        parse_date(v, name="planned_as_of")
+        return v
+
     flying: Literal["all", "none"] | list[str] = "all"
     catalog: str | None = None
     filed: list[str] = []
+    planned: list[str] = []            # constellations as planned (data/plans.yaml)
+    planned_as_of: str | None = None   # what is due by this date (default: the window's start)
     operators_file: str | None = None
     exclude: list[str] = []
     services: list[Literal["broadband", "mss", "iot"]] | None = None  # None: every service

@@ -13,10 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import yaml
 
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
+from satsov.times import parse_date
 from satsov.data import BUILTIN_CATALOG_DATE, DEFAULT_START, builtin_catalog_path
 from satsov.orbits.fleet import Fleet, load_fleet
 from satsov.orbits.walker import Shell
@@ -140,6 +142,102 @@ def as_filed(key: str, epoch) -> Fleet:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """A constellation as planned: its shells and the satellites due by each milestone date."""
+
+    key: str
+    name: str
+    operator: str
+    shells: tuple
+    milestones: tuple[dict, ...]   # {date, satellites, source, confidence}, by date
+
+    @property
+    def size(self) -> int:
+        return sum(s.planes * s.sats_per_plane for s in self.shells)
+
+    def due(self, as_of) -> tuple[int, dict | None]:
+        """Satellites due by ``as_of`` (the latest milestone at or before it) and that milestone."""
+        when = np.datetime64(parse_date(as_of, name="as_of"), "D")
+        hit = None
+        for m in self.milestones:
+            if np.datetime64(str(m["date"]), "D") <= when:
+                hit = m
+        return (int(hit["satellites"]) if hit else 0), hit
+
+
+@lru_cache(maxsize=1)
+def plans() -> dict[str, Plan]:
+    """Constellations as planned (``data/plans.yaml``), each milestone and shell with its source."""
+    with open(data_path("plans.yaml")) as f:
+        data = yaml.safe_load(f)
+    filed = filed_constellations()
+    out = {}
+    for key, entry in data.items():
+        ref = entry["shells"]
+        if isinstance(ref, str):
+            shells = filed[ref.split(":", 1)[1]].shells
+        else:
+            shells = tuple(Shell(**s) for s in ref)
+        for i, m in enumerate(entry.get("milestones") or []):
+            if not m.get("source") or "date" not in m or "satellites" not in m:
+                raise InputError(f"plans.yaml: {key}.milestones[{i}]: found {m!r}, expected date, satellites and "
+                                 f"source", found=m, expected="{date, satellites, source}")
+        milestones = tuple(sorted(entry.get("milestones") or [], key=lambda m: str(m["date"])))
+        out[key] = Plan(key, entry["name"], entry["operator"], tuple(shells), milestones)
+    return out
+
+
+def _thinned(shell: Shell, n: int) -> Shell | None:
+    """A shell with about ``n`` of its satellites: every plane kept, its slots thinned evenly (ASSUMED order of
+    deployment); None for none."""
+    if n <= 0:
+        return None
+    per_plane = max(1, min(shell.sats_per_plane, round(n / shell.planes)))
+    if per_plane == shell.sats_per_plane:
+        return shell
+    from dataclasses import replace
+    return replace(shell, name=f"{shell.name}-{per_plane}of{shell.sats_per_plane}", sats_per_plane=per_plane,
+                   source=f"{shell.source}; partly deployed: {per_plane} of {shell.sats_per_plane} slots per plane "
+                          f"(ASSUMED even thinning)", confidence="L")
+
+
+def as_planned(key: str, as_of, epoch=None) -> tuple[Fleet, list[str]]:
+    """The Walker fleet of a plan with the satellites due by ``as_of`` (each shell thinned in proportion),
+    placed at ``epoch`` (default ``as_of``); and notes naming the milestone, its source and what is assumed."""
+    table = plans()
+    if key not in table:
+        raise UnknownNameError("planned constellation", key, list(table))
+    plan = table[key]
+    n, milestone = plan.due(as_of)
+    notes = []
+    if not plan.milestones:
+        notes.append(f"{plan.name}: no dated milestone is published; the plan counts for nothing by {as_of}")
+    elif milestone is None:
+        notes.append(f"{plan.name}: nothing due by {as_of} (first milestone {plan.milestones[0]['date']}: "
+                     f"{plan.milestones[0]['satellites']} satellites)")
+    else:
+        notes.append(f"{plan.name}: {n} satellites due by {milestone['date']} ({milestone['source']}; confidence "
+                     f"{milestone.get('confidence', 'M')})")
+    registry = operator_registry()
+    op = registry[plan.operator]
+    prefix = op.patterns[0] if op.patterns else plan.operator.upper()
+    elements = []
+    total = plan.size
+    for shell in plan.shells:
+        part = _thinned(shell, round(n * shell.planes * shell.sats_per_plane / total)) if n < total else shell
+        if part is None:
+            continue
+        elements += part.elements(epoch or as_of, first_norad_id=100000 + len(elements),
+                                  name_prefix=f"{prefix}-PLANNED-{part.name.upper()}")
+    if 0 < n < total:
+        notes.append(f"{plan.name}: {len(elements)} of {total} slots placed for {n} due (every plane, slots thinned "
+                     f"evenly: an ASSUMED order of deployment)")
+    if any(s.confidence == "L" for s in plan.shells):
+        notes.append(f"{plan.name}: geometry partly ASSUMED (confidence L): {'; '.join(s.source for s in plan.shells)}")
+    return Fleet(elements, f"{key} (planned {as_of})"), notes
+
+
+@dataclass(frozen=True)
 class FleetSelection:
     """Fleets by key with the operator that runs each (``owner``) and where each came from (``sources``)."""
 
@@ -154,18 +252,19 @@ class FleetSelection:
 
 
 def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=(), services=None,
-                  max_altitude_km: float | None = None, epoch=DEFAULT_START,
+                  max_altitude_km: float | None = None, epoch=DEFAULT_START, planned=(), planned_as_of=None,
                   registry: OperatorRegistry | None = None, keys: dict[str, str] | None = None) -> FleetSelection:
     """The fleets of a study: the one place where the CLI, scenarios and the server choose satellites.
 
     ``flying``: ``"all"``, ``"none"`` or operator keys, from the built-in snapshot or ``catalog``;
-    ``filed``: constellations as filed (fleets ``'<key> (filed)'``); ``shells``: ``[(operator, Shell)]``
+    ``filed``: constellations as filed (fleets ``'<key> (filed)'``); ``planned``: constellations as planned,
+    with what is due by ``planned_as_of`` (default ``epoch``; fleets ``'<key> (planned)'``); ``shells``: ``[(operator, Shell)]``
     (fleets ``'<operator> (scenario shells)'``); ``exclude``: fleets to leave out; ``services``: keep only
     operators of these service classes; ``max_altitude_km``: keep only satellites whose apogee is below it.
     ``keys`` renames the arguments in error messages (``{"flying": "fleets.flying"}`` for a scenario,
     ``{"flying": "--operator"}`` for the CLI).
     """
-    keys = {"flying": "flying", "filed": "filed", "shells": "shells", "catalog": "catalog",
+    keys = {"flying": "flying", "filed": "filed", "planned": "planned", "shells": "shells", "catalog": "catalog",
             "max_altitude_km": "max_altitude_km", **(keys or {})}
     registry = registry or operator_registry()
     fleets: dict[str, Fleet] = {}
@@ -202,6 +301,21 @@ def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=()
         fleets[fkey], owner[fkey] = as_filed(key, epoch), c.operator
         sources.append({"what": f"{c.name} as filed (confidence {c.confidence})",
                         "source": "; ".join(sorted({s.source for s in c.shells})), "date": "filings"})
+    plan_table = plans() if planned else {}
+    for key in planned:
+        if key not in plan_table:
+            raise InputError(f"{keys['planned']}: {UnknownNameError('planned constellation', key, list(plan_table))}",
+                             found=key, expected="a planned constellation")
+        p = plan_table[key]
+        fkey = f"{key} (planned)"
+        fleet, plan_notes = as_planned(key, planned_as_of or epoch, epoch)
+        notes += plan_notes
+        if len(fleet):
+            fleets[fkey], owner[fkey] = fleet, p.operator
+        n, milestone = p.due(planned_as_of or epoch)
+        sources.append({"what": f"{p.name} as planned by {planned_as_of or epoch} ({n} satellites)",
+                        "source": milestone["source"] if milestone else "no milestone due by then",
+                        "date": str(milestone["date"]) if milestone else "—"})
     custom: dict[str, list[Shell]] = {}
     for operator, shell in shells:
         if operator not in registry:
