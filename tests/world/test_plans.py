@@ -50,3 +50,24 @@ def test_a_selection_and_a_scenario_can_ask_in_2030(tmp_path):
                     'planned_as_of = "2030-13-01"\n')
     with pytest.raises(ScenarioError, match="planned_as_of"):
         load_scenario(path)
+
+
+def test_a_latency_requirement_keeps_what_answers_in_time(tmp_path):
+    # best-case round trip 4 h / c: 100 ms admits apogees below 7,495 km (LEO), not O3b's MEO (~8,062 km, about
+    # 108 ms) nor GEO (about 477 ms)
+    from satsov.assessment.run import _fleets, latency_classes
+    from satsov.assessment.scenario import load_scenario
+    from satsov.world.operators import operator_registry
+    text = ('name = "x"\n[window]\nstart = "2026-05-07T00:00:00Z"\nduration = "1h"\nstep = "60s"\n'
+            '[[regions]]\nname = "IS"\n[fleets]\nflying = ["ses", "oneweb"]\n')
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    every = _fleets(load_scenario(path), operator_registry())
+    row = latency_classes(every.fleets)
+    assert "GEO" in row["source"] and "MEO" in row["source"] and "LEO" in row["source"]
+    path.write_text(text + "[requirement]\nmax_rtt_ms = 100\n")
+    fast = _fleets(load_scenario(path), operator_registry())
+    assert "ses" not in fast.fleets and len(fast.fleets["oneweb"]) == len(every.fleets["oneweb"])
+    path.write_text(text + "[requirement]\nmax_rtt_ms = 200\n")
+    meo = _fleets(load_scenario(path), operator_registry())
+    assert all(e.apogee_altitude_km < 30_000 for e in meo.fleets["ses"]) and len(meo.fleets["ses"]) > 0

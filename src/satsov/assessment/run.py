@@ -84,6 +84,44 @@ def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
     return out
 
 
+LATENCY_CLASSES = (("LEO", 2_000.0), ("MEO", 30_000.0), ("GEO", math.inf))  # by apogee, km
+
+
+def latency_classes(fleets, bound_km: float | None = None, max_rtt_ms: float | None = None) -> dict:
+    """A sources row: the fleets' satellites by orbit class with each class's best-case round trip (4 h / c at
+    its highest apogee: LEO tens of ms, MEO about 110 ms, GEO about 480 ms), and what a latency requirement
+    leaves out."""
+    from satsov.constants import SPEED_OF_LIGHT_KM_S
+    by = {name: {} for name, _ in LATENCY_CLASSES}
+    top = {name: 0.0 for name, _ in LATENCY_CLASSES}
+    for key, fleet in fleets.items():
+        for e in fleet:
+            h = e.apogee_altitude_km
+            name = next(n for n, upper in LATENCY_CLASSES if h < upper)
+            by[name][key] = by[name].get(key, 0) + 1
+            top[name] = max(top[name], h)
+    parts = []
+    for name, _ in LATENCY_CLASSES:
+        if by[name]:
+            rtt = 4.0 * top[name] / SPEED_OF_LIGHT_KM_S * 1e3
+            parts.append(f"{name} {sum(by[name].values())} (best-case round trip up to {rtt:.0f} ms: "
+                         + ", ".join(f"{k} {n}" for k, n in sorted(by[name].items(), key=lambda kv: -kv[1])) + ")")
+    rule = (f"; requirement max_rtt_ms {max_rtt_ms:g}: only satellites below {bound_km:,.0f} km count"
+            if max_rtt_ms else "")
+    return {"what": "latency classes of the fleets (after the requirement)", "source": "; ".join(parts) + rule
+            + " (best case: up and down twice at zenith, 4 h / c; gateways and terrestrial paths add more)",
+            "date": "computed"}
+
+
+def _altitude_bound(req) -> float | None:
+    """The highest apogee the requirement admits: ``max_altitude_km`` and ``max_rtt_ms`` (best-case round trip at
+    zenith, bent pipe: up and down twice, 4 h / c), whichever is lower."""
+    from satsov.constants import SPEED_OF_LIGHT_KM_S
+    bounds = [b for b in (req.max_altitude_km,
+                          req.max_rtt_ms * 1e-3 * SPEED_OF_LIGHT_KM_S / 4.0 if req.max_rtt_ms else None) if b]
+    return min(bounds) if bounds else None
+
+
 def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
     spec = sc.fleets
     shells = [(s.operator, Shell(s.name, s.altitude_km, s.inclination_deg, s.planes, s.sats_per_plane, s.phasing,
@@ -92,7 +130,7 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
         return select_fleets(flying=spec.flying, filed=spec.filed, shells=shells, planned=spec.planned,
                              planned_as_of=str(spec.planned_as_of) if spec.planned_as_of else None,
                              catalog=str(sc.path(spec.catalog)) if spec.catalog else None, exclude=spec.exclude,
-                             services=spec.services, max_altitude_km=sc.requirement.max_altitude_km,
+                             services=spec.services, max_altitude_km=_altitude_bound(sc.requirement),
                              epoch=sc.window.start, registry=registry,
                              keys={"flying": "fleets.flying", "filed": "fleets.filed", "catalog": "fleets.catalog",
                                    "planned": "fleets.planned",
@@ -131,6 +169,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     policies = _policies(sc, registry)
     selection = _fleets(sc, registry)
     fleets, owner, sources = selection.fleets, selection.owner, list(selection.sources)
+    sources.append(latency_classes(fleets, _altitude_bound(sc.requirement), sc.requirement.max_rtt_ms))
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
     kill = _kill_list(sc, fleets)
     req = sc.requirement

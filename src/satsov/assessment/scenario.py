@@ -102,6 +102,9 @@ class RequirementSpec(_Model):
     population_weighted: bool = True
     max_altitude_km: float | None = Field(None, gt=0, description="count only satellites whose apogee is below "
                                           "this altitude (e.g. 2000 for low-latency LEO service)")
+    max_rtt_ms: float | None = Field(None, gt=0, description="count only satellites whose best-case round trip "
+                                     "(up and down twice at zenith, 4 h / c) is below this: 100 keeps LEO and "
+                                     "leaves out MEO (O3b mPOWER, ~108 ms) and GEO (~477 ms)")
 
 
 class RegionSpec(_Model):
