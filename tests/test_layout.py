@@ -24,6 +24,7 @@ LAYERS = {
     "network": {"orbits", "world"},
     "capacity": {"orbits", "world", "visibility", "network"},
     "assessment": {"orbits", "world", "visibility", "network", "capacity"},
+    "synthesis": {"orbits", "world", "visibility", "network", "capacity"},  # design (#13): seeds so far
     "report": {"orbits", "world", "visibility", "network", "capacity", "assessment"},
     "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "fetch"},
 }
