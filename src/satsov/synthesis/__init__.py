@@ -9,3 +9,6 @@ from satsov.synthesis.seeds import (altitude_for_half_angle_km, earth_central_an
 
 __all__ = ["earth_central_angle_deg", "altitude_for_half_angle_km", "streets_half_width_deg",
            "streets_min_half_angle_deg", "streets_seeds"]
+from satsov.synthesis.screen import ScreenResult, screen, shell_positions  # noqa: E402
+
+__all__ += ["screen", "ScreenResult", "shell_positions"]
