@@ -26,7 +26,7 @@ LAYERS = {
     "assessment": {"orbits", "world", "visibility", "network", "capacity"},
     "synthesis": {"orbits", "world", "visibility", "network", "capacity"},  # design (#13): seeds so far
     "report": {"orbits", "world", "visibility", "network", "capacity", "assessment"},
-    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "fetch"},
+    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "fetch", "synthesis"},
 }
 HEAVY += ("httpx", "platformdirs")  # the fetch extra: loaded only by `satsov catalog fetch`
 SKIP = {"satsov.visibility.kernel_cuda",  # needs CuPy and a GPU (benchmarks/coverage_gpu.py on the device)

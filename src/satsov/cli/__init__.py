@@ -12,7 +12,7 @@ import logging
 
 import typer
 
-from satsov.cli import assess, capacity, catalog, coverage, orbits, route, world
+from satsov.cli import assess, capacity, catalog, coverage, design, orbits, route, world
 from satsov.cli.output import err, error
 from satsov.errors import FetchError, SatsovError
 
@@ -47,6 +47,7 @@ app.command("capacity")(capacity.capacity)
 app.command()(assess.assess)
 app.command()(assess.demo)
 app.command()(route.route)
+app.command("design")(design.design)
 
 
 class Terminated(BaseException):

@@ -12,3 +12,6 @@ __all__ = ["earth_central_angle_deg", "altitude_for_half_angle_km", "streets_hal
 from satsov.synthesis.screen import ScreenResult, screen, shell_positions  # noqa: E402
 
 __all__ += ["screen", "ScreenResult", "shell_positions"]
+from satsov.synthesis.search import Candidate, DesignResult, Requirement, SearchSpace, design  # noqa: E402
+
+__all__ += ["design", "Requirement", "SearchSpace", "Candidate", "DesignResult"]
