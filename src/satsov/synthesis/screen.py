@@ -4,7 +4,7 @@ Each candidate (Walker shells) is flown as circular orbits with the J2 secular d
 argument of latitude (Vallado, *Fundamentals of Astrodynamics*, secular rates for e = 0:
 Ω̇ = −3/2 n J2 (R/a)² cos i, u̇ = n [1 + 3/4 J2 (R/a)² (8 cos² i − 2)]), rotated into the Earth-fixed frame by
 the Earth's rotation angle, and tested against a grid's cells with the spherical coverage half-angle λ at
-sampled times. The times are dithered (one random instant in each of ``samples`` equal slices of the window),
+sampled times (the coverage engine's compiled kernel on these positions). The times are dithered (one random instant in each of ``samples`` equal slices of the window),
 so a seam gap that a regular step would step over is found in proportion to its length. The screen must not
 reject a design that the full engine (SGP4, WGS-84) would accept: ``margin_deg`` widens λ to cover the
 differences, and :func:`false_negative_rate` measures what remains against :func:`satsov.coverage`.
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from satsov.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
-from satsov.synthesis.seeds import earth_central_angle_deg
 from satsov.times import parse_utc
 
 __all__ = ["ScreenResult", "screen", "shell_positions"]
@@ -71,20 +70,35 @@ def shell_positions(shells, epoch, offsets_s: np.ndarray) -> np.ndarray:
     return np.concatenate(out, axis=1)
 
 
-def screen(shells, cell_unit: np.ndarray, weights: np.ndarray, *, min_elevation_deg: float, start,
-           duration_s: float, fold: int = 1, samples: int = 256, seed: int = 0, margin_deg: float = 0.3,
-           chunk: int = 16) -> ScreenResult:
-    """Screen one candidate (a list of Walker shells) over cells given as Earth-fixed unit vectors."""
+def screen(shells, grid, weights=None, *, min_elevation_deg: float, start, duration_s: float, fold: int = 1,
+           samples: int = 256, seed: int = 0, margin_deg: float = 0.5, chunk: int = 64) -> ScreenResult:
+    """Screen one candidate (a list of Walker shells) over a :class:`~satsov.world.grids.Grid`.
+
+    Positions are analytic (circular, J2 secular); visibility is the coverage engine's compiled kernel (cells
+    binned by latitude, only those under each footprint visited, the exact WGS-84 elevation test) with the
+    mask lowered by ``margin_deg`` so that the screen errs on the side of keeping. ``weights``: per cell
+    (default: population, or area where the grid has nobody)."""
+    from satsov.visibility import kernel
     rng = np.random.default_rng(seed)
     offsets = (np.arange(samples) + rng.random(samples)) * (duration_s / samples)
-    cos_lam = np.array([math.cos(math.radians(earth_central_angle_deg(sh.altitude_km, min_elevation_deg)
-                                              + margin_deg)) for sh in shells for _ in range(sh.size)])
-    covered = np.zeros(len(cell_unit))
+    order, bin_start = kernel.bin_cells(grid.lat_deg, grid.lon_deg)
+    g = grid.subset(order)
+    cell_xyz, cell_up = np.ascontiguousarray(g.ecef_km), np.ascontiguousarray(g.up)
+    cell_lon = np.ascontiguousarray(g.lon_deg)
+    radius = np.concatenate([np.full(sh.size, WGS72_RADIUS_KM + sh.altitude_km) for sh in shells])
+    sat_op = np.zeros(len(radius), np.int32)
+    min_el = math.radians(max(0.0, min_elevation_deg - margin_deg))
+    covered = np.zeros(len(g))
     for a in range(0, samples, chunk):
-        pos = shell_positions(shells, start, offsets[a:a + chunk])  # (t, sats, 3)
-        dots = np.einsum("cx,tsx->tcs", cell_unit, pos)
-        counts = (dots >= cos_lam[None, None, :]).sum(axis=2)     # (t, cells)
-        covered += (counts >= fold).sum(axis=0)
-    share = covered / samples
+        unit = shell_positions(shells, start, offsets[a:a + chunk])            # (t, sats, 3)
+        pos = np.ascontiguousarray(np.transpose(unit, (1, 0, 2)) * radius[:, None, None])
+        counts = np.zeros((pos.shape[1], len(g), 1), np.uint16)
+        kernel.count_visible(pos, sat_op, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
+        covered += (counts[:, :, 0] >= fold).sum(axis=0)
+    share_sorted = covered / samples
+    share = np.empty(len(g))
+    share[order] = share_sorted
+    if weights is None:
+        weights = grid.population if grid.population.sum() > 0 else grid.area_km2
     w = np.asarray(weights, float)
-    return ScreenResult(float((share * w).sum() / max(w.sum(), 1e-300)), share, int(len(cos_lam)), samples)
+    return ScreenResult(float((share * w).sum() / max(w.sum(), 1e-300)), share, int(len(radius)), samples)

@@ -14,8 +14,6 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from satsov.errors import InputError
 from satsov.orbits.walker import Shell
 
@@ -102,12 +100,9 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     """The smallest Walker shell of ``space`` that meets ``requirement`` (screened, then verified)."""
     import satsov
     from satsov.orbits.fleet import Fleet
-    from satsov.orbits.geometry import geodetic_to_ecef
     from satsov.synthesis.screen import screen
     g = satsov.grid(requirement.region, requirement.spacing_km)
     w = g.population if requirement.weight == "population" and g.population.sum() > 0 else g.area_km2
-    unit = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
-    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
     times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
     cands = space.candidates()
 
@@ -120,7 +115,7 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
 
     passed, rejected_near, screened = [], [], 0
     for k, shell in enumerate(cands):
-        s = screen([shell], unit, w, min_elevation_deg=requirement.min_elevation_deg, start=start,
+        s = screen([shell], g, w, min_elevation_deg=requirement.min_elevation_deg, start=start,
                    duration_s=duration_s, fold=requirement.fold, samples=samples).time_coverage
         screened += 1
         if s >= requirement.availability:
