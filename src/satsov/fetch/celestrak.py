@@ -126,6 +126,45 @@ def _user_agent() -> str:
     return f"satsov/{__version__} (satellite sovereignty analysis; python-httpx)"
 
 
+def _cached(entry: dict, now: _dt.datetime, url: str, why: str) -> Snapshot | None:
+    """The two-hour rule, shared by both services: within two hours of the last request to this query, the
+    cached snapshot (or, if that request failed, a refusal naming it); None when a request may be sent."""
+    last = entry.get("last_request_at")
+    if not last or (now - _parse_time(last)).total_seconds() >= MIN_INTERVAL_S:
+        return None
+    ago_min = (now - _parse_time(last)).total_seconds() / 60.0
+    wait_min = MIN_INTERVAL_S / 60.0 - ago_min
+    if entry.get("path") and Path(entry["path"]).exists():
+        fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
+        fields.update(from_cache=True, message=f"served from the cache: this query was requested {ago_min:.0f} min "
+                                               f"ago and {why} (next request allowed in {wait_min:.0f} min)")
+        return Snapshot(**fields)
+    raise FetchError(entry.get("url", url), f"not requested again: the last request {ago_min:.0f} min ago was "
+                     f"answered {entry.get('last_status')}; {why} (try in {wait_min:.0f} min)",
+                     status=entry.get("last_status"))
+
+
+def _refuse(folder: Path, manifest: dict, slug: str, entry: dict, url: str, message: str, status) -> None:
+    """Record a failed request (its time counts for the two-hour rule), keep the previous snapshot, raise."""
+    entry["last_status"] = status
+    manifest[slug] = entry
+    _write_manifest(folder, manifest)
+    raise FetchError(url, f"{message}; nothing retried, the previous snapshot is kept", status=status)
+
+
+def _store(folder: Path, manifest: dict, slug: str, entry: dict, target: Path, body: bytes, elements, rejected,
+           now: _dt.datetime) -> dict:
+    """Write a parsed answer as the query's snapshot, then its manifest entry (both atomically)."""
+    with atomic_path(target) as tmp:
+        Path(tmp).write_bytes(body)
+    entry.update(query=slug, path=str(target), fetched_at=_iso(now), http_status=200, last_status=200,
+                 sha256=hashlib.sha256(body).hexdigest(), objects=len(elements), rejected=len(rejected),
+                 newest_epoch=str(max(e.epoch for e in elements))[:19] + "Z")
+    manifest[slug] = entry
+    _write_manifest(folder, manifest)
+    return {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
+
+
 def fetch_catalog(*, group: str | None = None, name: str | None = None, catnr: str | int | None = None,
                   supplemental: str | None = None, format: str = "json", base_url: str | None = None,
                   cache: str | os.PathLike | None = None, now: _dt.datetime | None = None,
@@ -140,19 +179,9 @@ def fetch_catalog(*, group: str | None = None, name: str | None = None, catnr: s
     now = now or _dt.datetime.now(_dt.timezone.utc)
     manifest = _read_manifest(folder)
     entry = manifest.get(slug, {})
-    last = entry.get("last_request_at")
-    if last and (now - _parse_time(last)).total_seconds() < MIN_INTERVAL_S:
-        wait_min = (MIN_INTERVAL_S - (now - _parse_time(last)).total_seconds()) / 60.0
-        if entry.get("path") and Path(entry["path"]).exists():
-            fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
-            fields.update(from_cache=True, message=(
-                f"served from the cache: this query was requested {(now - _parse_time(last)).total_seconds() / 60:.0f}"
-                f" min ago and CelesTrak updates at most every 2 hours (next request allowed in {wait_min:.0f} min)"))
-            return Snapshot(**fields)
-        raise FetchError(entry.get("url", base + path), f"not requested again: the last request "
-                         f"{(now - _parse_time(last)).total_seconds() / 60:.0f} min ago was answered "
-                         f"{entry.get('last_status')}; CelesTrak asks for no repeat within 2 hours (try in "
-                         f"{wait_min:.0f} min)", status=entry.get("last_status"))
+    hit = _cached(entry, now, base + path, "CelesTrak updates at most every 2 hours")
+    if hit is not None:
+        return hit
     httpx = attempt_import("httpx", extra="fetch")
     url = str(httpx.URL(base + path, params=params))
     entry.update(url=url, last_request_at=_iso(now))
@@ -160,45 +189,22 @@ def fetch_catalog(*, group: str | None = None, name: str | None = None, catnr: s
         with httpx.Client(headers={"User-Agent": _user_agent()}, timeout=TIMEOUT_S, transport=transport,
                           follow_redirects=True) as client:
             response = client.get(url)
-            body = response.content
     except httpx.HTTPError as exc:
-        entry["last_status"] = None
-        manifest[slug] = entry
-        _write_manifest(folder, manifest)
-        raise FetchError(url, f"no answer ({type(exc).__name__}: {exc}); nothing retried, the previous snapshot "
-                              f"is kept") from None
-    entry["last_status"] = response.status_code
+        _refuse(folder, manifest, slug, entry, url, f"no answer ({type(exc).__name__}: {exc})", None)
     if response.status_code != 200:
-        manifest[slug] = entry
-        _write_manifest(folder, manifest)
-        text = response.text.strip()[:500] or response.reason_phrase
-        raise FetchError(url, f"answered {response.status_code}: {text}; nothing retried, the previous snapshot "
-                              f"is kept", status=response.status_code)
+        _refuse(folder, manifest, slug, entry, url, f"answered {response.status_code}: "
+                f"{response.text.strip()[:500] or response.reason_phrase}", response.status_code)
     from satsov.orbits.omm import parse_omm_csv, parse_omm_json
+    body = response.content
     try:
         text = body.decode("utf-8")
         elements, rejected = (parse_omm_json if format == "json" else parse_omm_csv)(text, url)
     except (UnicodeDecodeError, CatalogError) as exc:
-        manifest[slug] = entry
-        _write_manifest(folder, manifest)
-        raise FetchError(url, f"the answer does not parse ({exc}); the previous snapshot is kept",
-                         status=200) from None
+        _refuse(folder, manifest, slug, entry, url, f"the answer does not parse ({exc})", 200)
     if not elements:
-        manifest[slug] = entry
-        _write_manifest(folder, manifest)
         message = text.strip()[:300]
-        raise FetchError(url, f"the answer holds no satellite ({len(rejected)} rejected record(s)"
-                              f"{': ' + message if message and not message.startswith(('[', '{')) else ''}); the "
-                              f"previous snapshot is kept", status=200)
-    target = folder / f"{slug}.{format}"
-    with atomic_path(target) as tmp:
-        Path(tmp).write_bytes(body)
-    newest = max(e.epoch for e in elements)
-    entry.update(query=slug, path=str(target), fetched_at=_iso(now), http_status=200,
-                 sha256=hashlib.sha256(body).hexdigest(), objects=len(elements), rejected=len(rejected),
-                 newest_epoch=str(newest)[:19] + "Z")
-    manifest[slug] = entry
-    _write_manifest(folder, manifest)
-    fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
+        _refuse(folder, manifest, slug, entry, url, f"the answer holds no satellite ({len(rejected)} rejected "
+                f"record(s){': ' + message if message and not message.startswith(('[', '{')) else ''})", 200)
+    fields = _store(folder, manifest, slug, entry, folder / f"{slug}.{format}", body, elements, rejected, now)
     return Snapshot(**fields, message=f"fetched {len(elements)} objects" + (
         f" ({len(rejected)} rejected)" if rejected else ""))

@@ -15,13 +15,11 @@ import datetime as _dt
 import hashlib
 import netrc
 import os
-from pathlib import Path
 
 from satsov._optional import attempt_import
-from satsov.errors import CatalogError, FetchError, InputError
-from satsov.fetch.celestrak import (MIN_INTERVAL_S, TIMEOUT_S, Snapshot, _iso, _parse_time, _read_manifest,
-                                    _user_agent, _write_manifest, cache_dir)
-from satsov.io import atomic_path
+from satsov.errors import CatalogError, InputError
+from satsov.fetch.celestrak import (TIMEOUT_S, Snapshot, _cached, _iso, _read_manifest, _refuse, _store,
+                                    _user_agent, cache_dir)
 
 __all__ = ["fetch_spacetrack", "SPACETRACK_URL", "credentials"]
 
@@ -70,57 +68,35 @@ def fetch_spacetrack(catnr=None, *, base_url: str | None = None, cache: str | os
     manifest = _read_manifest(folder)
     entry = manifest.get(slug, {})
     url = base + query
-    last = entry.get("last_request_at")
-    if last and (now - _parse_time(last)).total_seconds() < MIN_INTERVAL_S:
-        minutes = (now - _parse_time(last)).total_seconds() / 60.0
-        if entry.get("path") and Path(entry["path"]).exists():
-            fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
-            fields.update(from_cache=True, message=f"served from the cache: this query was sent {minutes:.0f} min "
-                                                   f"ago (no repeat within 2 hours)")
-            return Snapshot(**fields)
-        raise FetchError(url, f"not requested again: the last request {minutes:.0f} min ago was answered "
-                              f"{entry.get('last_status')}; no repeat within 2 hours", status=entry.get("last_status"))
+    hit = _cached(entry, now, url, "the same query is not sent again within 2 hours")
+    if hit is not None:
+        return hit
     identity, password = credentials(base)
     httpx = attempt_import("httpx", extra="fetch")
     entry.update(url=url, last_request_at=_iso(now))
-
-    def refuse(status, text):
-        entry["last_status"] = status
-        manifest[slug] = entry
-        _write_manifest(folder, manifest)
-        raise FetchError(url, f"answered {status}: {text.strip()[:500]}; nothing retried, the previous snapshot is "
-                              f"kept", status=status)
     try:
         with httpx.Client(headers={"User-Agent": _user_agent()}, timeout=TIMEOUT_S, transport=transport,
                           follow_redirects=True) as client:
             login = client.post(base + "/ajaxauth/login", data={"identity": identity, "password": password})
             if login.status_code != 200 or "failed" in login.text.lower():
-                refuse(login.status_code, "login refused: " + (login.text or login.reason_phrase))
+                _refuse(folder, manifest, slug, entry, url, f"answered {login.status_code}: login refused: "
+                        f"{(login.text or login.reason_phrase).strip()[:500]}", login.status_code)
             response = client.get(url)
     except httpx.HTTPError as exc:
-        entry["last_status"] = None
-        manifest[slug] = entry
-        _write_manifest(folder, manifest)
-        raise FetchError(url, f"no answer ({type(exc).__name__}: {exc}); nothing retried") from None
+        _refuse(folder, manifest, slug, entry, url, f"no answer ({type(exc).__name__}: {exc})", None)
     if response.status_code != 200:
-        refuse(response.status_code, response.text or response.reason_phrase)
+        _refuse(folder, manifest, slug, entry, url, f"answered {response.status_code}: "
+                f"{(response.text or response.reason_phrase).strip()[:500]}", response.status_code)
     from satsov.orbits.omm import parse_omm_json
     body = response.content
     try:
         elements, rejected = parse_omm_json(body.decode("utf-8"), url)
     except (UnicodeDecodeError, CatalogError) as exc:
-        refuse(200, f"the answer does not parse ({exc})")
+        _refuse(folder, manifest, slug, entry, url, f"the answer does not parse ({exc})", 200)
     if not elements:
-        refuse(200, f"the answer holds no satellite ({len(rejected)} rejected record(s))")
-    target = folder / f"{slug}.json"
-    with atomic_path(target) as tmp:
-        Path(tmp).write_bytes(body)
-    entry.update(query=slug, path=str(target), fetched_at=_iso(now), http_status=200, last_status=200,
-                 sha256=hashlib.sha256(body).hexdigest(), objects=len(elements), rejected=len(rejected),
-                 newest_epoch=str(max(e.epoch for e in elements))[:19] + "Z")
-    manifest[slug] = entry
-    _write_manifest(folder, manifest)
-    fields = {k: v for k, v in entry.items() if k in Snapshot.__dataclass_fields__}
+        _refuse(folder, manifest, slug, entry, url,
+                f"the answer holds no satellite ({len(rejected)} rejected record(s))", 200)
+    fields = _store(folder, manifest, slug, entry, folder / f"{slug}.json", body, elements, rejected, now)
     missing = sorted(set(ids or ()) - {str(e.norad_id) for e in elements})
     note = f"; not in the answer: {', '.join(missing[:20])}" if missing else ""
     return Snapshot(**fields, message=f"fetched {len(elements)} objects from Space-Track{note}")

@@ -11,7 +11,6 @@ the screen's false negatives in the result.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 
 from satsov.errors import InputError
