@@ -104,6 +104,10 @@ def test_the_served_total_is_networkx_maximum_flow_on_random_networks(n_sat, n_c
     link_cap = [op_cell_cap[(o, c)] for _, c, o in pairs]
     a = allocate_snapshot(sat_cap, ps, pc, po, np.array(link_cap, int), demand)
     assert a.total_mbps == _networkx_max_flow(sat_cap, pairs, link_cap, demand)
+    # progressive filling over several levels is still a maximum flow, and never gives a cell less
+    deep = allocate_snapshot(sat_cap, ps, pc, po, np.array(link_cap, int), demand, levels=6)
+    assert deep.total_mbps == a.total_mbps and deep.fair_share == a.fair_share
+    assert (deep.served_mbps >= np.floor(np.minimum(deep.fair_share, deep.cell_bound) * demand) - 1).all()
     assert (a.served_mbps <= demand).all() and a.total_mbps <= sat_cap.sum()
     # what each cell gets is at least the fair share found (max-min in share of demand)
     assert (a.served_mbps >= np.floor(np.minimum(a.fair_share, a.cell_bound) * demand) - 1).all()

@@ -278,7 +278,6 @@ class BlockNetwork:
 
     network: object              # satsov.capacity.flow.Network (cell_arc indexed by slot; -1 for padding)
     arc_op: np.ndarray
-    arc_sat: np.ndarray          # the satellite of a source → satellite arc, -1 otherwise
     deliver_slot: np.ndarray     # slot of the cell an arc delivers into, -1 otherwise
     link_arc: np.ndarray         # arc index of each (cell, operator) link → cell arc
     link_slot: np.ndarray
@@ -359,21 +358,20 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         hit = links[i] == keys if len(links) else np.zeros(len(keys), bool)
         return np.where(hit, link0 + i, cell0 + slots), ~hit
 
-    tails, heads, caps, ops, sats, deliver = [], [], [], [], [], []
+    tails, heads, caps, ops, deliver = [], [], [], [], []
 
-    def add(t, h, c, o, s=None, d=None):
+    def add(t, h, c, o, d=None):
         tails.append(t)
         heads.append(h)
         caps.append(c)
         ops.append(o)
-        sats.append(np.full(len(t), -1, np.int64) if s is None else s)
         deliver.append(np.full(len(t), -1, np.int64) if d is None else d)
 
-    add(np.zeros(n_sats, np.int64), 1 + np.arange(n_sats), sat_cap, sat_op, np.arange(n_sats))
+    add(np.zeros(n_sats, np.int64), 1 + np.arange(n_sats), sat_cap, sat_op)
     inner = ~leaf
     add(1 + sat[inner], block_node((flat * n_ops + op)[inner]), sat_cap[sat[inner]], op[inner])
     h, direct = cell_or_link(block[leaf], op[leaf])
-    add(1 + sat[leaf], h, sat_cap[sat[leaf]], op[leaf], None, np.where(direct, block[leaf], -1))
+    add(1 + sat[leaf], h, sat_cap[sat[leaf]], op[leaf], np.where(direct, block[leaf], -1))
     for li in range(n_levels - 2):
         parent, kids = _children(tree, li, active[li] // n_ops)
         keys = (tree.level_offset[li + 1] + kids) * n_ops + (active[li] % n_ops)[parent]
@@ -381,17 +379,17 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
             (active[li] % n_ops)[parent])
     if len(lowest_parent):
         h, direct = cell_or_link(lowest_slot, lowest_op)
-        add(block_node(active[-1][lowest_parent]), h, np.full(len(h), INT_CAP), lowest_op, None,
+        add(block_node(active[-1][lowest_parent]), h, np.full(len(h), INT_CAP), lowest_op,
             np.where(direct, lowest_slot, -1))
     link_first = sum(len(t) for t in tails)
     link_caps = np.floor(np.asarray(cap_density, float)[link_op] * slot_area[link_slot]).astype(np.int64)
-    add(link0 + np.arange(len(links)), cell0 + link_slot, link_caps, link_op, None, link_slot)
+    add(link0 + np.arange(len(links)), cell0 + link_slot, link_caps, link_op, link_slot)
     cell_first = sum(len(t) for t in tails)
     slots = np.arange(n_slots)
     add(cell0 + slots, np.full(n_slots, sink), slot_demand, np.full(n_slots, -1, np.int64))
     cat = np.concatenate
     tail, head, cap = cat(tails), cat(heads), cat(caps).astype(np.int64)
-    arc_op, arc_sat, deliver_slot = cat(ops), cat(sats), cat(deliver)
+    arc_op, deliver_slot = cat(ops), cat(deliver)
     # alone: per operator and cell, min(cap into the cell, the capacity of its satellites that see it)
     diff = np.zeros((n_ops, n_slots + 1), np.int64)
     size = np.left_shift(1, tree.levels[level_index])
@@ -402,5 +400,5 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     seen = np.cumsum(diff, axis=1)[:, :n_slots]
     reach_op = np.minimum(seen, np.floor(np.asarray(cap_density, float)[:, None] * slot_area[None, :]).astype(np.int64))
     net = Network(sink + 1, tail, head, cap, cell_first + slots)
-    return BlockNetwork(net, arc_op, arc_sat, deliver_slot, link_first + np.arange(len(links)), link_slot, link_op,
+    return BlockNetwork(net, arc_op, deliver_slot, link_first + np.arange(len(links)), link_slot, link_op,
                         reach_op)

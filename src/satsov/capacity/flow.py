@@ -169,13 +169,13 @@ class Allocation:
 
 
 def allocate_snapshot(sat_cap_mbps, pair_sat, pair_cell, pair_op, cell_op_cap_mbps, demand_mbps, *,
-                      fair: bool = True) -> Allocation:
+                      fair: bool = True, levels: int = 1) -> Allocation:
     """Allocate one snapshot given as (satellite, cell) pairs.
 
     ``sat_cap_mbps`` (n_sats,): each satellite's capacity; ``pair_sat``, ``pair_cell``, ``pair_op``: the visible
     (satellite, cell) pairs and the satellite's operator index; ``cell_op_cap_mbps``: per pair, what its
     operator can deliver into that cell (the same for every pair of a (cell, operator)); ``demand_mbps``
-    (n_cells,). Integer Mbps throughout.
+    (n_cells,). Integer Mbps throughout. ``levels``: progressive-filling levels (see :func:`fair_flow`).
     """
     sat_cap = np.asarray(sat_cap_mbps, np.int64)
     demand = np.asarray(demand_mbps, np.int64)
@@ -203,7 +203,7 @@ def allocate_snapshot(sat_cap_mbps, pair_sat, pair_cell, pair_op, cell_op_cap_mb
     cap = np.concatenate([sat_cap, sat_cap[pair_sat], link_cap, demand]).astype(np.int64)
     cell_arc = n_sat + len(pair_sat) + n_link + np.arange(n_cell)
     net = Network(sink + 1, tail, head, cap, cell_arc)
-    flows, lam = fair_flow(net, demand, bound, fair=fair)
+    flows, lam = fair_flow(net, demand, bound, fair=fair, levels=levels)
     served = flows[cell_arc]
     link_flow = flows[n_sat + len(pair_sat): n_sat + len(pair_sat) + n_link]
     return Allocation(served, link_cell, link_op, link_flow, int(served.sum()), lam if fair else 0.0, bound)

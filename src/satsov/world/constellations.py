@@ -251,6 +251,13 @@ class FleetSelection:
         return {k: len(f) for k, f in self.fleets.items()}
 
 
+def _known(table: dict, key: str, what: str, where: str):
+    """``table[key]``, or an input error at ``where`` naming the known keys (with suggestions)."""
+    if key not in table:
+        raise InputError(f"{where}: {UnknownNameError(what, key, list(table))}", found=key, expected=f"a {what}")
+    return table[key]
+
+
 def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=(), services=None,
                   max_altitude_km: float | None = None, epoch=DEFAULT_START, planned=(), planned_as_of=None,
                   registry: OperatorRegistry | None = None, keys: dict[str, str] | None = None) -> FleetSelection:
@@ -293,20 +300,14 @@ def select_fleets(*, flying="all", filed=(), shells=(), catalog=None, exclude=()
         sources.append(_catalog_source(catalog))
     table = filed_constellations() if filed else {}
     for key in filed:
-        if key not in table:
-            raise InputError(f"{keys['filed']}: {UnknownNameError('filed constellation', key, list(table))}",
-                             found=key, expected="a filed constellation")
-        c = table[key]
+        c = _known(table, key, "filed constellation", keys["filed"])
         fkey = f"{key} (filed)"
         fleets[fkey], owner[fkey] = as_filed(key, epoch), c.operator
         sources.append({"what": f"{c.name} as filed (confidence {c.confidence})",
                         "source": "; ".join(sorted({s.source for s in c.shells})), "date": "filings"})
     plan_table = plans() if planned else {}
     for key in planned:
-        if key not in plan_table:
-            raise InputError(f"{keys['planned']}: {UnknownNameError('planned constellation', key, list(plan_table))}",
-                             found=key, expected="a planned constellation")
-        p = plan_table[key]
+        p = _known(plan_table, key, "planned constellation", keys["planned"])
         fkey = f"{key} (planned)"
         fleet, plan_notes = as_planned(key, planned_as_of or epoch, epoch)
         notes += plan_notes
