@@ -16,6 +16,7 @@ from satsov.errors import ScenarioError
 from satsov.world.grids import Grid
 from satsov.world.operators import operator_registry
 from satsov.world.policies import Policy, standard_policies
+from satsov.world.sites import published_sites
 from satsov.report.html import write_report
 from satsov.assessment.scenario import load_scenario, scenario_from_dict
 from satsov.orbits.walker import mean_motion_rev_per_day
@@ -193,12 +194,48 @@ def test_city_pairs_add_routes_and_a_report_section(tmp_path):
     a = assess(sc)
     by = {(r["to"], r["policy"]): r for r in a.routes}
     assert by[("internet", "all-operators")]["reachable_share"] == 1.0
-    assert set(by[("internet", "all-operators")]["gateway_countries_share"]) <= {"IS", "NO"}
+    # published gateways (Starlink's and OneWeb's own sites) by default, placed ones only for Eutelsat GEO
+    published = {g.country for g in published_sites(["starlink", "oneweb"])}
+    assert set(by[("internet", "all-operators")]["gateway_countries_share"]) <= published | {"IS", "NO"}
     assert set(by[("internet", "no-spacex")]["operators_share"]) <= {"oneweb", "eutelsat"}
+    assert any("placed by satsov in IS, NO for eutelsat" in w for w in a.warnings)
     html_text = write_report(a, tmp_path)["html"].read_text()
     assert "Routes and the jurisdictions they cross" in html_text
+    # placed gateways only, as an explicit option
+    placed = assess(sc.model_copy(update={"routing": sc.routing.model_copy(update={"published_gateways": False})}))
+    by = {(r["to"], r["policy"]): r for r in placed.routes}
+    assert set(by[("internet", "all-operators")]["gateway_countries_share"]) <= {"IS", "NO"}
     with pytest.raises(ScenarioError, match="needs gateways"):
-        assess(scenario_from_dict({**SMALL, "city_pairs": [{"a": "Reykjavik", "b": "internet"}]}))
+        assess(scenario_from_dict({**SMALL, "fleets": {"flying": ["eutelsat"]},
+                                   "city_pairs": [{"a": "Reykjavik", "b": "internet"}]}))
+
+
+def test_an_operators_gateway_serves_only_its_own_satellites_and_land_in_keeps_traffic_home():
+    """Ottawa to the Internet under a Canada-only policy that must land in Canada: never a US gateway, and
+    Starlink's gateways never take a OneWeb satellite."""
+    from satsov.network import Network, audit_routes, place_gateways
+    from satsov.times import time_grid
+    from satsov.world.constellations import select_fleets
+    from satsov.world.policies import Policy
+    from satsov.world.sites import city
+    sel = select_fleets(flying=["oneweb", "starlink"])
+    gws = published_sites(["starlink"]) + place_gateways(["CA", "US"], 2, operator="oneweb")
+    net = Network.from_fleets(sel.fleets, gateways=gws, isl_operators=frozenset({"starlink"}))
+    times = time_grid("2026-05-07T00:00:00Z", "2h", "20m")
+    home = Policy("oneweb-home", allow_operators=("oneweb",), land_in=("CA",))
+    anywhere = Policy("oneweb-anywhere", allow_operators=("oneweb",))
+    res = audit_routes(net, [(city("Ottawa"), None)], times, [home, anywhere], operator_registry(),
+                       owner=sel.owner)
+    by = {r["policy"]: r for r in res}
+    assert set(by["oneweb-home"]["gateway_countries_share"]) <= {"CA"}
+    assert by["oneweb-home"]["reachable_share"] > 0
+    assert set(by["oneweb-anywhere"]["gateway_countries_share"]) <= {"CA", "US"}
+    # OneWeb has no ISLs and Starlink's gateways are not its own: with only Starlink's, OneWeb reaches nothing
+    only_starlink = Network.from_fleets(sel.fleets, gateways=published_sites(["starlink"]),
+                                        isl_operators=frozenset({"starlink"}))
+    res = audit_routes(only_starlink, [(city("Ottawa"), None)], times, [anywhere], operator_registry(),
+                       owner=sel.owner)
+    assert res[0]["reachable_share"] == 0.0
 
 
 def test_service_and_altitude_requirements_select_fleets():

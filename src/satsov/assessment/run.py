@@ -70,9 +70,10 @@ def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
                 raise ScenarioError(f"policies[{spec.name!r}]: {UnknownNameError('operator', key, registry.keys())}",
                                     found=key, expected="an operator key")
         p = Policy(spec.name, tuple(spec.allow_operators), tuple(spec.deny_operators),
-                   tuple(spec.allow_jurisdictions), tuple(spec.deny_jurisdictions), spec.description)
+                   tuple(spec.allow_jurisdictions), tuple(spec.deny_jurisdictions), spec.description,
+                   land_in=tuple(spec.land_in))
         try:
-            expand_jurisdictions(p.allow_jurisdictions + p.deny_jurisdictions)
+            expand_jurisdictions(p.allow_jurisdictions + p.deny_jurisdictions + p.land_in)
         except UnknownNameError as exc:
             raise ScenarioError(f"policies[{spec.name!r}]: {exc}", found=spec, expected="known jurisdictions") from None
         if spec.name in names:
@@ -186,7 +187,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             grids[spec.name] = _region_grid(spec)
         except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
-    plan = _route_plan(sc) if sc.city_pairs else None
+    plan = _route_plan(sc, owner, all_warnings) if sc.city_pairs else None
     supply = _supply(sc) if sc.capacity.enabled else None
     if supply is not None:
         _design_generation(sc, supply)
@@ -399,15 +400,30 @@ def _events(sc: Scenario, registry, fleets, owner, times, notes: list[str]) -> d
     return out
 
 
-def _route_plan(sc: Scenario):
-    """The city pairs (``None`` for the Internet), gateways and home countries of the route audit, checked."""
+def _route_plan(sc: Scenario, owner: dict[str, str], notes: list[str]):
+    """The city pairs (``None`` for the Internet), gateways and home countries of the route audit, checked.
+
+    Gateways: each operator's published sites (unless ``routing.published_gateways`` is off), the sites of
+    ``routing.gateways_file``, and gateways placed in ``routing.gateway_countries`` for each operator that has
+    none of those (placed sites are labelled as such in their source)."""
     from satsov.network import place_gateways
-    from satsov.world.sites import city_from_text, load_sites
+    from satsov.world.sites import city_from_text, load_sites, published_sites
     spec = sc.routing
+    operators = sorted(set(owner.values()))
     try:
         gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
-        if spec.gateway_countries:
-            gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country)
+        if spec.published_gateways:
+            gateways += published_sites(operators, planned=spec.planned_gateways)
+        have = {g.operator for g in gateways}
+        without = [op for op in operators if op not in have and "" not in have]
+        if spec.gateway_countries and without:
+            for op in without:
+                gateways += place_gateways(spec.gateway_countries, spec.gateways_per_country, operator=op)
+            notes.append(f"routing: gateways placed by satsov in {', '.join(spec.gateway_countries)} for "
+                         f"{', '.join(without)} (no published gateway)")
+        elif without and sc.city_pairs:
+            notes.append(f"routing: no gateway for {', '.join(without)}: their satellites reach the ground only "
+                         f"at the cities routed (set routing.gateway_countries to place some)")
     except (UnknownNameError, InputError) as exc:
         raise ScenarioError(f"routing: {exc}", found=spec, expected="gateways") from None
 

@@ -34,7 +34,7 @@
     b = "internet"
     [routing]
     step = "10m"
-    gateway_countries = ["CA", "US"]       # or gateways_file = "gateways.csv"
+    gateway_countries = ["CA"]             # placed, for operators without published gateways; or gateways_file
     [demand]                               # busy-hour demand (defaults: Osoro & Oughton 2021)
     take_rate = 0.01
     plan_mbps = 100
@@ -158,6 +158,7 @@ class PolicySpec(_Model):
     deny_operators: list[str] = []
     allow_jurisdictions: list[str] = []
     deny_jurisdictions: list[str] = []
+    land_in: list[str] = []   # countries or groups where the traffic must land (gateways); [] = anywhere
 
 
 class EventSpec(_Model):
@@ -192,8 +193,10 @@ class CityPairSpec(_Model):
 
 class RoutingSpec(_Model):
     step: str = "10m"
+    published_gateways: bool = True     # each operator's published gateways (data/world/gateways.csv)
+    planned_gateways: bool = False      # also those announced but not yet operating
     gateways_file: str | None = None
-    gateway_countries: list[str] = []
+    gateway_countries: list[str] = []   # place gateways here for operators without published ones
     gateways_per_country: int = Field(2, ge=1, le=20)
     bent_pipe: bool = False
     isl_range_km: float = Field(DEFAULT_ISL_RANGE_KM, gt=0)

@@ -50,6 +50,59 @@ def _placed(countries: tuple[str, ...]):
     return tuple(place_gateways(countries, per_country=2))
 
 
+def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) -> list:
+    """Per fleet with bent-pipe satellites: (their indices, the xyz and up vectors of its operator's gateways)."""
+    if gateways is None or not bent.any():
+        return []
+
+    def placed():
+        from satsov.world.grids import cities_table
+        with_cities = set(cities_table()["country"])
+        countries = sorted({str(c) for c in g.country[demand.mbps > 0] if c and c in with_cities})
+        return list(_placed(tuple(countries))), len(countries)
+    per_fleet, placed_for = {}, []
+    if isinstance(gateways, str):
+        if gateways not in ("published", "placed"):
+            raise InputError(f"gateways: found {gateways!r}, expected 'published', 'placed', a list of sites or None",
+                             found=gateways, expected="published, placed, sites or None")
+        from satsov.world.sites import published_sites
+        for i, key in enumerate(fleets):
+            if not bent[sat_fleet == i].any():
+                continue
+            sites = published_sites([owner[key]]) if gateways == "published" else []
+            if sites:
+                per_fleet[i] = sites
+            else:
+                placed_for.append(i)
+        if placed_for:
+            sites, n_countries = placed()
+            for i in placed_for:
+                per_fleet[i] = sites
+            names = [list(fleets)[i] for i in placed_for]
+            notes.append(f"gateways: {len(sites)} placed by satsov at the most populous cities of {n_countries} "
+                         f"countries (not published sites) for {', '.join(names)}"
+                         + (" (no published gateway)" if gateways == "published" else ""))
+        published = [list(fleets)[i] for i in per_fleet if i not in placed_for]
+        if published:
+            notes.append(f"gateways: published sites (data/world/gateways.csv) for {', '.join(published)}; a "
+                         f"bent-pipe satellite carries traffic only while one of its operator's gateways is "
+                         f"{GATEWAY_MIN_ELEVATION_DEG:g}° or more above its horizon")
+    else:
+        for i, key in enumerate(fleets):
+            if bent[sat_fleet == i].any():
+                per_fleet[i] = [s for s in gateways if not s.operator or s.operator == owner[key]]
+    out = []
+    for i, sites in per_fleet.items():
+        idx = np.flatnonzero((sat_fleet == i) & bent)
+        if sites:
+            xyz = np.array([s.ecef_km for s in sites]).reshape(-1, 3)
+            up = up_vectors([s.lat_deg for s in sites], [s.lon_deg for s in sites]).reshape(-1, 3)
+        else:  # no gateway at all: the fleet's bent-pipe satellites carry nothing
+            xyz, up = np.zeros((0, 3)), np.zeros((0, 3))
+        out.append((idx, xyz, up))
+    return out
+
+
 def visible_pairs(sat_xyz: np.ndarray, min_elevation_deg: np.ndarray, cell_xyz: np.ndarray, cell_up: np.ndarray,
                   tree: cKDTree | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(satellite, cell) pairs with the satellite at or above its own minimum elevation over the cell's WGS-84
@@ -226,8 +279,7 @@ class _Context:
     area_km2: np.ndarray
     demand_mbps: np.ndarray
     force: np.ndarray
-    gw_xyz: np.ndarray | None
-    gw_up: np.ndarray | None
+    gw_sets: list  # [(bent-pipe satellite indices of a fleet, gateway xyz, gateway up)]
     fleet_names: list
     cases: dict
     denials: dict
@@ -245,8 +297,8 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
     where Newton's method starts (it only saves steps)."""
     tree, n_ops = ctx.tree, len(ctx.fleet_names)
     usable = ctx.caps > 0
-    if ctx.gw_xyz is not None:
-        usable &= ~ctx.bent | sees_any(pos, ctx.gw_xyz, ctx.gw_up, GATEWAY_MIN_ELEVATION_DEG)
+    for idx, gw_xyz, gw_up in ctx.gw_sets:  # a bent-pipe satellite carries traffic only while it sees a gateway
+        usable[idx] &= sees_any(pos[idx], gw_xyz, gw_up, GATEWAY_MIN_ELEVATION_DEG)
     # which satellites are over the region (any fleet, any capacity), for the notes
     vs, vl, vb = visible_blocks(tree, pos, ctx.min_el, np.ones(len(pos), bool))
     over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])
@@ -328,15 +380,18 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
 
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
-             gateways="placed", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
+             gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
              positions: np.ndarray | None = None, workers: int = 1) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
     ``'all'``). ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
-    low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"placed"`` (two per country with demand, at its
-    most populous cities, stated in the notes), a list of :class:`~satsov.world.sites.GroundSite`, or None
-    (every bent-pipe satellite assumed to see a gateway). ``workers``: processes for the snapshots (the results
+    low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"published"`` (each
+    operator's operational gateways from :func:`~satsov.world.sites.published_sites`; operators without any
+    get placed ones, said in the notes), ``"placed"`` (two per country with demand, at its most populous
+    cities, for every operator), a list of :class:`~satsov.world.sites.GroundSite` (a site with an operator
+    serves only that operator's satellites), or None (every bent-pipe satellite assumed to see a gateway).
+    A bent-pipe satellite carries traffic only while a gateway of its operator sees it. ``workers``: processes for the snapshots (the results
     do not depend on it).
     """
     levels = level if isinstance(level, Mapping) else {}
@@ -382,19 +437,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     demand_mbps = np.floor(demand.mbps).astype(np.int64)
     region = demand.in_region
     tree = block_tree(cell_xyz, cell_up, demand_mbps >= 1, region)
-    gw_xyz = gw_up = None
-    if gateways is not None and bent.any():
-        if gateways == "placed":
-            from satsov.world.grids import cities_table
-            with_cities = set(cities_table()["country"])
-            countries = sorted({str(c) for c in g.country[demand.mbps > 0] if c and c in with_cities})
-            gateways = list(_placed(tuple(countries)))
-            notes.append(f"gateways: {len(gateways)} placed by satsov at the most populous cities of {len(countries)} "
-                         f"countries (not published sites); bent-pipe satellites carry traffic only while one is "
-                         f"{GATEWAY_MIN_ELEVATION_DEG:g}° or more above its horizon")
-        if gateways:
-            gw_xyz = np.array([s.ecef_km for s in gateways]).reshape(-1, 3)
-            gw_up = up_vectors([s.lat_deg for s in gateways], [s.lon_deg for s in gateways]).reshape(-1, 3)
+    gw_sets = _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes)
     if positions is None:  # callers running several cases or levels on one window pass them once
         positions, _status = propagate(elements, times, ut1_minus_utc_s=ut1_minus_utc_s)
     elif positions.shape[:2] != (len(elements), len(times)):
@@ -412,7 +455,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     region_slot[:tree.region_slots] = True
     slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
     ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
-                   gw_xyz, gw_up, fleet_names, all_cases, denials, region_slot, slot_cell,
+                   gw_sets, fleet_names, all_cases, denials, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}

@@ -21,7 +21,11 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
           policy: str = typer.Option("all-operators", "--policy", help="a standard policy (satsov assess)"),
           gateways: Optional[Path] = typer.Option(None, "--gateways", help="CSV of gateways (satsov.world.sites format)"),
           gateway_country: Optional[list[str]] = typer.Option(None, "--gateway-country",
-                                                              help="place 2 gateways in COUNTRY (repeat)"),
+                                                              help="place 2 gateways in COUNTRY (repeat) for "
+                                                                   "operators without published ones"),
+          published: bool = typer.Option(True, "--published-gateways/--no-published-gateways",
+                                         help="use the operators' published gateways (data/world/gateways.csv)"),
+          planned: bool = typer.Option(False, "--planned-gateways", help="include announced, not yet operating sites"),
           land_in: Optional[str] = typer.Option(None, "--land-in", help="only gateways in this country or group"),
           bent_pipe: bool = typer.Option(False, "--bent-pipe", help="no inter-satellite links"),
           min_elevation_deg: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
@@ -35,7 +39,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     from satsov.world.constellations import filed_constellations, select_fleets
     from satsov.world.operators import operator_registry
     from satsov.world.policies import expand_jurisdictions, standard_policies
-    from satsov.world.sites import city_from_text, load_sites
+    from satsov.world.sites import city_from_text, load_sites, published_sites
     if (to is None) == (not to_internet):
         raise InputError("give exactly one of --to CITY or --to-internet", found=(to, to_internet),
                          expected="--to or --to-internet")
@@ -46,6 +50,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
         raise UnknownNameError("policy", policy, list(policies))
     options = dict(min_elevation_deg=min_elevation_deg, max_isl_range_km=isl_range_km, bent_pipe=bent_pipe)
     notes: list[str] = []
+    owner = None
     if filed:
         table = filed_constellations()
         shells = []
@@ -62,11 +67,18 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
         isl, isl_notes = supply_table().isl_fleets(selection.fleets, registry=registry)
         notes += isl_notes
         net = Network.from_fleets(selection.fleets, isl_operators=isl, **options)
+        owner = selection.owner
+    operators = sorted({(owner or {}).get(k, k) for k in set(net.sat_operator)})
     gws = load_sites(gateways) if gateways else []
+    if published:
+        gws += published_sites(operators, planned=planned)
     if gateway_country:
-        gws += place_gateways(gateway_country, per_country=2)
+        have = {g.operator for g in gws}
+        for op in [op for op in operators if op not in have]:
+            gws += place_gateways(gateway_country, per_country=2, operator=op)
     if to_internet and not gws:
-        raise InputError("--to-internet needs gateways: give --gateways FILE or --gateway-country CC",
+        raise InputError("--to-internet needs gateways: none published for these operators; give --gateways FILE "
+                         "or --gateway-country CC",
                          found=None, expected="gateways")
     net.gateways = gws
     land = set(expand_jurisdictions([land_in])) if land_in else None
@@ -75,7 +87,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     update, bar = progress(not as_json)
     with bar:
         entry = audit_routes(net, [(src, dst)], times, [policies[policy]], registry, land_in=land,
-                             progress=update)[0]
+                             progress=update, owner=owner)[0]
     rtt_ms = entry.pop("rtt_ms")
     entry.pop("time")
     data = {"from": src.name, "to": "internet" if to_internet else dst.name, "policy": policy,

@@ -12,7 +12,7 @@ from satsov.network.routing import route
 from satsov.network.topology import Network
 from satsov.times import Times
 from satsov.world.operators import OperatorRegistry
-from satsov.world.policies import Policy
+from satsov.world.policies import Policy, expand_jurisdictions
 from satsov.world.sites import GroundSite
 
 __all__ = ["audit_routes", "INTERNET"]
@@ -29,7 +29,7 @@ def audit_routes(network: Network, pairs: Sequence[tuple[GroundSite, GroundSite 
     policy and audit it.
 
     ``owner`` maps the network's fleet keys to operator keys (default: they are operator keys);
-    ``land_in`` keeps only gateways in these countries; ``home`` (country codes) adds, per route, the share
+    ``land_in`` keeps only gateways in these countries (a policy's own ``land_in`` narrows it further); ``home`` (country codes) adds, per route, the share
     of reachable steps whose gateways leave it. Returns one summary per pair and policy (see
     :meth:`~satsov.network.routing.RouteResult.summary`) with the RTT series in ``rtt_ms``.
     """
@@ -42,9 +42,13 @@ def audit_routes(network: Network, pairs: Sequence[tuple[GroundSite, GroundSite 
         for p in policies:
             allowed = {k for k in fleets if p.allows(registry[owner[k]])}
             cb = None if progress is None else (lambda d, n, label=f"{a.name} under {p.name}": progress(label, d, n))
+            lands = land_in
+            if getattr(p, "land_in", ()):
+                lands = set(expand_jurisdictions(p.land_in, p.as_of)) & (land_in if land_in is not None else
+                                                                        set(expand_jurisdictions(p.land_in, p.as_of)))
             res = route(network, [a], times, targets=None if internet else [b], to_internet=internet,
-                        allowed_operators=allowed, gateway_countries=land_in, policy_name=p.name, pairs=[(0, 0)],
-                        progress=cb)
+                        allowed_operators=allowed, gateway_countries=lands, policy_name=p.name, pairs=[(0, 0)],
+                        progress=cb, owner=owner)
             entry = res.summary(allied=allied or None)[0]
             entry["rtt_ms"] = [None if not np.isfinite(v) else round(float(v), 3) for v in res.rtt_s[0, 0] * 1e3]
             entry["time"] = times.isoformat()

@@ -28,7 +28,7 @@ def place_gateways(countries: Sequence[str], per_country: int = 2, operator: str
         for _, r in rows.iterrows():
             if all(great_circle_km(r["lat_deg"], r["lon_deg"], c.lat_deg, c.lon_deg) >= min_separation_km
                    for c in chosen):
-                chosen.append(GroundSite(f"GW {r['name']}", float(r["lat_deg"]), float(r["lon_deg"]), code.upper(),
+                chosen.append(GroundSite(f"GW {r['name']}" + (f" ({operator})" if operator else ""), float(r["lat_deg"]), float(r["lon_deg"]), code.upper(),
                                          "gateway", operator, 0.0, 0,
                                          "placed by satsov at a populous city (not a published site)"))
             if len(chosen) == per_country:

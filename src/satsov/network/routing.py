@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,12 +112,15 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
           to_internet: bool = False, allowed_operators: set[str] | None = None,
           gateway_countries: set[str] | None = None, policy_name: str = "all-operators",
           pairs: Sequence[tuple[int, int]] | None = None, keep_paths: bool = True, backend="auto",
-          progress=None, ut1_minus_utc_s="iers") -> RouteResult:
+          progress=None, ut1_minus_utc_s="iers", owner: Mapping[str, str] | None = None) -> RouteResult:
     """Shortest paths by propagation delay from every endpoint to every target (default: the endpoints
     themselves), or to the Internet (any allowed gateway), at every step.
 
     Policy: ``allowed_operators`` keeps only those operators' satellites; ``gateway_countries`` keeps only
     gateways in those countries (use it for "must land in the user's own country or alliance").
+    A gateway that names an operator serves only that operator's satellites (``owner`` maps the network's
+    fleet keys to operator keys; default: they are operator keys); one without an operator serves every
+    satellite (placed gateways).
     """
     endpoints = list(endpoints)
     if not endpoints:
@@ -127,7 +130,8 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
         net, _ = network.subset(np.isin(network.sat_operator, list(allowed_operators)))
     gateways = [g for g in net.gateways if gateway_countries is None or g.country in gateway_countries]
     if gateways and allowed_operators is not None:
-        gateways = [g for g in gateways if not g.operator or g.operator in allowed_operators]
+        allowed_owners = {(owner or {}).get(k, k) for k in allowed_operators}
+        gateways = [g for g in gateways if not g.operator or g.operator in allowed_owners]
     targets = list(targets) if targets is not None else ([] if to_internet else endpoints)
     n_s, n_e, n_t, n_g = len(net.fleet), len(endpoints), len(targets), len(gateways)
     # node layout: satellites | endpoint uplinks | target downlinks | gateways | internet
@@ -138,6 +142,8 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
     ground_xyz = np.array([g.ecef_km for g in ground]).reshape(-1, 3)
     ground_up = up_vectors([g.lat_deg for g in ground], [g.lon_deg for g in ground]).reshape(-1, 3)
     masks = [net.min_elevation_deg] * (n_e + n_t) + [net.gateway_min_elevation_deg] * n_g
+    ground_op = np.array([""] * (n_e + n_t) + [g.operator for g in gateways], dtype=object)
+    sat_owner = np.array([(owner or {}).get(k, k) for k in net.sat_operator], dtype=object)
     sin_mask = np.sin(np.radians(masks))
     if pairs is None:
         pairs = [(i, j) for i in range(n_e) for j in range(max(n_t, 1) if not to_internet else 1)
@@ -166,6 +172,9 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
                 w += [d, d]
             gi, si, dist = ground_links(ground_xyz, ground_up, sin_mask, pos, ok_sat, net.max_gsl_range_km) if ok_sat.any() else (
                 np.empty(0, int), np.empty(0, int), np.empty(0))
+            if n_g:  # an operator's gateway takes only its own satellites
+                ok = (ground_op[gi] == "") | (ground_op[gi] == sat_owner[si])
+                gi, si, dist = gi[ok], si[ok], dist[ok]
             is_e, is_t, is_g = gi < n_e, (gi >= n_e) & (gi < n_e + n_t), gi >= n_e + n_t
             rows += [up0 + gi[is_e], si[is_t], si[is_g], gw0 + (gi[is_g] - n_e - n_t)]
             cols += [si[is_e], down0 + (gi[is_t] - n_e), gw0 + (gi[is_g] - n_e - n_t), si[is_g]]

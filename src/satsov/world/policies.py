@@ -65,6 +65,7 @@ class Policy:
     deny_jurisdictions: tuple[str, ...] = ()
     description: str = ""
     as_of: str | None = None
+    land_in: tuple[str, ...] = ()   # traffic must land (gateways) in these countries or groups; () = anywhere
 
     def allows(self, operator) -> bool:
         key = operator.key
@@ -99,6 +100,6 @@ def standard_policies(home: str | None = None) -> list[Policy]:
                description="operators of NATO, Five Eyes and EU countries"),
     ]
     if home:
-        out.append(Policy(f"{home.lower()}-only", allow_jurisdictions=(home,),
-                          description=f"only operators under {home} jurisdiction"))
+        out.append(Policy(f"{home.lower()}-only", allow_jurisdictions=(home,), land_in=(home,),
+                          description=f"only operators under {home} jurisdiction, landing in {home}"))
     return out

@@ -24,7 +24,7 @@ import numpy as np
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.geometry import geodetic_to_ecef
 
-__all__ = ["GroundSite", "city", "city_from_text", "load_sites", "SITE_FIELDS"]
+__all__ = ["GroundSite", "city", "city_from_text", "load_sites", "published_sites", "SITE_FIELDS"]
 
 SITE_FIELDS = ("name", "kind", "operator", "country", "lat_deg", "lon_deg", "source")
 
@@ -42,6 +42,8 @@ class GroundSite:
     alt_m: float = 0.0
     population: int = 0
     source: str = ""
+    status: str = "operational"   # or "planned" (gateways and PoPs)
+    evidence: str = ""            # how far the row was checked (see data/world/gateways.csv)
 
     @property
     def ecef_km(self) -> np.ndarray:
@@ -92,9 +94,13 @@ def city_from_text(text: str) -> GroundSite:
     return city(name.strip(), country.strip() or None)
 
 
+STATUSES = ("operational", "planned")
+
+
 def load_sites(path: str | os.PathLike) -> list[GroundSite]:
     """Read ground stations / gateways from CSV with columns ``name, kind, operator, country, lat_deg, lon_deg,
-    source`` (``alt_m`` optional). Every row needs a source. Errors name the line and field."""
+    source`` (``alt_m``, ``status``: operational or planned, ``evidence`` optional). Every row needs a source.
+    Errors name the line and field."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -126,7 +132,30 @@ def load_sites(path: str | os.PathLike) -> list[GroundSite]:
             raise bad("lon_deg", "degrees in [-180, 180]")
         if not (row.get("source") or "").strip():
             raise bad("source", "where the fact comes from (filing, operator publication)")
+        status = (row.get("status") or "operational").strip().lower()
+        if status not in STATUSES:
+            raise bad("status", " or ".join(STATUSES))
         sites.append(GroundSite(row["name"].strip(), lat, lon, (row.get("country") or "").strip().upper(),
                                 (row.get("kind") or "gateway").strip(), (row.get("operator") or "").strip().lower(),
-                                float(row.get("alt_m") or 0.0), 0, row["source"].strip()))
+                                float(row.get("alt_m") or 0.0), 0, row["source"].strip(), status,
+                                (row.get("evidence") or "").strip()))
     return sites
+
+
+@lru_cache(maxsize=1)
+def _published() -> tuple[GroundSite, ...]:
+    from satsov.data import data_path
+    return tuple(load_sites(data_path("world", "gateways.csv")))
+
+
+def published_sites(operators=None, *, kind: str = "gateway", planned: bool = False) -> list[GroundSite]:
+    """The gateways (``kind="gateway"``) or points of presence (``kind="pop"``) that satsov ships
+    (``data/world/gateways.csv``): Starlink, OneWeb and Telesat sites, each with its source, date and evidence.
+    ``operators``: operator keys to keep (None: all); ``planned``: include sites announced but not yet operating.
+
+    >>> len(published_sites(["starlink"])) > 150, {s.kind for s in published_sites(kind="pop")}
+    (True, {'pop'})
+    """
+    wanted = None if operators is None else {o.lower() for o in operators}
+    return [s for s in _published() if s.kind == kind and (wanted is None or s.operator in wanted)
+            and (planned or s.status == "operational")]

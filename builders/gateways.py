@@ -1,0 +1,195 @@
+"""Regenerate src/satsov/data/world/gateways.csv: the gateways and points of presence satsov uses by default.
+
+No list of gateway sites with a clear data licence exists (see ../shared/REFERENCE.md, "Gateways and points of
+presence"). This builder writes satsov's own table of *facts* (an operator has a gateway or a point of presence
+at a named place, operational or planned) and records, per row, where each fact can be checked and how far
+satsov checked it:
+
+- ``source``: the primary source that establishes the row (an earth-station filing named by its file number
+  where satsov has one; otherwise the national regulator's earth-station licence to look up; for points of
+  presence the operator's reverse DNS and its PeeringDB facility record).
+- ``evidence``: ``filing`` (the primary source is cited by number), ``two-lists`` (the site appears in two
+  community lists compiled independently, 2024 and 2026, within 30 km), ``one-list`` (in one list only),
+  ``operator`` (the operator's own publication: reverse DNS, PeeringDB, press release).
+- coordinates are rounded to 0.1° (about 10 km): the town, not the antenna field. Countries are assigned by
+  satsov's own country outlines (Natural Earth 1:50m), not taken from the lists.
+
+Lists cross-checked (read locally from public repository snapshots; not shipped, not copied):
+  A = juliensimon/starlink-viz data/ground-stations.json (2026-03-20; Starlink gateways and PoPs)
+  B = SpaceNetLab/StarPerf_Simulator config/ground_stations/Starlink.xml (2024; Starlink gateways)
+  C = clarkzjw/starlink-geoip map/data/pop.json (2026-04; Starlink PoPs from SpaceX's geofeed and rDNS)
+  D = clarkzjw/tma25-oneweb Fig-2 oneweb-snp.csv and oneweb-pop.json (2025; OneWeb SNPs and PoPs)
+Run: python builders/gateways.py --mirrors /work/.mirror
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "satsov" / "data" / "world" / "gateways.csv"
+FIELDS = ("name", "kind", "operator", "country", "lat_deg", "lon_deg", "status", "source", "date", "evidence")
+
+# Earth-station applications that satsov cites by number (FCC IBFS, SpaceX Services, Inc., filed 2019): the
+# first Ku-band gateway sites and the TT&C site.
+FCC_FILINGS = {
+    "North Bend, WA": "SES-LIC-INTR2019-00877", "Conrad, MT": "SES-LIC-INTR2019-00878",
+    "Merrillan, WI": "SES-LIC-INTR2019-00879", "Greenville, PA": "SES-LIC-INTR2019-00880",
+    "Redmond, WA": "SES-LIC-INTR2019-00881", "Hawthorne, CA": "SES-LIC-INTR2019-00882",
+    "Brewster, WA": "SES-LIC-INTR2019-00966",
+}
+# The first STA sites (FCC grant reported in 2019 for six gateway earth stations).
+FCC_STA_2019 = {"Hitterdal, MN", "Tionesta, CA", "Robertsdale, AL", "Baxley, GA", "Butte, MT", "Colburn, ID"}
+
+REGULATOR = {
+    "US": "FCC IBFS earth-station licence of SpaceX Services, Inc.", "CA": "ISED earth-station licence",
+    "GB": "Ofcom permanent earth station licence", "AU": "ACMA apparatus licence (RRL)",
+    "NZ": "RSM licence register", "BR": "Anatel earth-station authorisation", "MX": "IFT register",
+    "CL": "Subtel authorisation", "JP": "MIC radio station licence", "DE": "BNetzA frequency assignment",
+    "FR": "ARCEP/ANFR authorisation", "IT": "MIMIT authorisation", "ES": "SETID authorisation",
+    "PT": "ANACOM licence", "IE": "ComReg licence", "PL": "UKE permit", "LT": "RRT licence", "NO": "Nkom licence",
+    "NL": "RDI authorisation", "PH": "NTC authorisation", "ID": "Kominfo/Komdigi licence",
+    "MY": "MCMC apparatus assignment", "NG": "NCC licence", "TR": "BTK authorisation", "OM": "TRA licence",
+}
+COUNTRY_NAMES = {"UK": "GB", "NZ": "NZ", "DR": "DO", "NL": "NL", "GU": "GU", "PR": "PR", "NU": "CA", "ON": "CA",
+                 "QC": "CA", "NS": "CA", "NL_CA": "CA"}
+
+
+def _git_show(repo: Path, path: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{path}"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _km(a, b) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _country_lookup():
+    """A point → ISO alpha-2 function on satsov's own outlines (nearest country for points just offshore)."""
+    import numpy as np
+    import shapely
+
+    from satsov.errors import UnknownNameError
+    from satsov.world.regions import countries, country
+    geoms = []
+    for code in countries():
+        try:
+            geoms.append((code, country(code).geometry))
+        except (UnknownNameError, KeyError, ValueError):
+            continue  # a code without an outline at 1:50m
+    tree = shapely.STRtree([g for _, g in geoms])
+
+    def lookup(lat, lon):
+        pt = shapely.Point(lon, lat)
+        hits = tree.query(pt, predicate="within")
+        if len(hits):
+            return geoms[int(hits[0])][0]
+        i = int(tree.nearest(pt))
+        d = geoms[i][1].distance(pt)
+        if d > 1.0:
+            raise ValueError(f"no country within 1° of {lat}, {lon}")
+        return geoms[i][0]
+    del np
+    return lookup
+
+
+def _place(name: str) -> str:
+    return name.split(",")[0].replace("(?)", "").strip()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    args = ap.parse_args(argv)
+    m = args.mirrors
+    country_of = _country_lookup()
+    a = json.loads(_git_show(m / "juliensimon+starlink-viz" / "repo", "data/ground-stations.json"))
+    a_date = a["lastUpdated"][:10]
+    root = ET.fromstring(_git_show(m / "SpaceNetLab+StarPerf_Simulator" / "repo", "config/ground_stations/Starlink.xml"))
+    b_sites = [(float(gs.find("Latitude").text), float(gs.find("Longitude").text)) for gs in root]
+    rows, seen = [], set()
+    for s in a["stations"]:
+        if s["type"] != "gateway":
+            continue
+        lat, lon = round(float(s["lat"]), 1), round(float(s["lon"]), 1)
+        code = country_of(float(s["lat"]), float(s["lon"]))
+        place = s["name"].replace("(?)", "").strip()
+        key = ("starlink", "gateway", place)
+        if key in seen:
+            continue
+        seen.add(key)
+        in_b = any(_km((s["lat"], s["lon"]), p) <= 30.0 for p in b_sites)
+        if s["name"] in FCC_FILINGS:
+            source, evidence = f"FCC IBFS {FCC_FILINGS[s['name']]} (SpaceX Services, Inc.)", "filing"
+        elif s["name"] in FCC_STA_2019:
+            source, evidence = "FCC special temporary authority for six gateway earth stations, SpaceX Services, Inc. (2019)", "filing"
+        else:
+            source = REGULATOR.get(code, "national regulator's earth-station authorisation") + " (to check)"
+            evidence = "two-lists" if in_b else "one-list"
+        rows.append({"name": f"Starlink GW {place}", "kind": "gateway", "operator": "starlink", "country": code,
+                     "lat_deg": lat, "lon_deg": lon, "status": s["status"], "source": source,
+                     "date": a_date if evidence != "filing" else "2019-04",
+                     "evidence": evidence + (";lists A" + ("+B" if in_b else ""))})
+    # Starlink points of presence: the operator's reverse DNS names them (customer.<code>.pop.starlinkisp.net)
+    pops = json.loads(_git_show(m / "clarkzjw+starlink-geoip" / "repo", "map/data/pop.json"))
+    for p in pops:
+        if not p.get("show", True):
+            continue  # ships, staging placeholders and unknown places: no site on land to put on a map
+        code = country_of(p["lat"], p["lon"])
+        note = p.get("note") or ""
+        fac = note.split("peeringdb.com/fac/")[1].split('"')[0] if "peeringdb.com/fac/" in note else ""
+        name = f"Starlink PoP {p['city']} ({p['code']})"
+        if ("starlink", "pop", name) in seen:
+            continue
+        seen.add(("starlink", "pop", name))
+        rows.append({"name": name, "kind": "pop", "operator": "starlink", "country": code,
+                     "lat_deg": round(p["lat"], 1), "lon_deg": round(p["lon"], 1), "status": "operational",
+                     "source": f"Starlink reverse DNS {p['dns'].rstrip('.')}" + (f"; PeeringDB fac/{fac}" if fac else ""),
+                     "date": "2026-04", "evidence": "operator;list C"})
+    # OneWeb satellite network portals (SNPs, its gateways) and PoPs
+    d = m / "clarkzjw+tma25-oneweb" / "repo"
+    counts: dict[str, int] = {}
+    for line in _git_show(d, "Fig-2/oneweb-snp.csv").split():
+        lon, lat = map(float, line.split(","))
+        code = country_of(lat, lon)
+        counts[code] = counts.get(code, 0) + 1
+        rows.append({"name": f"OneWeb SNP {code}-{counts[code]}", "kind": "gateway", "operator": "oneweb",
+                     "country": code, "lat_deg": round(lat, 1), "lon_deg": round(lon, 1), "status": "operational",
+                     "source": REGULATOR.get(code, "national regulator's earth-station authorisation").replace(
+                         "of SpaceX Services, Inc.", "of OneWeb / Network Access Associates") + " (to check)",
+                     "date": "2025", "evidence": "one-list;list D"})
+    for p in json.loads(_git_show(d, "Fig-2/oneweb-pop.json")):
+        code = p["country"]
+        rows.append({"name": f"OneWeb PoP {p['city']}", "kind": "pop", "operator": "oneweb", "country": code,
+                     "lat_deg": round(p["lat"], 1), "lon_deg": round(p["lon"], 1), "status": "operational",
+                     "source": f"PeeringDB facility of AS800 (OneWeb): {p['name']}", "date": "2025",
+                     "evidence": "operator;list D"})
+    # Telesat Lightspeed: the one landing station announced so far
+    rows.append({"name": "Telesat GW Bercenay-en-Othe", "kind": "gateway", "operator": "telesat", "country": "FR",
+                 "lat_deg": 48.2, "lon_deg": 4.1, "status": "planned",
+                 "source": "Telesat and Orange announcement: Lightspeed landing station at Orange's Bercenay-en-Othe "
+                           "teleport", "date": "2024", "evidence": "operator"})
+    rows.sort(key=lambda r: (r["operator"], r["kind"], r["country"], r["name"]))
+    with open(OUT, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    by = {}
+    for r in rows:
+        by[(r["operator"], r["kind"], r["status"])] = by.get((r["operator"], r["kind"], r["status"]), 0) + 1
+    print(f"wrote {OUT}: {len(rows)} rows", dict(sorted(by.items())))
+    ev = {}
+    for r in rows:
+        ev[r["evidence"]] = ev.get(r["evidence"], 0) + 1
+    print("evidence:", ev)
+
+
+if __name__ == "__main__":
+    main()

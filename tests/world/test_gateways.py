@@ -1,0 +1,66 @@
+"""The published gateways and points of presence (data/world/gateways.csv): every row sourced and dated, in
+the country it names, of an operator satsov knows; and how the reader treats bad rows."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from satsov.data import data_path
+from satsov.errors import InputError
+from satsov.world.operators import operator_registry
+from satsov.world.regions import countries, country
+from satsov.world.sites import load_sites, published_sites
+
+ROWS = list(csv.DictReader(data_path("world", "gateways.csv").read_text(encoding="utf-8").splitlines()))
+
+
+def test_every_row_has_a_source_a_date_and_its_evidence():
+    assert len(ROWS) > 400
+    for i, row in enumerate(ROWS, start=2):
+        for field in ("name", "kind", "operator", "country", "status", "source", "date", "evidence"):
+            assert row[field].strip(), f"gateways.csv:{i}: {field} is empty"
+        assert row["kind"] in ("gateway", "pop"), i
+        assert row["status"] in ("operational", "planned"), i
+        assert row["evidence"].split(";")[0] in ("filing", "two-lists", "one-list", "operator"), i
+    assert len({(r["operator"], r["kind"], r["name"]) for r in ROWS}) == len(ROWS), "duplicate rows"
+
+
+def test_operators_and_countries_are_known_and_each_site_lies_in_its_country():
+    reg, known = operator_registry(), countries()
+    by_code: dict[str, list] = {}
+    for row in ROWS:
+        assert row["operator"] in reg, row
+        assert row["country"] in known, row
+        by_code.setdefault(row["country"], []).append((float(row["lat_deg"]), float(row["lon_deg"])))
+    far = []
+    for code, pts in by_code.items():
+        lat, lon = np.array(pts).T
+        geom = country(code).geometry
+        import shapely
+        d_deg = shapely.distance(geom, shapely.points(lon, lat))
+        far += [(code, p) for p, d in zip(pts, d_deg) if d > 0.5]  # 0.1° rounding and coasts at 1:50m
+    assert not far
+
+
+def test_the_published_sets_have_the_sizes_the_sources_give():
+    starlink_gw = published_sites(["starlink"], planned=True)
+    assert 250 <= len(starlink_gw) <= 400                  # "a few hundred" (307 listed in 2026)
+    assert 50 <= len(published_sites(["starlink"], kind="pop")) <= 80   # about 70 PoPs
+    assert len(published_sites(["oneweb"])) >= 35          # 39 SNPs mapped in 2025
+    assert len(published_sites(["starlink"])) < len(starlink_gw)  # planned sites only on request
+    assert all(s.operator == "telesat" and s.status == "planned" for s in published_sites(["telesat"], planned=True))
+    assert not published_sites(["telesat"])                # Lightspeed's landing stations are not built yet
+    filings = [s for s in starlink_gw if s.evidence.startswith("filing")]
+    assert filings and all("FCC" in s.source for s in filings)
+
+
+def test_a_row_with_a_bad_status_or_no_source_is_named_by_line(tmp_path):
+    p = tmp_path / "gw.csv"
+    p.write_text("name,kind,operator,country,lat_deg,lon_deg,source,status\n"
+                 "A,gateway,x,CA,45,-75,filing 1,operational\nB,gateway,x,CA,45,-75,filing 2,maybe\n")
+    with pytest.raises(InputError, match=r"gw.csv:3: field 'status': found 'maybe'"):
+        load_sites(p)
+    p.write_text("name,kind,operator,country,lat_deg,lon_deg,source\nA,gateway,x,CA,45,-75,\n")
+    with pytest.raises(InputError, match=r"gw.csv:2: field 'source'"):
+        load_sites(p)
