@@ -46,6 +46,9 @@ def test_policy_figures_equal_the_coverage_engine_on_the_same_inputs(small_asses
     assert r.policies["no-prc"].served_share == pytest.approx(served, abs=1e-12)
     for op in fleets:
         alone = (ref.cells[op]["availability"].to_numpy() * pop).sum() / pop.sum()
+        if op == "qianfan":  # no landing rights in Iceland (data/licences.yaml): it serves no cell there
+            assert alone > 0
+            alone = 0.0
         assert r.operators[op].served_share_alone == pytest.approx(alone, abs=1e-12)
 
 
@@ -353,3 +356,25 @@ def test_capacity_entries_can_be_overridden_inline_in_a_scenario():
     with pytest.raises(ScenarioError, match=r"capacity.operators.*missing source"):
         bad = {**entry, "cell_capacity_gbps_per_1000km2": {"low": 1, "base": 1, "high": 1}}
         assess(scenario_from_dict({**SMALL, "capacity": {"operators": {"oneweb": bad}}}))
+
+
+def test_an_operator_serves_only_where_it_is_licensed_unless_the_scenario_asks_what_if():
+    """The brief: 'Guowang alone covers 100% of Canada's population, though no Chinese operator may serve
+    Canada'. By default it covers nothing there; `what_if_licensed` and `respect = false` bring it back."""
+    base = {"name": "licences", "regions": [{"name": "Canada", "query": "CA", "spacing_km": 300}],
+            "window": {"duration": "20m", "step": "60s"}, "fleets": {"flying": ["guowang", "oneweb"]},
+            "capacity": {"enabled": False}}
+    a = assess(scenario_from_dict(base))
+    ops = a.regions["Canada"].operators
+    assert ops["guowang"].to_dict()["served_share_alone"] == 0.0
+    assert ops["oneweb"].to_dict()["served_share_alone"] > 0.5
+    assert any("not licensed" in w and "guowang (CA)" in w for w in a.warnings)
+    rows = [s for s in a.sources if str(s.get("what", "")).startswith("landing rights: guowang")]
+    assert rows and "NOT licensed in CA" in rows[0]["what"] and rows[0]["source"]
+    assert any("assumed" in w and "oneweb (CA)" in w for w in a.warnings)  # OneWeb in Canada: an assumption
+    what_if = assess(scenario_from_dict({**base, "licences": {"what_if_licensed": ["guowang"]}}))
+    assert what_if.regions["Canada"].operators["guowang"].to_dict()["served_share_alone"] > 0.5
+    ignored = assess(scenario_from_dict({**base, "licences": {"respect": False}}))
+    assert ignored.regions["Canada"].operators["guowang"].to_dict()["served_share_alone"] > 0.5
+    with pytest.raises(ScenarioError, match="licences.what_if_licensed: unknown operator 'guowong'"):
+        assess(scenario_from_dict({**base, "licences": {"what_if_licensed": ["guowong"]}}))

@@ -187,6 +187,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             grids[spec.name] = _region_grid(spec)
         except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
+    lic, lic_sources = _licence_denials(sc, fleets, owner, registry, grids, all_warnings)
+    sources += lic_sources
     plan = _route_plan(sc, owner, all_warnings) if sc.city_pairs else None
     supply = _supply(sc) if sc.capacity.enabled else None
     if supply is not None:
@@ -205,6 +207,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         base_ops = tuple(allowed[BASELINE])
         for k in kill:
             cases.append(Case(KillSwitchCase(k), tuple(o for o in base_ops if o != k)))
+        cases = [_with_licences(c, lic) for c in cases]
         cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StepWarning)
@@ -215,7 +218,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
         if sc.capacity.enabled:
             out[spec.name].capacity = _capacity(sc, spec, grids[spec.name], fleets, owner, policies, allowed, events,
-                                                kill, supply, progress)
+                                                kill, supply, progress, lic)
     satellites = {k: len(f) for k, f in fleets.items()}
     eop = earth_orientation(times)
     routes = _routes(sc, plan, fleets, owner, registry, policies, supply) if plan else []
@@ -227,6 +230,62 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
                 {"what": f"Earth orientation (UT1 - UTC, {eop['kind']}: {eop['min_s']:+.4f} to {eop['max_s']:+.4f} s)",
                  "source": eop["source"], "date": "per IERS bulletin"}]
     return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
+
+
+def _licence_denials(sc: Scenario, fleets, owner, registry, grids, notes: list[str]) -> tuple[tuple[Denial, ...], list]:
+    """Each fleet's countries without landing rights, as denials for the whole window, and the sources rows
+    that say which rule decided each operator over the scenario's regions (assumptions marked)."""
+    from satsov.world.licences import licences
+    from satsov.world.regions import countries
+    spec = sc.licences
+    for key in spec.what_if_licensed:
+        if key not in registry:
+            raise ScenarioError(f"licences.what_if_licensed: {UnknownNameError('operator', key, registry.keys())}",
+                                found=key, expected="an operator key")
+    if not spec.respect:
+        notes.append("licences: ignored (licences.respect = false): every operator serves every place it reaches")
+        return (), [{"what": "landing rights", "source": "ignored by the scenario (licences.respect = false)",
+                     "date": ""}]
+    try:
+        table = licences(sc.path(spec.file) if spec.file else None)
+    except InputError as exc:
+        raise ScenarioError(f"licences.file: {exc}", found=spec.file, expected="a licences YAML file") from None
+    every = list(countries())
+    home = sorted({str(c) for g in grids.values() for c in np.unique(g.country) if c})
+    out, rows, barred, assumed = [], [], [], []
+    for key in fleets:
+        op = owner[key]
+        if op in spec.what_if_licensed:
+            rows.append({"what": f"landing rights: {op}", "source": "treated as licensed everywhere "
+                         "(licences.what_if_licensed)", "date": "", "confidence": "what-if"})
+            continue
+        denied = table.unlicensed(op, every)
+        if denied:
+            out.append(Denial(key, frozenset(denied), None, None, "licence"))
+        for row in table.describe(op, home):
+            where = ", ".join(row["countries"][:8]) + (f" and {len(row['countries']) - 8} more"
+                                                        if len(row["countries"]) > 8 else "")
+            rows.append({"what": f"landing rights: {op} {'licensed' if row['licensed'] else 'NOT licensed'} in "
+                                 f"{where}", "source": row["source"], "date": row["date"],
+                         "confidence": row["confidence"]})
+            if not row["licensed"]:
+                barred.append(f"{op} ({where})")
+            elif row["confidence"] == "L":
+                assumed.append(f"{op} ({where})")
+    if barred:
+        notes.append("licences: not licensed, so serving no cell there: " + "; ".join(barred)
+                     + " (licences.what_if_licensed asks what if they were)")
+    if assumed:
+        notes.append("licences: assumed, not checked per country (confidence L), so the figures of these "
+                     "operators depend on it: " + "; ".join(assumed))
+    return tuple(out), rows
+
+
+def _with_licences(case: Case, lic) -> Case:
+    """The case with the licence denials of its operators added."""
+    from dataclasses import replace
+    extra = tuple(d for d in lic if d.operator in case.operators)
+    return replace(case, denials=case.denials + extra) if extra else case
 
 
 def _supply(sc: Scenario):
@@ -255,7 +314,8 @@ def _demand_model(sc: Scenario):
     return model
 
 
-def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply, progress):
+def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply, progress,
+              lic=()):
     """The region's capacity: every policy, event and kill switch as a flow over snapshots, with the low/high
     range of each policy's figure."""
     from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
@@ -282,6 +342,7 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
                               background_spacing_km=sc.demand.background_spacing_km,
                               extra=point_demand(points) if points else None)
         cb = (lambda d, n, name=f"capacity of {spec.name} ({label})": progress(name, d, n)) if progress else None
+        wanted = {k: _with_licences(c, lic) for k, c in wanted.items()}
         return allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=supply_level,
                         progress=cb, positions=positions)
 

@@ -244,6 +244,16 @@ class CapacitySpec(_Model):
         return v
 
 
+class LicenceSpec(_Model):
+    """Landing rights (satsov.world.licences): by default an operator serves a place only where it is licensed.
+    ``what_if_licensed`` names operators to treat as licensed everywhere ("what if Canada licensed Guowang");
+    ``respect = false`` ignores licences altogether; ``file`` replaces data/licences.yaml."""
+
+    respect: bool = True
+    what_if_licensed: list[str] = []
+    file: str | None = None
+
+
 class Scenario(_Model):
     """A validated scenario."""
 
@@ -260,6 +270,7 @@ class Scenario(_Model):
     events: list[EventSpec] = []
     kill_switch: Literal["major", "none"] | list[str] = "major"
     city_pairs: list[CityPairSpec] = []
+    licences: LicenceSpec = LicenceSpec()
     routing: RoutingSpec = RoutingSpec()
     demand: DemandSpec = DemandSpec()
     capacity: CapacitySpec = CapacitySpec()

@@ -58,7 +58,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Denial:
-    """Operator ``operator`` serves no cell in ``cells`` (a boolean mask over the grid, or a Region) from
+    """Operator ``operator`` serves no cell in ``cells`` (a boolean mask over the grid, a Region, or a frozenset
+    of ISO alpha-2 country codes) from
     ``start`` to ``end`` (``datetime64``; None = the whole window)."""
 
     operator: str
@@ -70,6 +71,8 @@ class Denial:
     def cell_mask(self, g: Grid) -> np.ndarray:
         if self.cells is None:
             return np.ones(len(g), bool)
+        if isinstance(self.cells, frozenset):  # country codes (a licence): the cells the grid gives them
+            return np.isin(np.asarray(g.country, dtype=object), list(self.cells))
         if isinstance(self.cells, Region):
             return np.asarray(self.cells.contains(g.lat_deg, g.lon_deg), bool)
         mask = np.asarray(self.cells, bool)
