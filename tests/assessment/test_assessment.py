@@ -233,6 +233,10 @@ def test_an_operators_gateway_serves_only_its_own_satellites_and_land_in_keeps_t
     assert set(by["oneweb-home"]["gateway_countries_share"]) <= {"CA"}
     assert by["oneweb-home"]["reachable_share"] > 0
     assert set(by["oneweb-anywhere"]["gateway_countries_share"]) <= {"CA", "US"}
+    # without landing rights in Canada, OneWeb does not serve Ottawa at all
+    barred = audit_routes(net, [(city("Ottawa"), None)], times, [anywhere], operator_registry(), owner=sel.owner,
+                          licensed=lambda op, country: not (op == "oneweb" and country == "CA"))
+    assert barred[0]["reachable_share"] == 0.0
     # OneWeb has no ISLs and Starlink's gateways are not its own: with only Starlink's, OneWeb reaches nothing
     only_starlink = Network.from_fleets(sel.fleets, gateways=published_sites(["starlink"]),
                                         isl_operators=frozenset({"starlink"}))

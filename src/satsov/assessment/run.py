@@ -281,6 +281,16 @@ def _licence_denials(sc: Scenario, fleets, owner, registry, grids, notes: list[s
     return tuple(out), rows
 
 
+def _licensed_fn(sc: Scenario):
+    """``licensed(operator, country)`` under the scenario's licence settings (None when it ignores them)."""
+    from satsov.world.licences import licences
+    spec = sc.licences
+    if not spec.respect:
+        return None
+    table = licences(sc.path(spec.file) if spec.file else None)
+    return lambda op, country: op in spec.what_if_licensed or table.licensed(op, country)
+
+
 def _with_licences(case: Case, lic) -> Case:
     """The case with the licence denials of its operators added."""
     from dataclasses import replace
@@ -521,7 +531,8 @@ def _routes(sc: Scenario, plan, fleets, owner, registry, policies, supply=None) 
     net = Network.from_fleets(fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,
                               min_elevation_deg=mask, bent_pipe=spec.bent_pipe, gateways=gateways,
                               isl_operators=isl)
-    routes = audit_routes(net, pairs, times, policies, registry, owner=owner, home=home or None)
+    routes = audit_routes(net, pairs, times, policies, registry, owner=owner, home=home or None,
+                          licensed=_licensed_fn(sc))
     for entry in routes:
         entry.setdefault("notes", [])
         entry["notes"] = list(entry["notes"]) + isl_notes

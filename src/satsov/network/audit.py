@@ -24,13 +24,15 @@ INTERNET = None
 def audit_routes(network: Network, pairs: Sequence[tuple[GroundSite, GroundSite | None]], times: Times,
                  policies: Sequence[Policy], registry: OperatorRegistry, *, owner: Mapping[str, str] | None = None,
                  land_in: set[str] | None = None, home: set[str] | None = None,
+                 licensed: Callable[[str, str], bool] | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> list[dict]:
     """Route each pair ``(a, b)`` (``b`` None: to the Internet through the nearest allowed gateway) under each
     policy and audit it.
 
     ``owner`` maps the network's fleet keys to operator keys (default: they are operator keys);
     ``land_in`` keeps only gateways in these countries (a policy's own ``land_in`` narrows it further); ``home`` (country codes) adds, per route, the share
-    of reachable steps whose gateways leave it. Returns one summary per pair and policy (see
+    of reachable steps whose gateways leave it. ``licensed(operator, country)``: landing rights; an operator
+    not licensed in a city's country does not serve that city. Returns one summary per pair and policy (see
     :meth:`~satsov.network.routing.RouteResult.summary`) with the RTT series in ``rtt_ms``.
     """
     fleets = sorted(set(network.sat_operator))
@@ -41,6 +43,9 @@ def audit_routes(network: Network, pairs: Sequence[tuple[GroundSite, GroundSite 
         internet = b is None
         for p in policies:
             allowed = {k for k in fleets if p.allows(registry[owner[k]])}
+            if licensed is not None:
+                allowed = {k for k in allowed if all(licensed(owner[k], c.country) for c in (a, b)
+                                                     if c is not None and c.country)}
             cb = None if progress is None else (lambda d, n, label=f"{a.name} under {p.name}": progress(label, d, n))
             lands = land_in
             if getattr(p, "land_in", ()):
