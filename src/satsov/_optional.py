@@ -19,7 +19,7 @@ from satsov.errors import MissingDependencyError
 __all__ = ["attempt_import", "has_module", "EXTRAS"]
 
 # Which extra of satsov's pyproject.toml provides each optional module.
-EXTRAS = {"cupy": "cuda", "httpx": "fetch", "platformdirs": "fetch"}
+EXTRAS = {"cupy": "cuda", "httpx": "fetch", "platformdirs": "fetch", "fastapi": "server", "uvicorn": "server"}
 
 
 def has_module(name: str) -> bool:

@@ -160,6 +160,39 @@ def _kill_list(sc: Scenario, fleets: dict[str, Fleet]) -> list[str]:
     return list(sc.kill_switch)
 
 
+def check_scenario(sc: Scenario) -> None:
+    """Every name the scenario uses, checked without computing anything: operators, policies, fleets, kill
+    switches, events, regions, licences and routing. Raises :class:`~satsov.errors.ScenarioError` naming the key
+    (the server answers a submitted form with it; :func:`assess` makes the same checks)."""
+    registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
+    policies = _policies(sc, registry)
+    selection = _fleets(sc, registry)
+    times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
+    _kill_list(sc, selection.fleets)
+    if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
+        raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
+                            found=sc.sovereign_policy, expected="a policy name")
+    _unique(sc.regions, "regions")
+    _unique(sc.events, "events")
+    _events(sc, registry, selection.fleets, selection.owner, times, [])
+    for spec in sc.regions:
+        try:
+            if spec.geojson:
+                region_from_geojson(spec.geojson, spec.name)
+            else:
+                region(spec.query or spec.name, spec.as_of)
+        except (UnknownNameError, InputError) as exc:
+            raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
+    for key in sc.licences.what_if_licensed:
+        if key not in registry:
+            raise ScenarioError(f"licences.what_if_licensed: {UnknownNameError('operator', key, registry.keys())}",
+                                found=key, expected="an operator key")
+    if sc.city_pairs:
+        _route_plan(sc, selection.owner, [])
+    if sc.capacity.enabled:
+        _supply(sc)
+
+
 def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = None) -> Assessment:
     """Run a scenario: one coverage pass per region, every policy, event and kill switch from it.
 

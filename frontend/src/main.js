@@ -1,0 +1,414 @@
+// The satsov dashboard: a world atlas of dependency, region views of computed assessments, and a form to run
+// new scenarios. MapLibre GL JS draws the base map (country outlines served by satsov itself: no tiles, no
+// token, no CDN); deck.gl draws the cells of a region. Every view's state lives in the URL's hash so that a
+// view can be shared. Each view sets document.body.dataset.ready when its map has drawn (tests wait on it).
+
+import maplibregl from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import { MapboxOverlay } from "@deck.gl/mapbox";
+import { ScatterplotLayer } from "@deck.gl/layers";
+
+const params = new URLSearchParams(window.location.search);
+const TOKEN = params.get("token");
+const $ = (sel) => document.querySelector(sel);
+
+async function api(path, options = {}) {
+  const headers = Object.assign({}, options.headers || {});
+  if (TOKEN) headers["Authorization"] = `Bearer ${TOKEN}`;
+  const res = await fetch(path, Object.assign({}, options, { headers }));
+  const text = await res.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch (e) { body = { detail: text }; }
+  return { ok: res.ok, status: res.status, body };
+}
+
+function withToken(url) {
+  return TOKEN ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(TOKEN)}` : url;
+}
+
+// ---- view state in the URL ------------------------------------------------------------------------------
+const state = { view: "atlas", metric: "policy", policy: "no-spacex", operator: "starlink", job: "", region: "",
+  case: "policy:all-operators", compare: "", t: "" };
+
+function readHash() {
+  const h = new URLSearchParams(window.location.hash.slice(1));
+  for (const k of Object.keys(state)) if (h.has(k)) state[k] = h.get(k);
+}
+function writeHash() {
+  const h = new URLSearchParams();
+  for (const [k, v] of Object.entries(state)) if (v !== "" && v !== null) h.set(k, v);
+  history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${h.toString()}`);
+}
+
+function markReady(what) {
+  document.body.dataset.ready = what;
+  document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
+}
+function busy() { delete document.body.dataset.ready; }
+
+// ---- colours ----------------------------------------------------------------------------------------------
+// served share 0..1: red (nothing) to yellow to green (everything); difference: blue (gain) to red (loss)
+function shareColour(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return [200, 200, 200];
+  const stops = [[0, [178, 24, 43]], [0.5, [253, 219, 99]], [0.9, [120, 198, 121]], [1, [0, 104, 55]]];
+  for (let i = 1; i < stops.length; i++) {
+    if (v <= stops[i][0]) {
+      const [a, ca] = stops[i - 1], [b, cb] = stops[i];
+      const f = (v - a) / Math.max(b - a, 1e-9);
+      return ca.map((c, j) => Math.round(c + f * (cb[j] - c)));
+    }
+  }
+  return stops[stops.length - 1][1];
+}
+function diffColour(d) {
+  if (d >= 0) return [220, 220, 220].map((c, j) => Math.round(c + Math.min(d, 1) * ([33, 102, 172][j] - c)));
+  const f = Math.min(-d, 1);
+  return [220, 220, 220].map((c, j) => Math.round(c + f * ([178, 24, 43][j] - c)));
+}
+const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
+
+// ---- the map ----------------------------------------------------------------------------------------------
+const map = new maplibregl.Map({
+  container: "map",
+  style: { version: 8, sources: {}, layers: [{ id: "ocean", type: "background", paint: { "background-color": "#dce8f2" } }] },
+  center: [10, 35], zoom: 1.2, attributionControl: false, preserveDrawingBuffer: true,
+  renderWorldCopies: false,
+});
+map.addControl(new maplibregl.AttributionControl({ customAttribution: "Natural Earth (public domain) · GeoNames (CC BY 4.0)" }));
+const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+map.addControl(overlay);
+
+let countriesLoaded = null;
+function loadCountries() {
+  if (countriesLoaded) return countriesLoaded;
+  countriesLoaded = api("/api/countries.geojson").then(({ body }) => new Promise((resolve) => {
+    const add = () => {
+      map.addSource("countries", { type: "geojson", data: body, promoteId: "code" });
+      map.addLayer({ id: "land", type: "fill", source: "countries",
+        paint: { "fill-color": ["coalesce", ["feature-state", "colour"], "#f4f1ea"], "fill-opacity": 0.95 } });
+      map.addLayer({ id: "borders", type: "line", source: "countries", paint: { "line-color": "#8a8a8a", "line-width": 0.5 } });
+      map.on("click", "land", (e) => { if (state.view === "atlas" && e.features.length) showCountry(e.features[0].properties.code); });
+      resolve(body);
+    };
+    if (map.isStyleLoaded()) add(); else map.once("load", add);
+  }));
+  return countriesLoaded;
+}
+
+function whenDrawn(what) {
+  map.once("idle", () => markReady(what));
+  map.triggerRepaint();
+}
+
+// ---- atlas ------------------------------------------------------------------------------------------------
+let atlasData = null;
+
+async function showAtlas() {
+  busy();
+  $("#atlas-panel").hidden = false;
+  overlay.setProps({ layers: [] });
+  const countries = await loadCountries();
+  if (!atlasData) {
+    const { ok, body } = await api("/api/atlas");
+    if (!ok) {
+      $("#atlas-status").textContent = body.detail || "no atlas yet";
+      $("#atlas-compute").hidden = false;
+      for (const f of countries.features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+      whenDrawn("atlas-empty");
+      return;
+    }
+    atlasData = body;
+    fillAtlasControls();
+  }
+  paintAtlas();
+}
+
+function fillAtlasControls() {
+  const a = atlasData;
+  $("#atlas-compute").hidden = true;
+  $("#atlas-status").textContent = `${Object.keys(a.countries).length} countries · ${a.params.spacing_km} km grid · ` +
+    `${a.params.duration} from ${a.params.start} every ${a.params.step}`;
+  const pol = $("#atlas-policy");
+  pol.innerHTML = a.policies.map((p) => `<option value="${p.name}" title="${p.description}">${p.name}</option>`).join("");
+  const op = $("#atlas-operator");
+  op.innerHTML = a.operators.map((o) => `<option value="${o}">${o}</option>`).join("");
+  pol.value = a.policies.some((p) => p.name === state.policy) ? state.policy : a.policies[0].name;
+  op.value = a.operators.includes(state.operator) ? state.operator : a.operators[0];
+  $("#atlas-metric").value = state.metric;
+}
+
+function atlasValue(entry) {
+  if (state.metric === "policy") return entry.policies[state.policy];
+  if (state.metric === "alone") return entry.alone[state.operator];
+  return entry.sole[state.operator] ?? 0;
+}
+
+function paintAtlas() {
+  const a = atlasData;
+  const t0 = performance.now();
+  for (const [code, entry] of Object.entries(a.countries)) {
+    const v = atlasValue(entry);
+    const colour = state.metric === "sole" ? diffColour(-v) : shareColour(v);
+    map.setFeatureState({ source: "countries", id: code }, { colour: rgb(colour) });
+  }
+  const rows = Object.entries(a.groups).map(([name, g]) => {
+    const v = atlasValue(g);
+    return `<tr><td>${name}</td><td class="num">${(100 * v).toFixed(1)}%</td></tr>`;
+  }).join("");
+  const label = state.metric === "policy" ? `served under ${state.policy}` :
+    state.metric === "alone" ? `served by ${state.operator} alone` : `served only by ${state.operator}`;
+  $("#atlas-groups").innerHTML = `<caption>${label}</caption><tr><th>group</th><th>share of people</th></tr>${rows}`;
+  $("#atlas-legend").innerHTML = legend(state.metric === "sole");
+  document.body.dataset.atlasMetric = `${state.metric}:${state.metric === "policy" ? state.policy : state.operator}`;
+  document.body.dataset.updateMs = (performance.now() - t0).toFixed(1);
+  writeHash();
+  whenDrawn("atlas");
+}
+
+function showCountry(code) {
+  const e = atlasData && atlasData.countries[code];
+  if (!e) return;
+  const pols = Object.entries(e.policies).map(([k, v]) => `<tr><td>${k}</td><td class="num">${(100 * v).toFixed(1)}%</td></tr>`).join("");
+  const ops = Object.entries(e.alone).map(([k, v]) =>
+    `<tr><td>${k}</td><td class="num">${(100 * v).toFixed(1)}%</td><td class="num">${(100 * (e.sole[k] || 0)).toFixed(1)}%</td></tr>`).join("");
+  $("#atlas-country").innerHTML = `<h3>${e.name} (${code})</h3><table><tr><th>policy</th><th>served</th></tr>${pols}</table>` +
+    `<table><tr><th>operator</th><th>alone</th><th>only it</th></tr>${ops}</table>`;
+}
+
+function legend(diverging) {
+  const stops = diverging ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v, diffColour(-v)]) : [0, 0.25, 0.5, 0.75, 0.9, 1].map((v) => [v, shareColour(v)]);
+  return stops.map(([v, c]) => `<span class="swatch" style="background:${rgb(c)}"></span>${Math.round(v * 100)}%`).join(" ");
+}
+
+// ---- region view ------------------------------------------------------------------------------------------
+let viewData = null, viewJob = "";
+
+async function showRegion() {
+  busy();
+  $("#region-panel").hidden = false;
+  await loadCountries();
+  for (const f of (await countriesLoaded).features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+  const { body } = await api("/api/jobs");
+  const done = body.jobs.filter((j) => j.status === "done" && j.kind === "assess");
+  $("#region-job").innerHTML = done.map((j) => `<option value="${j.id}">${j.name} · ${j.finished_utc}</option>`).join("");
+  if (!done.length) {
+    $("#region-status").textContent = "no computed assessment yet: run one from the Run tab";
+    overlay.setProps({ layers: [] });
+    whenDrawn("region-empty");
+    return;
+  }
+  if (!state.job || !done.some((j) => j.id === state.job)) state.job = done[0].id;
+  $("#region-job").value = state.job;
+  if (viewJob !== state.job) {
+    const res = await api(`/api/jobs/${state.job}/view.json`);
+    viewData = res.body;
+    viewJob = state.job;
+  }
+  const names = Object.keys(viewData.regions);
+  $("#region-name").innerHTML = names.map((n) => `<option>${n}</option>`).join("");
+  if (!names.includes(state.region)) state.region = names[0];
+  $("#region-name").value = state.region;
+  fillCases();
+  paintRegion(true);
+}
+
+function fillCases() {
+  const r = viewData.regions[state.region];
+  const opts = r.cases.filter((c) => c.kind !== "fleet").map((c) => `<option value="${c.id}">${c.kind}: ${c.label}</option>`).join("");
+  $("#region-case").innerHTML = opts;
+  $("#region-compare").innerHTML = `<option value="">(no comparison)</option>` + opts;
+  if (!r.cases.some((c) => c.id === state.case)) state.case = "policy:all-operators";
+  $("#region-case").value = state.case;
+  $("#region-compare").value = state.compare;
+  const slider = $("#region-time");
+  slider.max = String(r.time.length - 1);
+  if (state.t === "" || Number(state.t) > r.time.length - 1) state.t = "0";
+  slider.value = state.t;
+}
+
+function paintRegion(fit) {
+  const r = viewData.regions[state.region];
+  const t0 = performance.now();
+  const a = r.availability[state.case];
+  const b = state.compare ? r.availability[state.compare] : null;
+  const n = r.cells.lat_deg.length;
+  const data = new Array(n);
+  for (let i = 0; i < n; i++) {
+    data[i] = { position: [r.cells.lon_deg[i], r.cells.lat_deg[i]], value: b ? a[i] - b[i] : a[i] };
+  }
+  const radius = r.cells.spacing_km * 1000 * 0.56;
+  overlay.setProps({ layers: [new ScatterplotLayer({
+    id: "cells", data, getPosition: (d) => d.position, getRadius: radius, radiusUnits: "meters",
+    getFillColor: (d) => (b ? diffColour(d.value) : shareColour(d.value)), opacity: 0.85, stroked: false,
+    updateTriggers: { getFillColor: [state.case, state.compare] },
+  })] });
+  if (fit) {
+    const lons = r.cells.lon_deg, lats = r.cells.lat_deg;
+    map.fitBounds([[Math.min(...lons) - 2, Math.min(...lats) - 2], [Math.max(...lons) + 2, Math.max(...lats) + 2]],
+      { animate: false, padding: 20 });
+  }
+  // figures of the case, its series at the slider's time, and per-operator dependency
+  const label = state.case.split(":").slice(1).join(":");
+  const f = r.figures;
+  const pol = f.policies[label];
+  const t = Number(state.t);
+  const series = r.series[state.case];
+  $("#region-figures").innerHTML = `<tr><th>case</th><td>${state.case}</td></tr>` +
+    (pol ? `<tr><th>served</th><td class="num">${(100 * pol.served_share).toFixed(1)}%</td></tr>` +
+      `<tr><th>loss vs all</th><td class="num">${pol.loss_pp.toFixed(1)} pp</td></tr>` : "") +
+    (f.kill_switch[label] ? `<tr><th>served with ${label} off</th><td class="num">${(100 * f.kill_switch[label].served_share).toFixed(1)}%</td></tr>` : "") +
+    `<tr><th>at ${r.time[t]}</th><td class="num">${(100 * series[t]).toFixed(1)}% of people covered</td></tr>`;
+  $("#region-time-label").textContent = r.time[t];
+  const ops = Object.entries(f.operators);
+  $("#region-operators").innerHTML = ops.map(([k, v]) =>
+    `<div class="bar"><span class="bar-label">${k}</span><span class="bar-fill" style="width:${(100 * v.alone).toFixed(1)}%"></span>` +
+    `<span class="bar-value">${(100 * v.alone).toFixed(0)}%</span></div>`).join("");
+  const capacity = f.capacity && f.capacity.policies;
+  $("#region-capacity").innerHTML = capacity ? `<caption>capacity (served share of busy-hour demand)</caption>` +
+    Object.entries(capacity).map(([k, v]) => `<tr><td>${k}</td><td class="num">${(100 * (v.served_share ?? 0)).toFixed(1)}%</td></tr>`).join("") : "";
+  $("#region-legend").innerHTML = legend(!!b);
+  $("#region-status").textContent = `${n} cells · ${r.cells.spacing_km} km`;
+  renderRoutes();
+  document.body.dataset.regionCase = `${state.case}|${state.compare}`;
+  document.body.dataset.updateMs = (performance.now() - t0).toFixed(1);
+  writeHash();
+  whenDrawn("region");
+}
+
+function renderRoutes() {
+  const routes = (viewData.routes || []);
+  $("#region-routes").innerHTML = routes.length ? `<tr><th>from</th><th>to</th><th>policy</th><th>reachable</th><th>RTT median</th><th>operators</th><th>gateway countries</th></tr>` +
+    routes.map((r) => `<tr><td>${r.from}</td><td>${r.to}</td><td>${r.policy}</td><td class="num">${(100 * r.reachable_share).toFixed(0)}%</td>` +
+      `<td class="num">${r.rtt_ms_median == null ? "—" : r.rtt_ms_median.toFixed(1) + " ms"}</td>` +
+      `<td>${Object.entries(r.operators_share || {}).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}</td>` +
+      `<td>${Object.entries(r.gateway_countries_share || {}).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}</td></tr>`).join("") : "";
+}
+
+// ---- run: the scenario form ---------------------------------------------------------------------------------
+let catalogue = null;
+
+async function showRun() {
+  $("#run-panel").hidden = false;
+  if (!catalogue) {
+    catalogue = (await api("/api/catalogue")).body;
+    $("#f-operators").innerHTML = catalogue.operators.filter((o) => o.service === "broadband").map((o) =>
+      `<label><input type="checkbox" name="op" value="${o.key}"> ${o.key}</label>`).join(" ");
+    $("#f-policies").innerHTML = catalogue.policies.map((p) => `<span title="${p.description}">${p.name}</span>`).join(", ");
+  }
+  await refreshJobs();
+  markReady("run");
+}
+
+function formScenario() {
+  const advanced = $("#f-json").value.trim();
+  if (advanced) return JSON.parse(advanced);
+  const spacing = Number($("#f-spacing").value);
+  const regions = $("#f-regions").value.split(",").map((s) => s.trim()).filter(Boolean)
+    .map((q) => ({ name: q, query: q, spacing_km: spacing }));
+  const ops = [...document.querySelectorAll("input[name=op]:checked")].map((e) => e.value);
+  const sc = { name: $("#f-name").value || "dashboard scenario", regions,
+    window: { start: $("#f-start").value, duration: $("#f-duration").value, step: $("#f-step").value },
+    fleets: { flying: ops.length ? ops : "all", services: ["broadband"] },
+    capacity: { enabled: $("#f-capacity").checked, step: "6h", sensitivity: false, spacing_km: Math.max(spacing, 200) } };
+  const denyOp = $("#f-deny").value.trim();
+  if (denyOp) sc.policies = [{ name: `no-${denyOp}`, deny_operators: [denyOp] }];
+  const evOp = $("#f-event-op").value.trim();
+  if (evOp) sc.events = [{ name: `${evOp} switched off`, operator: evOp, region: $("#f-event-region").value.trim() || null,
+    start: $("#f-event-start").value || null, end: $("#f-event-end").value || null }];
+  return sc;
+}
+
+const FIELDS = ["regions", "window", "fleets", "policies", "events", "capacity"];
+
+function showErrors(errors) {
+  for (const f of [...FIELDS, "general"]) $(`#err-${f}`).textContent = "";
+  for (const e of errors) {
+    const head = (e.loc || "").split(/[.[]/)[0];
+    const field = FIELDS.includes(head) ? head : "general";
+    const el = $(`#err-${field}`);
+    el.textContent = (el.textContent ? el.textContent + "\n" : "") + (e.text || e.message);
+  }
+}
+
+async function submitScenario(ev) {
+  ev.preventDefault();
+  showErrors([]);
+  let scenario;
+  try { scenario = formScenario(); } catch (e) { showErrors([{ loc: "", text: `advanced JSON: ${e.message}` }]); return; }
+  const { ok, status, body } = await api("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ scenario }) });
+  if (!ok) {
+    showErrors(body.errors || [{ loc: "", text: `${status}: ${body.detail}` }]);
+    document.body.dataset.formErrors = String((body.errors || [1]).length);
+    return;
+  }
+  follow(body.id);
+}
+
+function follow(id) {
+  $("#run-progress").hidden = false;
+  const bar = $("#run-bar"), label = $("#run-label");
+  document.body.dataset.job = id;
+  document.body.dataset.jobStatus = "queued";
+  const es = new EventSource(withToken(`/api/jobs/${id}/events`));
+  const update = (e) => {
+    const j = JSON.parse(e.data);
+    document.body.dataset.jobStatus = j.status;
+    const p = j.progress;
+    bar.max = Math.max(p.total, 1); bar.value = p.done;
+    label.textContent = `${j.status}: ${p.label} ${p.done}/${p.total}`;
+    if (p.total > 0) document.body.dataset.progressSeen = "yes";
+  };
+  es.addEventListener("progress", update);
+  es.addEventListener("done", (e) => { update(e); es.close(); refreshJobs(); });
+  es.addEventListener("failed", (e) => { update(e); es.close(); label.textContent += ` — ${JSON.parse(e.data).error}`; refreshJobs(); });
+}
+
+async function refreshJobs() {
+  const { body } = await api("/api/jobs");
+  $("#jobs").innerHTML = `<tr><th>scenario</th><th>status</th><th>created</th><th></th></tr>` + body.jobs.map((j) =>
+    `<tr><td>${j.name}</td><td>${j.status}</td><td>${j.created_utc}</td><td>` +
+    (j.status === "done" && j.kind === "assess" ? `<a class="report" href="${withToken(`/api/jobs/${j.id}/report.html`)}">report</a> · ` +
+      `<a href="${withToken(`/api/jobs/${j.id}/report.json`)}">JSON</a> · <a href="#view=region&job=${j.id}" class="open">open</a>` : "") +
+    (j.status === "failed" ? `<span class="error">${j.error.split("\n")[0]}</span>` : "") + `</td></tr>`).join("");
+  for (const a of document.querySelectorAll("#jobs a.open")) a.addEventListener("click", () => setTimeout(route, 0));
+}
+
+// ---- navigation ---------------------------------------------------------------------------------------------
+async function route() {
+  readHash();
+  for (const p of ["#atlas-panel", "#region-panel", "#run-panel"]) $(p).hidden = true;
+  for (const t of document.querySelectorAll("nav a")) t.classList.toggle("active", t.dataset.view === state.view);
+  if (state.view === "region") await showRegion();
+  else if (state.view === "run") await showRun();
+  else await showAtlas();
+}
+
+function bind() {
+  for (const t of document.querySelectorAll("nav a")) t.addEventListener("click", (e) => {
+    e.preventDefault(); state.view = t.dataset.view; writeHash(); route();
+  });
+  $("#atlas-metric").addEventListener("change", (e) => { busy(); state.metric = e.target.value; paintAtlas(); });
+  $("#atlas-policy").addEventListener("change", (e) => { busy(); state.policy = e.target.value; state.metric = "policy"; $("#atlas-metric").value = "policy"; paintAtlas(); });
+  $("#atlas-operator").addEventListener("change", (e) => { busy(); state.operator = e.target.value; if (state.metric === "policy") { state.metric = "alone"; $("#atlas-metric").value = "alone"; } paintAtlas(); });
+  $("#atlas-compute").addEventListener("click", async () => {
+    const { ok, body } = await api("/api/atlas", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ spacing_km: 400, duration: "2h", step: "20m" }) });
+    $("#atlas-status").textContent = ok ? "computing the atlas…" : JSON.stringify(body);
+    if (ok) {
+      const es = new EventSource(withToken(`/api/jobs/${body.id}/events`));
+      es.addEventListener("progress", (e) => { const p = JSON.parse(e.data).progress; $("#atlas-status").textContent = `computing the atlas… ${p.done}/${p.total}`; });
+      es.addEventListener("done", () => { es.close(); atlasData = null; showAtlas(); });
+      es.addEventListener("failed", (e) => { es.close(); $("#atlas-status").textContent = JSON.parse(e.data).error; });
+    }
+  });
+  $("#region-job").addEventListener("change", (e) => { state.job = e.target.value; state.region = ""; showRegion(); });
+  $("#region-name").addEventListener("change", (e) => { busy(); state.region = e.target.value; fillCases(); paintRegion(true); });
+  $("#region-case").addEventListener("change", (e) => { busy(); state.case = e.target.value; paintRegion(false); });
+  $("#region-compare").addEventListener("change", (e) => { busy(); state.compare = e.target.value; paintRegion(false); });
+  $("#region-time").addEventListener("input", (e) => { state.t = e.target.value; paintRegion(false); });
+  $("#run-form").addEventListener("submit", submitScenario);
+  window.addEventListener("hashchange", () => { route(); });
+}
+
+bind();
+route();

@@ -1,0 +1,67 @@
+"""``satsov serve`` (the dashboard) and ``satsov atlas`` (the world atlas of dependency)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from satsov.cli.options import Json
+from satsov.cli.output import emit_json, err, out, progress
+
+
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="interface to bind (beyond 127.0.0.1 needs --token)"),
+          port: int = typer.Option(8000, "--port"),
+          data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="jobs, results and atlases (default: "
+                                                  "$SATSOV_DATA_DIR or the user data folder)"),
+          token: Optional[str] = typer.Option(None, "--token", help="required on every API call (or SATSOV_TOKEN)"),
+          max_jobs: int = typer.Option(2, "--max-jobs", help="jobs run at once; the rest wait in a queue")):
+    """The dashboard: a web app and JSON API over the library (needs the 'server' extra)."""
+    from satsov.server import default_data_dir, serve as run
+    where = data_dir or default_data_dir()
+    err.print(f"satsov dashboard on http://{host}:{port}/ (data: {where}); Ctrl-C to stop", markup=False)
+    run(host, port, where, token, max_jobs)
+
+
+def atlas(spacing_km: float = typer.Option(200.0, "--spacing-km", help="world grid spacing"),
+          start: str = typer.Option("2026-05-07T00:00:00Z", "--start"),
+          duration: str = typer.Option("6h", "--duration"),
+          step: str = typer.Option("10m", "--step"),
+          min_elevation_deg: float = typer.Option(25.0, "--min-elevation-deg"),
+          operator: Optional[list[str]] = typer.Option(None, "--operator", help="operators (repeat; default: every "
+                                                       "broadband fleet of 50 satellites or more)"),
+          ignore_licences: bool = typer.Option(False, "--ignore-licences", help="what if every operator were licensed"),
+          out_file: Optional[Path] = typer.Option(None, "--out", help="write the atlas JSON here"),
+          data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="store it for `satsov serve` too"),
+          max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="refuse a job estimated longer"),
+          as_json: Json = False):
+    """Every country's dependency on each operator and its served share under each policy (one coverage pass)."""
+    from satsov.assessment.atlas import atlas as run, atlas_key
+    from satsov.io import check_writable, write_json
+    if out_file:
+        check_writable(out_file)
+    update, bar = progress(not as_json)
+    with bar:
+        result = run(spacing_km=spacing_km, start=start, duration=duration, step=step,
+                     min_elevation_deg=min_elevation_deg, operators=operator or None, licences=not ignore_licences,
+                     max_seconds=max_seconds, progress=update)
+    data = result.to_dict()
+    written = []
+    if out_file:
+        written.append(write_json(data, out_file))
+    if data_dir:
+        written.append(write_json(data, Path(data_dir) / "atlas" / f"{atlas_key(result.params)}.json"))
+    if as_json:
+        emit_json(data)
+        return
+    for w in result.warnings:
+        err.print(w, markup=False)
+    from rich.table import Table
+    pols = [p["name"] for p in result.policies]
+    table = Table("group", *pols, title="served share of people by policy (visibility, licences respected)")
+    for name, g in result.groups.items():
+        table.add_row(name, *[f"{g['policies'][p]:.0%}" for p in pols])
+    out.print(table)
+    for p in written:
+        out.print(f"atlas: {p}")

@@ -1,0 +1,56 @@
+"""What a map needs from an assessment: per region, the cells and every case's per-cell availability, the
+time series of each case, and the figures, all precomputed so that a viewer switches cases without
+recomputing anything (the dashboard's region view reads this as ``view.json``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["region_layers"]
+
+
+def _case_id(key) -> tuple[str, str]:
+    """(kind, label) of a typed case: ('policy', 'no-spacex'), ('kill', 'starlink'), ('event', 'name @ policy')."""
+    from satsov.assessment.results import EventCase, FleetCase, KillSwitchCase, PolicyCase
+    if isinstance(key, PolicyCase):
+        return "policy", key.policy
+    if isinstance(key, KillSwitchCase):
+        return "kill", key.fleet
+    if isinstance(key, FleetCase):
+        return "fleet", key.fleet
+    if isinstance(key, EventCase):
+        return "event", f"{key.event} @ {key.policy}"
+    return "case", str(key)
+
+
+def region_layers(assessment) -> dict:
+    """``{"regions": {name: {"cells": {...}, "cases": [...], "availability": {case: [...]}, "series": {...}}}}``."""
+    out = {}
+    for name, r in assessment.regions.items():
+        res = r.coverage
+        g = res.grid
+        cases, avail, series = [], {}, {}
+        for key in res.cells:
+            kind, label = _case_id(key)
+            cid = f"{kind}:{label}"
+            cases.append({"id": cid, "kind": kind, "label": label,
+                          "operators": list(res.cases[key].operators),
+                          "denials": [d.name or d.operator for d in res.cases[key].denials if d.name != "licence"]})
+            avail[cid] = np.round(res.cells[key]["availability"].to_numpy(), 3).tolist()
+            series[cid] = np.round(res.series[key]["coverage_population"].to_numpy(), 4).tolist()
+        figures = {"policies": {k: {"served_share": v.served_share, "loss_pp": v.loss_vs_all_pp}
+                                for k, v in r.policies.items()},
+                   "kill_switch": {k: {"served_share": v.served_share, "loss_pp": v.loss_pp}
+                                   for k, v in r.kill_switch.items()},
+                   "operators": {k: {"alone": v.served_share_alone, "sole": v.sole_provider_share}
+                                 for k, v in r.operators.items()}}
+        if r.capacity is not None:
+            cap = r.capacity.to_dict()
+            figures["capacity"] = cap
+        out[name] = {
+            "cells": {"lat_deg": np.round(g.lat_deg, 3).tolist(), "lon_deg": np.round(g.lon_deg, 3).tolist(),
+                      "population": np.round(g.population).astype(int).tolist(), "spacing_km": g.spacing_km},
+            "time": [str(t) for t in res.times.isoformat()],
+            "cases": cases, "availability": avail, "series": series, "figures": figures,
+        }
+    return {"regions": out, "routes": assessment.routes, "warnings": assessment.warnings}
