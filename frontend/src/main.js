@@ -158,7 +158,8 @@ function paintAtlas() {
   const label = state.metric === "policy" ? `served under ${state.policy}` :
     state.metric === "alone" ? `served by ${state.operator} alone` : `served only by ${state.operator}`;
   $("#atlas-groups").innerHTML = `<caption>${label}</caption><tr><th>group</th><th>share of people</th></tr>${rows}`;
-  $("#atlas-legend").innerHTML = legend(state.metric === "sole");
+  $("#atlas-legend").innerHTML = state.metric === "sole" ? [0, 0.25, 0.5, 1].map((v) =>
+    `<span class="swatch" style="background:${rgb(diffColour(-v))}"></span>${Math.round(v * 100)}% only it`).join(" ") : legend(false);
   document.body.dataset.atlasMetric = `${state.metric}:${state.metric === "policy" ? state.policy : state.operator}`;
   document.body.dataset.updateMs = (performance.now() - t0).toFixed(1);
   writeHash();
@@ -176,8 +177,12 @@ function showCountry(code) {
 }
 
 function legend(diverging) {
-  const stops = diverging ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v, diffColour(-v)]) : [0, 0.25, 0.5, 0.75, 0.9, 1].map((v) => [v, shareColour(v)]);
-  return stops.map(([v, c]) => `<span class="swatch" style="background:${rgb(c)}"></span>${Math.round(v * 100)}%`).join(" ");
+  if (diverging) {  // a difference map: loss in red, gain in blue, in percentage points
+    return [-1, -0.5, -0.1, 0, 0.1, 0.5, 1].map((v) =>
+      `<span class="swatch" style="background:${rgb(diffColour(v))}"></span>${v > 0 ? "+" : ""}${Math.round(v * 100)} pp`).join(" ");
+  }
+  return [0, 0.25, 0.5, 0.75, 0.9, 1].map((v) =>
+    `<span class="swatch" style="background:${rgb(shareColour(v))}"></span>${Math.round(v * 100)}%`).join(" ");
 }
 
 // ---- region view ------------------------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+"""The dashboard in a real browser: `satsov serve` started as users start it, Debian's chromium driven by
+playwright. Every wait is on an explicit ready signal the page sets (body[data-ready=...]), never a sleep."""
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from satsov.testing import CHROMIUM, requires_chromium, requires_playwright
+
+pytest.importorskip("fastapi")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A data directory with a small atlas, and `satsov serve` on it."""
+    from satsov.assessment.atlas import atlas, atlas_key
+    from satsov.io import write_json
+    data = tmp_path_factory.mktemp("dashboard")
+    a = atlas(spacing_km=500, duration="40m", step="20m")
+    write_json(a.to_dict(), data / "atlas" / f"{atlas_key(a.params)}.json")
+    port = _free_port()
+    env = {**os.environ, "SATSOV_DATA_DIR": str(data)}
+    exe = Path(sys.executable).parent / "satsov"   # the console script, as users start it
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "satsov.cli"]
+    log = open(data / "serve.log", "wb")
+    proc = subprocess.Popen(cmd + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    import httpx
+    t0 = time.monotonic()
+    while True:  # the server's own ready signal: /api/health answers
+        try:
+            if httpx.get(url + "/api/health", timeout=1).json()["ready"]:
+                break
+        except (httpx.HTTPError, ValueError):
+            pass
+        if proc.poll() is not None or time.monotonic() - t0 > 60:
+            raise AssertionError(f"satsov serve did not start: {(data / 'serve.log').read_text()}")
+        time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    import playwright.sync_api as playwright
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1300, "height": 800})
+        errors = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        yield pg
+        browser.close()
+        assert not errors, errors
+
+
+def _map_pixels(page) -> np.ndarray:
+    from PIL import Image
+    png = page.locator("#map").screenshot()
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _ready(page, what, timeout=60_000):
+    page.wait_for_selector(f"body[data-ready={what}]", timeout=timeout)
+
+
+@requires_playwright
+@requires_chromium
+def test_the_atlas_draws_and_a_policy_switch_changes_figures_and_map(page, server):
+    page.goto(server + "/#view=atlas&metric=policy&policy=all-operators")
+    _ready(page, "atlas")
+    px = _map_pixels(page)
+    ocean = np.array([0xdc, 0xe8, 0xf2])
+    land = (np.abs(px - ocean).sum(axis=2) > 30)
+    assert land.mean() > 0.15            # countries are drawn on the canvas, not only in the DOM
+    greens = ((px[..., 1] > px[..., 0] + 30) & land).mean()
+    assert greens > 0.05                 # and coloured by their served share
+    before = page.inner_text("#atlas-groups")
+    page.select_option("#atlas-metric", "sole")
+    page.select_option("#atlas-operator", "starlink")
+    _ready(page, "atlas")
+    assert page.evaluate("document.body.dataset.atlasMetric") == "sole:starlink"
+    assert float(page.evaluate("document.body.dataset.updateMs")) < 200   # precomputed: no recomputation
+    assert page.inner_text("#atlas-groups") != before
+    after = _map_pixels(page)
+    assert np.abs(after - px).sum(axis=2).astype(bool).mean() > 0.05    # the map changed
+    DOCS.mkdir(exist_ok=True)
+    page.goto(server + "/#view=atlas&metric=alone&operator=starlink")
+    _ready(page, "atlas")
+    page.screenshot(path=str(DOCS / "dashboard-atlas.png"))
+
+
+@requires_playwright
+@requires_chromium
+def test_a_bad_scenario_shows_the_field_error(page, server):
+    page.goto(server + "/#view=run")
+    _ready(page, "run")
+    page.fill("#f-duration", "abc")
+    page.click("#run-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#err-window').textContent.length > 0")
+    assert "window.duration" in page.inner_text("#err-window")
+    assert "expected a duration" in page.inner_text("#err-window")
+
+
+@requires_playwright
+@requires_chromium
+def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_its_view_restores(page, server):
+    page.goto(server + "/#view=run")
+    _ready(page, "run")
+    page.fill("#f-regions", "NO")
+    page.fill("#f-spacing", "100")
+    page.fill("#f-duration", "40m")
+    page.fill("#f-step", "60s")
+    page.fill("#f-event-op", "starlink")
+    page.fill("#f-event-start", "2026-05-07T00:10:00Z")
+    page.fill("#f-event-end", "2026-05-07T00:30:00Z")
+    page.click("#run-form button[type=submit]")
+    page.wait_for_selector("body[data-job-status=done]", timeout=180_000)
+    assert page.evaluate("document.body.dataset.progressSeen") == "yes"
+    job = page.evaluate("document.body.dataset.job")
+    page.wait_for_selector("#jobs a.report")
+    page.screenshot(path=str(DOCS / "dashboard-run.png"))
+    with page.expect_download() as dl:
+        page.click("#jobs a.report")
+    assert "Satellite" in Path(dl.value.path()).read_text() or "satsov" in Path(dl.value.path()).read_text()
+    # a shared URL restores the region view: the case, its comparison and the time
+    state = f"#view=region&job={job}&region=NO&case=kill:starlink&compare=policy:all-operators&t=15"
+    page.goto(server + "/" + state)
+    _ready(page, "region")
+    assert page.input_value("#region-case") == "kill:starlink"
+    assert page.input_value("#region-compare") == "policy:all-operators"
+    assert page.input_value("#region-time") == "15"
+    px = _map_pixels(page)
+    assert (np.abs(px - np.array([0xdc, 0xe8, 0xf2])).sum(axis=2) > 30).mean() > 0.05
+    page.select_option("#region-case", "policy:no-spacex")
+    _ready(page, "region")
+    assert float(page.evaluate("document.body.dataset.updateMs")) < 200
+    assert "no-spacex" in page.inner_text("#region-figures")
+    page.screenshot(path=str(DOCS / "dashboard-region.png"))
