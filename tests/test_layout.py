@@ -26,9 +26,12 @@ LAYERS = {
     "assessment": {"orbits", "world", "visibility", "network", "capacity"},
     "synthesis": {"orbits", "world", "visibility", "network", "capacity"},  # design (#13): seeds so far
     "report": {"orbits", "world", "visibility", "network", "capacity", "assessment"},
-    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "fetch", "synthesis"},
+    "cli": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "fetch", "synthesis",
+            "server"},
+    "server": {"orbits", "world", "visibility", "network", "capacity", "assessment", "report", "synthesis"},
 }
 HEAVY += ("httpx", "platformdirs")  # the fetch extra: loaded only by `satsov catalog fetch`
+HEAVY += ("fastapi", "uvicorn", "starlette")  # the server extra: loaded only by `satsov serve`
 SKIP = {"satsov.visibility.kernel_cuda",  # needs CuPy and a GPU (benchmarks/coverage_gpu.py on the device)
         "satsov.cli.__main__"}  # runs the CLI when imported
 
