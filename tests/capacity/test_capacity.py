@@ -243,3 +243,22 @@ def test_worker_processes_give_the_same_results():
         np.testing.assert_array_equal(serial.served_cells_mbps[k], parallel.served_cells_mbps[k])
         np.testing.assert_array_equal(serial.fair_share[k], parallel.fair_share[k])
         assert serial.figures(k) == parallel.figures(k)
+
+
+def test_a_bent_pipe_satellite_carries_only_while_one_of_its_operators_gateways_sees_it():
+    """OneWeb has no inter-satellite links: with its own published gateways it serves Iceland; with only
+    Starlink's sites (another operator's) it carries nothing; 'published' says which fleets used which."""
+    from satsov.world.sites import GroundSite, published_sites
+    fleets = {"oneweb": satsov.as_flying(["oneweb"])["oneweb"]}
+    d = build_demand(satsov.grid("IS", 200), background=False)
+    t = satsov.time_grid(T0, "2h", "1h")
+    own = allocate(fleets, d, t, gateways="published")
+    assert own.figures("all").served_share > 0
+    assert any("published sites (data/world/gateways.csv) for oneweb" in n for n in own.notes)
+    others = allocate(fleets, d, t, gateways=published_sites(["starlink"]))
+    assert others.figures("all").served_share == 0.0
+    # a site without an operator (placed) serves every operator
+    anyone = allocate(fleets, d, t, gateways=[GroundSite("GW Reykjavik", 64.1, -21.9, "IS", "gateway")])
+    assert anyone.figures("all").served_share > 0
+    with pytest.raises(InputError, match="gateways: found 'nearest'"):
+        allocate(fleets, d, t, gateways="nearest")
