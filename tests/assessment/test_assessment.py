@@ -382,3 +382,19 @@ def test_an_operator_serves_only_where_it_is_licensed_unless_the_scenario_asks_w
     assert ignored.regions["Canada"].operators["guowang"].to_dict()["served_share_alone"] > 0.5
     with pytest.raises(ScenarioError, match="licences.what_if_licensed: unknown operator 'guowong'"):
         assess(scenario_from_dict({**base, "licences": {"what_if_licensed": ["guowong"]}}))
+
+
+def test_each_policy_says_what_it_keeps_in_low_latency_without_geo_and_meo():
+    """The issue: show what the EU keeps with GEO and MEO and what it lacks in low latency. EU-sovereign with
+    SES, Eutelsat and Hispasat (GEO, and SES's O3b MEO) serves Europe by visibility, but nothing in LEO."""
+    sc = scenario_from_dict({"name": "latency", "regions": [{"name": "EU27", "query": "EU27", "spacing_km": 300}],
+                             "window": {"duration": "20m", "step": "60s"},
+                             "fleets": {"flying": ["oneweb", "ses", "eutelsat", "hispasat"]},
+                             "capacity": {"enabled": False}, "kill_switch": "none"})
+    pol = assess(sc).regions["EU27"].policies
+    assert pol["eu-sovereign"].served_share > 0.9
+    assert pol["eu-sovereign"].low_latency_served_share == 0.0
+    # the LEO-only figure is the coverage of the policy's LEO fleets, computed independently here
+    assert pol["all-operators"].low_latency_served_share == pytest.approx(
+        assess(sc.model_copy(update={"fleets": sc.fleets.model_copy(update={"flying": ["oneweb"]})}))
+        .regions["EU27"].policies["all-operators"].served_share, abs=1e-12)

@@ -60,6 +60,16 @@ class EventCase:
 
 
 @dataclass(frozen=True)
+class LowLatencyCase:
+    """A policy's fleets restricted to low-latency (LEO) ones: what it keeps without GEO and MEO."""
+
+    policy: str
+
+    def __str__(self) -> str:
+        return f"policy {self.policy!r}, LEO only"
+
+
+@dataclass(frozen=True)
 class KillSwitchCase:
     """Every fleet of the baseline but one, switched off everywhere for the whole window."""
 
@@ -109,6 +119,7 @@ class PolicyFigures(_Record):
     population_hours_served: float
     coverage: Figures
     headline: bool = False
+    low_latency_served_share: float | None = None  # with LEO fleets only (tens of ms); None: no GEO/MEO fleet in it
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from satsov.world.operators import OperatorRegistry, operator_registry
 from satsov.world.policies import Policy, expand_jurisdictions, standard_policies
 from satsov.world.regions import region, region_from_geojson
 from satsov.assessment.results import (BASELINE, Assessment, EventCase, EventFigures, FleetCase, KillSwitchCase,
+                                        LowLatencyCase,
                                         KillSwitchFigures, OperatorFigures, PolicyCase, PolicyFigures,
                                         RegionAssessment, SinglePointsOfFailure)
 from satsov.assessment.scenario import Scenario
@@ -227,6 +228,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     if supply is not None:
         _design_generation(sc, supply)
     out: dict[str, RegionAssessment] = {}
+    leo = {k for k, f in fleets.items() if len(f) and all(e.apogee_altitude_km < LATENCY_CLASSES[0][1] for e in f)}
     allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
     for spec in sc.regions:
         cases = [Case(FleetCase(k), (k,)) for k in fleets]
@@ -237,6 +239,10 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
                 ops = tuple(allowed[p.name])
                 if any(d.operator in ops for d in denials):
                     cases.append(Case(EventCase(name, p.name), ops, tuple(d for d in denials if d.operator in ops)))
+        for p in policies:  # what each policy keeps in low latency (LEO only), where it has GEO or MEO fleets
+            low = tuple(k for k in allowed[p.name] if k in leo)
+            if low != tuple(allowed[p.name]):
+                cases.append(Case(LowLatencyCase(p.name), low))
         base_ops = tuple(allowed[BASELINE])
         for k in kill:
             cases.append(Case(KillSwitchCase(k), tuple(o for o in base_ops if o != k)))
@@ -612,7 +618,9 @@ def _region_figures(name, res, policies, fleets, owner, registry, sc, kill) -> R
             served_share=served, loss_vs_all_pp=100.0 * (base - served),
             sovereignty_index=served / base if base > 0 else 0.0,
             population_hours_served=float((res.cells[case]["availability"].to_numpy() * pop).sum() * hours),
-            coverage=res.figures(case), headline=p.name == sc.sovereign_policy)
+            coverage=res.figures(case), headline=p.name == sc.sovereign_policy,
+            low_latency_served_share=_served(res, LowLatencyCase(p.name), w) if LowLatencyCase(p.name) in res.cells
+            else None)
     column = "coverage_population" if sc.requirement.population_weighted else "coverage_area"
     events = {}
     for case in res.cases:

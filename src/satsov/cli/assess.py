@@ -46,10 +46,11 @@ def _run(scenario, out_dir: Path, as_json: bool) -> None:
                     table.add_row(k, f"{v.carried_gbps:,.0f}", f"{v.absorbed_gbps:,.0f}", f"{v.lost_gbps:,.0f}",
                                   f"{v.loss_pp:.1f}")
                 out.print(table)
-        table = Table("policy", "served", "loss (pp)", "sovereignty index",
+        table = Table("policy", "served", "LEO only", "loss (pp)", "sovereignty index",
                       title=f"{name}: visibility (an upper bound: a satellite overhead, whatever it can carry)")
         for k, v in r.policies.items():
-            table.add_row(k, f"{v.served_share:.1%}", f"{v.loss_vs_all_pp:.2f}", f"{v.sovereignty_index:.1%}")
+            low = "same" if v.low_latency_served_share is None else f"{v.low_latency_served_share:.1%}"
+            table.add_row(k, f"{v.served_share:.1%}", low, f"{v.loss_vs_all_pp:.2f}", f"{v.sovereignty_index:.1%}")
         out.print(table)
     out.print(f"report: [bold]{paths['html']}[/] (figures: {paths['json']})")
 

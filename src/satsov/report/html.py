@@ -309,10 +309,13 @@ def render_html(assessment) -> str:
         labels = list(pol)
         parts.append("<h3>What is left under each supplier policy (visibility)</h3>")
         parts.append(f"<img alt='served share per policy' src='{_bars(labels, [100 * pol[k].served_share for k in labels], f'{rname}: population served under each policy', 'population-time served (%)')}'>")
-        parts.append(_table(["policy", "operators allowed", "served", "loss vs all (pp)", "sovereignty index",
+        parts.append(_table(["policy", "operators allowed", "served", "of which in low latency (LEO only)",
+                             "loss vs all (pp)", "sovereignty index",
                              f"area with ≥{sc.requirement.availability:g} availability", "longest gap (min)",
                              "mean satellites in view"],
-                            [[k, ", ".join(v.fleets) or "none", _pct(v.served_share), f"{v.loss_vs_all_pp:.2f}",
+                            [[k, ", ".join(v.fleets) or "none", _pct(v.served_share),
+                              _pct(v.low_latency_served_share) if v.low_latency_served_share is not None else "same",
+                              f"{v.loss_vs_all_pp:.2f}",
                               _pct(v.sovereignty_index), _pct(v.coverage.area_share_available),
                               f"{v.coverage.longest_gap_s / 60:.0f}", f"{v.coverage.mean_sats_in_view:.1f}"]
                              for k, v in pol.items()]))

@@ -11,7 +11,9 @@ __all__ = ["region_layers"]
 
 def _case_id(key) -> tuple[str, str]:
     """(kind, label) of a typed case: ('policy', 'no-spacex'), ('kill', 'starlink'), ('event', 'name @ policy')."""
-    from satsov.assessment.results import EventCase, FleetCase, KillSwitchCase, PolicyCase
+    from satsov.assessment.results import EventCase, FleetCase, KillSwitchCase, LowLatencyCase, PolicyCase
+    if isinstance(key, LowLatencyCase):
+        return "leo-only", key.policy
     if isinstance(key, PolicyCase):
         return "policy", key.policy
     if isinstance(key, KillSwitchCase):
