@@ -6,7 +6,7 @@
 import maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { MapboxOverlay } from "@deck.gl/mapbox";
-import { ScatterplotLayer } from "@deck.gl/layers";
+import { PathLayer, ScatterplotLayer } from "@deck.gl/layers";
 
 const params = new URLSearchParams(window.location.search);
 const TOKEN = params.get("token");
@@ -28,7 +28,7 @@ function withToken(url) {
 
 // ---- view state in the URL ------------------------------------------------------------------------------
 const state = { view: "atlas", metric: "policy", policy: "no-spacex", operator: "starlink", job: "", region: "",
-  case: "policy:all-operators", compare: "", t: "" };
+  case: "policy:all-operators", compare: "", t: "", route: "" };
 
 function readHash() {
   const h = new URLSearchParams(window.location.hash.slice(1));
@@ -204,11 +204,7 @@ async function showRegion() {
   }
   if (!state.job || !done.some((j) => j.id === state.job)) state.job = done[0].id;
   $("#region-job").value = state.job;
-  if (viewJob !== state.job) {
-    const res = await api(`/api/jobs/${state.job}/view.json`);
-    viewData = res.body;
-    viewJob = state.job;
-  }
+  await loadView(state.job);
   const names = Object.keys(viewData.regions);
   $("#region-name").innerHTML = names.map((n) => `<option>${n}</option>`).join("");
   if (!names.includes(state.region)) state.region = names[0];
@@ -289,6 +285,92 @@ function renderRoutes() {
       `<td>${Object.entries(r.gateway_countries_share || {}).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}</td></tr>`).join("") : "";
 }
 
+// ---- routes: each hop coloured by the jurisdiction of its satellite or gateway ------------------------------
+const JURISDICTION_COLOURS = { US: [31, 119, 180], CN: [214, 39, 40], CA: [148, 103, 189], GB: [44, 160, 44],
+  FR: [23, 190, 207], EU: [0, 51, 153], LU: [0, 51, 153], RU: [140, 86, 75], IS: [188, 189, 34], NO: [227, 119, 194] };
+function jurisdictionColour(code) {
+  if (JURISDICTION_COLOURS[code]) return JURISDICTION_COLOURS[code];
+  let h = 0;
+  for (const ch of String(code)) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  const f = (n) => { const k = (n + h / 30) % 12; return Math.round(255 * (0.45 - 0.35 * Math.max(-1, Math.min(k - 3, 9 - k, 1)))); };
+  return [f(0), f(8), f(4)];
+}
+
+async function loadView(job) {
+  if (viewJob !== job) {
+    viewData = (await api(`/api/jobs/${job}/view.json`)).body;
+    viewJob = job;
+  }
+  return viewData;
+}
+
+async function showRoutes() {
+  busy();
+  $("#routes-panel").hidden = false;
+  await loadCountries();
+  for (const f of (await countriesLoaded).features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+  const { body } = await api("/api/jobs");
+  const done = body.jobs.filter((j) => j.status === "done" && j.kind === "assess");
+  $("#routes-job").innerHTML = done.map((j) => `<option value="${j.id}">${j.name} · ${j.finished_utc}</option>`).join("");
+  if (!done.length) { $("#routes-status").textContent = "no computed assessment yet"; whenDrawn("routes-empty"); return; }
+  if (!state.job || !done.some((j) => j.id === state.job)) state.job = done[0].id;
+  $("#routes-job").value = state.job;
+  const v = await loadView(state.job);
+  const routes = v.routes || [];
+  $("#routes-route").innerHTML = routes.map((r, i) => `<option value="${i}">${r.from} → ${r.to} · ${r.policy}</option>`).join("");
+  if (!routes.length) {
+    $("#routes-status").textContent = "this assessment audits no route: add city_pairs to the scenario";
+    overlay.setProps({ layers: [] });
+    whenDrawn("routes-empty");
+    return;
+  }
+  if (state.route === "" || Number(state.route) >= routes.length) state.route = "0";
+  $("#routes-route").value = state.route;
+  paintRoute(true);
+}
+
+function paintRoute(fit) {
+  const r = viewData.routes[Number(state.route)];
+  const steps = r.hops || [];
+  const slider = $("#routes-time");
+  slider.max = String(Math.max(steps.length - 1, 0));
+  if (state.t === "" || Number(state.t) > steps.length - 1) state.t = "0";
+  slider.value = state.t;
+  const t = Number(state.t);
+  const hops = steps[t];
+  const colourOf = (h) => jurisdictionColour(h[0] === "sat" ? (r.jurisdictions || {})[h[5]] || h[5] : h[5]);
+  const layers = [];
+  if (hops) {
+    const segments = hops.slice(1).map((h, k) => ({ path: [[hops[k][2], hops[k][3]], [h[2], h[3]]], colour: colourOf(h[0] === "sat" ? h : hops[k]) }));
+    layers.push(new PathLayer({ id: "hops", data: segments, getPath: (d) => d.path, getColor: (d) => d.colour,
+      getWidth: 4, widthUnits: "pixels", updateTriggers: { getColor: [state.route, state.t] } }));
+    layers.push(new ScatterplotLayer({ id: "nodes", data: hops, getPosition: (h) => [h[2], h[3]], getRadius: 7,
+      radiusUnits: "pixels", getFillColor: colourOf, stroked: true, getLineColor: [30, 30, 30], lineWidthMinPixels: 1,
+      updateTriggers: { getFillColor: [state.route, state.t] } }));
+  }
+  overlay.setProps({ layers });
+  if (fit && hops) {
+    const lons = hops.map((h) => h[2]), lats = hops.map((h) => h[3]);
+    map.fitBounds([[Math.min(...lons) - 8, Math.min(...lats) - 5], [Math.max(...lons) + 8, Math.max(...lats) + 5]], { animate: false, padding: 30 });
+  }
+  const seen = new Map();
+  for (const step of steps) for (const h of step || []) {
+    const code = h[0] === "sat" ? (r.jurisdictions || {})[h[5]] || h[5] : h[5];
+    seen.set(code, (seen.get(code) || 0) + 1);
+  }
+  $("#routes-legend").innerHTML = [...seen.keys()].sort().map((c) => `<span class="swatch" style="background:${rgb(jurisdictionColour(c))}"></span>${c}`).join(" ");
+  const time = (viewData.routes[Number(state.route)].time || [])[t] || "";
+  $("#routes-time-label").textContent = time;
+  $("#routes-hops").innerHTML = hops ? `<tr><th>hop</th><th>where</th><th>jurisdiction</th></tr>` + hops.map((h) =>
+    `<tr><td>${h[0]} ${h[1]}</td><td>${h[3].toFixed(1)}°, ${h[2].toFixed(1)}°${h[0] === "sat" ? ` · ${h[4].toFixed(0)} km` : ""}</td>` +
+    `<td>${h[0] === "sat" ? `${h[5]} (${(r.jurisdictions || {})[h[5]] || "?"})` : h[5]}</td></tr>`).join("") : `<tr><td>unreachable at this step</td></tr>`;
+  $("#routes-status").textContent = `reachable ${(100 * r.reachable_share).toFixed(0)}% of the time · RTT median ` +
+    `${r.rtt_ms_median == null ? "—" : r.rtt_ms_median.toFixed(1) + " ms"} · lands in ${Object.keys(r.gateway_countries_share || {}).join(", ") || "—"}`;
+  document.body.dataset.routeHops = hops ? String(hops.length) : "0";
+  writeHash();
+  whenDrawn("routes");
+}
+
 // ---- run: the scenario form ---------------------------------------------------------------------------------
 let catalogue = null;
 
@@ -317,13 +399,15 @@ function formScenario() {
     capacity: { enabled: $("#f-capacity").checked, step: "6h", sensitivity: false, spacing_km: Math.max(spacing, 200) } };
   const denyOp = $("#f-deny").value.trim();
   if (denyOp) sc.policies = [{ name: `no-${denyOp}`, deny_operators: [denyOp] }];
+  const ra = $("#f-route-a").value.trim(), rb = $("#f-route-b").value.trim();
+  if (ra && rb) sc.city_pairs = [{ a: ra, b: rb }];
   const evOp = $("#f-event-op").value.trim();
   if (evOp) sc.events = [{ name: `${evOp} switched off`, operator: evOp, region: $("#f-event-region").value.trim() || null,
     start: $("#f-event-start").value || null, end: $("#f-event-end").value || null }];
   return sc;
 }
 
-const FIELDS = ["regions", "window", "fleets", "policies", "events", "capacity"];
+const FIELDS = ["regions", "window", "fleets", "policies", "events", "capacity", "city_pairs"];
 
 function showErrors(errors) {
   for (const f of [...FIELDS, "general"]) $(`#err-${f}`).textContent = "";
@@ -382,9 +466,10 @@ async function refreshJobs() {
 // ---- navigation ---------------------------------------------------------------------------------------------
 async function route() {
   readHash();
-  for (const p of ["#atlas-panel", "#region-panel", "#run-panel"]) $(p).hidden = true;
+  for (const p of ["#atlas-panel", "#region-panel", "#routes-panel", "#run-panel"]) $(p).hidden = true;
   for (const t of document.querySelectorAll("nav a")) t.classList.toggle("active", t.dataset.view === state.view);
   if (state.view === "region") await showRegion();
+  else if (state.view === "routes") await showRoutes();
   else if (state.view === "run") await showRun();
   else await showAtlas();
 }
@@ -412,6 +497,9 @@ function bind() {
   $("#region-compare").addEventListener("change", (e) => { busy(); state.compare = e.target.value; paintRegion(false); });
   $("#region-time").addEventListener("input", (e) => { state.t = e.target.value; paintRegion(false); });
   $("#run-form").addEventListener("submit", submitScenario);
+  $("#routes-job").addEventListener("change", (e) => { state.job = e.target.value; state.route = "0"; showRoutes(); });
+  $("#routes-route").addEventListener("change", (e) => { busy(); state.route = e.target.value; paintRoute(true); });
+  $("#routes-time").addEventListener("input", (e) => { busy(); state.t = e.target.value; paintRoute(false); });
   window.addEventListener("hashchange", () => { route(); });
 }
 

@@ -128,6 +128,8 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     page.fill("#f-spacing", "100")
     page.fill("#f-duration", "40m")
     page.fill("#f-step", "60s")
+    page.fill("#f-route-a", "Tromso")
+    page.fill("#f-route-b", "Oslo")
     page.fill("#f-event-op", "starlink")
     page.fill("#f-event-start", "2026-05-07T00:10:00Z")
     page.fill("#f-event-end", "2026-05-07T00:30:00Z")
@@ -154,3 +156,10 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     assert float(page.evaluate("document.body.dataset.updateMs")) < 200
     assert "no-spacex" in page.inner_text("#region-figures")
     page.screenshot(path=str(DOCS / "dashboard-region.png"))
+    # the audited route, drawn hop by hop and coloured by jurisdiction
+    page.goto(server + f"/#view=routes&job={job}&route=0&t=1")
+    _ready(page, "routes")
+    assert int(page.evaluate("document.body.dataset.routeHops")) >= 3      # city, satellite(s), city
+    assert "Tromso" in page.inner_text("#routes-hops") or "Tromsø" in page.inner_text("#routes-hops")
+    assert "US" in page.inner_text("#routes-legend") or "GB" in page.inner_text("#routes-legend")
+    page.screenshot(path=str(DOCS / "dashboard-routes.png"))

@@ -55,6 +55,8 @@ def audit_routes(network: Network, pairs: Sequence[tuple[GroundSite, GroundSite 
                         allowed_operators=allowed, gateway_countries=lands, policy_name=p.name, pairs=[(0, 0)],
                         progress=cb, owner=owner)
             entry = res.summary(allied=allied or None)[0]
+            sats = {h[5] for step in entry.get("hops") or [] if step for h in step if h[0] == "sat"}
+            entry["jurisdictions"] = {k: registry[owner.get(k, k)].jurisdiction for k in sorted(sats)}
             entry["rtt_ms"] = [None if not np.isfinite(v) else round(float(v), 3) for v in res.rtt_s[0, 0] * 1e3]
             entry["time"] = times.isoformat()
             out.append(entry)

@@ -44,6 +44,7 @@ class RouteResult:
     gateway_countries: dict[tuple[int, int], list]
     targets: list[str]
     policy: str = "all-operators"
+    hops: dict[tuple[int, int], list] | None = None  # per step: [(kind, label, lon, lat, alt_km, owner)] or None
 
     def _index(self, name: str, names: list[str]) -> int:
         for i, n in enumerate(names):
@@ -79,6 +80,8 @@ class RouteResult:
                                         for a, b in unreachable],
                 "operators_share": _shares(ops), "gateway_countries_share": _shares(gws),
             }
+            if self.hops is not None:
+                entry["hops"] = [None if h is None else [list(x) for x in h] for h in self.hops[(i, j)]]
             if allied is not None:
                 entry["share_leaving_allied_jurisdiction"] = float(np.mean(
                     [(not set(g) <= allied) for g, p in zip(gws, paths) if p is not None] or [0.0]))
@@ -153,6 +156,7 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
     n_dest = 1 if to_internet else n_t
     rtt = np.full((n_e, max(n_dest, 1), len(times)), np.inf)
     paths = {p: [] for p in pairs}
+    hops = {p: [] for p in pairs}
     ops = {p: [] for p in pairs}
     gw_countries = {p: [] for p in pairs}
     engine = get_backend(backend)
@@ -196,6 +200,7 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
                     dst = inet if to_internet else down0 + j
                     if not np.isfinite(dist_all[i, dst]):
                         paths[(i, j)].append(None)
+                        hops[(i, j)].append(None)
                         ops[(i, j)].append(None)
                         gw_countries[(i, j)].append(None)
                         continue
@@ -208,11 +213,32 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
                     sats = [n for n in nodes if n < n_s]
                     gws = [n - gw0 for n in nodes if gw0 <= n < inet]
                     paths[(i, j)].append(tuple(labels[n] for n in nodes))
+                    hops[(i, j)].append(_hops(nodes, n_s, ground, up0, pos, sat_owner, labels, inet))
                     ops[(i, j)].append(tuple(sorted({str(net.sat_operator[s]) for s in sats})))
                     gw_countries[(i, j)].append(tuple(sorted({gateways[g].country for g in gws})))
         if progress is not None:
             progress(sl.stop, len(times))
     tnames = ["internet"] if to_internet else [x.name for x in targets]
-    return RouteResult(endpoints, times, rtt, paths, ops, gw_countries, tnames, policy_name)
+    return RouteResult(endpoints, times, rtt, paths, ops, gw_countries, tnames, policy_name,
+                       hops if keep_paths else None)
+
+
+def _hops(nodes, n_s, ground, up0, pos, sat_owner, labels, inet) -> tuple:
+    """A path's nodes with their places, for drawing it: (kind, label, lon, lat, alt_km, operator or country)."""
+    from satsov.orbits.geometry import ecef_to_geodetic
+    out = []
+    for n in nodes:
+        if n == inet:
+            continue
+        if n < n_s:
+            lat, lon, alt = ecef_to_geodetic(pos[n])
+            out.append(("sat", labels[n][4:], round(float(lon), 3), round(float(lat), 3), round(float(alt), 1),
+                        str(sat_owner[n])))
+        else:
+            site = ground[n - up0]
+            kind = "gateway" if labels[n].startswith("gw:") else "city"
+            out.append((kind, site.name, round(site.lon_deg, 3), round(site.lat_deg, 3), 0.0, site.country))
+    # an endpoint's up and down nodes are the same place: keep one
+    return tuple(h for k, h in enumerate(out) if k == 0 or h[:4] != out[k - 1][:4])
 
 

@@ -5,6 +5,8 @@
 ('CA', 45.41)
 >>> city("London", country="CA").name
 'London'
+>>> city("Tromso").name
+'Tromsø'
 >>> city("Otawa")
 Traceback (most recent call last):
 ...
@@ -50,9 +52,14 @@ class GroundSite:
         return geodetic_to_ecef(self.lat_deg, self.lon_deg, self.alt_m / 1000.0)
 
 
+_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d", "Đ": "D", "ł": "l",
+                          "Ł": "L", "ı": "i", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"})
+
+
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Reykjavík' and 'reykjavik' match."""
+    """Case- and accent-insensitive form: 'Reykjavík' and 'reykjavik' match, and so do 'Tromsø' and 'Tromso'."""
     import unicodedata
+    text = text.translate(_LETTERS)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
