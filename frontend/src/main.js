@@ -28,7 +28,7 @@ function withToken(url) {
 
 // ---- view state in the URL ------------------------------------------------------------------------------
 const state = { view: "atlas", metric: "policy", policy: "no-spacex", operator: "starlink", job: "", region: "",
-  case: "policy:all-operators", compare: "", t: "", route: "" };
+  case: "policy:all-operators", compare: "", t: "", route: "", design: "" };
 
 function readHash() {
   const h = new URLSearchParams(window.location.hash.slice(1));
@@ -371,6 +371,45 @@ function paintRoute(fit) {
   whenDrawn("routes");
 }
 
+// ---- designs: what `satsov design --data-dir` stored ----------------------------------------------------------
+async function showDesigns() {
+  busy();
+  $("#designs-panel").hidden = false;
+  await loadCountries();
+  for (const f of (await countriesLoaded).features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+  const { body } = await api("/api/designs");
+  const list = body.designs;
+  if (!list.length) {
+    $("#designs-table").innerHTML = "";
+    $("#designs-status").textContent = "no design stored: run `satsov design --region R --altitude-km H --data-dir DIR`";
+    overlay.setProps({ layers: [] });
+    whenDrawn("designs-empty");
+    return;
+  }
+  if (!list.some((d) => d.name === state.design)) state.design = list[0].name;
+  $("#designs-table").innerHTML = `<tr><th>region</th><th>requirement</th><th>best</th><th></th></tr>` + list.map((d) => {
+    const r = d.requirement, b = d.best;
+    return `<tr${d.name === state.design ? ' class="selected"' : ""}><td>${r.region}</td><td>${r.fold}-fold ≥${r.min_elevation_deg}° for ${(100 * r.availability).toFixed(0)}% of ${r.weight}</td>` +
+      `<td>${b ? `${b.satellites} sats: ${b.planes} × ${b.sats_per_plane}, ${b.inclination_deg}°, ${b.altitude_km} km (verified ${(100 * b.verified_availability).toFixed(1)}%)` : "none met it"}</td>` +
+      `<td><a href="#view=designs&design=${d.name}">show</a></td></tr>`;
+  }).join("");
+  const chosen = list.find((d) => d.name === state.design);
+  const sats = (await api(`/api/designs/${state.design}/satellites`)).body;
+  const radius = (sats.footprint_deg || 0) * 111195;
+  overlay.setProps({ layers: [
+    new ScatterplotLayer({ id: "footprints", data: sats.satellites, getPosition: (p) => p, getRadius: radius, radiusUnits: "meters",
+      getFillColor: [33, 102, 172, 40], stroked: true, getLineColor: [33, 102, 172, 160], lineWidthMinPixels: 1 }),
+    new ScatterplotLayer({ id: "satellites", data: sats.satellites, getPosition: (p) => p, getRadius: 4, radiusUnits: "pixels",
+      getFillColor: [20, 20, 20] }),
+  ] });
+  map.jumpTo({ center: [10, 30], zoom: 0.8 });
+  $("#designs-status").textContent = chosen.best ? `${sats.satellites.length} satellites at the window's start, each with its footprint ` +
+    `(${(sats.footprint_deg || 0).toFixed(1)}° Earth-central half-angle); screened ${chosen.screened} candidates` : "";
+  document.body.dataset.designSatellites = String(sats.satellites.length);
+  writeHash();
+  whenDrawn("designs");
+}
+
 // ---- run: the scenario form ---------------------------------------------------------------------------------
 let catalogue = null;
 
@@ -466,10 +505,11 @@ async function refreshJobs() {
 // ---- navigation ---------------------------------------------------------------------------------------------
 async function route() {
   readHash();
-  for (const p of ["#atlas-panel", "#region-panel", "#routes-panel", "#run-panel"]) $(p).hidden = true;
+  for (const p of ["#atlas-panel", "#region-panel", "#routes-panel", "#designs-panel", "#run-panel"]) $(p).hidden = true;
   for (const t of document.querySelectorAll("nav a")) t.classList.toggle("active", t.dataset.view === state.view);
   if (state.view === "region") await showRegion();
   else if (state.view === "routes") await showRoutes();
+  else if (state.view === "designs") await showDesigns();
   else if (state.view === "run") await showRun();
   else await showAtlas();
 }

@@ -62,6 +62,8 @@ def test_oversized_and_out_of_bounds_requests_are_refused_with_the_key_named(tmp
         assert client.get("/api/jobs/../../etc/passwd").status_code == 404
         assert client.get("/api/jobs/" + "0" * 32 + "/secret.txt").status_code == 404
         assert client.get("/api/jobs/notanid").status_code == 404
+        assert client.get("/api/designs/..%2F..%2Fetc%2Fpasswd/satellites").status_code == 404
+        assert client.get("/api/designs").json() == {"designs": []}
         assert client.get("/api/jobs").json()["jobs"] == []   # nothing was queued by a refused request
 
 

@@ -34,10 +34,13 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("dashboard")
     a = atlas(spacing_km=500, duration="40m", step="20m")
     write_json(a.to_dict(), data / "atlas" / f"{atlas_key(a.params)}.json")
-    port = _free_port()
-    env = {**os.environ, "SATSOV_DATA_DIR": str(data)}
     exe = Path(sys.executable).parent / "satsov"   # the console script, as users start it
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "satsov.cli"]
+    subprocess.run(cmd + ["design", "--region", "IS", "--altitude-km", "1200", "--spacing-km", "300", "--duration",
+                          "2h", "--inclination-deg", "87.9", "--data-dir", str(data)], check=True,
+                   capture_output=True)
+    port = _free_port()
+    env = {**os.environ, "SATSOV_DATA_DIR": str(data)}
     log = open(data / "serve.log", "wb")
     proc = subprocess.Popen(cmd + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -163,3 +166,14 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     assert "Tromso" in page.inner_text("#routes-hops") or "Tromsø" in page.inner_text("#routes-hops")
     assert "US" in page.inner_text("#routes-legend") or "GB" in page.inner_text("#routes-legend")
     page.screenshot(path=str(DOCS / "dashboard-routes.png"))
+
+
+@requires_playwright
+@requires_chromium
+def test_a_stored_design_is_listed_and_its_satellites_drawn(page, server):
+    page.goto(server + "/#view=designs")
+    _ready(page, "designs")
+    n = int(page.evaluate("document.body.dataset.designSatellites"))
+    assert 40 <= n <= 60                                       # the smallest 87.9° shell at 1,200 km for Iceland
+    assert "IS" in page.inner_text("#designs-table") and f"{n} sats" in page.inner_text("#designs-table")
+    page.screenshot(path=str(DOCS / "dashboard-designs.png"))

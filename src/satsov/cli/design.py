@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
@@ -23,6 +25,7 @@ def design(region: str = typer.Option(..., "--region", help="country, group, WOR
                                                                          "verification"),
            duration: str = typer.Option("6h", "--duration", help="window for screening and verification"),
            max_satellites: int = typer.Option(2000, "--max-satellites"),
+           data_dir: Path = typer.Option(None, "--data-dir", help="also store the result for `satsov serve`"),
            as_json: Json = False):
     """Search Walker shells smallest first: screen each, verify the best with the full engine."""
     from satsov.errors import InputError
@@ -51,6 +54,15 @@ def design(region: str = typer.Option(..., "--region", help="country, group, WOR
     with bar:
         result = run_design(req, space, duration_s=parse_duration_s(duration),
                             progress=None if update is None else lambda d, n: update("screening", d, n))
+    if data_dir:
+        from datetime import datetime, timezone
+
+        from satsov.io import write_json
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in region)[:40]
+        stored = write_json({**result.to_dict(), "created_utc": stamp, "duration": duration},
+                            Path(data_dir) / "designs" / f"{stamp}-{safe}.json")
+        err.print(f"design stored: {stored}", markup=False)
     if as_json:
         emit_json(result.to_dict())
         return

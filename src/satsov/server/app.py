@@ -321,6 +321,50 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
         runner.submit(job.id)
         return job.to_dict()
 
+    def design_path(name: str) -> Path:
+        if not re.match(r"^[0-9A-Za-z_-]{1,80}$", name):
+            raise HTTPException(404, f"no design {name!r}")
+        path = data_dir / "designs" / f"{name}.json"
+        if not path.is_file():
+            raise HTTPException(404, f"no design {name!r}: store one with `satsov design ... --data-dir DIR`")
+        return path
+
+    @app.get("/api/designs")
+    def designs():
+        """Designs stored by ``satsov design --data-dir``, newest first."""
+        files = sorted((data_dir / "designs").glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        out = []
+        for p in files:
+            try:
+                d = json.loads(p.read_text(encoding="utf-8"))
+            except ValueError:
+                continue
+            out.append({"name": p.stem, **d})
+        return {"designs": out}
+
+    @app.get("/api/designs/{name}/satellites")
+    def design_satellites(name: str):
+        """The best design's satellites at the start of its window: sub-satellite points, for the map."""
+        import numpy as np
+
+        from satsov.orbits.fleet import Fleet
+        from satsov.orbits.geometry import ecef_to_geodetic
+        from satsov.orbits.walker import Shell
+        from satsov.times import time_grid
+        d = json.loads(design_path(name).read_text(encoding="utf-8"))
+        best = d.get("best")
+        if not best:
+            return {"satellites": [], "footprint_deg": None}
+        start = "2026-05-07T00:00:00Z"
+        shell = Shell("design", best["altitude_km"], best["inclination_deg"], best["planes"], best["sats_per_plane"],
+                      best["phasing"])
+        pos = Fleet.from_shells([shell], start).positions(time_grid(start, "0s", "60s"))
+        lat, lon, _alt = ecef_to_geodetic(np.asarray(pos)[:, 0, :])
+        from satsov.orbits.geometry import footprint_half_angle_deg
+        return {"satellites": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(lon, lat)],
+                "footprint_deg": float(footprint_half_angle_deg(best["altitude_km"],
+                                                                d["requirement"]["min_elevation_deg"]))}
+
     app.state.atlas_path = atlas_path
     if STATIC.is_dir():
         @app.get("/")
