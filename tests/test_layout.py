@@ -32,6 +32,7 @@ LAYERS = {
 }
 HEAVY += ("httpx", "platformdirs")  # the fetch extra: loaded only by `satsov catalog fetch`
 HEAVY += ("fastapi", "uvicorn", "starlette")  # the server extra: loaded only by `satsov serve`
+HEAVY += ("dask", "distributed")  # the atlas extra: loaded only for `satsov atlas --scheduler`
 SKIP = {"satsov.visibility.kernel_cuda",  # needs CuPy and a GPU (benchmarks/coverage_gpu.py on the device)
         "satsov.cli.__main__"}  # runs the CLI when imported
 

@@ -19,7 +19,8 @@ from satsov.errors import MissingDependencyError
 __all__ = ["attempt_import", "has_module", "EXTRAS"]
 
 # Which extra of satsov's pyproject.toml provides each optional module.
-EXTRAS = {"cupy": "cuda", "httpx": "fetch", "platformdirs": "fetch", "fastapi": "server", "uvicorn": "server"}
+EXTRAS = {"cupy": "cuda", "httpx": "fetch", "platformdirs": "fetch", "fastapi": "server", "uvicorn": "server",
+          "dask": "atlas", "distributed": "atlas"}
 
 
 def has_module(name: str) -> bool:

@@ -13,7 +13,7 @@ from satsov._optional import has_module
 
 __all__ = ["has_skyfield", "has_satgenpy", "has_networkx", "has_playwright", "has_chromium", "has_cupy",
            "requires_skyfield", "requires_satgenpy", "requires_networkx", "requires_playwright",
-           "requires_chromium", "requires_cupy", "CHROMIUM", "skyfield_timescale", "run_cli"]
+           "requires_chromium", "requires_cupy", "requires_dask", "CHROMIUM", "skyfield_timescale", "run_cli"]
 
 #: Debian's Chromium, driven by playwright (no browser download works on these machines).
 CHROMIUM = "/usr/bin/chromium"
@@ -24,6 +24,7 @@ has_networkx = has_module("networkx")
 has_playwright = has_module("playwright")
 has_chromium = shutil.which("chromium") is not None or Path(CHROMIUM).exists()
 has_cupy = has_module("cupy")
+has_dask = has_module("distributed")
 
 requires_skyfield = pytest.mark.skipif(not has_skyfield, reason="needs skyfield (pip install 'satsov[test]')")
 requires_satgenpy = pytest.mark.skipif(not has_satgenpy, reason="needs satgenpy (pip install 'satsov[test]')")
@@ -31,6 +32,7 @@ requires_networkx = pytest.mark.skipif(not has_networkx, reason="needs networkx 
 requires_playwright = pytest.mark.skipif(not has_playwright, reason="needs playwright (pip install 'satsov[test]')")
 requires_chromium = pytest.mark.skipif(not has_chromium, reason="needs Debian's chromium (apt-get install chromium)")
 requires_cupy = pytest.mark.skipif(not has_cupy, reason="needs CuPy and a GPU (pip install 'satsov[cuda]')")
+requires_dask = pytest.mark.skipif(not has_dask, reason="needs dask.distributed (pip install 'satsov[atlas]')")
 
 
 def skyfield_timescale(ut1_equals_utc: bool = False):

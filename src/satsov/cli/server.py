@@ -35,6 +35,9 @@ def atlas(spacing_km: float = typer.Option(200.0, "--spacing-km", help="world gr
           out_file: Optional[Path] = typer.Option(None, "--out", help="write the atlas JSON here"),
           data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="store it for `satsov serve` too"),
           max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="refuse a job estimated longer"),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="a Dask scheduler's address (or 'local'): "
+                                                  "the window in time chunks on its workers (extra 'atlas')"),
+          chunks: Optional[int] = typer.Option(None, "--chunks", help="time chunks (default: 2 per Dask worker)"),
           as_json: Json = False):
     """Every country's dependency on each operator and its served share under each policy (one coverage pass)."""
     from satsov.assessment.atlas import atlas as run, atlas_key
@@ -45,7 +48,7 @@ def atlas(spacing_km: float = typer.Option(200.0, "--spacing-km", help="world gr
     with bar:
         result = run(spacing_km=spacing_km, start=start, duration=duration, step=step,
                      min_elevation_deg=min_elevation_deg, operators=operator or None, licences=not ignore_licences,
-                     max_seconds=max_seconds, progress=update)
+                     max_seconds=max_seconds, scheduler=scheduler, chunks=chunks, progress=update)
     data = result.to_dict()
     written = []
     if out_file:
