@@ -204,6 +204,8 @@ def test_bad_arguments(sample_fleet_small):
         coverage(sample_fleet_small, "IE", t, min_elevation_deg=95)
     with pytest.raises(satsov.UnknownNameError, match="did you mean 'oneweb'"):
         coverage(sample_fleet_small, "IE", t, sets={"x": ["onweb"]})
+    with pytest.raises(satsov.InputError, match="case 'oneweb' is named twice"):
+        coverage(sample_fleet_small, "IE", t, sets={"oneweb": ["oneweb"]})
 
 
 def test_result_dataset_and_figures(sample_fleet_small):

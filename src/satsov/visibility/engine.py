@@ -223,6 +223,12 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     operators = tuple(fleets)
     op_index = {op: i for i, op in enumerate(operators)}
     all_cases = list(cases) if cases is not None else _as_cases(operators, sets, denials)
+    seen: set = set()
+    for c in all_cases:
+        if c.key in seen:
+            raise InputError(f"case {c.label!r} is named twice (each operator is a case of its own; give a set "
+                             f"another name)", found=c.key, expected="distinct case names")
+        seen.add(c.key)
     for c in all_cases:
         for op in c.operators:
             if op not in op_index:
