@@ -159,8 +159,9 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
         from satsov._optional import attempt_import
         attempt_import("distributed", extra="atlas")
         from distributed import Client, LocalCluster, as_completed
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
-            if scheduler == "local" else None
+        import logging
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.WARNING) if scheduler == "local" else None
         client = Client(cluster if cluster is not None else scheduler)
         try:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
