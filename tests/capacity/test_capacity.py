@@ -262,3 +262,22 @@ def test_a_bent_pipe_satellite_carries_only_while_one_of_its_operators_gateways_
     assert anyone.figures("all").served_share > 0
     with pytest.raises(InputError, match="gateways: found 'nearest'"):
         allocate(fleets, d, t, gateways="nearest")
+
+
+def test_a_whole_window_denial_in_every_case_is_left_out_of_the_network_with_the_same_result():
+    """Landing rights deny an operator some countries in every case, for the whole window: allocate leaves those
+    (operator, cell) pairs out of the network instead of giving them link nodes. The figures must equal the
+    per-case path, forced here by one more case whose denial of the same cells is not for the whole window."""
+    from satsov.visibility.engine import Case, Denial
+    fleets = satsov.as_flying(["oneweb", "starlink"])
+    d = build_demand(satsov.grid("NO", 150), background=True, background_spacing_km=600)
+    t = satsov.time_grid(T0, "2h", "1h")
+    deny = Denial("starlink", frozenset({"NO", "SE"}), None, None, "licence")
+    part = Denial("starlink", frozenset({"NO", "SE"}), None, t.utc[1], "partial")
+    cases = {"both": Case("both", ("oneweb", "starlink"), (deny,)), "oneweb": Case("oneweb", ("oneweb",))}
+    left_out = allocate(fleets, d, t, cases=cases)
+    forced = allocate(fleets, d, t, cases={**cases, "probe": Case("probe", ("starlink",), (part,))})
+    for key in ("both", "oneweb"):
+        np.testing.assert_allclose(left_out.served_cells_mbps[key], forced.served_cells_mbps[key], atol=1e-6)
+        np.testing.assert_allclose(left_out.total_served_mbps[key], forced.total_served_mbps[key], atol=1e-6)
+    assert left_out.figures("both").by_operator_gbps.get("starlink", 0.0) == pytest.approx(0.0, abs=1e-9)

@@ -279,6 +279,7 @@ class _Context:
     area_km2: np.ndarray
     demand_mbps: np.ndarray
     force: np.ndarray
+    exclude: np.ndarray  # (fleet, cell) pairs no case may serve: left out of the network
     gw_sets: list  # [(bent-pipe satellite indices of a fleet, gateway xyz, gateway up)]
     fleet_names: list
     cases: dict
@@ -306,7 +307,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
     keep = usable[vs]
     bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, ctx.density, ctx.area_km2,
-                       ctx.demand_mbps, n_ops, ctx.force)
+                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
     out, first_lam = {}, None
@@ -446,6 +447,23 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     n_snap, n_region = len(times), int(region.sum())
     fleet_names = list(fleets)
     n_ops = len(fleet_names)
+    # (fleet, cell) pairs that every case with the fleet denies for the whole window (landing rights) are left out
+    # of the network; the other denials are per case
+    exclude = np.zeros((n_ops, len(g)), bool)
+    for i, f in enumerate(fleet_names):
+        having = [k for k, ops in all_cases.items() if f in ops]
+        if not having:
+            continue
+        common = np.ones(len(g), bool)
+        for k in having:
+            full = np.zeros(len(g), bool)
+            for fleet_key, cell_mask, time_mask in denials[k]:
+                if fleet_key == f and time_mask.all():
+                    full |= cell_mask
+            common &= full
+        exclude[i] = common
+    denials = {k: [(fk, cm & ~exclude[fleet_names.index(fk)], tm) for fk, cm, tm in den
+                   if (cm & ~exclude[fleet_names.index(fk)]).any()] for k, den in denials.items()}
     # every (fleet, cell) that some case may deny gets a link node, so a denial is a zero cap
     force = np.zeros((n_ops, len(g)), bool)
     for den in denials.values():
@@ -455,7 +473,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     region_slot[:tree.region_slots] = True
     slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
     ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
-                   gw_sets, fleet_names, all_cases, denials, region_slot, slot_cell,
+                   exclude, gw_sets, fleet_names, all_cases, denials, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}

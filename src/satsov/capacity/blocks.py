@@ -299,12 +299,14 @@ def _children(tree: BlockTree, level_index: int, flat_blocks: np.ndarray):
 
 
 def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap_density, cell_area_km2,
-                  demand_mbps, n_ops: int, force_links=None):
+                  demand_mbps, n_ops: int, force_links=None, exclude=None):
     """The flow network of one snapshot from :func:`visible_blocks` arcs.
 
     ``sat_op``/``sat_cap`` per satellite; ``cap_density`` per operator (Mbps per km² into one cell);
     ``cell_area_km2`` and ``demand_mbps`` per cell (grid order); ``force_links`` (n_ops, n_cells) bool: give
-    these (cell, operator) pairs a link node even where the cap cannot bind (denials zero them per case).
+    these (cell, operator) pairs a link node even where the cap cannot bind (denials zero them per case);
+    ``exclude`` (n_ops, n_cells) bool: pairs that no case may serve (an operator without landing rights): their
+    arcs are left out of the network altogether.
     """
     from satsov.capacity.flow import INT_CAP, Network
 
@@ -335,8 +337,15 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         lowest_parent, lowest_slot, lowest_op = parent, kids, (active[-1] % n_ops)[parent]
     else:
         lowest_parent = lowest_slot = lowest_op = np.zeros(0, np.int64)
-    leaf_slot = np.concatenate([block[leaf], lowest_slot])
-    leaf_op = np.concatenate([op[leaf], lowest_op])
+    excl = None if exclude is None else np.asarray(exclude, bool)
+    sat_leaf, block_leaf, op_leaf = sat[leaf], block[leaf], op[leaf]
+    if excl is not None:  # no arc where the operator may not serve the cell
+        ok = ~(real[block_leaf] & excl[op_leaf, slot_cell[block_leaf]])
+        sat_leaf, block_leaf, op_leaf = sat_leaf[ok], block_leaf[ok], op_leaf[ok]
+        ok = ~(real[lowest_slot] & excl[lowest_op, slot_cell[lowest_slot]])
+        lowest_parent, lowest_slot, lowest_op = lowest_parent[ok], lowest_slot[ok], lowest_op[ok]
+    leaf_slot = np.concatenate([block_leaf, lowest_slot])
+    leaf_op = np.concatenate([op_leaf, lowest_op])
     link_cap_of = np.floor(np.asarray(cap_density, float)[leaf_op] * slot_area[leaf_slot]).astype(np.int64)
     needs = link_cap_of < slot_demand[leaf_slot]
     if force_links is not None:
@@ -370,8 +379,8 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     add(np.zeros(n_sats, np.int64), 1 + np.arange(n_sats), sat_cap, sat_op)
     inner = ~leaf
     add(1 + sat[inner], block_node((flat * n_ops + op)[inner]), sat_cap[sat[inner]], op[inner])
-    h, direct = cell_or_link(block[leaf], op[leaf])
-    add(1 + sat[leaf], h, sat_cap[sat[leaf]], op[leaf], np.where(direct, block[leaf], -1))
+    h, direct = cell_or_link(block_leaf, op_leaf)
+    add(1 + sat_leaf, h, sat_cap[sat_leaf], op_leaf, np.where(direct, block_leaf, -1))
     for li in range(n_levels - 2):
         parent, kids = _children(tree, li, active[li] // n_ops)
         keys = (tree.level_offset[li + 1] + kids) * n_ops + (active[li] % n_ops)[parent]
@@ -399,6 +408,8 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     np.add.at(diff, (op, hi), -sat_cap[sat])
     seen = np.cumsum(diff, axis=1)[:, :n_slots]
     reach_op = np.minimum(seen, np.floor(np.asarray(cap_density, float)[:, None] * slot_area[None, :]).astype(np.int64))
+    if excl is not None:
+        reach_op[excl[:, slot_cell] & real[None, :]] = 0
     net = Network(sink + 1, tail, head, cap, cell_first + slots)
     return BlockNetwork(net, arc_op, deliver_slot, link_first + np.arange(len(links)), link_slot, link_op,
                         reach_op)
