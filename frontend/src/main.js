@@ -28,7 +28,7 @@ function withToken(url) {
 
 // ---- view state in the URL ------------------------------------------------------------------------------
 const state = { view: "atlas", metric: "policy", policy: "no-spacex", operator: "starlink", job: "", region: "",
-  case: "policy:all-operators", compare: "", t: "", route: "", design: "" };
+  case: "policy:all-operators", compare: "", t: "", route: "", design: "", layer: "visibility" };
 
 function readHash() {
   const h = new URLSearchParams(window.location.hash.slice(1));
@@ -230,18 +230,25 @@ function fillCases() {
 function paintRegion(fit) {
   const r = viewData.regions[state.region];
   const t0 = performance.now();
-  const a = r.availability[state.case];
-  const b = state.compare ? r.availability[state.compare] : null;
-  const n = r.cells.lat_deg.length;
+  // the layer: visibility (a satellite in view) or capacity (share of busy-hour demand carried)
+  const cap = r.capacity;
+  const useCap = state.layer === "capacity" && cap && cap.served_share[state.case];
+  $("#region-layer").disabled = !cap;
+  $("#region-layer").value = useCap ? "capacity" : "visibility";
+  const cells = useCap ? cap.cells : r.cells;
+  const values = useCap ? cap.served_share : r.availability;
+  const a = values[state.case];
+  const b = state.compare && values[state.compare] ? values[state.compare] : null;
+  const n = cells.lat_deg.length;
   const data = new Array(n);
   for (let i = 0; i < n; i++) {
-    data[i] = { position: [r.cells.lon_deg[i], r.cells.lat_deg[i]], value: b ? a[i] - b[i] : a[i] };
+    data[i] = { position: [cells.lon_deg[i], cells.lat_deg[i]], value: b ? a[i] - b[i] : a[i] };
   }
-  const radius = r.cells.spacing_km * 1000 * 0.56;
+  const radius = cells.spacing_km * 1000 * 0.56;
   overlay.setProps({ layers: [new ScatterplotLayer({
     id: "cells", data, getPosition: (d) => d.position, getRadius: radius, radiusUnits: "meters",
     getFillColor: (d) => (b ? diffColour(d.value) : shareColour(d.value)), opacity: 0.85, stroked: false,
-    updateTriggers: { getFillColor: [state.case, state.compare] },
+    updateTriggers: { getFillColor: [state.case, state.compare, state.layer] },
   })] });
   if (fit) {
     const lons = r.cells.lon_deg, lats = r.cells.lat_deg;
@@ -268,9 +275,9 @@ function paintRegion(fit) {
   $("#region-capacity").innerHTML = capacity ? `<caption>capacity (served share of busy-hour demand)</caption>` +
     Object.entries(capacity).map(([k, v]) => `<tr><td>${k}</td><td class="num">${(100 * (v.served_share ?? 0)).toFixed(1)}%</td></tr>`).join("") : "";
   $("#region-legend").innerHTML = legend(!!b);
-  $("#region-status").textContent = `${n} cells · ${r.cells.spacing_km} km`;
+  $("#region-status").textContent = `${useCap ? "capacity: share of busy-hour demand carried" : "visibility: share of the time a satellite is in view"} · ${n} cells · ${cells.spacing_km} km`;
   renderRoutes();
-  document.body.dataset.regionCase = `${state.case}|${state.compare}`;
+  document.body.dataset.regionCase = `${state.case}|${state.compare}|${useCap ? "capacity" : "visibility"}`;
   document.body.dataset.updateMs = (performance.now() - t0).toFixed(1);
   writeHash();
   whenDrawn("region");
@@ -536,6 +543,7 @@ function bind() {
   $("#region-case").addEventListener("change", (e) => { busy(); state.case = e.target.value; paintRegion(false); });
   $("#region-compare").addEventListener("change", (e) => { busy(); state.compare = e.target.value; paintRegion(false); });
   $("#region-time").addEventListener("input", (e) => { state.t = e.target.value; paintRegion(false); });
+  $("#region-layer").addEventListener("change", (e) => { busy(); state.layer = e.target.value; paintRegion(false); });
   $("#run-form").addEventListener("submit", submitScenario);
   $("#routes-job").addEventListener("change", (e) => { state.job = e.target.value; state.route = "0"; showRoutes(); });
   $("#routes-route").addEventListener("change", (e) => { busy(); state.route = e.target.value; paintRoute(true); });

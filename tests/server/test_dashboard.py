@@ -131,6 +131,7 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     page.fill("#f-spacing", "100")
     page.fill("#f-duration", "40m")
     page.fill("#f-step", "60s")
+    page.check("#f-capacity")
     page.fill("#f-route-a", "Tromso")
     page.fill("#f-route-b", "Oslo")
     page.fill("#f-event-op", "starlink")
@@ -158,6 +159,10 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     _ready(page, "region")
     assert float(page.evaluate("document.body.dataset.updateMs")) < 200
     assert "no-spacex" in page.inner_text("#region-figures")
+    page.select_option("#region-layer", "capacity")            # the capacity map of the same case
+    _ready(page, "region")
+    assert page.evaluate("document.body.dataset.regionCase").endswith("|capacity")
+    assert "capacity" in page.inner_text("#region-status")
     page.screenshot(path=str(DOCS / "dashboard-region.png"))
     # the audited route, drawn hop by hop and coloured by jurisdiction
     page.goto(server + f"/#view=routes&job={job}&route=0&t=1")

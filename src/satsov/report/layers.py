@@ -46,13 +46,23 @@ def region_layers(assessment) -> dict:
                                    for k, v in r.kill_switch.items()},
                    "operators": {k: {"alone": v.served_share_alone, "sole": v.sole_provider_share}
                                  for k, v in r.operators.items()}}
+        capacity_layer = None
         if r.capacity is not None:
-            cap = r.capacity.to_dict()
-            figures["capacity"] = cap
+            figures["capacity"] = r.capacity.to_dict()
+            res_c = r.capacity.result
+            cg = res_c.demand.grid
+            inside = np.asarray(res_c.demand.in_region, bool)
+            capacity_layer = {
+                "cells": {"lat_deg": np.round(cg.lat_deg[inside], 3).tolist(),
+                          "lon_deg": np.round(cg.lon_deg[inside], 3).tolist(), "spacing_km": cg.spacing_km},
+                "served_share": {f"{_case_id(k)[0]}:{_case_id(k)[1]}": np.round(res_c.cell_share(k), 3).tolist()
+                                 for k in res_c.cases},
+            }
         out[name] = {
             "cells": {"lat_deg": np.round(g.lat_deg, 3).tolist(), "lon_deg": np.round(g.lon_deg, 3).tolist(),
                       "population": np.round(g.population).astype(int).tolist(), "spacing_km": g.spacing_km},
             "time": [str(t) for t in res.times.isoformat()],
             "cases": cases, "availability": avail, "series": series, "figures": figures,
+            "capacity": capacity_layer,
         }
     return {"regions": out, "routes": assessment.routes, "warnings": assessment.warnings}
