@@ -280,3 +280,26 @@ def test_a_gap_never_outlasts_the_window():
     res = coverage(fleets, g, t, cases=[Case("off", ("oneweb",), (Denial("oneweb"),))])
     assert res.figures("off").longest_gap_s == 3600.0
     assert res.cells["off"]["mean_gap_s"].max() == 3600.0
+
+
+def test_a_denial_in_every_case_for_the_whole_window_gives_the_per_case_result(sample_fleet_small):
+    """Landing rights deny an operator some cells in every case: the engine zeroes them once in the counts. The
+    figures must equal the per-case path, forced by one more case whose denial is not for the whole window."""
+    from satsov.visibility.engine import Case, Denial
+    t = time_grid("2026-05-07T00:00:00Z", "2h", "5m")
+    ops = tuple(sample_fleet_small)
+    op = ops[0]
+    deny = Denial(op, frozenset({"IE"}), None, None, "licence")
+    part = Denial(op, frozenset({"IE"}), None, t.utc[3], "partial")
+    cases = [Case("all", ops, (deny,), dependency=True), Case("one", (op,), (deny,)), Case("rest", ops[1:])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        fast = coverage(sample_fleet_small, "GB+IE", t, spacing_km=100, cases=cases)
+        slow = coverage(sample_fleet_small, "GB+IE", t, spacing_km=100,
+                        cases=cases + [Case("probe", (op,), (part,))])
+    for key in ("all", "one", "rest"):
+        for col in ("availability", "mean_sats_in_view", "longest_gap_s"):
+            np.testing.assert_allclose(fast.cells[key][col].to_numpy(), slow.cells[key][col].to_numpy())
+    np.testing.assert_allclose(fast.critical["all"].to_numpy(), slow.critical["all"].to_numpy())
+    ie = np.asarray(fast.grid.country) == "IE"
+    assert ie.any() and fast.cells["one"]["availability"].to_numpy()[ie].max() == 0.0

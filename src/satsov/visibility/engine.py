@@ -72,7 +72,8 @@ class Denial:
         if self.cells is None:
             return np.ones(len(g), bool)
         if isinstance(self.cells, frozenset):  # country codes (a licence): the cells the grid gives them
-            return np.isin(np.asarray(g.country, dtype=object), list(self.cells))
+            codes, inverse = _country_index(g)
+            return np.isin(codes, list(self.cells))[inverse]
         if isinstance(self.cells, Region):
             return np.asarray(self.cells.contains(g.lat_deg, g.lon_deg), bool)
         mask = np.asarray(self.cells, bool)
@@ -88,6 +89,22 @@ class Denial:
         if self.end is not None:
             m &= times.utc < np.datetime64(self.end, "ns")
         return m
+
+
+_COUNTRY_INDEX: dict[int, tuple] = {}
+
+
+def _country_index(g: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's distinct country codes and each cell's index into them (kept for the last few grids)."""
+    country = g.country
+    hit = _COUNTRY_INDEX.get(id(country))
+    if hit is not None and hit[0] is country:
+        return hit[1], hit[2]
+    codes, inverse = np.unique(np.asarray(country).astype(str), return_inverse=True)
+    if len(_COUNTRY_INDEX) > 8:
+        _COUNTRY_INDEX.clear()
+    _COUNTRY_INDEX[id(country)] = (country, codes, inverse)
+    return codes, inverse
 
 
 @dataclass(frozen=True)
@@ -252,6 +269,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         xp, kernel_module, count_dtype = np, kernel, np.uint16
     acc = {c.key: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
     masks = {c.key: _denials_by_operator(c.denials, op_index, g, times, xp) for c in all_cases}
+    masks, excluded = _static_exclusions(masks, all_cases, op_index, n_cells, xp)
     n_dep = sum(c.dependency for c in all_cases)
     check_memory(f"coverage of {n_cells:,} cells by {len(elements):,} satellites in {len(all_cases)} cases",
                  len(all_cases) * n_cells * 64.0 + n_dep * n_ops * n_cells * 16.0 + 500e6
@@ -272,6 +290,8 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
         kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
         del pos
+        for op, cells in excluded:  # denied in every case that has the operator, for the whole window
+            counts[:, cells, op] = 0
         total = counts.sum(axis=2, dtype=np.int32)
         for c in all_cases:
             idx = [op_index[o] for o in c.operators]
@@ -305,6 +325,42 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
                      step_warnings, {k: len(v) for k, v in fleets.items()})
     result.earth_orientation = earth_orientation(times, ut1_minus_utc_s)
     return result
+
+
+def _static_exclusions(masks, all_cases, op_index, n_cells, xp):
+    """(operator, cells) denied in every case that has the operator, for the whole window (landing rights): zeroed
+    once in the counts instead of per case and chunk. Returns the per-case masks without them, and the pairs."""
+    excluded = []
+    for op in op_index.values():
+        having = [c.key for c in all_cases if any(op_index[o] == op for o in c.operators)]
+        if not having:
+            continue
+        common = None
+        for key in having:
+            full = xp.zeros(n_cells, bool)
+            for o, parts in masks[key]:
+                if o == op:
+                    for cell_mask, time_mask in parts:
+                        if time_mask.all():
+                            full |= cell_mask
+            common = full if common is None else (common & full)
+        if common is not None and bool(common.any()):
+            excluded.append((op, xp.flatnonzero(common)))
+    if not excluded:
+        return masks, excluded
+    drop = {op: cells for op, cells in excluded}
+    out = {}
+    for key, groups in masks.items():
+        kept = []
+        for o, parts in groups:
+            if o in drop:
+                keep = xp.ones(n_cells, bool)
+                keep[drop[o]] = False
+                parts = [(cm & keep, tm) for cm, tm in parts if bool((cm & keep).any())]
+            if parts:
+                kept.append((o, parts))
+        out[key] = kept
+    return out, excluded
 
 
 def _denials_by_operator(denials, op_index, g, times, xp) -> list[tuple[int, list]]:
