@@ -236,9 +236,17 @@ function paintRegion(fit) {
   $("#region-layer").disabled = !cap;
   $("#region-layer").value = useCap ? "capacity" : "visibility";
   const cells = useCap ? cap.cells : r.cells;
+  // through time: where the case has frames (denial events, their policies, the baseline), the slider walks them
+  const framed = !useCap && r.frames && r.frames[state.case];
+  const slider = $("#region-time");
+  slider.max = String(framed ? r.frames[state.case].length - 1 : r.time.length - 1);
+  if (Number(state.t) > Number(slider.max)) state.t = "0";
+  slider.value = state.t;
+  const f = Number(state.t);
   const values = useCap ? cap.served_share : r.availability;
-  const a = values[state.case];
-  const b = state.compare && values[state.compare] ? values[state.compare] : null;
+  const a = framed ? r.frames[state.case][f] : values[state.case];
+  const bSrc = framed && r.frames[state.compare] ? r.frames[state.compare][f] : (values[state.compare] || null);
+  const b = state.compare ? bSrc : null;
   const n = cells.lat_deg.length;
   const data = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -248,7 +256,7 @@ function paintRegion(fit) {
   overlay.setProps({ layers: [new ScatterplotLayer({
     id: "cells", data, getPosition: (d) => d.position, getRadius: radius, radiusUnits: "meters",
     getFillColor: (d) => (b ? diffColour(d.value) : shareColour(d.value)), opacity: 0.85, stroked: false,
-    updateTriggers: { getFillColor: [state.case, state.compare, state.layer] },
+    updateTriggers: { getFillColor: [state.case, state.compare, state.layer, state.t] },
   })] });
   if (fit) {
     const lons = r.cells.lon_deg, lats = r.cells.lat_deg;
@@ -257,27 +265,29 @@ function paintRegion(fit) {
   }
   // figures of the case, its series at the slider's time, and per-operator dependency
   const label = state.case.split(":").slice(1).join(":");
-  const f = r.figures;
-  const pol = f.policies[label];
-  const t = Number(state.t);
+  const fig = r.figures;
+  const pol = fig.policies[label];
+  // the step shown: a frame's first step, or the slider's step
+  const t = framed ? Math.min(r.time.length - 1, r.time.indexOf(r.frame_start[f]) >= 0 ? r.time.indexOf(r.frame_start[f]) : 0) : Number(state.t);
   const series = r.series[state.case];
   $("#region-figures").innerHTML = `<tr><th>case</th><td>${state.case}</td></tr>` +
     (pol ? `<tr><th>served</th><td class="num">${(100 * pol.served_share).toFixed(1)}%</td></tr>` +
       `<tr><th>loss vs all</th><td class="num">${pol.loss_pp.toFixed(1)} pp</td></tr>` : "") +
-    (f.kill_switch[label] ? `<tr><th>served with ${label} off</th><td class="num">${(100 * f.kill_switch[label].served_share).toFixed(1)}%</td></tr>` : "") +
+    (fig.kill_switch[label] ? `<tr><th>served with ${label} off</th><td class="num">${(100 * fig.kill_switch[label].served_share).toFixed(1)}%</td></tr>` : "") +
     `<tr><th>at ${r.time[t]}</th><td class="num">${(100 * series[t]).toFixed(1)}% of people covered</td></tr>`;
-  $("#region-time-label").textContent = r.time[t];
-  const ops = Object.entries(f.operators);
+  $("#region-time-label").textContent = framed ? `map of ${r.frame_start[f]} onwards` : r.time[t];
+  const ops = Object.entries(fig.operators);
   $("#region-operators").innerHTML = ops.map(([k, v]) =>
     `<div class="bar"><span class="bar-label">${k}</span><span class="bar-fill" style="width:${(100 * v.alone).toFixed(1)}%"></span>` +
     `<span class="bar-value">${(100 * v.alone).toFixed(0)}%</span></div>`).join("");
-  const capacity = f.capacity && f.capacity.policies;
+  const capacity = fig.capacity && fig.capacity.policies;
   $("#region-capacity").innerHTML = capacity ? `<caption>capacity (served share of busy-hour demand)</caption>` +
     Object.entries(capacity).map(([k, v]) => `<tr><td>${k}</td><td class="num">${(100 * (v.served_share ?? 0)).toFixed(1)}%</td></tr>`).join("") : "";
   $("#region-legend").innerHTML = legend(!!b);
   $("#region-status").textContent = `${useCap ? "capacity: share of busy-hour demand carried" : "visibility: share of the time a satellite is in view"} · ${n} cells · ${cells.spacing_km} km`;
   renderRoutes();
   document.body.dataset.regionCase = `${state.case}|${state.compare}|${useCap ? "capacity" : "visibility"}`;
+  document.body.dataset.regionFrame = framed ? String(f) : "";
   document.body.dataset.updateMs = (performance.now() - t0).toFixed(1);
   writeHash();
   whenDrawn("region");
@@ -542,7 +552,7 @@ function bind() {
   $("#region-name").addEventListener("change", (e) => { busy(); state.region = e.target.value; fillCases(); paintRegion(true); });
   $("#region-case").addEventListener("change", (e) => { busy(); state.case = e.target.value; paintRegion(false); });
   $("#region-compare").addEventListener("change", (e) => { busy(); state.compare = e.target.value; paintRegion(false); });
-  $("#region-time").addEventListener("input", (e) => { state.t = e.target.value; paintRegion(false); });
+  $("#region-time").addEventListener("input", (e) => { busy(); state.t = e.target.value; paintRegion(false); });
   $("#region-layer").addEventListener("change", (e) => { busy(); state.layer = e.target.value; paintRegion(false); });
   $("#run-form").addEventListener("submit", submitScenario);
   $("#routes-job").addEventListener("change", (e) => { state.job = e.target.value; state.route = "0"; showRoutes(); });

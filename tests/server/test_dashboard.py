@@ -159,6 +159,16 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     _ready(page, "region")
     assert float(page.evaluate("document.body.dataset.updateMs")) < 200
     assert "no-spacex" in page.inner_text("#region-figures")
+    # a denial event through time: the slider walks the event's maps, one per span of the window
+    event = "event:starlink switched off @ all-operators"
+    page.select_option("#region-case", event)
+    _ready(page, "region")
+    page.eval_on_selector("#region-time", "(el) => { el.value = '20'; el.dispatchEvent(new Event('input')); }")
+    _ready(page, "region")
+    assert page.evaluate("document.body.dataset.regionFrame") == "20"
+    assert "2026-05-07T00:20:00Z" in page.inner_text("#region-time-label")
+    page.select_option("#region-case", "policy:no-spacex")
+    _ready(page, "region")
     page.select_option("#region-layer", "capacity")            # the capacity map of the same case
     _ready(page, "region")
     assert page.evaluate("document.body.dataset.regionCase").endswith("|capacity")

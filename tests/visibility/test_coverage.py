@@ -303,3 +303,18 @@ def test_a_denial_in_every_case_for_the_whole_window_gives_the_per_case_result(s
     np.testing.assert_allclose(fast.critical["all"].to_numpy(), slow.critical["all"].to_numpy())
     ie = np.asarray(fast.grid.country) == "IE"
     assert ie.any() and fast.cells["one"]["availability"].to_numpy()[ie].max() == 0.0
+
+
+def test_frames_equal_the_availability_of_each_span_computed_on_its_own(sample_fleet_small):
+    """Maps through time: the availability in each of n equal spans of the window equals a coverage pass over
+    that span alone; the spans' step-weighted mean is the window's availability."""
+    t = time_grid("2026-05-07T00:00:00Z", "90m", "60s")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        whole = coverage(sample_fleet_small, "IE", t, spacing_km=100, frames=4, frame_cases={"all"})
+        assert set(whole.frames) == {"all"} and whole.frames["all"].shape[0] == 4
+        first = (np.arange(5) * len(t) + 3) // 4
+        for k in range(4):
+            span = time_grid(str(t.utc[first[k]])[:19] + "Z", f"{(first[k + 1] - first[k] - 1) * 60}s", "60s")
+            alone = coverage(sample_fleet_small, "IE", span, spacing_km=100)
+            np.testing.assert_allclose(whole.frames["all"][k], alone.cells["all"]["availability"].to_numpy())

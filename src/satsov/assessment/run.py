@@ -250,9 +250,13 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StepWarning)
+            # maps through time for the denial events, their policies and the baseline (the dashboard's slider)
+            framed = {c.key for c in cases if isinstance(c.key, EventCase)}
+            framed |= {PolicyCase(k.policy) for k in framed} | {PolicyCase(BASELINE)}
             res = coverage(fleets, grids[spec.name], times, min_elevation_deg=req.min_elevation_deg, cases=cases,
                            n_fold=req.n_fold, availability_threshold=req.availability, progress=cb,
-                           max_epoch_age_days=sc.window.max_epoch_age_days)
+                           max_epoch_age_days=sc.window.max_epoch_age_days, frames=min(48, len(times)),
+                           frame_cases=framed)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
         if sc.capacity.enabled:

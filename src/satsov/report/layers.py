@@ -31,7 +31,7 @@ def region_layers(assessment) -> dict:
     for name, r in assessment.regions.items():
         res = r.coverage
         g = res.grid
-        cases, avail, series = [], {}, {}
+        cases, avail, series, frames = [], {}, {}, {}
         for key in res.cells:
             kind, label = _case_id(key)
             cid = f"{kind}:{label}"
@@ -40,6 +40,8 @@ def region_layers(assessment) -> dict:
                           "denials": [d.name or d.operator for d in res.cases[key].denials if d.name != "licence"]})
             avail[cid] = np.round(res.cells[key]["availability"].to_numpy(), 3).tolist()
             series[cid] = np.round(res.series[key]["coverage_population"].to_numpy(), 4).tolist()
+            if key in res.frames:
+                frames[cid] = np.round(res.frames[key], 2).tolist()
         figures = {"policies": {k: {"served_share": v.served_share, "loss_pp": v.loss_vs_all_pp}
                                 for k, v in r.policies.items()},
                    "kill_switch": {k: {"served_share": v.served_share, "loss_pp": v.loss_pp}
@@ -64,5 +66,7 @@ def region_layers(assessment) -> dict:
             "time": [str(t) for t in res.times.isoformat()],
             "cases": cases, "availability": avail, "series": series, "figures": figures,
             "capacity": capacity_layer,
+            "frames": frames,
+            "frame_start": [] if res.frame_start is None else [str(t)[:19] + "Z" for t in res.frame_start],
         }
     return {"regions": out, "routes": assessment.routes, "warnings": assessment.warnings}

@@ -141,6 +141,7 @@ class _Accumulator:
     gap_steps: np.ndarray = None
     critical_steps: np.ndarray = None
     present_steps: np.ndarray = None
+    frames: np.ndarray = None  # (n_frames, n_cells) met steps per frame, where asked for
     series_area: list = field(default_factory=list)
     series_pop: list = field(default_factory=list)
     series_mean_count: list = field(default_factory=list)
@@ -199,14 +200,15 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
              min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG, spacing_km: float = DEFAULT_SPACING_KM, sets=None, cases: Iterable[Case] | None = None,
              denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = DEFAULT_AVAILABILITY,
              chunk_steps: int | None = None, backend="auto", device: str = "cpu", ut1_minus_utc_s="iers",
-             max_epoch_age_days: float = DEFAULT_MAX_EPOCH_AGE_DAYS,
+             max_epoch_age_days: float = DEFAULT_MAX_EPOCH_AGE_DAYS, frames: int = 0, frame_cases=None,
              progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Coverage of a region by fleets, per operator and per set of operators.
 
     ``fleets``: ``{operator: Fleet}`` (or one Fleet). ``where``: a Grid, a Region or a region name (gridded at
     ``spacing_km``). ``sets``: ``{name: [operators]}`` evaluated from the same per-operator counts (default:
     every operator alone plus ``'all'``). ``cases``: explicit :class:`Case` objects (with denials) instead.
-    ``device``: ``"cpu"`` (numba, the default) or ``"cuda"`` (an NVIDIA GPU through CuPy: the
+    ``frames``: also keep each cell's availability in that many equal spans of the window (for maps through
+    time), for the cases in ``frame_cases`` (default: all). ``device``: ``"cpu"`` (numba, the default) or ``"cuda"`` (an NVIDIA GPU through CuPy: the
     visibility counts and every reduction run on the GPU, propagation stays on the CPU).
     """
     if device not in ("cpu", "cuda"):
@@ -268,6 +270,11 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     else:
         xp, kernel_module, count_dtype = np, kernel, np.uint16
     acc = {c.key: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
+    n_frames = int(min(max(frames, 0), len(times)))
+    if n_frames:  # per-cell availability in n_frames equal spans of the window (maps through time)
+        for c in all_cases:
+            if frame_cases is None or c.key in frame_cases:
+                acc[c.key].frames = xp.zeros((n_frames, n_cells), np.int32)
     masks = {c.key: _denials_by_operator(c.denials, op_index, g, times, xp) for c in all_cases}
     masks, excluded = _static_exclusions(masks, all_cases, op_index, n_cells, xp)
     n_dep = sum(c.dependency for c in all_cases)
@@ -293,6 +300,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         for op, cells in excluded:  # denied in every case that has the operator, for the whole window
             counts[:, cells, op] = 0
         total = counts.sum(axis=2, dtype=np.int32)
+        frame_ids = (np.arange(sl.start, sl.stop) * n_frames) // len(times) if n_frames else None
         for c in all_cases:
             idx = [op_index[o] for o in c.operators]
             if len(idx) == n_ops:
@@ -316,7 +324,8 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
                 sub = xp.where(denied, full, 0)
                 cnt -= sub
                 per_op[op] = full - sub
-            _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp)
+            _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp,
+                        frame_ids)
         done += len(chunk)
         if progress is not None:
             progress(done, len(times))
@@ -324,6 +333,11 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     result = _result(g, times, min_elevation_deg, n_fold, availability_threshold, operators, all_cases, acc,
                      step_warnings, {k: len(v) for k, v in fleets.items()})
     result.earth_orientation = earth_orientation(times, ut1_minus_utc_s)
+    if n_frames:
+        first = (np.arange(n_frames + 1) * len(times) + n_frames - 1) // n_frames  # each frame's first step
+        steps = np.diff(first)
+        result.frames = {k: a.frames / np.maximum(steps, 1)[:, None] for k, a in acc.items() if a.frames is not None}
+        result.frame_start = times.utc[first[:-1]]
     return result
 
 
@@ -372,9 +386,12 @@ def _denials_by_operator(denials, op_index, g, times, xp) -> list[tuple[int, lis
     return list(grouped.items())
 
 
-def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp=np):
+def _accumulate(a: _Accumulator, cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp=np,
+                frame_ids=None):
     met = cnt >= n_fold
     a.met_steps += met.sum(axis=0)
+    if a.frames is not None:
+        xp.add.at(a.frames, frame_ids, met.astype(np.int32))
     a.sum_count += cnt.sum(axis=0)
     xp.maximum(a.max_count, cnt.max(axis=0), out=a.max_count)
     metf = met.astype(np.float64)

@@ -65,6 +65,8 @@ class CoverageResult:
     warnings: list[str]
     satellites: dict[str, int]
     earth_orientation: dict = field(default_factory=dict)  # the UT1 - UTC used (satsov.orbits.earth)
+    frames: dict = field(default_factory=dict)  # key -> (n_frames, n_cells) availability per span of the window
+    frame_start: np.ndarray | None = None       # each frame's first time (UTC)
 
     @property
     def step_s(self) -> float:
