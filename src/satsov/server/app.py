@@ -51,6 +51,11 @@ class Limits:
     atlas_max_seconds: float = 900.0
 
 
+def _item(loc: str, message: str) -> dict:
+    """One field error as the form shows it: the key, the message, and both as the CLI would print them."""
+    return {"loc": loc, "message": message, "text": f"{loc}: {message}" if loc else message}
+
+
 def _error_items(exc) -> list[dict]:
     """A ScenarioError's message as [{loc, message}] (its lines are 'key.path: message')."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
@@ -61,7 +66,7 @@ def _error_items(exc) -> list[dict]:
         loc, sep, msg = ln.partition(": ")
         if not sep or " " in loc.replace("', '", "") and not re.match(r"^[\w.\[\]'\- ]+$", loc):
             loc, msg = "", ln
-        out.append({"loc": loc, "message": msg or ln, "text": ln})
+        out.append({**_item(loc, msg or ln), "text": ln})
     return out
 
 
@@ -101,7 +106,7 @@ def _bounds(sc, limits: Limits) -> list[dict]:
         errs.append(("events", f"found {len(sc.events)}, expected at most {limits.max_events}"))
     if len(sc.city_pairs) > limits.max_city_pairs:
         errs.append(("city_pairs", f"found {len(sc.city_pairs)}, expected at most {limits.max_city_pairs}"))
-    return [{"loc": loc, "message": m, "text": f"{loc}: {m}"} for loc, m in errs]
+    return [_item(loc, m) for loc, m in errs]
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +164,9 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
                                                f"{limits.max_body_bytes:,}"}, status_code=413)
         return await call_next(request)
 
+    def unprocessable(items: list[dict]):
+        return JSONResponse({"errors": items}, status_code=422)
+
     def job_or_404(job_id: str):
         if not re.match(JOB_ID, job_id):
             raise HTTPException(404, f"no job {job_id!r}: a job id is 32 hexadecimal digits")
@@ -212,17 +220,15 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
             raise HTTPException(422, "expected {\"scenario\": {...}}")
         files = _file_keys(body["scenario"])
         if files:
-            return JSONResponse({"errors": [{"loc": k, "message": "a scenario sent to the server cannot name "
-                                             "files", "text": f"{k}: a scenario sent to the server cannot name "
-                                             "files"} for k in files]}, status_code=422)
+            return unprocessable([_item(k, "a scenario sent to the server cannot name files") for k in files])
         try:
             sc = scenario_from_dict(body["scenario"], where="<submitted scenario>")
             errors = _bounds(sc, limits)
             if errors:
-                return JSONResponse({"errors": errors}, status_code=422)
+                return unprocessable(errors)
             await asyncio.to_thread(check_scenario, sc)
         except SatsovError as exc:
-            return JSONResponse({"errors": _error_items(exc)}, status_code=422)
+            return unprocessable(_error_items(exc))
         queue_or_429()
         job = store.add("assess", sc.name, {"scenario": body["scenario"]})
         runner.submit(job.id)
@@ -271,14 +277,8 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
         if j.status != "done" or not path.is_file():
             raise HTTPException(404, f"job {j.id} has no {name} (status {j.status})")
         headers = {"Content-Disposition": f'attachment; filename="satsov-{j.id[:8]}-{name}"'} \
-            if request_is_download(name) else None
+            if name in ("report.html", "report.json") else None
         return FileResponse(path, media_type=RESULT_FILES[name], headers=headers)
-
-    def request_is_download(name: str) -> bool:
-        return name in ("report.html", "report.json")
-
-    def atlas_path(key: str) -> Path:
-        return data_dir / "atlas" / f"{key}.json"
 
     @app.get("/api/atlas")
     def atlas_latest():
@@ -301,21 +301,18 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
         allowed = {"spacing_km", "start", "duration", "step", "min_elevation_deg", "operators", "licences"}
         unknown = sorted(set(body) - allowed)
         if unknown:
-            return JSONResponse({"errors": [{"loc": k, "message": f"unknown key; expected one of {sorted(allowed)}",
-                                             "text": f"{k}: unknown key"} for k in unknown]}, status_code=422)
+            return unprocessable([_item(k, f"unknown key; expected one of {sorted(allowed)}") for k in unknown])
         try:
             spacing = float(body.get("spacing_km", 200.0))
             steps = parse_duration_s(body.get("duration", "6h")) / parse_duration_s(body.get("step", "10m"))
         except (TypeError, ValueError) as exc:
-            return JSONResponse({"errors": [{"loc": "", "message": str(exc), "text": str(exc)}]}, status_code=422)
+            return unprocessable([_item("", str(exc))])
         if spacing < 50:
-            return JSONResponse({"errors": [{"loc": "spacing_km", "message": "expected at least 50 km on this server",
-                                             "text": "spacing_km: expected at least 50 km"}]}, status_code=422)
-        est = estimate_atlas(spacing, int(steps), 12_000)
+            return unprocessable([_item("spacing_km", "expected at least 50 km on this server")])
+        est = estimate_atlas(spacing, int(steps), 12_000)  # about the built-in broadband fleet
         if est["seconds_2_cores"] > limits.atlas_max_seconds:
-            return JSONResponse({"errors": [{"loc": "", "message": f"about {est['seconds_2_cores']:.0f} s, over this "
-                                             f"server's {limits.atlas_max_seconds:.0f} s: coarser spacing or longer step",
-                                             "text": "too large"}]}, status_code=422)
+            return unprocessable([_item("", f"about {est['seconds_2_cores']:.0f} s, over this server's "
+                                             f"{limits.atlas_max_seconds:.0f} s: coarser spacing or longer step")])
         queue_or_429()
         job = store.add("atlas", f"atlas {spacing:g} km", {"params": body})
         runner.submit(job.id)
@@ -365,7 +362,6 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
                 "footprint_deg": float(footprint_half_angle_deg(best["altitude_km"],
                                                                 d["requirement"]["min_elevation_deg"]))}
 
-    app.state.atlas_path = atlas_path
     if STATIC.is_dir():
         @app.get("/")
         def index():
