@@ -95,6 +95,20 @@ function loadCountries() {
   return countriesLoaded;
 }
 
+// countries back to the plain base map (the views other than the atlas colour cells, routes or satellites)
+async function clearCountries() {
+  const countries = await loadCountries();
+  for (const f of countries.features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+}
+
+// the computed assessments, newest first, as the options of a select
+async function assessments(select) {
+  const { body } = await api("/api/jobs");
+  const done = body.jobs.filter((j) => j.status === "done" && j.kind === "assess");
+  $(select).innerHTML = done.map((j) => `<option value="${j.id}">${j.name} · ${j.finished_utc}</option>`).join("");
+  return done;
+}
+
 function whenDrawn(what) {
   map.once("idle", () => markReady(what));
   map.triggerRepaint();
@@ -107,13 +121,13 @@ async function showAtlas() {
   busy();
   $("#atlas-panel").hidden = false;
   overlay.setProps({ layers: [] });
-  const countries = await loadCountries();
+  await loadCountries();
   if (!atlasData) {
     const { ok, body } = await api("/api/atlas");
     if (!ok) {
       $("#atlas-status").textContent = body.detail || "no atlas yet";
       $("#atlas-compute").hidden = false;
-      for (const f of countries.features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+      await clearCountries();
       whenDrawn("atlas-empty");
       return;
     }
@@ -191,11 +205,8 @@ let viewData = null, viewJob = "";
 async function showRegion() {
   busy();
   $("#region-panel").hidden = false;
-  await loadCountries();
-  for (const f of (await countriesLoaded).features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
-  const { body } = await api("/api/jobs");
-  const done = body.jobs.filter((j) => j.status === "done" && j.kind === "assess");
-  $("#region-job").innerHTML = done.map((j) => `<option value="${j.id}">${j.name} · ${j.finished_utc}</option>`).join("");
+  await clearCountries();
+  const done = await assessments("#region-job");
   if (!done.length) {
     $("#region-status").textContent = "no computed assessment yet: run one from the Run tab";
     overlay.setProps({ layers: [] });
@@ -324,11 +335,8 @@ async function loadView(job) {
 async function showRoutes() {
   busy();
   $("#routes-panel").hidden = false;
-  await loadCountries();
-  for (const f of (await countriesLoaded).features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
-  const { body } = await api("/api/jobs");
-  const done = body.jobs.filter((j) => j.status === "done" && j.kind === "assess");
-  $("#routes-job").innerHTML = done.map((j) => `<option value="${j.id}">${j.name} · ${j.finished_utc}</option>`).join("");
+  await clearCountries();
+  const done = await assessments("#routes-job");
   if (!done.length) { $("#routes-status").textContent = "no computed assessment yet"; whenDrawn("routes-empty"); return; }
   if (!state.job || !done.some((j) => j.id === state.job)) state.job = done[0].id;
   $("#routes-job").value = state.job;
@@ -392,8 +400,7 @@ function paintRoute(fit) {
 async function showDesigns() {
   busy();
   $("#designs-panel").hidden = false;
-  await loadCountries();
-  for (const f of (await countriesLoaded).features) map.setFeatureState({ source: "countries", id: f.properties.code }, { colour: null });
+  await clearCountries();
   const { body } = await api("/api/designs");
   const list = body.designs;
   if (!list.length) {
