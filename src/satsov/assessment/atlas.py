@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from satsov.errors import InputError
-from satsov.visibility.engine import Case, Denial, coverage
+from satsov.visibility.engine import Case, coverage
 
 __all__ = ["Atlas", "atlas", "atlas_key", "atlas_part", "estimate_atlas"]
 
@@ -71,28 +71,24 @@ def estimate_atlas(spacing_km: float, n_steps: int, n_satellites: int) -> dict:
             "seconds_2_cores": float(work / 4.0e9 + 5.0 + n_steps * n_satellites / 3.0e6)}
 
 
-def _cases(fleets, owner, operators, licences: bool):
+def _plan(fleets, operators):
+    """The atlas's policies and the fleets that get a case of their own (major ones, or those asked for)."""
+    from satsov.world.policies import standard_policies
+    major = [k for k, f in fleets.items() if len(f) >= MAJOR_MIN_SATELLITES] if not operators else list(fleets)
+    return major, standard_policies()
+
+
+def _cases(fleets, owner, operators, licences: bool) -> list[Case]:
+    from satsov.assessment.run import licence_denials, with_licences
     from satsov.world.licences import licences as licence_table
     from satsov.world.operators import operator_registry
-    from satsov.world.policies import standard_policies
-    from satsov.world.regions import countries
     registry = operator_registry()
-    major = [k for k, f in fleets.items() if len(f) >= MAJOR_MIN_SATELLITES] if not operators else list(fleets)
-    policies = standard_policies()
-    table = licence_table()
-    codes = list(countries())
-    lic = tuple(Denial(k, frozenset(table.unlicensed(owner[k], codes)), None, None, "licence")
-                for k in fleets if licences and table.unlicensed(owner[k], codes))
-
-    def with_lic(ops):
-        return tuple(d for d in lic if d.operator in ops)
-    cases = []
-    for p in policies:
-        ops = tuple(k for k in fleets if p.allows(registry[owner[k]]))
-        cases.append(Case(("policy", p.name), ops, with_lic(ops), dependency=p.name == "all-operators"))
-    for k in major:
-        cases.append(Case(("alone", k), (k,), with_lic((k,))))
-    return cases, major, policies, table
+    major, policies = _plan(fleets, operators)
+    lic = licence_denials(fleets, owner, licence_table()) if licences else ()
+    cases = [with_licences(Case(("policy", p.name), tuple(k for k in fleets if p.allows(registry[owner[k]])),
+                                dependency=p.name == "all-operators"), lic) for p in policies]
+    cases += [with_licences(Case(("alone", k), (k,)), lic) for k in major]
+    return cases
 
 
 def atlas_part(spec: dict, start: str, n_steps: int) -> dict:
@@ -105,7 +101,8 @@ def atlas_part(spec: dict, start: str, n_steps: int) -> dict:
     ops = spec["operators"]
     sel = select_fleets(flying=list(ops) if ops else "all", catalog=spec["catalog"],
                         services=["broadband"] if not ops else None)
-    cases, major, _policies, _table = _cases(sel.fleets, sel.owner, ops, spec["licences"])
+    cases = _cases(sel.fleets, sel.owner, ops, spec["licences"])
+    major, _policies = _plan(sel.fleets, ops)
     times = time_grid(start, f"{(n_steps - 1) * spec['step_s']:.0f}s", f"{spec['step_s']:.0f}s")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -142,7 +139,7 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
     registry = operator_registry()
     sel = select_fleets(flying=list(operators) if operators else "all", catalog=catalog, registry=registry,
                         services=["broadband"] if not operators else None)
-    fleets, owner = sel.fleets, sel.owner
+    fleets = sel.fleets
     times = time_grid(start, duration, step)
     n_sats = sum(len(f) for f in fleets.values())
     est = estimate_atlas(spacing_km, len(times), n_sats)
@@ -150,7 +147,9 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
         raise InputError(f"atlas: about {est['seconds_2_cores']:.0f} s on 2 cores ({est['cells']:,} cells x "
                          f"{len(times)} steps x {n_sats:,} satellites), over the limit of {max_seconds:.0f} s; use a "
                          f"coarser spacing_km, a longer step or a shorter duration", found=est, expected="a smaller job")
-    _cases_list, major, policies, table = _cases(fleets, owner, operators, licences)
+    from satsov.world.licences import licences as licence_table
+    major, policies = _plan(fleets, operators)
+    table = licence_table()
     spec = {"spacing_km": spacing_km, "step_s": float(times.step_s), "min_elevation_deg": min_elevation_deg,
             "operators": sorted(operators) if operators else None, "licences": licences,
             "catalog": str(catalog) if catalog else None}

@@ -141,12 +141,26 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
         raise ScenarioError(str(exc), found=exc.found, expected=exc.expected) from None
 
 
+def _region_of(spec):
+    return region_from_geojson(spec.geojson, spec.name) if spec.geojson else region(spec.query or spec.name,
+                                                                                     spec.as_of)
+
+
 def _region_grid(spec) -> Grid:
-    if spec.geojson:
-        reg = region_from_geojson(spec.geojson, spec.name)
-    else:
-        reg = region(spec.query or spec.name, spec.as_of)
-    return grid(reg, spec.spacing_km)
+    return grid(_region_of(spec), spec.spacing_km)
+
+
+def _check_names(sc: Scenario, policies, registry) -> None:
+    """The sovereign policy, distinct region and event names, and the what-if licences name what exists."""
+    if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
+        raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
+                            found=sc.sovereign_policy, expected="a policy name")
+    _unique(sc.regions, "regions")
+    _unique(sc.events, "events")
+    for key in sc.licences.what_if_licensed:
+        if key not in registry:
+            raise ScenarioError(f"licences.what_if_licensed: {UnknownNameError('operator', key, registry.keys())}",
+                                found=key, expected="an operator key")
 
 
 def _kill_list(sc: Scenario, fleets: dict[str, Fleet]) -> list[str]:
@@ -170,24 +184,13 @@ def check_scenario(sc: Scenario) -> None:
     selection = _fleets(sc, registry)
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
     _kill_list(sc, selection.fleets)
-    if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
-        raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
-                            found=sc.sovereign_policy, expected="a policy name")
-    _unique(sc.regions, "regions")
-    _unique(sc.events, "events")
+    _check_names(sc, policies, registry)
     _events(sc, registry, selection.fleets, selection.owner, times, [])
     for spec in sc.regions:
         try:
-            if spec.geojson:
-                region_from_geojson(spec.geojson, spec.name)
-            else:
-                region(spec.query or spec.name, spec.as_of)
+            _region_of(spec)
         except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
-    for key in sc.licences.what_if_licensed:
-        if key not in registry:
-            raise ScenarioError(f"licences.what_if_licensed: {UnknownNameError('operator', key, registry.keys())}",
-                                found=key, expected="an operator key")
     if sc.city_pairs:
         _route_plan(sc, selection.owner, [])
     if sc.capacity.enabled:
@@ -208,11 +211,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
     kill = _kill_list(sc, fleets)
     req = sc.requirement
-    if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
-        raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
-                            found=sc.sovereign_policy, expected="a policy name")
-    _unique(sc.regions, "regions")
-    _unique(sc.events, "events")
+    _check_names(sc, policies, registry)
     all_warnings: list[str] = list(selection.warnings)
     events = _events(sc, registry, fleets, owner, times, all_warnings)
     grids = {}
@@ -221,7 +220,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             grids[spec.name] = _region_grid(spec)
         except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
-    lic, lic_sources = _licence_denials(sc, fleets, owner, registry, grids, all_warnings)
+    lic, lic_sources = _licence_denials(sc, fleets, owner, grids, all_warnings)
     sources += lic_sources
     plan = _route_plan(sc, owner, all_warnings) if sc.city_pairs else None
     supply = _supply(sc) if sc.capacity.enabled else None
@@ -246,7 +245,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         base_ops = tuple(allowed[BASELINE])
         for k in kill:
             cases.append(Case(KillSwitchCase(k), tuple(o for o in base_ops if o != k)))
-        cases = [_with_licences(c, lic) for c in cases]
+        cases = [with_licences(c, lic) for c in cases]
         cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StepWarning)
@@ -275,16 +274,11 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     return Assessment(sc, out, policies, owner, registry, sources, satellites, all_warnings, routes)
 
 
-def _licence_denials(sc: Scenario, fleets, owner, registry, grids, notes: list[str]) -> tuple[tuple[Denial, ...], list]:
+def _licence_denials(sc: Scenario, fleets, owner, grids, notes: list[str]) -> tuple[tuple[Denial, ...], list]:
     """Each fleet's countries without landing rights, as denials for the whole window, and the sources rows
     that say which rule decided each operator over the scenario's regions (assumptions marked)."""
     from satsov.world.licences import licences
-    from satsov.world.regions import countries
     spec = sc.licences
-    for key in spec.what_if_licensed:
-        if key not in registry:
-            raise ScenarioError(f"licences.what_if_licensed: {UnknownNameError('operator', key, registry.keys())}",
-                                found=key, expected="an operator key")
     if not spec.respect:
         notes.append("licences: ignored (licences.respect = false): every operator serves every place it reaches")
         return (), [{"what": "landing rights", "source": "ignored by the scenario (licences.respect = false)",
@@ -293,18 +287,15 @@ def _licence_denials(sc: Scenario, fleets, owner, registry, grids, notes: list[s
         table = licences(sc.path(spec.file) if spec.file else None)
     except InputError as exc:
         raise ScenarioError(f"licences.file: {exc}", found=spec.file, expected="a licences YAML file") from None
-    every = list(countries())
     home = sorted({str(c) for g in grids.values() for c in np.unique(g.country) if c})
-    out, rows, barred, assumed = [], [], [], []
+    out = licence_denials(fleets, owner, table, spec.what_if_licensed)
+    rows, barred, assumed = [], [], []
     for key in fleets:
         op = owner[key]
         if op in spec.what_if_licensed:
             rows.append({"what": f"landing rights: {op}", "source": "treated as licensed everywhere "
                          "(licences.what_if_licensed)", "date": "", "confidence": "what-if"})
             continue
-        denied = table.unlicensed(op, every)
-        if denied:
-            out.append(Denial(key, frozenset(denied), None, None, "licence"))
         for row in table.describe(op, home):
             where = ", ".join(row["countries"][:8]) + (f" and {len(row['countries']) - 8} more"
                                                         if len(row["countries"]) > 8 else "")
@@ -321,7 +312,29 @@ def _licence_denials(sc: Scenario, fleets, owner, registry, grids, notes: list[s
     if assumed:
         notes.append("licences: assumed, not checked per country (confidence L), so the figures of these "
                      "operators depend on it: " + "; ".join(assumed))
-    return tuple(out), rows
+    return out, rows
+
+
+def licence_denials(fleets, owner, table, what_if=()) -> tuple[Denial, ...]:
+    """Per fleet, the countries where its operator has no landing rights (``table``, a LicenceTable), as one
+    denial for the whole window; operators in ``what_if`` are treated as licensed everywhere."""
+    from satsov.world.regions import countries
+    every = list(countries())
+    out = []
+    for key in fleets:
+        if owner[key] in what_if:
+            continue
+        denied = table.unlicensed(owner[key], every)
+        if denied:
+            out.append(Denial(key, frozenset(denied), None, None, "licence"))
+    return tuple(out)
+
+
+def with_licences(case: Case, lic) -> Case:
+    """The case with the licence denials of its operators added."""
+    from dataclasses import replace
+    extra = tuple(d for d in lic if d.operator in case.operators)
+    return replace(case, denials=case.denials + extra) if extra else case
 
 
 def _licensed_fn(sc: Scenario):
@@ -332,13 +345,6 @@ def _licensed_fn(sc: Scenario):
         return None
     table = licences(sc.path(spec.file) if spec.file else None)
     return lambda op, country: op in spec.what_if_licensed or table.licensed(op, country)
-
-
-def _with_licences(case: Case, lic) -> Case:
-    """The case with the licence denials of its operators added."""
-    from dataclasses import replace
-    extra = tuple(d for d in lic if d.operator in case.operators)
-    return replace(case, denials=case.denials + extra) if extra else case
 
 
 def _supply(sc: Scenario):
@@ -395,7 +401,7 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
                               background_spacing_km=sc.demand.background_spacing_km,
                               extra=point_demand(points) if points else None)
         cb = (lambda d, n, name=f"capacity of {spec.name} ({label})": progress(name, d, n)) if progress else None
-        wanted = {k: _with_licences(c, lic) for k, c in wanted.items()}
+        wanted = {k: with_licences(c, lic) for k, c in wanted.items()}
         return allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=supply_level,
                         progress=cb, positions=positions)
 
