@@ -34,6 +34,7 @@ from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
+from satsov.visibility.engine import whole_window_denials
 from satsov.orbits.propagation import propagate
 from satsov.times import Times
 from satsov.world.operators import operator_registry
@@ -450,18 +451,8 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     # (fleet, cell) pairs that every case with the fleet denies for the whole window (landing rights) are left out
     # of the network; the other denials are per case
     exclude = np.zeros((n_ops, len(g)), bool)
-    for i, f in enumerate(fleet_names):
-        having = [k for k, ops in all_cases.items() if f in ops]
-        if not having:
-            continue
-        common = np.ones(len(g), bool)
-        for k in having:
-            full = np.zeros(len(g), bool)
-            for fleet_key, cell_mask, time_mask in denials[k]:
-                if fleet_key == f and time_mask.all():
-                    full |= cell_mask
-            common &= full
-        exclude[i] = common
+    for f, cells in whole_window_denials(all_cases, denials, len(g)).items():
+        exclude[fleet_names.index(f)] = cells
     denials = {k: [(fk, cm & ~exclude[fleet_names.index(fk)], tm) for fk, cm, tm in den
                    if (cm & ~exclude[fleet_names.index(fk)]).any()] for k, den in denials.items()}
     # every (fleet, cell) that some case may deny gets a link node, so a denial is a zero cap

@@ -341,40 +341,44 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     return result
 
 
-def _static_exclusions(masks, all_cases, op_index, n_cells, xp):
-    """(operator, cells) denied in every case that has the operator, for the whole window (landing rights): zeroed
-    once in the counts instead of per case and chunk. Returns the per-case masks without them, and the pairs."""
-    excluded = []
-    for op in op_index.values():
-        having = [c.key for c in all_cases if any(op_index[o] == op for o in c.operators)]
-        if not having:
-            continue
-        common = None
-        for key in having:
+def whole_window_denials(case_operators, case_denials, n_cells: int, xp=np) -> dict:
+    """Per operator, the cells that every case with it denies for the whole window (landing rights):
+    ``case_operators`` {case: operators}, ``case_denials`` {case: [(operator, cell_mask, time_mask)]}. Such
+    cells can be dropped once (from the counts, from a flow network) instead of denied per case."""
+    out = {}
+    for op in {o for ops in case_operators.values() for o in ops}:
+        common = xp.ones(n_cells, bool)
+        for key, ops in case_operators.items():
+            if op not in ops:
+                continue
             full = xp.zeros(n_cells, bool)
-            for o, parts in masks[key]:
-                if o == op:
-                    for cell_mask, time_mask in parts:
-                        if time_mask.all():
-                            full |= cell_mask
-            common = full if common is None else (common & full)
-        if common is not None and bool(common.any()):
-            excluded.append((op, xp.flatnonzero(common)))
-    if not excluded:
-        return masks, excluded
-    drop = {op: cells for op, cells in excluded}
+            for o, cell_mask, time_mask in case_denials.get(key, ()):
+                if o == op and time_mask.all():
+                    full |= cell_mask
+            common &= full
+        if bool(common.any()):
+            out[op] = common
+    return out
+
+
+def _static_exclusions(masks, all_cases, op_index, n_cells, xp):
+    """The cells :func:`whole_window_denials` finds, zeroed once in the counts: the per-case masks without them,
+    and the (operator, cells) pairs."""
+    dropped = whole_window_denials({c.key: {op_index[o] for o in c.operators} for c in all_cases},
+                                   {k: [(o, cm, tm) for o, parts in g for cm, tm in parts] for k, g in masks.items()},
+                                   n_cells, xp)
+    if not dropped:
+        return masks, []
     out = {}
     for key, groups in masks.items():
         kept = []
         for o, parts in groups:
-            if o in drop:
-                keep = xp.ones(n_cells, bool)
-                keep[drop[o]] = False
-                parts = [(cm & keep, tm) for cm, tm in parts if bool((cm & keep).any())]
+            if o in dropped:
+                parts = [(cm & ~dropped[o], tm) for cm, tm in parts if bool((cm & ~dropped[o]).any())]
             if parts:
                 kept.append((o, parts))
         out[key] = kept
-    return out, excluded
+    return out, [(op, xp.flatnonzero(m)) for op, m in dropped.items()]
 
 
 def _denials_by_operator(denials, op_index, g, times, xp) -> list[tuple[int, list]]:
