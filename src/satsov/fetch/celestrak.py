@@ -152,6 +152,13 @@ def _refuse(folder: Path, manifest: dict, slug: str, entry: dict, url: str, mess
     raise FetchError(url, f"{message}; nothing retried, the previous snapshot is kept", status=status)
 
 
+def _refuse_unless_ok(folder: Path, manifest: dict, slug: str, entry: dict, url: str, response) -> None:
+    """Any answer but 200 stops the fetch with the server's own message (its first 500 characters)."""
+    if response.status_code != 200:
+        _refuse(folder, manifest, slug, entry, url, f"answered {response.status_code}: "
+                f"{response.text.strip()[:500] or response.reason_phrase}", response.status_code)
+
+
 def _store(folder: Path, manifest: dict, slug: str, entry: dict, target: Path, body: bytes, elements, rejected,
            now: _dt.datetime) -> dict:
     """Write a parsed answer as the query's snapshot, then its manifest entry (both atomically)."""
@@ -191,9 +198,7 @@ def fetch_catalog(*, group: str | None = None, name: str | None = None, catnr: s
             response = client.get(url)
     except httpx.HTTPError as exc:
         _refuse(folder, manifest, slug, entry, url, f"no answer ({type(exc).__name__}: {exc})", None)
-    if response.status_code != 200:
-        _refuse(folder, manifest, slug, entry, url, f"answered {response.status_code}: "
-                f"{response.text.strip()[:500] or response.reason_phrase}", response.status_code)
+    _refuse_unless_ok(folder, manifest, slug, entry, url, response)
     from satsov.orbits.omm import parse_omm_csv, parse_omm_json
     body = response.content
     try:

@@ -18,8 +18,8 @@ import os
 
 from satsov._optional import attempt_import
 from satsov.errors import CatalogError, InputError
-from satsov.fetch.celestrak import (TIMEOUT_S, Snapshot, _cached, _iso, _read_manifest, _refuse, _store,
-                                    _user_agent, cache_dir)
+from satsov.fetch.celestrak import (TIMEOUT_S, Snapshot, _cached, _iso, _read_manifest, _refuse, _refuse_unless_ok,
+                                    _store, _user_agent, cache_dir)
 
 __all__ = ["fetch_spacetrack", "SPACETRACK_URL", "credentials"]
 
@@ -84,9 +84,7 @@ def fetch_spacetrack(catnr=None, *, base_url: str | None = None, cache: str | os
             response = client.get(url)
     except httpx.HTTPError as exc:
         _refuse(folder, manifest, slug, entry, url, f"no answer ({type(exc).__name__}: {exc})", None)
-    if response.status_code != 200:
-        _refuse(folder, manifest, slug, entry, url, f"answered {response.status_code}: "
-                f"{(response.text or response.reason_phrase).strip()[:500]}", response.status_code)
+    _refuse_unless_ok(folder, manifest, slug, entry, url, response)
     from satsov.orbits.omm import parse_omm_json
     body = response.content
     try:
