@@ -56,8 +56,6 @@ REGULATOR = {
     "NL": "RDI authorisation", "PH": "NTC authorisation", "ID": "Kominfo/Komdigi licence",
     "MY": "MCMC apparatus assignment", "NG": "NCC licence", "TR": "BTK authorisation", "OM": "TRA licence",
 }
-COUNTRY_NAMES = {"UK": "GB", "NZ": "NZ", "DR": "DO", "NL": "NL", "GU": "GU", "PR": "PR", "NU": "CA", "ON": "CA",
-                 "QC": "CA", "NS": "CA", "NL_CA": "CA"}
 
 
 def _git_show(repo: Path, path: str) -> str:
@@ -73,7 +71,6 @@ def _km(a, b) -> float:
 
 def _country_lookup():
     """A point → ISO alpha-2 function on satsov's own outlines (nearest country for points just offshore)."""
-    import numpy as np
     import shapely
 
     from satsov.errors import UnknownNameError
@@ -96,12 +93,7 @@ def _country_lookup():
         if d > 1.0:
             raise ValueError(f"no country within 1° of {lat}, {lon}")
         return geoms[i][0]
-    del np
     return lookup
-
-
-def _place(name: str) -> str:
-    return name.split(",")[0].replace("(?)", "").strip()
 
 
 def main(argv=None):

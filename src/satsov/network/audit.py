@@ -48,9 +48,9 @@ def audit_routes(network: Network, pairs: Sequence[tuple[GroundSite, GroundSite 
                                                      if c is not None and c.country)}
             cb = None if progress is None else (lambda d, n, label=f"{a.name} under {p.name}": progress(label, d, n))
             lands = land_in
-            if getattr(p, "land_in", ()):
-                lands = set(expand_jurisdictions(p.land_in, p.as_of)) & (land_in if land_in is not None else
-                                                                        set(expand_jurisdictions(p.land_in, p.as_of)))
+            if getattr(p, "land_in", ()):  # the policy's own landing rule narrows the caller's
+                own = set(expand_jurisdictions(p.land_in, p.as_of))
+                lands = own if land_in is None else own & set(land_in)
             res = route(network, [a], times, targets=None if internet else [b], to_internet=internet,
                         allowed_operators=allowed, gateway_countries=lands, policy_name=p.name, pairs=[(0, 0)],
                         progress=cb, owner=owner)

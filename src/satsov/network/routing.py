@@ -25,7 +25,7 @@ from satsov.constants import SPEED_OF_LIGHT_KM_S
 from satsov.errors import InputError, UnknownNameError
 from satsov.network.topology import Network, ground_links
 from satsov.orbits.earth import resolve_ut1
-from satsov.orbits.geometry import up_vectors
+from satsov.orbits.geometry import ecef_to_geodetic, up_vectors
 from satsov.orbits.propagation import get_backend
 from satsov.times import Times
 from satsov.world.sites import GroundSite
@@ -225,7 +225,6 @@ def route(network: Network, endpoints: Sequence[GroundSite], times: Times, *, ta
 
 def _hops(nodes, n_s, ground, up0, pos, sat_owner, labels, inet) -> tuple:
     """A path's nodes with their places, for drawing it: (kind, label, lon, lat, alt_km, operator or country)."""
-    from satsov.orbits.geometry import ecef_to_geodetic
     out = []
     for n in nodes:
         if n == inet:
