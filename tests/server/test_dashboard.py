@@ -84,11 +84,16 @@ def _ready(page, what, timeout=60_000):
     page.wait_for_selector(f"body[data-ready={what}]", timeout=timeout)
 
 
+def _open(page, url, what):
+    """Go to a view and wait for its ready signal."""
+    page.goto(url)
+    _ready(page, what)
+
+
 @requires_playwright
 @requires_chromium
 def test_the_atlas_draws_and_a_policy_switch_changes_figures_and_map(page, server):
-    page.goto(server + "/#view=atlas&metric=policy&policy=all-operators")
-    _ready(page, "atlas")
+    _open(page, server + "/#view=atlas&metric=policy&policy=all-operators", "atlas")
     px = _map_pixels(page)
     ocean = np.array([0xdc, 0xe8, 0xf2])
     land = (np.abs(px - ocean).sum(axis=2) > 30)
@@ -105,16 +110,14 @@ def test_the_atlas_draws_and_a_policy_switch_changes_figures_and_map(page, serve
     after = _map_pixels(page)
     assert np.abs(after - px).sum(axis=2).astype(bool).mean() > 0.05    # the map changed
     DOCS.mkdir(exist_ok=True)
-    page.goto(server + "/#view=atlas&metric=alone&operator=starlink")
-    _ready(page, "atlas")
+    _open(page, server + "/#view=atlas&metric=alone&operator=starlink", "atlas")
     page.screenshot(path=str(DOCS / "dashboard-atlas.png"))
 
 
 @requires_playwright
 @requires_chromium
 def test_a_bad_scenario_shows_the_field_error(page, server):
-    page.goto(server + "/#view=run")
-    _ready(page, "run")
+    _open(page, server + "/#view=run", "run")
     page.fill("#f-duration", "abc")
     page.click("#run-form button[type=submit]")
     page.wait_for_function("document.querySelector('#err-window').textContent.length > 0")
@@ -125,8 +128,7 @@ def test_a_bad_scenario_shows_the_field_error(page, server):
 @requires_playwright
 @requires_chromium
 def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_its_view_restores(page, server):
-    page.goto(server + "/#view=run")
-    _ready(page, "run")
+    _open(page, server + "/#view=run", "run")
     page.fill("#f-regions", "NO")
     page.fill("#f-spacing", "100")
     page.fill("#f-duration", "40m")
@@ -148,8 +150,7 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     assert "Satellite" in Path(dl.value.path()).read_text() or "satsov" in Path(dl.value.path()).read_text()
     # a shared URL restores the region view: the case, its comparison and the time
     state = f"#view=region&job={job}&region=NO&case=kill:starlink&compare=policy:all-operators&t=15"
-    page.goto(server + "/" + state)
-    _ready(page, "region")
+    _open(page, server + "/" + state, "region")
     assert page.input_value("#region-case") == "kill:starlink"
     assert page.input_value("#region-compare") == "policy:all-operators"
     assert page.input_value("#region-time") == "15"
@@ -175,8 +176,7 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     assert "capacity" in page.inner_text("#region-status")
     page.screenshot(path=str(DOCS / "dashboard-region.png"))
     # the audited route, drawn hop by hop and coloured by jurisdiction
-    page.goto(server + f"/#view=routes&job={job}&route=0&t=1")
-    _ready(page, "routes")
+    _open(page, server + f"/#view=routes&job={job}&route=0&t=1", "routes")
     assert int(page.evaluate("document.body.dataset.routeHops")) >= 3      # city, satellite(s), city
     assert "Tromso" in page.inner_text("#routes-hops") or "Tromsø" in page.inner_text("#routes-hops")
     assert "US" in page.inner_text("#routes-legend") or "GB" in page.inner_text("#routes-legend")
@@ -186,8 +186,7 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
 @requires_playwright
 @requires_chromium
 def test_a_stored_design_is_listed_and_its_satellites_drawn(page, server):
-    page.goto(server + "/#view=designs")
-    _ready(page, "designs")
+    _open(page, server + "/#view=designs", "designs")
     n = int(page.evaluate("document.body.dataset.designSatellites"))
     assert 40 <= n <= 60                                       # the smallest 87.9° shell at 1,200 km for Iceland
     assert "IS" in page.inner_text("#designs-table") and f"{n} sats" in page.inner_text("#designs-table")
