@@ -20,7 +20,7 @@ import numpy as np
 from satsov.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from satsov.times import parse_utc
 
-__all__ = ["ScreenResult", "screen", "shell_positions"]
+__all__ = ["ScreenResult", "screen", "screen_batch", "shell_positions"]
 
 EARTH_ROTATION_RAD_S = 7.2921150e-5  # IERS nominal rotation rate
 
@@ -28,12 +28,16 @@ EARTH_ROTATION_RAD_S = 7.2921150e-5  # IERS nominal rotation rate
 @dataclass(frozen=True)
 class ScreenResult:
     """A candidate's screened figures: the share of cell-time (weighted) with ``fold`` or more satellites above
-    the mask, and per cell the share of sampled times it had them."""
+    the mask; the longest run of sampled times a cell (with weight) went without them, from the first to the
+    last sample of the run (a lower bound of the true gap, so the screen keeps rather than rejects); the worst
+    weighted cell's share; and per cell the share of sampled times it had them."""
 
     time_coverage: float
     cell_availability: np.ndarray
     satellites: int
     samples: int
+    longest_gap_s: float = 0.0
+    worst_cell: float = 1.0
 
 
 def _era_rad(t_utc: np.ndarray) -> np.ndarray:
@@ -70,35 +74,67 @@ def shell_positions(shells, epoch, offsets_s: np.ndarray) -> np.ndarray:
     return np.concatenate(out, axis=1)
 
 
-def screen(shells, grid, weights=None, *, min_elevation_deg: float, start, duration_s: float, fold: int = 1,
-           samples: int = 256, seed: int = 0, margin_deg: float = 0.5, chunk: int = 64) -> ScreenResult:
-    """Screen one candidate (a list of Walker shells) over a :class:`~satsov.world.grids.Grid`.
+def _satellites(design) -> list:
+    return list(design.shells) if hasattr(design, "shells") else list(design)
+
+
+def screen_batch(designs, grid, weights=None, *, min_elevation_deg: float, start, duration_s: float, fold: int = 1,
+                 samples: int = 256, seed: int = 0, margin_deg: float = 0.5, chunk: int = 64) -> list[ScreenResult]:
+    """Screen several candidates at once (each a :class:`~satsov.synthesis.space.Design` or a list of Walker
+    shells) over a :class:`~satsov.world.grids.Grid`, at the same dithered sample times.
 
     Positions are analytic (circular, J2 secular); visibility is the coverage engine's compiled kernel (cells
-    binned by latitude, only those under each footprint visited, the exact WGS-84 elevation test) with the
-    mask lowered by ``margin_deg`` so that the screen errs on the side of keeping. ``weights``: per cell
-    (default: population, or area where the grid has nobody)."""
+    binned by latitude, only those under each footprint visited, the exact WGS-84 elevation test), one call per
+    chunk of times for the whole batch (each candidate is one "operator" of the kernel), with the mask lowered
+    by ``margin_deg`` so that the screen errs on the side of keeping. ``weights``: per cell (default:
+    population, or area where the grid has nobody)."""
     from satsov.visibility import kernel
+    shell_sets = [_satellites(d) for d in designs]
     rng = np.random.default_rng(seed)
     offsets = (np.arange(samples) + rng.random(samples)) * (duration_s / samples)
     order, bin_start = kernel.bin_cells(grid.lat_deg, grid.lon_deg)
     g = grid.subset(order)
     cell_xyz, cell_up = np.ascontiguousarray(g.ecef_km), np.ascontiguousarray(g.up)
     cell_lon = np.ascontiguousarray(g.lon_deg)
-    radius = np.concatenate([np.full(sh.size, WGS72_RADIUS_KM + sh.altitude_km) for sh in shells])
-    sat_op = np.zeros(len(radius), np.int32)
+    all_shells = [sh for shells in shell_sets for sh in shells]
+    radius = np.concatenate([np.full(sh.size, WGS72_RADIUS_KM + sh.altitude_km) for sh in all_shells])
+    sat_op = np.concatenate([np.full(sum(sh.size for sh in shells), k, np.int32) for k, shells in enumerate(shell_sets)])
+    k_n = len(shell_sets)
     min_el = math.radians(max(0.0, min_elevation_deg - margin_deg))
-    covered = np.zeros(len(g))
+    covered = np.zeros((len(g), k_n))
+    run_start = np.full((len(g), k_n), np.nan)
+    longest = np.zeros((len(g), k_n))
     for a in range(0, samples, chunk):
-        unit = shell_positions(shells, start, offsets[a:a + chunk])            # (t, sats, 3)
+        unit = shell_positions(all_shells, start, offsets[a:a + chunk])            # (t, sats, 3)
         pos = np.ascontiguousarray(np.transpose(unit, (1, 0, 2)) * radius[:, None, None])
-        counts = np.zeros((pos.shape[1], len(g), 1), np.uint16)
+        counts = np.zeros((pos.shape[1], len(g), k_n), np.uint16)
         kernel.count_visible(pos, sat_op, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
-        covered += (counts[:, :, 0] >= fold).sum(axis=0)
-    share_sorted = covered / samples
-    share = np.empty(len(g))
-    share[order] = share_sorted
+        ok = counts >= fold
+        covered += ok.sum(axis=0)
+        for j in range(ok.shape[0]):  # runs of uncovered samples, per cell and candidate
+            t = offsets[a + j]
+            unc = ~ok[j]
+            run_start = np.where(unc, np.where(np.isnan(run_start), t, run_start), np.nan)
+            np.maximum(longest, np.where(unc, t - run_start, 0.0), out=longest)
     if weights is None:
         weights = grid.population if grid.population.sum() > 0 else grid.area_km2
     w = np.asarray(weights, float)
-    return ScreenResult(float((share * w).sum() / max(w.sum(), 1e-300)), share, int(len(radius)), samples)
+    counted = w[order] > 0
+    out = []
+    for k in range(k_n):
+        share = np.empty(len(g))
+        share[order] = covered[:, k] / samples
+        out.append(ScreenResult(
+            float((share * w).sum() / max(w.sum(), 1e-300)), share, int(sum(sh.size for sh in shell_sets[k])),
+            samples, float(longest[counted, k].max()) if counted.any() else 0.0,
+            float(share[w > 0].min()) if (w > 0).any() else 1.0))
+    return out
+
+
+def screen(shells, grid, weights=None, *, min_elevation_deg: float, start, duration_s: float, fold: int = 1,
+           samples: int = 256, seed: int = 0, margin_deg: float = 0.5, chunk: int = 64) -> ScreenResult:
+    """Screen one candidate (a list of Walker shells, or a :class:`~satsov.synthesis.space.Design`): see
+    :func:`screen_batch`."""
+    return screen_batch([shells], grid, weights, min_elevation_deg=min_elevation_deg, start=start,
+                        duration_s=duration_s, fold=fold, samples=samples, seed=seed, margin_deg=margin_deg,
+                        chunk=chunk)[0]

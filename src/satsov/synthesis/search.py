@@ -1,28 +1,39 @@
-"""Stages (b) and (c) together: the smallest Walker constellation that meets a coverage requirement.
+"""The design search: the smallest constellation that meets a territory's requirement.
 
-Candidates are enumerated from a search space smallest first (satellites, then planes); each is screened
-(:func:`satsov.synthesis.screen.screen`, with its margin so that it errs on the side of keeping); the first
-``verify`` candidates that pass the screen are checked with the full engine (:func:`satsov.coverage`: SGP4,
-WGS-84, the region's real grid) and the smallest verified one is the answer. Candidates the screen rejected
-just below the threshold are verified too (``audit``), and any the engine would have accepted are counted as
-the screen's false negatives in the result.
+Stages, each its own tested function: (a) analytic seeds and bounds (:mod:`satsov.synthesis.seeds`); (b) the
+screen of every candidate of a :class:`~satsov.synthesis.space.SearchSpace` in the order of its objective
+(:func:`satsov.synthesis.sweep.sweep`: analytic orbits, the engine's kernel, serial or on Dask, streamed to
+Parquet); (c) verification of the first candidates that pass the screen with the full engine
+(:func:`verify`: SGP4, WGS-84, the region's real grid; for bent-pipe designs the smallest gateway set in the
+allowed jurisdictions). The first verified design is the answer. Candidates the screen rejected just below
+the threshold are verified too (``audit``): any the engine accepts are counted as the screen's false
+negatives in the result. The IRIS² and Lightspeed plans are measured against the same requirement.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from satsov.errors import InputError
 from satsov.orbits.walker import Shell
+from satsov.synthesis.space import Design, SearchSpace
 
-__all__ = ["Requirement", "SearchSpace", "Candidate", "DesignResult", "design"]
+__all__ = ["Requirement", "SearchSpace", "Candidate", "Verification", "DesignResult", "design", "verify",
+           "compare_plans", "analytic_bounds", "pareto_front"]
+
+DEFAULT_START = "2026-05-07T00:00:00Z"
 
 
 @dataclass(frozen=True)
 class Requirement:
     """What the constellation must give the region: ``fold``-fold coverage above ``min_elevation_deg`` for at
-    least ``availability`` of the region's population-time (or area-time)."""
+    least ``availability`` of the region's population-time (or area-time), no cell (with weight) without it
+    for longer than ``max_gap_s``; with inter-satellite links (``isl``) or as bent pipes, whose satellites
+    must each see a gateway in ``gateway_countries`` (default: the region's own countries) while they serve
+    it."""
 
     region: str
     fold: int = 1
@@ -30,6 +41,10 @@ class Requirement:
     availability: float = 0.99
     weight: str = "population"   # or "area"
     spacing_km: float = 200.0
+    max_gap_s: float | None = None
+    isl: bool = True
+    gateway_countries: tuple[str, ...] | None = None
+    gateway_min_elevation_deg: float = 10.0
 
     def __post_init__(self):
         if not (0 < self.availability <= 1) or self.fold < 1 or not (0 <= self.min_elevation_deg < 90):
@@ -39,41 +54,63 @@ class Requirement:
         if self.weight not in ("population", "area"):
             raise InputError(f"weight: found {self.weight!r}, expected population or area", found=self.weight,
                              expected="population or area")
+        if self.max_gap_s is not None and self.max_gap_s < 0:
+            raise InputError(f"max_gap_s: found {self.max_gap_s!r}, expected seconds >= 0", found=self.max_gap_s,
+                             expected=">= 0 s")
+
+    def describe(self) -> str:
+        gap = f", gaps of at most {self.max_gap_s:g} s" if self.max_gap_s is not None else ""
+        links = "inter-satellite links" if self.isl else (
+            f"bent pipe, gateways in {', '.join(self.gateway_countries) if self.gateway_countries else 'the region'}")
+        return (f"{self.region}: {self.fold}-fold above {self.min_elevation_deg:g}° for {self.availability:.2%} of "
+                f"{self.weight}-time{gap}; {links}")
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["gateway_countries"] = list(self.gateway_countries) if self.gateway_countries else None
+        return d
 
 
 @dataclass(frozen=True)
-class SearchSpace:
-    altitudes_km: tuple[float, ...] = (550.0,)
-    inclinations_deg: tuple[float, ...] = (53.0, 70.0, 87.9)
-    planes: tuple[int, ...] = tuple(range(2, 25))
-    sats_per_plane: tuple[int, ...] = tuple(range(2, 41))
-    phasings: str = "few"          # "few": 0, 1 and P/2; "all": every F
-    max_satellites: int = 2000
+class Verification:
+    """A design's figures with the full engine: the weighted share of cell-time with the fold (``availability``),
+    the longest gap of a cell with weight, the worst such cell's share, and for bent-pipe designs its gateways."""
 
-    def candidates(self):
-        """Walker delta shells, fewest satellites first (then fewest planes)."""
-        out = []
-        for h, i, p, s in itertools.product(self.altitudes_km, self.inclinations_deg, self.planes, self.sats_per_plane):
-            if p * s > self.max_satellites:
-                continue
-            fs = range(p) if self.phasings == "all" else sorted({0, 1 % p, p // 2})
-            for f in fs:
-                out.append(Shell(f"walker-{p * s}/{p}/{f}", float(h), float(i), int(p), int(s), int(f)))
-        out.sort(key=lambda sh: (sh.size, sh.planes, sh.altitude_km, sh.inclination_deg, sh.phasing))
-        return out
+    availability: float
+    longest_gap_s: float
+    worst_cell: float
+    meets: bool
+    gateways: object | None = None   # GatewayPlan
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"verified_availability": self.availability, "verified_longest_gap_s": self.longest_gap_s,
+                "verified_worst_cell": self.worst_cell, "meets": self.meets, "reasons": list(self.reasons),
+                "gateways": self.gateways.to_dict() if self.gateways is not None else None}
 
 
 @dataclass(frozen=True)
 class Candidate:
-    shell: Shell
+    design: Design
     screened: float
-    verified: float | None = None
+    screened_gap_s: float = 0.0
+    check: Verification | None = None
+
+    @property
+    def shell(self) -> Shell:
+        """The first (for one-shell designs, the only) shell."""
+        return self.design.shells[0]
+
+    @property
+    def verified(self) -> float | None:
+        return self.check.availability if self.check is not None else None
 
     def to_dict(self) -> dict:
-        sh = self.shell
-        return {"satellites": sh.size, "planes": sh.planes, "sats_per_plane": sh.sats_per_plane,
-                "phasing": sh.phasing, "inclination_deg": sh.inclination_deg, "altitude_km": sh.altitude_km,
-                "screened_availability": self.screened, "verified_availability": self.verified}
+        out = {**self.design.to_dict(), "screened_availability": self.screened,
+               "screened_longest_gap_s": self.screened_gap_s, "verified_availability": self.verified}
+        if self.check is not None:
+            out.update(self.check.to_dict())
+        return out
 
 
 @dataclass(frozen=True)
@@ -85,55 +122,233 @@ class DesignResult:
     false_negatives: int
     audited: int
     notes: tuple[str, ...] = field(default=())
+    pareto: tuple[dict, ...] = field(default=())
+    bounds: dict = field(default_factory=dict)
+    comparison: tuple[dict, ...] = field(default=())
+    sweep: dict = field(default_factory=dict)
+    window: dict = field(default_factory=dict)
+    coverage: object | None = field(default=None, repr=False)   # the best design's CoverageResult (maps)
 
     def to_dict(self) -> dict:
-        return {"requirement": self.requirement.__dict__, "best": self.best.to_dict() if self.best else None,
+        return {"requirement": self.requirement.to_dict(), "best": self.best.to_dict() if self.best else None,
                 "verified": [c.to_dict() for c in self.verified], "screened": self.screened,
                 "screen_false_negatives": self.false_negatives, "screen_audited": self.audited,
-                "notes": list(self.notes)}
+                "pareto": list(self.pareto), "analytic_bounds": self.bounds, "comparison": list(self.comparison),
+                "sweep": self.sweep, "window": self.window, "notes": list(self.notes)}
 
 
-def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, start="2026-05-07T00:00:00Z",
-           duration_s: float = 6 * 3600, step_s: float = 60.0, samples: int = 256, verify: int = 3, audit: int = 3,
-           progress=None) -> DesignResult:
-    """The smallest Walker shell of ``space`` that meets ``requirement`` (screened, then verified)."""
+def analytic_bounds(requirement: Requirement, altitude_km: float) -> dict:
+    """Closed-form figures beside a result at ``altitude_km`` (spherical Earth): the half-angle λ; the cap bound
+    N ≥ fold · 2 / (1 − cos λ) on the satellites that can keep the *whole globe* covered ``fold`` times (caps
+    of half-angle λ must cover the sphere's area fold times); and the smallest polar streets-of-coverage
+    pattern for global single coverage at λ (Lüders / Adams & Rider). Both are global figures, for scale:
+    a region needs fewer."""
+    from satsov.synthesis.seeds import earth_central_angle_deg, streets_seeds
+    lam = earth_central_angle_deg(altitude_km, requirement.min_elevation_deg)
+    cap = requirement.fold * 2.0 / (1.0 - math.cos(math.radians(lam)))
+    streets = streets_seeds(lam, max_planes=80, max_per_plane=120)
+    best = streets[0] if streets else None
+    return {"altitude_km": altitude_km, "half_angle_deg": lam,
+            "global_cap_bound_satellites": math.ceil(cap),
+            "global_streets_pattern": {"planes": best[0], "sats_per_plane": best[1], "satellites": best[0] * best[1]}
+            if best else None,
+            "source": "λ = arccos(R cos ε / (R + h)) − ε; cap bound: area of the sphere / area of one cap; streets of "
+                      "coverage: cos λ = cos c cos(π/S), (P − 1)(λ + c) + 2c ≥ π (Adams & Rider 1987)"}
+
+
+def pareto_front(points: list[dict], *, cost: str = "cost", gains=("screened",)) -> list[dict]:
+    """The points no other point beats: lower or equal ``cost`` and higher or equal every gain, one strictly."""
+    out = []
+    for p in points:
+        dominated = False
+        for q in points:
+            if q is p:
+                continue
+            le = q[cost] <= p[cost] and all(q[g] >= p[g] for g in gains)
+            lt = q[cost] < p[cost] or any(q[g] > p[g] for g in gains)
+            if le and lt:
+                dominated = True
+                break
+        if not dominated:
+            out.append(p)
+    return sorted(out, key=lambda p: p[cost])
+
+
+def _weights(requirement: Requirement, g) -> np.ndarray:
+    return np.asarray(g.population if requirement.weight == "population" and g.population.sum() > 0 else g.area_km2,
+                      float)
+
+
+def _figures(res, key, w) -> tuple[float, float, float]:
+    c = res.cells[key]
+    avail = c["availability"].to_numpy()
+    gaps = c["longest_gap_s"].to_numpy()
+    ww = w
+    share = float((avail * ww).sum() / max(ww.sum(), 1e-300))
+    counted = ww > 0
+    return share, float(gaps[counted].max()) if counted.any() else 0.0, float(avail[counted].min()) if counted.any() else 1.0
+
+
+def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAULT_START, duration_s: float = 6 * 3600,
+           step_s: float = 60.0, gateway_step_s: float = 300.0, keep=False):
+    """A design's :class:`Verification` with the full engine (SGP4, WGS-84, the region's grid), and for a
+    bent-pipe requirement its smallest gateway set; with ``keep`` also the CoverageResult."""
     import satsov
     from satsov.orbits.fleet import Fleet
-    from satsov.synthesis.screen import screen
-    g = satsov.grid(requirement.region, requirement.spacing_km)
-    w = g.population if requirement.weight == "population" and g.population.sum() > 0 else g.area_km2
+    g = grid if grid is not None else satsov.grid(requirement.region, requirement.spacing_km)
     times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
-    cands = space.candidates()
+    fleet = Fleet.from_shells(list(design_.shells), start, name="design")
+    res = satsov.coverage({"design": fleet}, g, times, min_elevation_deg=requirement.min_elevation_deg,
+                          n_fold=requirement.fold, frames=8)
+    share, gap, worst = _figures(res, "design", _weights(requirement, res.grid))
+    reasons = []
+    if share < requirement.availability - 1e-12:
+        reasons.append(f"availability {share:.4f} < {requirement.availability:g}")
+    if requirement.max_gap_s is not None and gap > requirement.max_gap_s:
+        reasons.append(f"longest gap {gap:.0f} s > {requirement.max_gap_s:g} s")
+    plan = None
+    if not requirement.isl:
+        from satsov.synthesis.gateways import gateway_candidates, smallest_gateway_set
+        countries = requirement.gateway_countries or tuple(c for c in satsov.region(requirement.region).codes)
+        gtimes = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(max(step_s, gateway_step_s))}s")
+        plan = smallest_gateway_set(fleet.positions(gtimes), g, gateway_candidates(countries),
+                                    user_min_elevation_deg=requirement.min_elevation_deg,
+                                    gateway_min_elevation_deg=requirement.gateway_min_elevation_deg)
+        if plan.uncovered_satellite_steps:
+            reasons.append(f"{plan.uncovered_satellite_steps} of {plan.serving_satellite_steps} serving satellite-"
+                           f"steps see no gateway in the allowed jurisdictions")
+    v = Verification(share, gap, worst, not reasons, plan, tuple(reasons))
+    return (v, res) if keep else v
 
-    def engine(shell) -> float:
-        res = satsov.coverage({"c": Fleet.from_shells([shell], start)}, g, times,
+
+def compare_plans(requirement: Requirement, keys=("iris2", "telesat"), *, grid=None, start=DEFAULT_START,
+                  duration_s: float = 6 * 3600, step_s: float = 60.0, max_altitude_km: float = 2000.0) -> list[dict]:
+    """Do the LEO layers of planned constellations (``data/plans.yaml``, in full) meet ``requirement``, and what
+    is missing? Measured with the full engine on the same grid and window as the verification."""
+    import satsov
+    from satsov.orbits.fleet import Fleet
+    from satsov.world.constellations import plans
+    g = grid if grid is not None else satsov.grid(requirement.region, requirement.spacing_km)
+    times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
+    out = []
+    table = plans()
+    for key in keys:
+        if key not in table:
+            from satsov.errors import UnknownNameError
+            raise UnknownNameError("planned constellation", key, list(table))
+        plan = table[key]
+        leo = [s for s in plan.shells if s.altitude_km <= max_altitude_km]
+        entry = {"key": key, "name": plan.name, "satellites_planned": plan.size,
+                 "leo_satellites": sum(s.size for s in leo),
+                 "shells": [f"{s.size}/{s.planes}/{s.phasing} {s.inclination_deg:g}° {s.altitude_km:g} km" for s in leo],
+                 "sources": sorted({s.source for s in plan.shells if s.source}),
+                 "assumed": any(s.confidence == "L" for s in plan.shells)}
+        if not leo:
+            entry.update(availability=0.0, longest_gap_s=float(duration_s), meets=False,
+                         missing="no LEO layer in the plan")
+            out.append(entry)
+            continue
+        res = satsov.coverage({key: Fleet.from_shells(leo, start, name=key)}, g, times,
                               min_elevation_deg=requirement.min_elevation_deg, n_fold=requirement.fold)
-        f = res.figures("c")
-        return f.time_coverage_population if requirement.weight == "population" and g.population.sum() > 0 \
-            else f.time_coverage_area
+        share, gap, worst = _figures(res, key, _weights(requirement, res.grid))
+        missing = []
+        if share < requirement.availability - 1e-12:
+            missing.append(f"{(requirement.availability - share) * 100:.2f} pp of {requirement.weight}-time short of "
+                           f"{requirement.availability:.2%}")
+        if requirement.max_gap_s is not None and gap > requirement.max_gap_s:
+            missing.append(f"gaps up to {gap:.0f} s (allowed {requirement.max_gap_s:g} s)")
+        entry.update(availability=share, longest_gap_s=gap, worst_cell=worst, meets=not missing,
+                     missing="; ".join(missing) or "nothing: it meets the requirement")
+        out.append(entry)
+    return out
 
-    passed, rejected_near, screened = [], [], 0
-    for k, shell in enumerate(cands):
-        s = screen([shell], g, w, min_elevation_deg=requirement.min_elevation_deg, start=start,
-                   duration_s=duration_s, fold=requirement.fold, samples=samples).time_coverage
-        screened += 1
-        if s >= requirement.availability:
-            passed.append(Candidate(shell, s))
-        elif s >= requirement.availability - 0.05:
-            rejected_near.append(Candidate(shell, s))
-        if progress is not None:
-            progress(k + 1, len(cands))
-        if len(passed) >= verify:
+
+def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, start=DEFAULT_START,
+           duration_s: float = 6 * 3600, step_s: float = 60.0, screen_duration_s: float | None = None,
+           samples: int = 256, verify_count: int = 3, audit: int = 3, max_verify: int = 12, out=None,
+           scheduler: str | None = None, workers: int | None = None, compare=(), progress=None) -> DesignResult:
+    """The cheapest design of ``space`` (by its objective) that meets ``requirement``: screened, then verified.
+
+    ``duration_s`` / ``step_s``: the verification window; ``screen_duration_s``: the screen's (default the
+    same); ``out``: a folder for the screen's Parquet results (a rerun resumes); ``scheduler`` / ``workers``:
+    screen on Dask (see :func:`~satsov.synthesis.sweep.sweep`); ``compare``: planned constellations to measure
+    against the same requirement (e.g. ``("iris2", "telesat")``)."""
+    import satsov
+    from satsov.synthesis.sweep import ScreenSpec, estimate_sweep, sweep
+    g = satsov.grid(requirement.region, requirement.spacing_km)
+    cands = space.candidates()
+    if not cands:
+        raise InputError("search space: no candidate design (check max_satellites against planes x satellites per "
+                         "plane)", found=0, expected=">= 1 candidate")
+    spec = ScreenSpec(requirement.region, requirement.spacing_km, requirement.weight, requirement.fold,
+                      requirement.min_elevation_deg, requirement.availability, requirement.max_gap_s, str(start),
+                      float(screen_duration_s or duration_s), samples, 0, 0.5, space.objective)
+    by_key = {d.key: d for d in cands}
+    need = verify_count
+    rows = None
+    verified: dict[str, Candidate] = {}
+    best = None
+    info = {}
+    while True:
+        rows, info = sweep(spec, cands, stop_after=need, out=out, scheduler=scheduler, workers=workers, known=rows,
+                           progress=None if progress is None else lambda d, n: progress("screening", d, n))
+        passed = rows[rows["passed"]]
+        for _, r in passed.iterrows():
+            if r["key"] in verified or len(verified) >= max_verify:
+                continue
+            d = by_key[r["key"]]
+            verified[r["key"]] = Candidate(d, float(r["screened"]), float(r["longest_gap_s"]),
+                                           verify(d, requirement, grid=g, start=start, duration_s=duration_s,
+                                                  step_s=step_s))
+            if progress is not None:
+                progress("verifying", len(verified), min(need, max_verify))
+        ok = [c for c in verified.values() if c.check.meets]
+        if ok or info["batches_used"] == info["batches"] or len(verified) >= max_verify:
             break
-    verified = tuple(Candidate(c.shell, c.screened, engine(c.shell)) for c in passed)
-    ok = [c for c in verified if c.verified >= requirement.availability]
-    best = min(ok, key=lambda c: (c.shell.size, c.shell.planes)) if ok else None
+        need += verify_count
+    order = {d.key: i for i, d in enumerate(cands)}
+    ok = sorted((c for c in verified.values() if c.check.meets), key=lambda c: order[c.design.key])
+    best = ok[0] if ok else None
+    coverage_result = None
+    if best is not None:
+        check, coverage_result = verify(best.design, requirement, grid=g, start=start, duration_s=duration_s,
+                                        step_s=step_s, keep=True)
     # the screen's false negatives: rejected candidates just below the threshold that the engine accepts
-    sample = sorted(rejected_near, key=lambda c: -c.screened)[:audit]
-    false_neg = sum(engine(c.shell) >= requirement.availability for c in sample)
-    notes = [f"screened {screened} of {len(cands)} candidates smallest first, verified {len(verified)} with the full "
-             f"engine over {duration_s / 3600:g} h at {step_s:g} s on a {requirement.spacing_km:g} km grid"]
-    if not best:
-        notes.append("no candidate of the search space met the requirement: widen it (more planes or satellites "
-                     "per plane, other altitudes or inclinations)")
-    return DesignResult(requirement, best, verified, screened, int(false_neg), len(sample), tuple(notes))
+    near = rows[(~rows["passed"]) & (rows["screened"] >= requirement.availability - 0.05)]
+    sample = near.sort_values("screened", ascending=False).head(audit)
+    false_neg = 0
+    for _, r in sample.iterrows():
+        if verify(by_key[r["key"]], requirement, grid=g, start=start, duration_s=duration_s, step_s=step_s).meets:
+            false_neg += 1
+    points = [{"key": r["key"], "label": by_key[r["key"]].label(), "cost": int(r["cost"]),
+               "satellites": int(r["satellites"]), "screened": float(r["screened"]), "passed": bool(r["passed"])}
+              for _, r in rows.iterrows()]
+    for p in points:
+        c = verified.get(p["key"])
+        p["verified"] = c.verified if c is not None else None
+    front = pareto_front(points)
+    est = estimate_sweep(cands, spec)
+    alts = sorted({sh.altitude_km for d in cands for sh in d.shells})
+    bounds = {f"{h:g}": analytic_bounds(requirement, h) for h in alts[:8]}
+    notes = [f"search space: {len(cands):,} candidates ({space.objective} first); screened {len(rows):,} in "
+             f"{info['batches_used']} of {info['batches']} batches (about {est['seconds_one_core']:.0f} s on one core "
+             f"for the whole space), {info['batches_resumed']} resumed; verified {len(verified)} with the full engine "
+             f"over {duration_s / 3600:g} h at {step_s:g} s on a {requirement.spacing_km:g} km grid",
+             f"the screen: circular orbits with J2 secular drift, {samples} dithered samples over "
+             f"{spec.duration_s / 3600:g} h, mask lowered by {spec.margin_deg:g}°; its false negatives: {false_neg} of "
+             f"{len(sample)} rejected near misses accepted by the engine"]
+    if best is None:
+        notes.append("no candidate of the search space met the requirement: widen it (more planes or satellites per "
+                     "plane, other altitudes or inclinations)" if len(verified) < max_verify else
+                     f"the first {max_verify} candidates that passed the screen all failed verification: raise "
+                     f"max_verify or tighten the screen's margin")
+    comparison = tuple(compare_plans(requirement, compare, grid=g, start=start, duration_s=duration_s,
+                                     step_s=step_s)) if compare else ()
+    vlist = tuple(sorted(verified.values(), key=lambda c: order[c.design.key]))
+    if best is not None:
+        best = Candidate(best.design, best.screened, best.screened_gap_s, check)
+        vlist = tuple(best if c.design.key == best.design.key else c for c in vlist)
+    return DesignResult(requirement, best, vlist, len(rows), int(false_neg), len(sample), tuple(notes),
+                        tuple(front), bounds, comparison, info,
+                        {"start": str(start), "duration_s": duration_s, "step_s": step_s,
+                         "screen_duration_s": spec.duration_s, "samples": samples}, coverage_result)

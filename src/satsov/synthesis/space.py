@@ -1,0 +1,180 @@
+"""The design search space: which constellations a search may propose, and how they are counted.
+
+A :class:`Design` is one or more Walker shells (delta or star) plus in-plane spares; a :class:`SearchSpace`
+enumerates designs in the order of the objective (fewest satellites, satellites with spares, or launches),
+so that a search can stop at the first that meets the requirement. Its size is known before anything runs
+(:meth:`SearchSpace.size`): a space too large to sweep is refused with the estimate and how to narrow it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+from satsov.errors import InputError
+from satsov.orbits.walker import Pattern, Shell
+
+__all__ = ["Design", "SearchSpace", "OBJECTIVES"]
+
+OBJECTIVES = ("satellites", "satellites+spares", "launches")
+
+
+@dataclass(frozen=True)
+class Design:
+    """A candidate constellation: Walker ``shells``, ``spares_per_plane`` in-orbit spares in every plane, and
+    launches of ``sats_per_launch`` satellites (a launch fills one plane; None: not counted)."""
+
+    shells: tuple[Shell, ...]
+    spares_per_plane: int = 0
+    sats_per_launch: int | None = None
+
+    @property
+    def satellites(self) -> int:
+        """Operational satellites (the ones that give coverage)."""
+        return sum(sh.size for sh in self.shells)
+
+    @property
+    def planes(self) -> int:
+        return sum(sh.planes for sh in self.shells)
+
+    @property
+    def satellites_with_spares(self) -> int:
+        return self.satellites + self.spares_per_plane * self.planes
+
+    @property
+    def launches(self) -> int | None:
+        """Launches to fill every plane with its satellites and spares, one plane per launch at least."""
+        if not self.sats_per_launch:
+            return None
+        per = self.sats_per_launch
+        return sum(sh.planes * math.ceil((sh.sats_per_plane + self.spares_per_plane) / per) for sh in self.shells)
+
+    @property
+    def key(self) -> str:
+        """A stable text key: the same design always has the same key (used to resume a sweep)."""
+        parts = [f"{sh.pattern.value}:{sh.altitude_km:.3f}km:{sh.inclination_deg:.3f}deg:{sh.planes}x"
+                 f"{sh.sats_per_plane}/F{sh.phasing}" for sh in self.shells]
+        return " + ".join(parts) + (f" +{self.spares_per_plane}sp" if self.spares_per_plane else "")
+
+    def label(self) -> str:
+        """Walker notation per shell, e.g. ``24/6/1 delta 53° 550 km``."""
+        return " + ".join(f"{sh.size}/{sh.planes}/{sh.phasing} {sh.pattern.value} {sh.inclination_deg:g}° "
+                          f"{sh.altitude_km:g} km" for sh in self.shells)
+
+    def cost(self, objective: str) -> int:
+        if objective == "satellites+spares":
+            return self.satellites_with_spares
+        if objective == "launches":
+            return self.launches if self.launches is not None else self.satellites
+        return self.satellites
+
+    def to_dict(self) -> dict:
+        first = self.shells[0]
+        return {"satellites": self.satellites, "planes": first.planes if len(self.shells) == 1 else self.planes,
+                "sats_per_plane": first.sats_per_plane, "phasing": first.phasing,
+                "inclination_deg": first.inclination_deg, "altitude_km": first.altitude_km,
+                "pattern": first.pattern.value, "spares_per_plane": self.spares_per_plane,
+                "satellites_with_spares": self.satellites_with_spares, "launches": self.launches,
+                "label": self.label(), "key": self.key,
+                "shells": [{"name": sh.name, "altitude_km": sh.altitude_km, "inclination_deg": sh.inclination_deg,
+                            "planes": sh.planes, "sats_per_plane": sh.sats_per_plane, "phasing": sh.phasing,
+                            "pattern": sh.pattern.value} for sh in self.shells]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Design":
+        shells = tuple(Shell(s.get("name") or f"walker-{s['planes'] * s['sats_per_plane']}/{s['planes']}/{s['phasing']}",
+                             float(s["altitude_km"]), float(s["inclination_deg"]), int(s["planes"]),
+                             int(s["sats_per_plane"]), int(s["phasing"]), Pattern(s.get("pattern", "delta")))
+                       for s in d["shells"])
+        return cls(shells, int(d.get("spares_per_plane") or 0), None)
+
+
+def _phasings(planes: int, mode: str) -> list[int]:
+    if mode == "all":
+        return list(range(planes))
+    return sorted({0, 1 % planes, planes // 2})
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """Walker shells to try: every combination of altitude, inclination, pattern, planes, satellites per plane
+    and phasing (``"few"``: 0, 1 and P/2; ``"all"``: every F), up to ``max_satellites``; ``shells = 2`` pairs
+    them (two-shell designs). ``spares_per_plane`` and ``sats_per_launch`` enter the objective."""
+
+    altitudes_km: tuple[float, ...] = (550.0,)
+    inclinations_deg: tuple[float, ...] = (53.0, 70.0, 87.9)
+    planes: tuple[int, ...] = tuple(range(2, 25))
+    sats_per_plane: tuple[int, ...] = tuple(range(2, 41))
+    phasings: str = "few"
+    max_satellites: int = 2000
+    patterns: tuple[str, ...] = ("delta",)
+    shells: int = 1
+    spares_per_plane: int = 0
+    sats_per_launch: int | None = None
+    objective: str = "satellites"
+    max_candidates: int = 500_000
+    _cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    def __post_init__(self):
+        if self.phasings not in ("few", "all"):
+            raise InputError(f"phasings: found {self.phasings!r}, expected few or all", found=self.phasings,
+                             expected="few or all")
+        for p in self.patterns:
+            if p not in ("delta", "star"):
+                raise InputError(f"patterns: found {p!r}, expected delta or star", found=p, expected="delta or star")
+        if self.shells not in (1, 2):
+            raise InputError(f"shells: found {self.shells!r}, expected 1 or 2", found=self.shells, expected="1 or 2")
+        if self.objective not in OBJECTIVES:
+            raise InputError(f"objective: found {self.objective!r}, expected one of {', '.join(OBJECTIVES)}",
+                             found=self.objective, expected=" | ".join(OBJECTIVES))
+        if not self.altitudes_km or not self.inclinations_deg or not self.planes or not self.sats_per_plane:
+            raise InputError("search space: altitudes, inclinations, planes and satellites per plane must each "
+                             "name at least one value", found=self, expected="non-empty ranges")
+        for h in self.altitudes_km:
+            if not 150.0 <= h <= 50000.0:
+                raise InputError(f"altitudes_km: found {h:g}, expected 150 to 50,000 km", found=h,
+                                 expected="[150, 50000] km")
+
+    def _single(self) -> list[Shell]:
+        if "single" in self._cache:
+            return self._cache["single"]
+        out = []
+        for pat, h, i, p, s in itertools.product(self.patterns, self.altitudes_km, self.inclinations_deg,
+                                                 self.planes, self.sats_per_plane):
+            if p * s > self.max_satellites:
+                continue
+            for f in _phasings(p, self.phasings):
+                out.append(Shell(f"walker-{p * s}/{p}/{f}", float(h), float(i), int(p), int(s), int(f), Pattern(pat)))
+        self._cache["single"] = out
+        return out
+
+    def size(self) -> int:
+        """How many designs the space holds, counted without building them."""
+        n = 0
+        for p in self.planes:
+            nf = len(_phasings(p, self.phasings))
+            n += nf * sum(1 for s in self.sats_per_plane if p * s <= self.max_satellites)
+        n *= len(self.patterns) * len(self.altitudes_km) * len(self.inclinations_deg)
+        return n if self.shells == 1 else n * (n + 1) // 2
+
+    def candidates(self) -> list[Design]:
+        """Every design of the space, cheapest first by the objective (ties: fewer planes, then lower altitude,
+        lower inclination, smaller phasing). Refused with the estimate above ``max_candidates``."""
+        n = self.size()
+        if n > self.max_candidates:
+            raise InputError(
+                f"search space: {n:,} candidate designs, more than max_candidates ({self.max_candidates:,}); narrow "
+                f"it (fewer altitudes, inclinations or planes, a lower max_satellites, phasings='few', one shell) or "
+                f"raise max_candidates", found=n, expected=f"<= {self.max_candidates:,} designs")
+        singles = self._single()
+        if self.shells == 1:
+            designs = [Design((sh,), self.spares_per_plane, self.sats_per_launch) for sh in singles]
+        else:
+            designs = [Design((a, b), self.spares_per_plane, self.sats_per_launch)
+                       for a, b in itertools.combinations_with_replacement(singles, 2)
+                       if a.size + b.size <= self.max_satellites]
+        designs.sort(key=lambda d: (d.cost(self.objective), d.satellites, d.planes,
+                                    tuple((sh.altitude_km, sh.inclination_deg, sh.pattern.value, sh.phasing)
+                                          for sh in d.shells)))
+        return designs
