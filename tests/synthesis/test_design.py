@@ -42,15 +42,21 @@ def test_design_command_json_contract(capsys):
     assert code == 2 and "--altitude-km" in err
 
 
-@pytest.mark.parametrize("t,p,f,inclination_deg,half_angle_deg", [(5, 5, 1, 43.6, 69.1), (7, 7, 5, 56.0, 60.0)])
-def test_continuous_global_coverage_finds_the_classical_optimum(t, p, f, inclination_deg, half_angle_deg):
-    # Walker / Lang & Adams 1998: continuous global single coverage with 5/5/1 at 43.6° needs λ = 69.1°, with
-    # 7/7/5 at 56.0° λ = 60.0°. At the altitude that gives a half-angle just above (0.4°) at 0° elevation, the
-    # search over every Walker pattern of up to 8 satellites finds that T as the minimum, and not fewer.
+@pytest.mark.parametrize("t,p,f,inclinations_deg,half_angle_deg", [
+    (5, 5, 1, (40.0, 43.6, 47.0, 53.0), 69.1),
+    (6, 6, 4, (43.6, 50.0, 53.13, 56.0, 60.0), 66.3),
+    (7, 7, 5, (56.0,), 60.0)])
+def test_continuous_global_coverage_finds_the_classical_optimum(t, p, f, inclinations_deg, half_angle_deg):
+    # Walker / Lang & Adams 1998: continuous global single coverage with 5/5/1 at 43.6° needs λ = 69.1°, 6/6/4
+    # (Walker's optimum, at 53.13°) about 66.3°, 7/7/5 at 56.0° 60.0°. At the altitude that gives a half-angle
+    # just above (0.4°) at 0° elevation, the search over every Walker delta pattern of up to 8 satellites, every
+    # phasing and several inclinations, finds that T as the minimum (the pattern itself), and not fewer.
+    # Continuous: availability 1.0 on a 150 km grid of the whole sphere (coarser grids miss the small holes of
+    # patterns that nearly cover, e.g. 6/2/0 at 50°, which an 800 km grid passes).
     h = altitude_for_half_angle_km(half_angle_deg + 0.4, 0.0)
-    space = SearchSpace(altitudes_km=(h,), inclinations_deg=(inclination_deg,), planes=tuple(range(1, 9)),
+    space = SearchSpace(altitudes_km=(h,), inclinations_deg=inclinations_deg, planes=tuple(range(1, 9)),
                         sats_per_plane=tuple(range(1, 9)), phasings="all", max_satellites=8)
-    r = design(Requirement("LAT:-90..90", 1, 0.0, 0.9999, "area", 800.0), space, duration_s=12 * 3600)
-    assert r.best is not None and r.best.shell.size == t
-    assert (r.best.shell.planes, r.best.shell.phasing) == (p, f) and r.best.verified >= 0.9999
+    r = design(Requirement("LAT:-90..90", 1, 0.0, 1.0, "area", 150.0), space, duration_s=12 * 3600)
+    assert r.best is not None and r.best.design.satellites == t
+    assert (r.best.shell.planes, r.best.shell.phasing) == (p, f) and r.best.verified == 1.0
     assert r.false_negatives == 0

@@ -260,7 +260,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
         if sc.capacity.enabled:
             out[spec.name].capacity = _capacity(sc, spec, grids[spec.name], fleets, owner, policies, allowed, events,
-                                                kill, supply, progress, lic)
+                                                kill, supply, progress, lic, registry)
     satellites = {k: len(f) for k, f in fleets.items()}
     eop = earth_orientation(times)
     routes = _routes(sc, plan, fleets, owner, registry, policies, supply) if plan else []
@@ -374,7 +374,7 @@ def _demand_model(sc: Scenario):
 
 
 def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply, progress,
-              lic=()):
+              lic=(), registry=None):
     """The region's capacity: every policy, event and kill switch as a flow over snapshots, with the low/high
     range of each policy's figure."""
     from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
@@ -403,7 +403,7 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
         cb = (lambda d, n, name=f"capacity of {spec.name} ({label})": progress(name, d, n)) if progress else None
         wanted = {k: with_licences(c, lic) for k, c in wanted.items()}
         return allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=supply_level,
-                        progress=cb, positions=positions)
+                        progress=cb, positions=positions, registry=registry)
 
     base = run(model, "base", cases, "base")
     # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and

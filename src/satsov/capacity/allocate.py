@@ -383,7 +383,7 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
-             positions: np.ndarray | None = None, workers: int = 1) -> CapacityResult:
+             positions: np.ndarray | None = None, workers: int = 1, registry=None) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
@@ -394,7 +394,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     cities, for every operator), a list of :class:`~satsov.world.sites.GroundSite` (a site with an operator
     serves only that operator's satellites), or None (every bent-pipe satellite assumed to see a gateway).
     A bent-pipe satellite carries traffic only while a gateway of its operator sees it. ``workers``: processes for the snapshots (the results
-    do not depend on it).
+    do not depend on it). ``registry``: the operators (default the built-in registry; a scenario's own file).
     """
     levels = level if isinstance(level, Mapping) else {}
     default_level = "base" if isinstance(level, Mapping) else level
@@ -406,7 +406,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         raise InputError("fleets: found none, expected at least one operator's fleet", found={}, expected="fleets")
     owner = dict(owner) if owner is not None else {k: k for k in fleets}
     supply = supply or supply_table()
-    registry = operator_registry()
+    registry = registry or operator_registry()
     all_cases = _cases(tuple(fleets), sets, cases)
     denials = {k: [(d.operator, np.asarray(d.cell_mask(demand.grid), bool), d.time_mask(times)) for d in den]
                for k, (_ops, den) in all_cases.items()}

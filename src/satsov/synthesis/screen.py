@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit, prange
 
 from satsov.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from satsov.times import parse_utc
@@ -74,6 +75,29 @@ def shell_positions(shells, epoch, offsets_s: np.ndarray) -> np.ndarray:
     return np.concatenate(out, axis=1)
 
 
+@njit(parallel=True, cache=True)
+def _tally(counts, fold, times_s, covered, run_start, longest):
+    """Per cell and candidate: samples with ``fold`` or more satellites, and the longest run of samples without
+    them (first to last sample of the run), carried across chunks in ``run_start`` (NaN: not in a run)."""
+    n_t, n_c, n_k = counts.shape
+    for c in prange(n_c):
+        rs = run_start[c]
+        lg = longest[c]
+        cv = covered[c]
+        for j in range(n_t):
+            t = times_s[j]
+            row = counts[j, c]
+            for k in range(n_k):
+                if row[k] >= fold:
+                    cv[k] += 1.0
+                    rs[k] = np.nan
+                else:
+                    if rs[k] != rs[k]:
+                        rs[k] = t
+                    if t - rs[k] > lg[k]:
+                        lg[k] = t - rs[k]
+
+
 def _satellites(design) -> list:
     return list(design.shells) if hasattr(design, "shells") else list(design)
 
@@ -109,13 +133,7 @@ def screen_batch(designs, grid, weights=None, *, min_elevation_deg: float, start
         pos = np.ascontiguousarray(np.transpose(unit, (1, 0, 2)) * radius[:, None, None])
         counts = np.zeros((pos.shape[1], len(g), k_n), np.uint16)
         kernel.count_visible(pos, sat_op, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
-        ok = counts >= fold
-        covered += ok.sum(axis=0)
-        for j in range(ok.shape[0]):  # runs of uncovered samples, per cell and candidate
-            t = offsets[a + j]
-            unc = ~ok[j]
-            run_start = np.where(unc, np.where(np.isnan(run_start), t, run_start), np.nan)
-            np.maximum(longest, np.where(unc, t - run_start, 0.0), out=longest)
+        _tally(counts, fold, offsets[a:a + chunk], covered, run_start, longest)
     if weights is None:
         weights = grid.population if grid.population.sum() > 0 else grid.area_km2
     w = np.asarray(weights, float)

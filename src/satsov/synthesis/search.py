@@ -293,7 +293,7 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
         rows, info = sweep(spec, cands, stop_after=need, out=out, scheduler=scheduler, workers=workers, known=rows,
                            progress=None if progress is None else lambda d, n: progress("screening", d, n))
         passed = rows[rows["passed"]]
-        for _, r in passed.iterrows():
+        for _, r in passed.head(need).iterrows():
             if r["key"] in verified or len(verified) >= max_verify:
                 continue
             d = by_key[r["key"]]
@@ -326,6 +326,10 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     for p in points:
         c = verified.get(p["key"])
         p["verified"] = c.verified if c is not None else None
+    if best is not None:  # the verified designs beside the screened ones, so the plot shows both
+        for p in points:
+            if p["key"] == best.design.key:
+                p["verified"] = check.availability
     front = pareto_front(points)
     est = estimate_sweep(cands, spec)
     alts = sorted({sh.altitude_km for d in cands for sh in d.shells})
@@ -351,4 +355,5 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     return DesignResult(requirement, best, vlist, len(rows), int(false_neg), len(sample), tuple(notes),
                         tuple(front), bounds, comparison, info,
                         {"start": str(start), "duration_s": duration_s, "step_s": step_s,
-                         "screen_duration_s": spec.duration_s, "samples": samples}, coverage_result)
+                         "screen_duration_s": spec.duration_s, "samples": samples,
+                         "objective": space.objective}, coverage_result)

@@ -121,7 +121,7 @@ def _write_part(folder: Path, index: int, frame: pd.DataFrame) -> None:
 
 
 def sweep(spec: ScreenSpec, designs: list[Design], *, stop_after: int | None = None, out: str | os.PathLike | None = None,
-          scheduler: str | None = None, workers: int | None = None, batch_satellites: int = 40_000,
+          scheduler: str | None = None, workers: int | None = None, batch_satellites: int = 20_000,
           known: pd.DataFrame | None = None, progress=None) -> tuple[pd.DataFrame, dict]:
     """Screen ``designs`` (in their order) and return ``(rows, info)``: one row per screened design of the
     finished prefix, in order, and what was done (batches, resumed, where the rows were written).
