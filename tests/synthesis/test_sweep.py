@@ -169,3 +169,16 @@ def test_design_command_exports_reports_and_compares(tmp_path, capsys):
     # the rerun resumes the Parquet results
     code, out, err = run_cli(args + ["--compare", "none", "--json"], capsys)
     assert code == 0 and json.loads(out)["sweep"]["batches_resumed"] >= 1
+
+
+def test_a_capacity_requirement_is_checked_with_the_capacity_model():
+    d = Design((Shell("s", 1200.0, 87.9, 6, 8, 1),))
+    low = Requirement("IS", 1, 25.0, 0.5, "area", 100.0, capacity_share=0.01, capacity_snapshots=3)
+    v = verify(d, low, duration_s=2 * 3600)
+    assert v.meets and 0.01 <= v.capacity["served_share"] <= 1.0 and v.capacity["as"] == "iris2"
+    assert v.capacity["depends_on_assumptions"]  # IRIS²'s capacity is an assumption, and the figure says so
+    high = Requirement("IS", 1, 25.0, 0.5, "area", 100.0, capacity_share=1.0, capacity_snapshots=3,
+                       capacity_as="oneweb")
+    v = verify(d, high, duration_s=2 * 3600)
+    assert not v.meets and any(r.startswith("capacity:") for r in v.reasons)
+    assert v.capacity["served_share"] < 1.0

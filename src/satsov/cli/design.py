@@ -58,6 +58,10 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
            gateway_country: list[str] = typer.Option(None, "--gateway-country",
                                                      help="allowed gateway jurisdiction (repeat; default the "
                                                           "region's countries)"),
+           capacity_share: float = typer.Option(None, "--capacity-share", help="share of the region's busy-hour "
+                                                "demand the design must serve (capacity model)"),
+           capacity_as: str = typer.Option("iris2", "--capacity-as", help="operator whose per-satellite capacity "
+                                           "figures the design's satellites take (data/capacity.yaml)"),
            weight: str = typer.Option("population", "--weight", help="population or area"),
            spacing_km: float = typer.Option(200.0, "--spacing-km", help="grid spacing for screening and "
                                                                          "verification"),
@@ -67,6 +71,8 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
            screen_duration: str = typer.Option("24h", "--screen-duration", help="window the screen samples"),
            max_satellites: int = typer.Option(2000, "--max-satellites"),
            verify_count: int = typer.Option(3, "--verify", help="candidates passing the screen to verify"),
+           max_verify: int = typer.Option(12, "--max-verify", help="verify at most this many before giving up "
+                                          "(capacity is not screened: raise it with --capacity-share)"),
            out_dir: Path = typer.Option(None, "--out", help="folder for the screen's Parquet results (a rerun "
                                                             "resumes)"),
            scheduler: str = typer.Option(None, "--scheduler", help="dask.distributed scheduler ADDRESS"),
@@ -97,7 +103,8 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
     p_vals = _range(planes, "--planes", step=1, integer=True)
     s_vals = _range(sats_per_plane, "--sats-per-plane", step=1, integer=True)
     req = Requirement(region, fold, min_elevation_deg, availability, weight, spacing_km, max_gap_s, not bent_pipe,
-                      tuple(c.upper() for c in gateway_country) if gateway_country else None)
+                      tuple(c.upper() for c in gateway_country) if gateway_country else None,
+                      capacity_share=capacity_share, capacity_as=capacity_as)
     space = SearchSpace(altitudes_km=altitudes, inclinations_deg=inclinations, planes=tuple(range(p_vals[0], p_vals[-1] + 1)),
                         sats_per_plane=tuple(range(s_vals[0], s_vals[-1] + 1)), phasings=phasings,
                         max_satellites=max_satellites, patterns=tuple(pattern or ("delta",)), shells=shells,
@@ -107,7 +114,7 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
     with bar:
         result = run_design(req, space, start=start, duration_s=parse_duration_s(duration),
                             step_s=parse_duration_s(step), screen_duration_s=parse_duration_s(screen_duration),
-                            verify_count=verify_count, out=out_dir, scheduler=scheduler, workers=workers,
+                            verify_count=verify_count, max_verify=max_verify, out=out_dir, scheduler=scheduler, workers=workers,
                             compare=plans, progress=update)
     data = result.to_dict()
     if export and result.best is not None:

@@ -45,6 +45,9 @@ class Requirement:
     isl: bool = True
     gateway_countries: tuple[str, ...] | None = None
     gateway_min_elevation_deg: float = 10.0
+    capacity_share: float | None = None
+    capacity_as: str = "iris2"
+    capacity_snapshots: int = 12
 
     def __post_init__(self):
         if not (0 < self.availability <= 1) or self.fold < 1 or not (0 <= self.min_elevation_deg < 90):
@@ -54,6 +57,9 @@ class Requirement:
         if self.weight not in ("population", "area"):
             raise InputError(f"weight: found {self.weight!r}, expected population or area", found=self.weight,
                              expected="population or area")
+        if self.capacity_share is not None and not (0 < self.capacity_share <= 1):
+            raise InputError(f"capacity_share: found {self.capacity_share!r}, expected a share of the demand in (0, 1]",
+                             found=self.capacity_share, expected="(0, 1]")
         if self.max_gap_s is not None and self.max_gap_s < 0:
             raise InputError(f"max_gap_s: found {self.max_gap_s!r}, expected seconds >= 0", found=self.max_gap_s,
                              expected=">= 0 s")
@@ -62,8 +68,10 @@ class Requirement:
         gap = f", gaps of at most {self.max_gap_s:g} s" if self.max_gap_s is not None else ""
         links = "inter-satellite links" if self.isl else (
             f"bent pipe, gateways in {', '.join(self.gateway_countries) if self.gateway_countries else 'the region'}")
+        cap = (f"; {self.capacity_share:.0%} of the busy-hour demand served (satellites as {self.capacity_as}'s)"
+               if self.capacity_share is not None else "")
         return (f"{self.region}: {self.fold}-fold above {self.min_elevation_deg:g}° for {self.availability:.2%} of "
-                f"{self.weight}-time{gap}; {links}")
+                f"{self.weight}-time{gap}; {links}{cap}")
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -82,10 +90,12 @@ class Verification:
     meets: bool
     gateways: object | None = None   # GatewayPlan
     reasons: tuple[str, ...] = ()
+    capacity: dict | None = None     # served share of the demand (mean, 5th percentile), what it rests on
 
     def to_dict(self) -> dict:
         return {"verified_availability": self.availability, "verified_longest_gap_s": self.longest_gap_s,
                 "verified_worst_cell": self.worst_cell, "meets": self.meets, "reasons": list(self.reasons),
+                "capacity": self.capacity,
                 "gateways": self.gateways.to_dict() if self.gateways is not None else None}
 
 
@@ -217,8 +227,37 @@ def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAUL
         if plan.uncovered_satellite_steps:
             reasons.append(f"{plan.uncovered_satellite_steps} of {plan.serving_satellite_steps} serving satellite-"
                            f"steps see no gateway in the allowed jurisdictions")
-    v = Verification(share, gap, worst, not reasons, plan, tuple(reasons))
+    cap = None
+    if requirement.capacity_share is not None:
+        cap = _capacity(fleet, requirement, g, start, duration_s, plan)
+        if cap["served_share"] < requirement.capacity_share - 1e-12:
+            reasons.append(f"capacity: {cap['served_share']:.1%} of the demand served < {requirement.capacity_share:.0%}")
+    v = Verification(share, gap, worst, not reasons, plan, tuple(reasons), cap)
     return (v, res) if keep else v
+
+
+def _capacity(fleet, requirement: Requirement, g, start, duration_s: float, plan) -> dict:
+    """The share of the region's busy-hour demand the design serves (capacity model: max flow per snapshot,
+    demand of the whole world in the background), its satellites taking ``capacity_as``'s figures; a bent-pipe
+    design lands only at its chosen gateways."""
+    import dataclasses
+
+    import satsov
+    from satsov.capacity import allocate, build_demand
+    n = max(2, int(requirement.capacity_snapshots))
+    step = max(60, int(duration_s / n))
+    times = satsov.time_grid(start, f"{step * (n - 1)}s", f"{step}s")
+    demand = build_demand(g)
+    gateways = None if plan is None else [dataclasses.replace(s, operator="") for s in plan.sites]
+    if plan is not None and not gateways:
+        return {"served_share": 0.0, "served_share_p5": 0.0, "demand_gbps": None, "snapshots": n,
+                "as": requirement.capacity_as, "depends_on_assumptions": [], "notes": ["no gateway"]}
+    res = allocate({"design": fleet}, demand, times, sets={"design": ["design"]},
+                   owner={"design": requirement.capacity_as}, gateways=gateways)
+    f = res.figures("design")
+    return {"served_share": f.served_share, "served_share_p5": f.served_share_p5, "demand_gbps": f.demand_gbps,
+            "served_gbps": f.served_gbps, "snapshots": len(times), "as": requirement.capacity_as,
+            "depends_on_assumptions": list(f.depends_on_assumptions), "notes": list(res.notes)}
 
 
 def compare_plans(requirement: Requirement, keys=("iris2", "telesat"), *, grid=None, start=DEFAULT_START,
