@@ -49,15 +49,35 @@ class GatewayPlan:
 
 
 def gateway_candidates(countries, *, per_country: int = 12, min_separation_km: float = 150.0,
-                       extra=()) -> list:
+                       grid_spacing_km: float | None = 250.0, region_grid=None, extra=()) -> list:
     """Candidate gateway sites in ``countries``: every published gateway or PoP site there (of any operator:
-    teleports that exist), the most populous cities at least ``min_separation_km`` apart (placed, and said so)
-    and ``extra`` (a user list of :class:`~satsov.world.sites.GroundSite`)."""
+    teleports that exist), the most populous cities at least ``min_separation_km`` apart, the centres of an
+    equal-area grid of the countries every ``grid_spacing_km`` (so that outlying parts, e.g. islands and
+    overseas regions, have candidates too; both placed, and said so), and ``extra`` (a user list of
+    :class:`~satsov.world.sites.GroundSite`). ``region_grid``: the served region's grid, when it lies in the
+    allowed countries: its cells are binned too (a country's own grid can miss islands that a group keeps)."""
     from satsov.network.gateways import place_gateways
     from satsov.world.sites import GroundSite, published_sites
     allowed = {c.upper() for c in countries}
     out = [s for s in published_sites(kind="gateway") if s.country in allowed]
     out += [s for s in place_gateways(sorted(allowed), per_country=per_country, min_separation_km=min_separation_km)]
+    if grid_spacing_km:
+        # a 100 km grid of the countries, one cell kept per bin of about grid_spacing_km: small outlying parts
+        # (islands, overseas regions) keep a candidate of their own
+        from satsov.world.grids import grid
+        g = grid("+".join(sorted(allowed)), 100.0, population=False)
+        lat, lon, country = g.lat_deg, g.lon_deg, np.asarray(g.country, dtype=object)
+        if region_grid is not None:
+            lat = np.concatenate([lat, region_grid.lat_deg])
+            lon = np.concatenate([lon, region_grid.lon_deg])
+            country = np.concatenate([country, np.asarray(region_grid.country, dtype=object)])
+        step = grid_spacing_km / 111.2
+        keys = np.stack([np.floor(lat / step), np.floor(lon * np.cos(np.radians(lat)) / step)], axis=1)
+        _, first = np.unique(keys, axis=0, return_index=True)
+        out += [GroundSite(f"GW grid {lat[i]:.1f},{lon[i]:.1f}", float(lat[i]), float(lon[i]),
+                           str(country[i]) or sorted(allowed)[0], "gateway", "", 0.0, 0,
+                           f"placed by satsov at a grid point of {'+'.join(sorted(allowed))} (about one per "
+                           f"{grid_spacing_km:g} km; not a published site)") for i in sorted(first)]
     for s in extra:
         if not isinstance(s, GroundSite):
             raise InputError(f"gateway candidates: found {s!r}, expected ground sites", found=s, expected="GroundSite")

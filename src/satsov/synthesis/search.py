@@ -221,7 +221,8 @@ def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAUL
         from satsov.synthesis.gateways import gateway_candidates, smallest_gateway_set
         countries = requirement.gateway_countries or tuple(c for c in satsov.region(requirement.region).codes)
         gtimes = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(max(step_s, gateway_step_s))}s")
-        plan = smallest_gateway_set(fleet.positions(gtimes), g, gateway_candidates(countries),
+        own = None if requirement.gateway_countries else g
+        plan = smallest_gateway_set(fleet.positions(gtimes), g, gateway_candidates(countries, region_grid=own),
                                     user_min_elevation_deg=requirement.min_elevation_deg,
                                     gateway_min_elevation_deg=requirement.gateway_min_elevation_deg)
         if plan.uncovered_satellite_steps:
@@ -281,7 +282,9 @@ def compare_plans(requirement: Requirement, keys=("iris2", "telesat"), *, grid=N
                  "leo_satellites": sum(s.size for s in leo),
                  "shells": [f"{s.size}/{s.planes}/{s.phasing} {s.inclination_deg:g}° {s.altitude_km:g} km" for s in leo],
                  "sources": sorted({s.source for s in plan.shells if s.source}),
-                 "assumed": any(s.confidence == "L" for s in plan.shells)}
+                 "assumed": any(s.confidence == "L" for s in plan.shells),
+                 "measured": "coverage only, with the plan's LEO shells as filed; its own gateways and links are not "
+                             "part of this comparison"}
         if not leo:
             entry.update(availability=0.0, longest_gap_s=float(duration_s), meets=False,
                          missing="no LEO layer in the plan")
