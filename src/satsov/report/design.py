@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from satsov.io import atomic_open, check_writable, write_json
-from satsov.report.html import _CSS, _png, _small_multiples, _table
+from satsov.report.html import _CSS, _png, _small_multiples, _table, write_html_and_json
 
 __all__ = ["render_design_html", "write_design_report"]
 
@@ -111,11 +110,4 @@ def render_design_html(result) -> str:
 
 def write_design_report(result, out_dir) -> dict[str, Path]:
     """Write ``design.html`` and ``design.json`` into ``out_dir`` (atomically); return their paths."""
-    out_dir = Path(out_dir)
-    check_writable(out_dir, folder=True)
-    paths = {"html": out_dir / "design.html", "json": out_dir / "design.json"}
-    text = render_design_html(result)
-    with atomic_open(paths["html"]) as f:
-        f.write(text)
-    write_json(result.to_dict(), paths["json"])
-    return paths
+    return write_html_and_json(out_dir, "design", lambda: render_design_html(result), result.to_dict)

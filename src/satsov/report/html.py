@@ -389,13 +389,19 @@ def render_html(assessment) -> str:
     return "\n".join(parts)
 
 
-def write_report(assessment, out_dir) -> dict[str, Path]:
-    """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths."""
+def write_html_and_json(out_dir, stem: str, render, data) -> dict[str, Path]:
+    """Write ``<stem>.html`` (``render()``) and ``<stem>.json`` (``data()``) into ``out_dir``, each atomically,
+    after checking the folder is writable; return their paths."""
     out_dir = Path(out_dir)
     check_writable(out_dir, folder=True)
-    paths = {"html": out_dir / "report.html", "json": out_dir / "report.json"}
-    text = render_html(assessment)
+    paths = {"html": out_dir / f"{stem}.html", "json": out_dir / f"{stem}.json"}
+    text = render()
     with atomic_open(paths["html"]) as f:
         f.write(text)
-    write_json(assessment.to_dict(), paths["json"])
+    write_json(data(), paths["json"])
     return paths
+
+
+def write_report(assessment, out_dir) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths."""
+    return write_html_and_json(out_dir, "report", lambda: render_html(assessment), assessment.to_dict)

@@ -329,6 +329,7 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     need = verify_count
     rows = None
     verified: dict[str, Candidate] = {}
+    results: dict = {}   # key -> CoverageResult of each verified design
     best = None
     info = {}
     while True:
@@ -339,9 +340,9 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
             if r["key"] in verified or len(verified) >= max_verify:
                 continue
             d = by_key[r["key"]]
-            verified[r["key"]] = Candidate(d, float(r["screened"]), float(r["longest_gap_s"]),
-                                           verify(d, requirement, grid=g, start=start, duration_s=duration_s,
-                                                  step_s=step_s))
+            check, results[r["key"]] = verify(d, requirement, grid=g, start=start, duration_s=duration_s,
+                                              step_s=step_s, keep=True)
+            verified[r["key"]] = Candidate(d, float(r["screened"]), float(r["longest_gap_s"]), check)
             if progress is not None:
                 progress("verifying", len(verified), min(need, max_verify))
         ok = [c for c in verified.values() if c.check.meets]
@@ -351,10 +352,7 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     order = {d.key: i for i, d in enumerate(cands)}
     ok = sorted((c for c in verified.values() if c.check.meets), key=lambda c: order[c.design.key])
     best = ok[0] if ok else None
-    coverage_result = None
-    if best is not None:
-        check, coverage_result = verify(best.design, requirement, grid=g, start=start, duration_s=duration_s,
-                                        step_s=step_s, keep=True)
+    coverage_result = results[best.design.key] if best is not None else None  # the maps of the chosen design
     # the screen's false negatives: rejected candidates just below the threshold that the engine accepts
     near = rows[(~rows["passed"]) & (rows["screened"] >= requirement.availability - 0.05)]
     sample = near.sort_values("screened", ascending=False).head(audit)
@@ -371,7 +369,7 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     if best is not None:  # the verified designs beside the screened ones, so the plot shows both
         for p in points:
             if p["key"] == best.design.key:
-                p["verified"] = check.availability
+                p["verified"] = best.verified
     front = pareto_front(points)
     est = estimate_sweep(cands, spec)
     alts = sorted({sh.altitude_km for d in cands for sh in d.shells})
@@ -391,9 +389,6 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     comparison = tuple(compare_plans(requirement, compare, grid=g, start=start, duration_s=duration_s,
                                      step_s=step_s)) if compare else ()
     vlist = tuple(sorted(verified.values(), key=lambda c: order[c.design.key]))
-    if best is not None:
-        best = Candidate(best.design, best.screened, best.screened_gap_s, check)
-        vlist = tuple(best if c.design.key == best.design.key else c for c in vlist)
     return DesignResult(requirement, best, vlist, len(rows), int(false_neg), len(sample), tuple(notes),
                         tuple(front), bounds, comparison, info,
                         {"start": str(start), "duration_s": duration_s, "step_s": step_s,
