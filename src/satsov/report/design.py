@@ -110,4 +110,4 @@ def render_design_html(result) -> str:
 
 def write_design_report(result, out_dir) -> dict[str, Path]:
     """Write ``design.html`` and ``design.json`` into ``out_dir`` (atomically); return their paths."""
-    return write_html_and_json(out_dir, "design", lambda: render_design_html(result), result.to_dict)
+    return write_html_and_json(out_dir, "design", lambda: render_design_html(result), lambda: result.to_dict())

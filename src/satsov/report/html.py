@@ -404,4 +404,4 @@ def write_html_and_json(out_dir, stem: str, render, data) -> dict[str, Path]:
 
 def write_report(assessment, out_dir) -> dict[str, Path]:
     """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths."""
-    return write_html_and_json(out_dir, "report", lambda: render_html(assessment), assessment.to_dict)
+    return write_html_and_json(out_dir, "report", lambda: render_html(assessment), lambda: assessment.to_dict())
