@@ -58,3 +58,28 @@ def test_seeds_start_with_the_smallest_constellation():
     assert total <= 90 and all(p * s >= total for p, s in seeds)
     for p, s in seeds[:5]:  # every seed meets the requirement
         assert streets_min_half_angle_deg(p, s) <= lam
+
+
+def test_streets_shell_layout_follows_adams_and_rider():
+    import numpy as np
+
+    from satsov.errors import InputError
+    from satsov.orbits.walker import Shell
+    from satsov.synthesis import SearchSpace
+    # co-rotating planes λ + c − m apart, the seam 2c − m, adjacent planes offset by half the in-plane spacing
+    h = altitude_for_half_angle_km(18.70, 0.0)
+    (d,) = SearchSpace(altitudes_km=(h,), inclinations_deg=(90.0,), planes=(9,), sats_per_plane=(10,),
+                       patterns=("streets",), min_elevation_deg=0.0).candidates()
+    sh = d.shells[0]
+    lam, c = 18.70, streets_half_width_deg(18.70, 10)
+    m = (8 * (lam + c) + 2 * c - 180.0) / 9
+    assert sh.plane_spacing_deg == pytest.approx(lam + c - m, abs=1e-6)
+    assert 180.0 - 8 * sh.plane_spacing_deg == pytest.approx(2 * c - m, abs=1e-6)   # the seam
+    raan, anomaly = sh.layout_deg()
+    assert np.allclose(raan[::10], sh.plane_spacing_deg * np.arange(9))
+    assert np.allclose(anomaly[10:20] - anomaly[0:10], 18.0)                    # 180° / S between planes
+    assert "streets" in d.key and "/D" in d.key
+    with pytest.raises(InputError, match="plane_spacing_deg"):
+        Shell("s", 800.0, 90.0, 9, 10, 0, "streets")
+    with pytest.raises(InputError, match="min_elevation_deg"):
+        SearchSpace(patterns=("streets",)).candidates()

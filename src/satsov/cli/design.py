@@ -45,7 +45,7 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
            planes: str = typer.Option("2,24", "--planes", help="A,B: planes from A to B"),
            sats_per_plane: str = typer.Option("2,40", "--sats-per-plane", help="A,B: satellites per plane"),
            phasings: str = typer.Option("few", "--phasings", help="few (0, 1, P/2) or all"),
-           pattern: list[str] = typer.Option(None, "--pattern", help="delta or star (repeat; default delta)"),
+           pattern: list[str] = typer.Option(None, "--pattern", help="delta, star or streets (polar streets of coverage, planes spaced for --min-elevation-deg); repeat; default delta"),
            shells: int = typer.Option(1, "--shells", help="1, or 2 for two-shell designs"),
            spares_per_plane: int = typer.Option(0, "--spares-per-plane", help="in-orbit spares in every plane"),
            sats_per_launch: int = typer.Option(None, "--sats-per-launch", help="satellites one launch carries"),
@@ -108,7 +108,8 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
     space = SearchSpace(altitudes_km=altitudes, inclinations_deg=inclinations, planes=tuple(range(p_vals[0], p_vals[-1] + 1)),
                         sats_per_plane=tuple(range(s_vals[0], s_vals[-1] + 1)), phasings=phasings,
                         max_satellites=max_satellites, patterns=tuple(pattern or ("delta",)), shells=shells,
-                        spares_per_plane=spares_per_plane, sats_per_launch=sats_per_launch, objective=objective)
+                        spares_per_plane=spares_per_plane, sats_per_launch=sats_per_launch, objective=objective,
+                        min_elevation_deg=min_elevation_deg)
     plans = () if compare and [c.lower() for c in compare] == ["none"] else tuple(compare or ("iris2", "telesat"))
     update, bar = progress(not as_json)
     with bar:

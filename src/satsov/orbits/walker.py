@@ -3,7 +3,12 @@
 A Walker shell i:T/P/F places T satellites in P equally spaced circular
 planes at inclination i; F (0 ≤ F < P) sets the phase offset between
 adjacent planes, 360°·F/T. A *delta* pattern spreads the planes' ascending
-nodes over 360°, a *star* pattern (polar constellations) over 180°.
+nodes over 360°, a *star* pattern (polar constellations) over 180°. A
+*streets* pattern (streets of coverage, Adams & Rider 1987) places
+co-rotating polar planes ``plane_spacing_deg`` apart (λ + c for a coverage
+half-angle λ and street half-width c), leaves the rest of 180° as the seam
+between counter-rotating planes, and offsets adjacent planes by half the
+in-plane spacing (180°/S), so that their coverage diamonds interleave.
 
 >>> shell = Shell("starlink-550", altitude_km=550.0, inclination_deg=53.0, planes=72, sats_per_plane=22,
 ...               phasing=17, source="FCC SAT-MOD-20181108-00083")
@@ -32,6 +37,7 @@ __all__ = ["Shell", "Pattern", "mean_motion_rev_per_day", "altitude_from_mean_mo
 class Pattern(str, enum.Enum):
     DELTA = "delta"
     STAR = "star"
+    STREETS = "streets"
 
 
 def mean_motion_rev_per_day(altitude_km: float) -> float:
@@ -60,6 +66,7 @@ class Shell:
     min_elevation_deg: float | None = None
     source: str = ""
     confidence: str = ""
+    plane_spacing_deg: float | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "pattern", Pattern(self.pattern))
@@ -72,6 +79,13 @@ class Shell:
             ("phasing", self.phasing, isinstance(self.phasing, int) and 0 <= self.phasing < max(self.planes, 1),
              f"an integer F with 0 <= F < planes ({self.planes})"),
         ]
+        if self.pattern is Pattern.STREETS:
+            sp = self.plane_spacing_deg
+            checks += [
+                ("plane_spacing_deg", sp, sp is not None and 0.0 < sp and (self.planes - 1) * sp < 180.0,
+                 f"degrees > 0 with (planes - 1) x spacing < 180 for a streets pattern of {self.planes} planes"),
+                ("phasing", self.phasing, self.phasing == 0,
+                 "0 for a streets pattern (adjacent planes are offset by half the in-plane spacing)")]
         for field, value, ok, expected in checks:
             if not ok:
                 raise InputError(f"shell {self.name!r}: {field}: found {value!r}, expected {expected}",
@@ -81,24 +95,32 @@ class Shell:
     def size(self) -> int:
         return self.planes * self.sats_per_plane
 
+    def layout_deg(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(raan_deg, anomaly_deg)`` of every satellite at epoch, in the order of :meth:`elements` (plane by
+        plane): the one place the pattern's geometry is written down."""
+        p, s = self.plane_and_slot().T
+        if self.pattern is Pattern.STREETS:
+            raan = self.raan_offset_deg + self.plane_spacing_deg * p
+            anomaly = 360.0 * s / self.sats_per_plane + 180.0 * p / self.sats_per_plane
+        else:
+            spread = 360.0 if self.pattern is Pattern.DELTA else 180.0
+            raan = self.raan_offset_deg + spread * p / self.planes
+            anomaly = 360.0 * s / self.sats_per_plane + 360.0 * self.phasing * p / self.size
+        return np.mod(raan, 360.0), np.mod(anomaly, 360.0)
+
     def elements(self, epoch, *, first_norad_id: int = 100000, name_prefix: str | None = None) -> list[ElementSet]:
         """Element sets of every satellite at ``epoch`` (circular orbits, no drag)."""
         t0 = parse_utc(epoch, name="epoch")
         n = mean_motion_rev_per_day(self.altitude_km)
-        total = self.size
-        spread = 360.0 if self.pattern is Pattern.DELTA else 180.0
         prefix = name_prefix or self.name.upper()
+        raans, anomalies = self.layout_deg()
         out = []
-        for p in range(self.planes):
-            raan = (self.raan_offset_deg + spread * p / self.planes) % 360.0
-            for s in range(self.sats_per_plane):
-                anomaly = (360.0 * s / self.sats_per_plane + 360.0 * self.phasing * p / total) % 360.0
-                k = p * self.sats_per_plane + s
-                out.append(ElementSet(
-                    norad_id=first_norad_id + k, name=f"{prefix}-P{p:02d}-S{s:02d}", epoch=t0,
-                    mean_motion_rev_per_day=n, eccentricity=0.0, inclination_deg=self.inclination_deg,
-                    raan_deg=raan, arg_perigee_deg=0.0, mean_anomaly_deg=anomaly,
-                    intl_designator="WALKER", source=f"walker:{self.name}" + (f" ({self.source})" if self.source else "")))
+        for k, (p, s) in enumerate(self.plane_and_slot()):
+            out.append(ElementSet(
+                norad_id=first_norad_id + k, name=f"{prefix}-P{p:02d}-S{s:02d}", epoch=t0,
+                mean_motion_rev_per_day=n, eccentricity=0.0, inclination_deg=self.inclination_deg,
+                raan_deg=float(raans[k]), arg_perigee_deg=0.0, mean_anomaly_deg=float(anomalies[k]),
+                intl_designator="WALKER", source=f"walker:{self.name}" + (f" ({self.source})" if self.source else "")))
         return out
 
     def plane_and_slot(self) -> np.ndarray:

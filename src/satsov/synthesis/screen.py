@@ -62,11 +62,7 @@ def shell_positions(shells, epoch, offsets_s: np.ndarray) -> np.ndarray:
         k = WGS72_J2 * (WGS72_RADIUS_KM / a) ** 2
         raan_dot = -1.5 * n * k * math.cos(inc)
         u_dot = n * (1.0 + 0.75 * k * (8.0 * math.cos(inc) ** 2 - 2.0))
-        spread = 2 * math.pi if str(getattr(shell.pattern, "value", shell.pattern)) == "delta" else math.pi
-        p = np.repeat(np.arange(shell.planes), shell.sats_per_plane)
-        s = np.tile(np.arange(shell.sats_per_plane), shell.planes)
-        raan0 = math.radians(shell.raan_offset_deg) + spread * p / shell.planes
-        u0 = 2 * math.pi * s / shell.sats_per_plane + 2 * math.pi * shell.phasing * p / shell.size
+        raan0, u0 = np.radians(shell.layout_deg())
         raan = raan0[None, :] + raan_dot * t[:, None] - era[:, None]  # node in the Earth-fixed frame
         u = u0[None, :] + u_dot * t[:, None]
         cu, su, cr, sr = np.cos(u), np.sin(u), np.cos(raan), np.sin(raan)

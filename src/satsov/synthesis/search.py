@@ -12,6 +12,7 @@ negatives in the result. The IRIS² and Lightspeed plans are measured against th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -241,7 +242,6 @@ def _capacity(fleet, requirement: Requirement, g, start, duration_s: float, plan
     """The share of the region's busy-hour demand the design serves (capacity model: max flow per snapshot,
     demand of the whole world in the background), its satellites taking ``capacity_as``'s figures; a bent-pipe
     design lands only at its chosen gateways."""
-    import dataclasses
 
     import satsov
     from satsov.capacity import allocate, build_demand
@@ -318,6 +318,8 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     import satsov
     from satsov.synthesis.sweep import ScreenSpec, estimate_sweep, sweep
     g = satsov.grid(requirement.region, requirement.spacing_km)
+    if "streets" in space.patterns and space.min_elevation_deg is None:  # streets: planes spaced for this mask
+        space = dataclasses.replace(space, min_elevation_deg=requirement.min_elevation_deg)
     cands = space.candidates()
     if not cands:
         raise InputError("search space: no candidate design (check max_satellites against planes x satellites per "

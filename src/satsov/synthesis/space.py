@@ -1,6 +1,6 @@
 """The design search space: which constellations a search may propose, and how they are counted.
 
-A :class:`Design` is one or more Walker shells (delta or star) plus in-plane spares; a :class:`SearchSpace`
+A :class:`Design` is one or more Walker shells (delta, star, or polar streets of coverage) plus in-plane spares; a :class:`SearchSpace`
 enumerates designs in the order of the objective (fewest satellites, satellites with spares, or launches),
 so that a search can stop at the first that meets the requirement. Its size is known before anything runs
 (:meth:`SearchSpace.size`): a space too large to sweep is refused with the estimate and how to narrow it.
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from satsov.errors import InputError
 from satsov.orbits.walker import Pattern, Shell
+from satsov.synthesis.seeds import earth_central_angle_deg, streets_half_width_deg
 
 __all__ = ["Design", "SearchSpace", "OBJECTIVES"]
 
@@ -54,13 +55,16 @@ class Design:
     def key(self) -> str:
         """A stable text key: the same design always has the same key (used to resume a sweep)."""
         parts = [f"{sh.pattern.value}:{sh.altitude_km:.3f}km:{sh.inclination_deg:.3f}deg:{sh.planes}x"
-                 f"{sh.sats_per_plane}/F{sh.phasing}" for sh in self.shells]
+                 f"{sh.sats_per_plane}/F{sh.phasing}"
+                 + (f"/D{sh.plane_spacing_deg:.4f}" if sh.plane_spacing_deg is not None else "") for sh in self.shells]
         return " + ".join(parts) + (f" +{self.spares_per_plane}sp" if self.spares_per_plane else "")
 
     def label(self) -> str:
         """Walker notation per shell, e.g. ``24/6/1 delta 53° 550 km``."""
         return " + ".join(f"{sh.size}/{sh.planes}/{sh.phasing} {sh.pattern.value} {sh.inclination_deg:g}° "
-                          f"{sh.altitude_km:g} km" for sh in self.shells)
+                          f"{sh.altitude_km:g} km"
+                          + (f" (planes {sh.plane_spacing_deg:.2f}° apart)" if sh.plane_spacing_deg is not None else "")
+                          for sh in self.shells)
 
     def cost(self, objective: str) -> int:
         if objective == "satellites+spares":
@@ -79,18 +83,35 @@ class Design:
                 "label": self.label(), "key": self.key,
                 "shells": [{"name": sh.name, "altitude_km": sh.altitude_km, "inclination_deg": sh.inclination_deg,
                             "planes": sh.planes, "sats_per_plane": sh.sats_per_plane, "phasing": sh.phasing,
-                            "pattern": sh.pattern.value} for sh in self.shells]}
+                            "pattern": sh.pattern.value, "plane_spacing_deg": sh.plane_spacing_deg}
+                           for sh in self.shells]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Design":
         shells = tuple(Shell(s.get("name") or f"walker-{s['planes'] * s['sats_per_plane']}/{s['planes']}/{s['phasing']}",
                              float(s["altitude_km"]), float(s["inclination_deg"]), int(s["planes"]),
-                             int(s["sats_per_plane"]), int(s["phasing"]), Pattern(s.get("pattern", "delta")))
+                             int(s["sats_per_plane"]), int(s["phasing"]), Pattern(s.get("pattern", "delta")),
+                             plane_spacing_deg=s.get("plane_spacing_deg"))
                        for s in d["shells"])
         return cls(shells, int(d.get("spares_per_plane") or 0), None)
 
 
-def _phasings(planes: int, mode: str) -> list[int]:
+def _streets_spacing_deg(altitude_km: float, min_elevation_deg: float, planes: int, sats_per_plane: int):
+    """The co-rotating plane spacing of a streets pattern (see :class:`SearchSpace`); None for one plane. With
+    more slack than the seam can take (m > c) the seam keeps c and the co-rotating gaps take the rest; without
+    a street (c = 0, no coverage possible) the planes are spread evenly."""
+    if planes < 2:
+        return None
+    lam = earth_central_angle_deg(altitude_km, min_elevation_deg)
+    c = streets_half_width_deg(lam, sats_per_plane)
+    m = ((planes - 1) * (lam + c) + 2 * c - 180.0) / planes
+    seam = max(2 * c - m, c) if c > 0 else 180.0 / planes
+    return (180.0 - seam) / (planes - 1)
+
+
+def _phasings(planes: int, mode: str, pattern: str = "delta") -> list[int]:
+    if pattern == "streets":  # adjacent planes are offset by half the in-plane spacing, no F to choose
+        return [0]
     if mode == "all":
         return list(range(planes))
     return sorted({0, 1 % planes, planes // 2})
@@ -100,7 +121,12 @@ def _phasings(planes: int, mode: str) -> list[int]:
 class SearchSpace:
     """Walker shells to try: every combination of altitude, inclination, pattern, planes, satellites per plane
     and phasing (``"few"``: 0, 1 and P/2; ``"all"``: every F), up to ``max_satellites``; ``shells = 2`` pairs
-    them (two-shell designs). ``spares_per_plane`` and ``sats_per_launch`` enter the objective."""
+    them (two-shell designs). ``spares_per_plane`` and ``sats_per_launch`` enter the objective.
+
+    The ``"streets"`` pattern spaces planes for streets of coverage at ``min_elevation_deg`` (set by
+    :func:`satsov.design` from the requirement): co-rotating planes λ + c − m apart and the seam 2c − m wide,
+    where the slack m = ((P − 1)(λ + c) + 2c − π) / P shares any margin equally between the P gaps (m < 0: the
+    gaps are too wide by as much, and the screen says so)."""
 
     altitudes_km: tuple[float, ...] = (550.0,)
     inclinations_deg: tuple[float, ...] = (53.0, 70.0, 87.9)
@@ -114,15 +140,17 @@ class SearchSpace:
     sats_per_launch: int | None = None
     objective: str = "satellites"
     max_candidates: int = 500_000
-    _cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    min_elevation_deg: float | None = None
+    _cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False, init=False)
 
     def __post_init__(self):
         if self.phasings not in ("few", "all"):
             raise InputError(f"phasings: found {self.phasings!r}, expected few or all", found=self.phasings,
                              expected="few or all")
         for p in self.patterns:
-            if p not in ("delta", "star"):
-                raise InputError(f"patterns: found {p!r}, expected delta or star", found=p, expected="delta or star")
+            if p not in ("delta", "star", "streets"):
+                raise InputError(f"patterns: found {p!r}, expected delta, star or streets", found=p,
+                                 expected="delta | star | streets")
         if self.shells not in (1, 2):
             raise InputError(f"shells: found {self.shells!r}, expected 1 or 2", found=self.shells, expected="1 or 2")
         if self.objective not in OBJECTIVES:
@@ -139,23 +167,33 @@ class SearchSpace:
     def _single(self) -> list[Shell]:
         if "single" in self._cache:
             return self._cache["single"]
+        if "streets" in self.patterns and self.min_elevation_deg is None:
+            raise InputError("patterns: streets needs min_elevation_deg (the plane spacing follows from the "
+                             "coverage half-angle)", found=None, expected="min_elevation_deg")
         out = []
         for pat, h, i, p, s in itertools.product(self.patterns, self.altitudes_km, self.inclinations_deg,
                                                  self.planes, self.sats_per_plane):
             if p * s > self.max_satellites:
                 continue
-            for f in _phasings(p, self.phasings):
-                out.append(Shell(f"walker-{p * s}/{p}/{f}", float(h), float(i), int(p), int(s), int(f), Pattern(pat)))
+            spacing = _streets_spacing_deg(h, self.min_elevation_deg, p, s) if pat == "streets" else None
+            if pat == "streets" and spacing is None:
+                continue  # one plane: no streets pattern (size() does not count it either)
+            for f in _phasings(p, self.phasings, pat):
+                out.append(Shell(f"walker-{p * s}/{p}/{f}", float(h), float(i), int(p), int(s), int(f), Pattern(pat),
+                                 plane_spacing_deg=spacing))
         self._cache["single"] = out
         return out
 
     def size(self) -> int:
         """How many designs the space holds, counted without building them."""
         n = 0
-        for p in self.planes:
-            nf = len(_phasings(p, self.phasings))
-            n += nf * sum(1 for s in self.sats_per_plane if p * s <= self.max_satellites)
-        n *= len(self.patterns) * len(self.altitudes_km) * len(self.inclinations_deg)
+        for pat in self.patterns:
+            for p in self.planes:
+                if pat == "streets" and p < 2:
+                    continue
+                nf = len(_phasings(p, self.phasings, pat))
+                n += nf * sum(1 for s in self.sats_per_plane if p * s <= self.max_satellites)
+        n *= len(self.altitudes_km) * len(self.inclinations_deg)
         return n if self.shells == 1 else n * (n + 1) // 2
 
     def candidates(self) -> list[Design]:
