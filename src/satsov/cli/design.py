@@ -62,6 +62,12 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
                                                 "demand the design must serve (capacity model)"),
            capacity_as: str = typer.Option("iris2", "--capacity-as", help="operator whose per-satellite capacity "
                                            "figures the design's satellites take (data/capacity.yaml)"),
+           max_rtt_ms: float = typer.Option(None, "--max-rtt-ms", help="latency requirement: round trip from the "
+                                            "region's users to an in-territory point of presence, ms"),
+           rtt_percentile: float = typer.Option(95.0, "--rtt-percentile", help="share of weight-time (percent) "
+                                                "that must meet --max-rtt-ms"),
+           latency_users: int = typer.Option(12, "--latency-users", help="users standing for equal shares of "
+                                             "the region's weight in the latency check"),
            weight: str = typer.Option("population", "--weight", help="population or area"),
            spacing_km: float = typer.Option(200.0, "--spacing-km", help="grid spacing for screening and "
                                                                          "verification"),
@@ -104,7 +110,8 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
     s_vals = _range(sats_per_plane, "--sats-per-plane", step=1, integer=True)
     req = Requirement(region, fold, min_elevation_deg, availability, weight, spacing_km, max_gap_s, not bent_pipe,
                       tuple(c.upper() for c in gateway_country) if gateway_country else None,
-                      capacity_share=capacity_share, capacity_as=capacity_as)
+                      capacity_share=capacity_share, capacity_as=capacity_as, max_rtt_ms=max_rtt_ms,
+                      rtt_percentile=rtt_percentile, latency_users=latency_users)
     space = SearchSpace(altitudes_km=altitudes, inclinations_deg=inclinations, planes=tuple(range(p_vals[0], p_vals[-1] + 1)),
                         sats_per_plane=tuple(range(s_vals[0], s_vals[-1] + 1)), phasings=phasings,
                         max_satellites=max_satellites, patterns=tuple(pattern or ("delta",)), shells=shells,
@@ -155,6 +162,11 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
     if result.best is not None and result.best.check.gateways is not None:
         gp = result.best.check.gateways
         out.print(f"gateways: {len(gp.sites)} sites ({', '.join(s.name for s in gp.sites)}); {gp.status}")
+    if result.best is not None and result.best.check.latency is not None:
+        la = result.best.check.latency
+        out.print(f"latency: {la['percentile']:g}th percentile round trip {la['rtt_ms']:.1f} ms, median "
+                  f"{la['median_ms']:.1f} ms, unreachable {la['unreachable_share']:.1%} ({la['users']} users, "
+                  f"{la['points_of_presence']} points of presence: {la['how']})")
     for c in result.comparison:
         out.print(f"{c['name']}: {c['leo_satellites']} LEO satellites, {c['availability']:.2%}, "
                   f"{'meets' if c['meets'] else 'does not meet'} the requirement ({c['missing']})")

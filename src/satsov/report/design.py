@@ -20,6 +20,12 @@ def _pct(x) -> str:
     return "–" if x is None else f"{100 * x:.2f}%"
 
 
+def _ms(lat) -> str:
+    if not lat:
+        return "–"
+    return f"{lat['rtt_ms']:.1f}" if np.isfinite(lat["rtt_ms"]) else "unreachable"
+
+
 def _pareto_png(result) -> str:
     import matplotlib
     matplotlib.use("Agg")
@@ -62,11 +68,33 @@ def render_design_html(result) -> str:
     else:
         parts.append("<p class='warn'>No design of the search space met the requirement.</p>")
     rows = []
+    has_cap, has_rtt = req.capacity_share is not None, req.max_rtt_ms is not None
     for c in result.verified:
-        rows.append([html.escape(c.design.label()), c.design.satellites, _pct(c.screened), _pct(c.verified),
-                     f"{c.check.longest_gap_s:.0f}", "yes" if c.check.meets else html.escape("; ".join(c.check.reasons))])
-    parts += ["<h2>Designs verified with the full engine</h2>",
-              _table(["design", "satellites", "screened", "verified", "longest gap (s)", "meets"], rows)]
+        row = [html.escape(c.design.label()), c.design.satellites, _pct(c.screened), _pct(c.verified),
+               f"{c.check.longest_gap_s:.0f}"]
+        if has_cap:
+            row.append(_pct(c.check.capacity["served_share"]) if c.check.capacity else "–")
+        if has_rtt:
+            row.append(_ms(c.check.latency))
+        rows.append(row + ["yes" if c.check.meets else html.escape("; ".join(c.check.reasons))])
+    head = ["design", "satellites", "screened", "verified", "longest gap (s)"] + (
+        ["demand served"] if has_cap else []) + ([f"RTT p{req.rtt_percentile:g} (ms)"] if has_rtt else []) + ["meets"]
+    parts += ["<h2>Designs verified with the full engine</h2>", _table(head, rows)]
+    if has_cap or has_rtt:
+        parts += ["<h3>Pareto front of the verified designs (satellites against availability"
+                  + (", capacity" if has_cap else "") + (", latency" if has_rtt else "") + ")</h3>",
+                  _table(["design", "satellites", "verified"] + (["demand served"] if has_cap else [])
+                         + (["RTT (ms)"] if has_rtt else []) + ["meets"],
+                         [[html.escape(q["label"]), q["satellites"], _pct(q["verified"])]
+                          + ([_pct(q.get("capacity_share"))] if has_cap else [])
+                          + ([f"{q['rtt_ms']:.1f}" if q.get("rtt_ms") is not None and np.isfinite(q["rtt_ms"]) else "unreachable"]
+                             if has_rtt else []) + ["yes" if q["meets"] else "no"] for q in result.pareto_verified])]
+    if best is not None and best.check.latency is not None:
+        la = best.check.latency
+        parts.append(f"<p class='note'>Latency: {la['users']} users standing for equal shares of the region's "
+                     f"{html.escape(req.weight)}, every {la['step_s']:g} s; shortest path by propagation delay to "
+                     f"{la['points_of_presence']} points of presence ({html.escape(la['how'])}); median "
+                     f"{la['median_ms']:.1f} ms, unreachable {100 * la['unreachable_share']:.1f}% of user-time.</p>")
     if best is not None and best.check.gateways is not None:
         gp = best.check.gateways
         parts += [f"<h3>Gateways ({len(gp.sites)} of {gp.candidates} candidate sites in "

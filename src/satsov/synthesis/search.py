@@ -23,7 +23,7 @@ from satsov.orbits.walker import Shell
 from satsov.synthesis.space import Design, SearchSpace
 
 __all__ = ["Requirement", "SearchSpace", "Candidate", "Verification", "DesignResult", "design", "verify",
-           "compare_plans", "analytic_bounds", "pareto_front"]
+           "compare_plans", "analytic_bounds", "pareto_front", "latency", "latency_users", "points_of_presence"]
 
 DEFAULT_START = "2026-05-07T00:00:00Z"
 
@@ -49,6 +49,10 @@ class Requirement:
     capacity_share: float | None = None
     capacity_as: str = "iris2"
     capacity_snapshots: int = 12
+    max_rtt_ms: float | None = None
+    rtt_percentile: float = 95.0
+    latency_users: int = 12
+    latency_step_s: float = 300.0
 
     def __post_init__(self):
         if not (0 < self.availability <= 1) or self.fold < 1 or not (0 <= self.min_elevation_deg < 90):
@@ -61,6 +65,13 @@ class Requirement:
         if self.capacity_share is not None and not (0 < self.capacity_share <= 1):
             raise InputError(f"capacity_share: found {self.capacity_share!r}, expected a share of the demand in (0, 1]",
                              found=self.capacity_share, expected="(0, 1]")
+        if self.max_rtt_ms is not None and not self.max_rtt_ms > 0:
+            raise InputError(f"max_rtt_ms: found {self.max_rtt_ms!r}, expected milliseconds > 0", found=self.max_rtt_ms,
+                             expected="> 0 ms")
+        if not (0 < self.rtt_percentile <= 100) or self.latency_users < 1:
+            raise InputError(f"latency: found percentile {self.rtt_percentile!r} and {self.latency_users!r} users, "
+                             f"expected a percentile in (0, 100] and at least 1 user", found=self.rtt_percentile,
+                             expected="(0, 100], >= 1 user")
         if self.max_gap_s is not None and self.max_gap_s < 0:
             raise InputError(f"max_gap_s: found {self.max_gap_s!r}, expected seconds >= 0", found=self.max_gap_s,
                              expected=">= 0 s")
@@ -71,8 +82,10 @@ class Requirement:
             f"bent pipe, gateways in {', '.join(self.gateway_countries) if self.gateway_countries else 'the region'}")
         cap = (f"; {self.capacity_share:.0%} of the busy-hour demand served (satellites as {self.capacity_as}'s)"
                if self.capacity_share is not None else "")
+        rtt = (f"; round trip to an in-territory point of presence at most {self.max_rtt_ms:g} ms for "
+               f"{self.rtt_percentile:g}% of {self.weight}-time" if self.max_rtt_ms is not None else "")
         return (f"{self.region}: {self.fold}-fold above {self.min_elevation_deg:g}° for {self.availability:.2%} of "
-                f"{self.weight}-time{gap}; {links}{cap}")
+                f"{self.weight}-time{gap}; {links}{cap}{rtt}")
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -92,11 +105,12 @@ class Verification:
     gateways: object | None = None   # GatewayPlan
     reasons: tuple[str, ...] = ()
     capacity: dict | None = None     # served share of the demand (mean, 5th percentile), what it rests on
+    latency: dict | None = None      # RTT to an in-territory point of presence (percentiles, unreachable share)
 
     def to_dict(self) -> dict:
         return {"verified_availability": self.availability, "verified_longest_gap_s": self.longest_gap_s,
                 "verified_worst_cell": self.worst_cell, "meets": self.meets, "reasons": list(self.reasons),
-                "capacity": self.capacity,
+                "capacity": self.capacity, "latency": self.latency,
                 "gateways": self.gateways.to_dict() if self.gateways is not None else None}
 
 
@@ -139,12 +153,14 @@ class DesignResult:
     sweep: dict = field(default_factory=dict)
     window: dict = field(default_factory=dict)
     coverage: object | None = field(default=None, repr=False)   # the best design's CoverageResult (maps)
+    pareto_verified: tuple[dict, ...] = field(default=())       # verified: satellites vs availability, capacity, RTT
 
     def to_dict(self) -> dict:
         return {"requirement": self.requirement.to_dict(), "best": self.best.to_dict() if self.best else None,
                 "verified": [c.to_dict() for c in self.verified], "screened": self.screened,
                 "screen_false_negatives": self.false_negatives, "screen_audited": self.audited,
-                "pareto": list(self.pareto), "analytic_bounds": self.bounds, "comparison": list(self.comparison),
+                "pareto": list(self.pareto), "pareto_verified": list(self.pareto_verified),
+                "analytic_bounds": self.bounds, "comparison": list(self.comparison),
                 "sweep": self.sweep, "window": self.window, "notes": list(self.notes)}
 
 
@@ -234,8 +250,85 @@ def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAUL
         cap = _capacity(fleet, requirement, g, start, duration_s, plan)
         if cap["served_share"] < requirement.capacity_share - 1e-12:
             reasons.append(f"capacity: {cap['served_share']:.1%} of the demand served < {requirement.capacity_share:.0%}")
-    v = Verification(share, gap, worst, not reasons, plan, tuple(reasons), cap)
+    lat = None
+    if requirement.max_rtt_ms is not None:
+        lat = latency(design_, requirement, g, start=start, duration_s=duration_s, plan=plan)
+        if not lat["rtt_ms"] <= requirement.max_rtt_ms:
+            reasons.append(f"latency: {requirement.rtt_percentile:g}th percentile round trip {lat['rtt_ms']:.1f} ms > "
+                           f"{requirement.max_rtt_ms:g} ms")
+    v = Verification(share, gap, worst, not reasons, plan, tuple(reasons), cap, lat)
     return (v, res) if keep else v
+
+
+def latency_users(g, weights: np.ndarray, n: int) -> list:
+    """``n`` cells of grid ``g`` that stand for equal shares of its weight: the cell at each (k + ½)/n of the
+    cumulative weight (cells in the grid's order), as ground sites."""
+    from satsov.world.sites import GroundSite
+    w = np.asarray(weights, float)
+    if not (w > 0).any():
+        raise InputError("latency: the region's grid has no weight (no people and no area?)", found=0.0,
+                         expected="> 0")
+    cum = np.cumsum(w) / w.sum()
+    idx = np.searchsorted(cum, (np.arange(n) + 0.5) / n)
+    country = np.asarray(g.country, dtype=object)
+    return [GroundSite(f"user {k + 1} ({g.lat_deg[i]:.1f}, {g.lon_deg[i]:.1f})", float(g.lat_deg[i]),
+                       float(g.lon_deg[i]), str(country[i]), "user") for k, i in enumerate(idx)]
+
+
+def points_of_presence(requirement: Requirement, plan=None) -> tuple[list, str]:
+    """The in-territory points of presence a latency requirement measures to, and how they were chosen: a
+    bent-pipe design's own gateway sites (each its own PoP), else the published PoPs (exchange points where
+    operators peer) of the allowed countries plus their largest city."""
+    import satsov
+    from satsov.network.gateways import place_gateways
+    from satsov.world.sites import published_sites
+    countries = requirement.gateway_countries or tuple(satsov.region(requirement.region).codes)
+    if plan is not None:
+        return ([dataclasses.replace(s, operator="") for s in plan.sites],
+                "the design's gateway sites, each taken as its own point of presence (backhaul to an exchange not "
+                "modelled)")
+    allowed = set(countries)
+    pops = [dataclasses.replace(s, operator="") for s in published_sites(kind="pop") if s.country in allowed]
+    pops += place_gateways(sorted(allowed), per_country=1)
+    seen, out = set(), []
+    for s in pops:
+        k = (round(s.lat_deg, 1), round(s.lon_deg, 1))
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out, (f"published points of presence in {', '.join(sorted(allowed))} ({len(out)} with each country's "
+                 f"largest city), each with a ground station of the design")
+
+
+def latency(design_: Design, requirement: Requirement, g, *, start=DEFAULT_START, duration_s: float = 6 * 3600,
+            plan=None) -> dict:
+    """Round-trip time from the region's users to the nearest in-territory point of presence over the design
+    (shortest path by propagation delay at every ``latency_step_s``: user → satellite → inter-satellite links,
+    or none for a bent pipe → a ground station at a PoP): the ``rtt_percentile``-th percentile over users (equal
+    shares of the weight, :func:`latency_users`) and time, the median, and the unreachable share (counted as
+    infinite)."""
+    import satsov
+    from satsov.network import Network
+    from satsov.network.routing import route
+    users = latency_users(g, _weights(requirement, g), requirement.latency_users)
+    pops, how = points_of_presence(requirement, plan if not requirement.isl else None)
+    if not pops:
+        return {"rtt_ms": math.inf, "median_ms": math.inf, "unreachable_share": 1.0, "users": len(users),
+                "points_of_presence": 0, "how": how, "percentile": requirement.rtt_percentile}
+    net = Network.from_shells([(sh, "design") for sh in design_.shells], start, gateways=pops,
+                              min_elevation_deg=requirement.min_elevation_deg,
+                              gateway_min_elevation_deg=requirement.gateway_min_elevation_deg,
+                              bent_pipe=not requirement.isl)
+    times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(requirement.latency_step_s)}s")
+    r = route(net, users, times, to_internet=True, keep_paths=False)
+    rtt_ms = r.rtt_s[:, 0, :].ravel() * 1e3
+    ok = np.isfinite(rtt_ms)
+    return {"rtt_ms": float(np.percentile(rtt_ms, requirement.rtt_percentile, method="higher")),
+            "median_ms": float(np.percentile(rtt_ms, 50, method="higher")),
+            "min_ms": float(rtt_ms[ok].min()) if ok.any() else math.inf,
+            "unreachable_share": float(1 - ok.mean()), "percentile": requirement.rtt_percentile,
+            "users": len(users), "points_of_presence": len(pops), "how": how,
+            "step_s": requirement.latency_step_s, "samples": int(rtt_ms.size)}
 
 
 def _capacity(fleet, requirement: Requirement, g, start, duration_s: float, plan) -> dict:
@@ -373,6 +466,20 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
             if p["key"] == best.design.key:
                 p["verified"] = best.verified
     front = pareto_front(points)
+    # the verified designs: satellites (cost) against verified availability, and capacity and latency where asked
+    vpoints = []
+    for c in verified.values():
+        q = {"key": c.design.key, "label": c.design.label(), "cost": c.design.cost(space.objective),
+             "satellites": c.design.satellites, "verified": c.check.availability, "meets": c.check.meets}
+        if c.check.capacity is not None:
+            q["capacity_share"] = c.check.capacity["served_share"]
+        if c.check.latency is not None:
+            q["rtt_ms"] = c.check.latency["rtt_ms"]
+            q["neg_rtt_ms"] = -c.check.latency["rtt_ms"]
+        vpoints.append(q)
+    gains = ("verified",) + (("capacity_share",) if requirement.capacity_share is not None else ()) + (
+        ("neg_rtt_ms",) if requirement.max_rtt_ms is not None else ())
+    front_verified = [{k: v for k, v in q.items() if k != "neg_rtt_ms"} for q in pareto_front(vpoints, gains=gains)]
     est = estimate_sweep(cands, spec)
     alts = sorted({sh.altitude_km for d in cands for sh in d.shells})
     bounds = {f"{h:g}": analytic_bounds(requirement, h) for h in alts[:8]}
@@ -395,4 +502,4 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
                         tuple(front), bounds, comparison, info,
                         {"start": str(start), "duration_s": duration_s, "step_s": step_s,
                          "screen_duration_s": spec.duration_s, "samples": samples,
-                         "objective": space.objective}, coverage_result)
+                         "objective": space.objective}, coverage_result, tuple(front_verified))
