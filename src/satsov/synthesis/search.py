@@ -12,6 +12,7 @@ negatives in the result. The IRIS² and Lightspeed plans are measured against th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from dataclasses import dataclass, field
@@ -409,7 +410,7 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     screen on Dask (see :func:`~satsov.synthesis.sweep.sweep`); ``compare``: planned constellations to measure
     against the same requirement (e.g. ``("iris2", "telesat")``)."""
     import satsov
-    from satsov.synthesis.sweep import ScreenSpec, estimate_sweep, sweep
+    from satsov.synthesis.sweep import ScreenSpec, dask_client, estimate_sweep, sweep
     g = satsov.grid(requirement.region, requirement.spacing_km)
     if "streets" in space.patterns and space.min_elevation_deg is None:  # streets: planes spaced for this mask
         space = dataclasses.replace(space, min_elevation_deg=requirement.min_elevation_deg)
@@ -427,23 +428,26 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     results: dict = {}   # key -> CoverageResult of each verified design
     best = None
     info = {}
-    while True:
-        rows, info = sweep(spec, cands, stop_after=need, out=out, scheduler=scheduler, workers=workers, known=rows,
-                           progress=None if progress is None else lambda d, n: progress("screening", d, n))
-        passed = rows[rows["passed"]]
-        for _, r in passed.head(need).iterrows():
-            if r["key"] in verified or len(verified) >= max_verify:
-                continue
-            d = by_key[r["key"]]
-            check, results[r["key"]] = verify(d, requirement, grid=g, start=start, duration_s=duration_s,
-                                              step_s=step_s, keep=True)
-            verified[r["key"]] = Candidate(d, float(r["screened"]), float(r["longest_gap_s"]), check)
-            if progress is not None:
-                progress("verifying", len(verified), min(need, max_verify))
-        ok = [c for c in verified.values() if c.check.meets]
-        if ok or info["batches_used"] == info["batches"] or len(verified) >= max_verify:
-            break
-        need += verify_count
+    with contextlib.ExitStack() as stack:  # one Dask client for every round of the sweep
+        client = stack.enter_context(dask_client(scheduler, workers)) if (scheduler or workers) else None
+        while True:
+            rows, info = sweep(spec, cands, stop_after=need, out=out, client=client, known=rows,
+                               progress=None if progress is None else lambda d, n: progress("screening", d, n))
+            passed = rows[rows["passed"]]
+            for _, r in passed.head(need).iterrows():
+                if r["key"] in verified or len(verified) >= max_verify:
+                    continue
+                d = by_key[r["key"]]
+                check, results[r["key"]] = verify(d, requirement, grid=g, start=start, duration_s=duration_s,
+                                                  step_s=step_s, keep=True)
+                verified[r["key"]] = Candidate(d, float(r["screened"]), float(r["longest_gap_s"]), check)
+                if progress is not None:
+                    progress("verifying", len(verified), min(need, max_verify))
+            ok = [c for c in verified.values() if c.check.meets]
+            if ok or info["batches_used"] == info["batches"] or len(verified) >= max_verify:
+                break
+            need += verify_count
+    info = {**info, "scheduler": scheduler or (f"local:{workers}" if workers else None)}
     order = {d.key: i for i, d in enumerate(cands)}
     ok = sorted((c for c in verified.values() if c.check.meets), key=lambda c: order[c.design.key])
     best = ok[0] if ok else None

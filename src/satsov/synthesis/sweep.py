@@ -11,6 +11,7 @@ finished, because only that prefix is returned.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -24,7 +25,7 @@ import pandas as pd
 from satsov.errors import InputError
 from satsov.synthesis.space import Design
 
-__all__ = ["ScreenSpec", "sweep", "screen_rows", "estimate_sweep"]
+__all__ = ["ScreenSpec", "sweep", "screen_rows", "estimate_sweep", "dask_client"]
 
 SATELLITE_SAMPLES_PER_S = 2.0e6  # measured order of the screen (benchmarks/design.py): satellite-samples per second
 COLUMNS = ["key", "cost", "satellites", "planes", "screened", "longest_gap_s", "worst_cell", "passed", "design"]
@@ -60,13 +61,16 @@ def _grid_and_weights(region: str, spacing_km: float, weight: str):
     return g, np.asarray(w, float)
 
 
-def screen_rows(spec: ScreenSpec, designs: list[dict], threads: int | None = None) -> pd.DataFrame:
-    """Screen designs (as :meth:`Design.to_dict`) and return one row each: the unit of work of a sweep."""
+def screen_rows(spec: ScreenSpec, designs: list[dict], threads: int | None = None,
+                grid_and_weights=None) -> pd.DataFrame:
+    """Screen designs (as :meth:`Design.to_dict`) and return one row each: the unit of work of a sweep.
+    ``grid_and_weights``: the spec's ``(grid, weights)`` when the caller has them (a Dask sweep sends them to
+    every worker once), else they are built here (and kept for the next call)."""
     from satsov.synthesis.screen import screen_batch
     if threads:
         import numba
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    g, w = _grid_and_weights(spec.region, spec.spacing_km, spec.weight)
+    g, w = grid_and_weights or _grid_and_weights(spec.region, spec.spacing_km, spec.weight)
     ds = [Design.from_dict(d) for d in designs]
     res = screen_batch(ds, g, w, min_elevation_deg=spec.min_elevation_deg, start=spec.start,
                        duration_s=spec.duration_s, fold=spec.fold, samples=spec.samples, seed=spec.seed,
@@ -120,16 +124,40 @@ def _write_part(folder: Path, index: int, frame: pd.DataFrame) -> None:
         frame.to_parquet(tmp, index=False)
 
 
+@contextlib.contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None, client=None):
+    """A ``distributed.Client``: ``client`` itself when given (left open), else one connected to ``scheduler``
+    or to a local cluster of ``workers`` single-threaded processes, closed (with its cluster) on exit."""
+    if client is not None:
+        yield client
+        return
+    from satsov._optional import attempt_import
+    attempt_import("distributed", extra="design")
+    import logging
+
+    from distributed import Client, LocalCluster
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                           silence_logs=logging.WARNING) if not scheduler else None
+    cl = Client(cluster if cluster is not None else scheduler)
+    try:
+        yield cl
+    finally:
+        cl.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def sweep(spec: ScreenSpec, designs: list[Design], *, stop_after: int | None = None, out: str | os.PathLike | None = None,
           scheduler: str | None = None, workers: int | None = None, batch_satellites: int = 20_000,
-          known: pd.DataFrame | None = None, progress=None) -> tuple[pd.DataFrame, dict]:
+          known: pd.DataFrame | None = None, progress=None, client=None) -> tuple[pd.DataFrame, dict]:
     """Screen ``designs`` (in their order) and return ``(rows, info)``: one row per screened design of the
     finished prefix, in order, and what was done (batches, resumed, where the rows were written).
 
     ``stop_after``: stop once the prefix holds that many passing designs (None: screen all). ``out``: a folder
     for the Parquet dataset (resumed when it exists). ``scheduler``: a ``dask.distributed`` scheduler address;
     ``workers``: a local cluster of that many single-threaded worker processes; neither: serial, in this
-    process. ``known``: rows already screened in this session (skipped like resumed ones)."""
+    process. ``known``: rows already screened in this session (skipped like resumed ones). ``client``: a
+    ``distributed.Client`` to use (and leave open), e.g. from :func:`dask_client` kept across several sweeps."""
     folder = Path(out) if out else None
     done = pd.DataFrame(columns=COLUMNS)
     if folder is not None:
@@ -177,23 +205,18 @@ def sweep(spec: ScreenSpec, designs: list[Design], *, stop_after: int | None = N
 
     if prefix_done() > 0:
         todo = []
-    if todo and (scheduler or workers):
-        from satsov._optional import attempt_import
-        attempt_import("distributed", extra="design")
-        import logging
-
-        from distributed import Client, LocalCluster, as_completed
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               silence_logs=logging.WARNING) if not scheduler else None
-        client = Client(cluster if cluster is not None else scheduler)
-        try:
-            n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+    if todo and (scheduler or workers or client is not None):
+        with dask_client(scheduler, workers, client) as cl:
+            n_workers = max(1, len(cl.scheduler_info().get("workers", {})))
+            # the grid once to every worker (building it there costs each worker about as much as a batch)
+            gw = cl.scatter(_grid_and_weights(spec.region, spec.spacing_km, spec.weight), broadcast=True)
+            from distributed import as_completed
             queue = list(todo)
             inflight = {}
             ac = as_completed()
             for _ in range(min(len(queue), 2 * n_workers)):
                 b = queue.pop(0)
-                fut = client.submit(screen_rows, spec, payload(b), 1, pure=False)
+                fut = cl.submit(screen_rows, spec, payload(b), 1, gw, pure=False)
                 inflight[fut.key] = b
                 ac.add(fut)
             k = 0
@@ -207,13 +230,9 @@ def sweep(spec: ScreenSpec, designs: list[Design], *, stop_after: int | None = N
                     break
                 if queue:
                     nb = queue.pop(0)
-                    nf = client.submit(screen_rows, spec, payload(nb), 1, pure=False)
+                    nf = cl.submit(screen_rows, spec, payload(nb), 1, gw, pure=False)
                     inflight[nf.key] = nb
                     ac.add(nf)
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
     else:
         for k, b in enumerate(todo, start=1):
             finished(b, screen_rows(spec, payload(b)), k)
