@@ -399,6 +399,20 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     cat = np.concatenate
     tail, head, cap = cat(tails), cat(heads), cat(caps).astype(np.int64)
     arc_op, deliver_slot = cat(ops), cat(deliver)
+    # a link node with one arc in is a detour: its arc to the cell starts at that arc's tail instead (the arc
+    # in is a satellite's, already bounded by the satellite's own capacity, or a block's, unbounded), so the
+    # flows are the same with one node and one arc fewer (most GEO links: one block node of the operator)
+    into = np.flatnonzero((head >= link0) & (head < cell0))
+    indeg = np.bincount(head[into] - link0, minlength=len(links))
+    single = into[indeg[head[into] - link0] == 1]
+    if len(single):
+        link_of = head[single] - link0
+        tail[link_first + link_of] = tail[single]
+        keep = np.ones(len(tail), bool)
+        keep[single] = False
+        tail, head, cap, arc_op, deliver_slot = tail[keep], head[keep], cap[keep], arc_op[keep], deliver_slot[keep]
+        link_first -= len(single)   # every arc into a link node comes before the link arcs
+        cell_first -= len(single)
     # alone: per operator and cell, min(cap into the cell, the capacity of its satellites that see it)
     diff = np.zeros((n_ops, n_slots + 1), np.int64)
     size = np.left_shift(1, tree.levels[level_index])
