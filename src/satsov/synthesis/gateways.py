@@ -17,7 +17,7 @@ import numpy as np
 
 from satsov.errors import InputError
 
-__all__ = ["GatewayPlan", "gateway_candidates", "smallest_gateway_set", "visible"]
+__all__ = ["GatewayPlan", "gateway_candidates", "smallest_gateway_set", "visible", "distinct_sites"]
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,14 @@ def gateway_candidates(countries, *, per_country: int = 12, min_separation_km: f
             raise InputError(f"gateway candidate {s.name!r} is in {s.country}, outside the allowed jurisdictions "
                              f"{', '.join(sorted(allowed))}", found=s.country, expected=sorted(allowed))
         out.append(s)
+    return distinct_sites(out, decimals=2)
+
+
+def distinct_sites(sites, *, decimals: int = 2) -> list:
+    """``sites`` without repeats of a place: the first site at each latitude/longitude rounded to ``decimals``."""
     seen, unique = set(), []
-    for s in out:
-        k = (round(s.lat_deg, 2), round(s.lon_deg, 2))
+    for s in sites:
+        k = (round(s.lat_deg, decimals), round(s.lon_deg, decimals))
         if k not in seen:
             seen.add(k)
             unique.append(s)

@@ -282,6 +282,7 @@ def points_of_presence(requirement: Requirement, plan=None) -> tuple[list, str]:
     operators peer) of the allowed countries plus their largest city."""
     import satsov
     from satsov.network.gateways import place_gateways
+    from satsov.synthesis.gateways import distinct_sites
     from satsov.world.sites import published_sites
     countries = requirement.gateway_countries or tuple(satsov.region(requirement.region).codes)
     if plan is not None:
@@ -291,12 +292,7 @@ def points_of_presence(requirement: Requirement, plan=None) -> tuple[list, str]:
     allowed = set(countries)
     pops = [dataclasses.replace(s, operator="") for s in published_sites(kind="pop") if s.country in allowed]
     pops += place_gateways(sorted(allowed), per_country=1)
-    seen, out = set(), []
-    for s in pops:
-        k = (round(s.lat_deg, 1), round(s.lon_deg, 1))
-        if k not in seen:
-            seen.add(k)
-            out.append(s)
+    out = distinct_sites(pops, decimals=1)
     return out, (f"published points of presence in {', '.join(sorted(allowed))} ({len(out)} with each country's "
                  f"largest city), each with a ground station of the design")
 
