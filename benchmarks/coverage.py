@@ -5,7 +5,11 @@ Workload: Starlink, OneWeb, Kuiper, Qianfan, Guowang satellites of
 60 s; minimum elevation 25°; figures per operator and per policy (all; no PRC suppliers; no SpaceX).
 Baseline in the same run: brute force (numpy, every satellite against every cell, blockwise) on a
 subsample of steps, extrapolated to the day; the counts of the subsample are checked identical.
-Run: python benchmarks/coverage.py [--duration 24h]
+Against an earlier version in the same run: ``--against REV`` checks REV out into a temporary git worktree and
+times the same ``coverage()`` call there and here, each in a fresh process (JIT warm-up not timed), alternated
+``--repeats`` times, best of each kept (this VM's speed drifts by 10-20% within minutes); the figures of both
+are compared.
+Run: python benchmarks/coverage.py [--duration 24h] [--against cb5ec9e --repeats 3]
 """
 
 import sys
@@ -47,13 +51,71 @@ def brute_force_step(pos_t, sat_op, n_ops, cell_xyz, cell_up, min_el_deg, block=
     return out
 
 
+_TIMED = r"""
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+import numpy as np, satsov
+from satsov.world.constellations import as_flying
+from satsov.world.grids import grid
+from satsov.visibility import coverage
+catalog, duration, spacing = sys.argv[1], sys.argv[2], float(sys.argv[3])
+mega = ("starlink", "oneweb", "kuiper", "qianfan", "guowang")
+fleets = as_flying(mega, catalog=catalog)
+sets = {"all": list(mega), "no-prc": ["starlink", "oneweb", "kuiper"],
+        "no-spacex": ["oneweb", "kuiper", "qianfan", "guowang"]}
+coverage(fleets, grid("LU", 25), satsov.time_grid("2026-05-07T00:00:00Z", "2min", "60s"), sets=sets)
+g = grid("CA+EU27", spacing)
+times = satsov.time_grid("2026-05-07T00:00:00Z", duration, "60s")
+t0 = time.perf_counter()
+r = coverage(fleets, g, times, min_elevation_deg=25.0, sets=sets)
+dt = time.perf_counter() - t0
+print(json.dumps({"seconds": dt, "figures": {k: [float(np.nansum(r.cells[k][c].to_numpy())) for c in r.cells[k]]
+                                              for k in r.cells}}))
+"""
+
+
+def against(rev: str, args) -> None:
+    """Time the same coverage() call at ``rev`` and in this tree, alternated, each in a fresh process."""
+    import json
+    import subprocess
+    import tempfile
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "old"
+        subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", str(tree), rev], check=True,
+                       capture_output=True)
+        try:
+            runs = {rev: [], "this tree": []}
+            figures = {}
+            for _ in range(args.repeats):
+                for name, src in ((rev, tree / "src"), ("this tree", root / "src")):
+                    env = {**os.environ, "PYTHONPATH": str(src)}
+                    out = subprocess.run([sys.executable, "-c", _TIMED, args.catalog, args.duration,
+                                          str(args.spacing_km)], env=env, check=True, capture_output=True, text=True)
+                    res = json.loads(out.stdout.strip().splitlines()[-1])
+                    runs[name].append(res["seconds"])
+                    figures[name] = res["figures"]
+        finally:
+            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], capture_output=True)
+    old, new = min(runs[rev]), min(runs["this tree"])
+    same = all(np.allclose(figures[rev][k], figures["this tree"][k], rtol=1e-9) for k in figures[rev])
+    print(f"coverage() at {rev}: {', '.join(f'{x:.1f}' for x in runs[rev])} s; this tree: "
+          f"{', '.join(f'{x:.1f}' for x in runs['this tree'])} s; best of each: {old:.1f} s -> {new:.1f} s, "
+          f"speed-up {old / new:.2f}x; per-case figures (column sums) equal: {same}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--catalog", default=str(CATALOG))
     parser.add_argument("--duration", default="24h")
     parser.add_argument("--spacing-km", type=float, default=25.0)
     parser.add_argument("--brute-steps", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="also time the same call at this git revision")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args)
+        return
     fleets = as_flying(MEGA, catalog=args.catalog)
     g = grid("CA+EU27", args.spacing_km)
     times = satsov.time_grid("2026-05-07T00:00:00Z", args.duration, "60s")
@@ -76,9 +138,10 @@ def main():
     pos, _ = satsov.propagate(elements, sub)
     gs = result.grid
     order_check = np.zeros((len(sub), len(gs), len(fleets)), np.uint16)
+    order, index = _visibility.index_cells(gs.lat_deg, gs.lon_deg, gs.ecef_km, gs.spacing_km)
+    gs = gs.subset(order)
     _visibility.count_visible(pos, sat_op, np.ascontiguousarray(gs.ecef_km), np.ascontiguousarray(gs.up),
-                              np.ascontiguousarray(gs.lon_deg), _visibility.bin_cells(gs.lat_deg, gs.lon_deg)[1],
-                              np.radians(25.0), order_check)
+                              np.ascontiguousarray(gs.lon_deg), index, np.radians(25.0), order_check)
     t0 = time.perf_counter()
     identical = True
     for k in range(len(sub)):

@@ -21,14 +21,14 @@ from satsov.times import time_grid
 pytestmark = pytest.mark.filterwarnings("ignore::satsov.visibility.StepWarning")
 
 
-def _kernel_counts(fleet, g, t, eps):
+def _kernel_counts(fleet, g, t, eps, bin_deg=None):
     pos, _ = satsov.propagate(fleet, t)
     op = np.zeros(len(fleet), np.int32)
-    order, bins = _visibility.bin_cells(g.lat_deg, g.lon_deg)
+    order, index = _visibility.index_cells(g.lat_deg, g.lon_deg, g.ecef_km, g.spacing_km, bin_deg=bin_deg)
     gs = g.subset(order)
     out = np.zeros((len(t), len(gs), 1), np.uint16)
     _visibility.count_visible(pos, op, np.ascontiguousarray(gs.ecef_km), np.ascontiguousarray(gs.up),
-                              np.ascontiguousarray(gs.lon_deg), bins, np.radians(eps), out)
+                              np.ascontiguousarray(gs.lon_deg), index, np.radians(eps), out)
     ref = _visibility.count_visible_brute_force(pos, op, 1, gs.ecef_km, gs.up, eps)
     return out, ref, gs, pos
 
@@ -38,6 +38,13 @@ def test_counts_identical_to_brute_force(sample_fleet, region_name, eps):
     g = grid(region_name, 100 if region_name in ("RU", "AQ") else 25)
     t = time_grid("2026-05-07T00:00:00Z", "3h", "20m")
     out, ref, _, _ = _kernel_counts(sample_fleet, g, t, eps)
+    assert (out == ref).all() and ref.sum() > 0
+
+
+@pytest.mark.parametrize("bin_deg", [0.5, 1.5, 3.0])
+def test_counts_identical_to_brute_force_whatever_the_bin_height(sample_fleet, bin_deg):
+    g = grid("NO", 25)  # Norway to Svalbard: bins of many rows, caps near the pole
+    out, ref, _, _ = _kernel_counts(sample_fleet, g, time_grid("2026-05-07T00:00:00Z", "2h", "20m"), 10, bin_deg)
     assert (out == ref).all() and ref.sum() > 0
 
 
@@ -318,3 +325,69 @@ def test_frames_equal_the_availability_of_each_span_computed_on_its_own(sample_f
             span = time_grid(str(t.utc[first[k]])[:19] + "Z", f"{(first[k + 1] - first[k] - 1) * 60}s", "60s")
             alone = coverage(sample_fleet_small, "IE", span, spacing_km=100)
             np.testing.assert_allclose(whole.frames["all"][k], alone.cells["all"]["availability"].to_numpy())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(-90, 90), st.floats(-180, 180))
+def test_property_a_tile_gap_never_exceeds_the_angle_to_the_nearest_cell(lat, lon):
+    """The kernel's early exit drops a satellite when its cap radius is below its tile's bound: the bound must
+    never exceed the true angle (brute force over every cell) from any direction in the tile to the nearest cell."""
+    g = grid("EU27", 200)  # cells scattered from the Caribbean to Réunion and Lapland
+    gaps = _visibility.tile_gaps(g.ecef_km)
+    unit = g.ecef_km / np.linalg.norm(g.ecef_km, axis=1)[:, None]
+    la, lo = np.radians(lat), np.radians(lon)
+    d = np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    nearest = np.arccos(np.clip(unit @ d, -1, 1)).min()
+    ti = min(179, int((lat + 90) // 1)), min(359, int((lon + 180) // 1))
+    assert gaps[ti] <= nearest + 1e-12
+
+
+def test_counts_identical_to_brute_force_on_a_scattered_region(sample_fleet):
+    """EU27 with its outermost regions: most satellites are dropped by the tile bound, none wrongly."""
+    out, ref, _, _ = _kernel_counts(sample_fleet, grid("EU27", 100), time_grid("2026-05-07T00:00:00Z", "2h", "15m"), 25)
+    assert (out == ref).all() and ref.sum() > 0
+
+
+@pytest.mark.parametrize("n_fold", [1, 2])
+def test_compiled_tally_equals_the_array_reductions(sample_fleet_small, monkeypatch, n_fold):
+    """The compiled per-case reductions (the CPU path) against the array version (the GPU path, NumPy here):
+    every per-cell figure, dependency count and frame identical, the series equal to rounding, with denials
+    over part of the region and of the window, a whole-window licence, sets and small chunks (state carried
+    across chunks)."""
+    from satsov.visibility import engine
+    t = time_grid("2026-05-07T00:00:00Z", "3h", "5m")
+    ops = tuple(sample_fleet_small)
+    east = Denial(ops[0], grid("GB+IE", 100).lon_deg > -5, t.utc[5], t.utc[20], "geofence")
+    lic = Denial(ops[1], frozenset({"IE"}), None, None, "licence")
+    cases = [Case("all", ops, (east, lic), dependency=True), Case("west", ops[:2], (east,), dependency=True),
+             Case("one", (ops[2],))]
+    kwargs = dict(spacing_km=100, cases=cases, n_fold=n_fold, chunk_steps=7, frames=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        compiled = coverage(sample_fleet_small, "GB+IE", t, **kwargs)
+        monkeypatch.setattr(engine, "COMPILED_TALLY", False)
+        array = coverage(sample_fleet_small, "GB+IE", t, **kwargs)
+    for key in ("all", "west", "one"):
+        assert compiled.cells[key].equals(array.cells[key])
+        np.testing.assert_allclose(compiled.series[key].to_numpy(), array.series[key].to_numpy(), rtol=1e-12,
+                                   atol=1e-15)
+        np.testing.assert_array_equal(compiled.frames[key], array.frames[key])
+    for key in ("all", "west"):
+        assert compiled.critical[key].equals(array.critical[key]) and compiled.present[key].equals(array.present[key])
+    assert compiled.cells["all"]["availability"].between(0, 1).all() and compiled.critical["all"].to_numpy().sum() > 0
+
+
+def test_positions_propagated_once_give_the_same_result(sample_fleet_small):
+    """Positions given (propagated once for several regions) or propagated chunk by chunk: the same result."""
+    from satsov.errors import InputError
+    t = time_grid("2026-05-07T00:00:00Z", "2h", "5m")
+    elements = [e for f in sample_fleet_small.values() for e in f]
+    pos, _ = satsov.propagate(elements, t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StepWarning)
+        here = coverage(sample_fleet_small, "IE", t, spacing_km=100, chunk_steps=5)
+        given = coverage(sample_fleet_small, "IE", t, spacing_km=100, chunk_steps=5, positions=pos)
+        for key in here.cells:
+            assert here.cells[key].equals(given.cells[key]) and here.series[key].equals(given.series[key])
+        with pytest.raises(InputError, match="positions: found shape"):
+            coverage(sample_fleet_small, "IE", t, spacing_km=100, positions=pos[:, :3])

@@ -112,7 +112,7 @@ def screen_batch(designs, grid, weights=None, *, min_elevation_deg: float, start
     shell_sets = [_satellites(d) for d in designs]
     rng = np.random.default_rng(seed)
     offsets = (np.arange(samples) + rng.random(samples)) * (duration_s / samples)
-    order, bin_start = kernel.bin_cells(grid.lat_deg, grid.lon_deg)
+    order, index = kernel.index_cells(grid.lat_deg, grid.lon_deg, grid.ecef_km, grid.spacing_km)
     g = grid.subset(order)
     cell_xyz, cell_up = np.ascontiguousarray(g.ecef_km), np.ascontiguousarray(g.up)
     cell_lon = np.ascontiguousarray(g.lon_deg)
@@ -128,7 +128,7 @@ def screen_batch(designs, grid, weights=None, *, min_elevation_deg: float, start
         unit = shell_positions(all_shells, start, offsets[a:a + chunk])            # (t, sats, 3)
         pos = np.ascontiguousarray(np.transpose(unit, (1, 0, 2)) * radius[:, None, None])
         counts = np.zeros((pos.shape[1], len(g), k_n), np.uint16)
-        kernel.count_visible(pos, sat_op, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
+        kernel.count_visible(pos, sat_op, cell_xyz, cell_up, cell_lon, index, min_el, counts)
         _tally(counts, fold, offsets[a:a + chunk], covered, run_start, longest)
     if weights is None:
         weights = grid.population if grid.population.sum() > 0 else grid.area_km2

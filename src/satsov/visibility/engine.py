@@ -48,12 +48,15 @@ from satsov.times import Times
 from satsov.visibility import kernel
 from satsov.visibility.checks import StepWarning, step_check
 from satsov.visibility.results import CoverageResult
+from satsov.visibility.tally import tally_case
 from satsov.world.grids import Grid, grid
 from satsov.world.regions import Region
 
 __all__ = ["coverage", "Case", "Denial"]
 
 log = logging.getLogger(__name__)
+
+COMPILED_TALLY = True  # False: the array reductions on the CPU too (the reference the tests compare with)
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
              denials: Sequence[Denial] = (), n_fold: int = 1, availability_threshold: float = DEFAULT_AVAILABILITY,
              chunk_steps: int | None = None, backend="auto", device: str = "cpu", ut1_minus_utc_s="iers",
              max_epoch_age_days: float = DEFAULT_MAX_EPOCH_AGE_DAYS, frames: int = 0, frame_cases=None,
-             progress: Callable[[int, int], None] | None = None) -> CoverageResult:
+             progress: Callable[[int, int], None] | None = None, positions: np.ndarray | None = None) -> CoverageResult:
     """Coverage of a region by fleets, per operator and per set of operators.
 
     ``fleets``: ``{operator: Fleet}`` (or one Fleet). ``where``: a Grid, a Region or a region name (gridded at
@@ -210,6 +213,9 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     ``frames``: also keep each cell's availability in that many equal spans of the window (for maps through
     time), for the cases in ``frame_cases`` (default: all). ``device``: ``"cpu"`` (numba, the default) or ``"cuda"`` (an NVIDIA GPU through CuPy: the
     visibility counts and every reduction run on the GPU, propagation stays on the CPU).
+    ``positions``: the fleets' satellites (in the fleets' order) already propagated to ITRS km at ``times``,
+    ``(n_sats, n_times, 3)``, e.g. once for several regions (:func:`satsov.assess` does); None: propagated here,
+    chunk by chunk.
     """
     if device not in ("cpu", "cuda"):
         raise UnknownNameError("device", str(device), ["cpu", "cuda"])
@@ -233,7 +239,10 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     if len(g) == 0:
         raise InputError(f"region {g.region_name!r} has no grid cell at {g.spacing_km:g} km; use a finer spacing",
                          found=g.spacing_km, expected="a smaller spacing_km")
-    order, bin_start = kernel.bin_cells(g.lat_deg, g.lon_deg)
+    # the GPU kernel has 0.5° bins compiled in
+    order, index = kernel.index_cells(g.lat_deg, g.lon_deg, g.ecef_km, g.spacing_km,
+                                      bin_deg=kernel.BIN_DEG if device == "cuda" else None)
+    given = g  # denials' cell masks refer to the grid as given; the engine works in binned order
     g = g.subset(order)
     cell_xyz = np.ascontiguousarray(g.ecef_km)
     cell_up = np.ascontiguousarray(g.up)
@@ -266,7 +275,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         from satsov.visibility import kernel_cuda as kernel_module
         count_dtype = np.int32  # CUDA atomics work on 32-bit words
         cell_xyz, cell_up, cell_lon = xp.asarray(cell_xyz), xp.asarray(cell_up), xp.asarray(cell_lon)
-        bin_start = xp.asarray(bin_start)
+        index = index._replace(bin_start=xp.asarray(index.bin_start))
     else:
         xp, kernel_module, count_dtype = np, kernel, np.uint16
     acc = {c.key: _Accumulator(n_cells, n_ops, c.dependency, xp) for c in all_cases}
@@ -275,7 +284,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         for c in all_cases:
             if frame_cases is None or c.key in frame_cases:
                 acc[c.key].frames = xp.zeros((n_frames, n_cells), np.int32)
-    masks = {c.key: _denials_by_operator(c.denials, op_index, g, times, xp) for c in all_cases}
+    masks = {c.key: _denials_by_operator(c.denials, op_index, given, order, times, xp) for c in all_cases}
     masks, excluded = _static_exclusions(masks, all_cases, op_index, n_cells, xp)
     n_dep = sum(c.dependency for c in all_cases)
     check_memory(f"coverage of {n_cells:,} cells by {len(elements):,} satellites in {len(all_cases)} cases",
@@ -285,47 +294,37 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     if chunk_steps is None:
         budget = 400e6  # bytes for one chunk of positions and counts
         chunk_steps = int(max(1, min(240, budget // (len(elements) * 24 + n_cells * n_ops * 2 + 1))))
+    if positions is not None and np.shape(positions) != (len(elements), len(times), 3):
+        raise InputError(f"positions: found shape {np.shape(positions)}, expected ({len(elements)}, {len(times)}, 3) "
+                         f"(satellites of the fleets, times, xyz)", found=np.shape(positions),
+                         expected=(len(elements), len(times), 3))
     engine = get_backend(backend)
-    state = engine.prepare(elements)
+    state = engine.prepare(elements) if positions is None else None
     area, pop = xp.asarray(g.area_km2), xp.asarray(g.population)
     total_area, total_pop = max(float(g.area_km2.sum()), 1e-300), max(float(g.population.sum()), 1e-300)
     sat_op_dev = xp.asarray(sat_op)
+    members = {c.key: np.isin(np.arange(n_ops), [op_index[o] for o in c.operators]) for c in all_cases}
     min_el = math.radians(min_elevation_deg)
     done = 0
     for sl, chunk in times.chunks(chunk_steps):
-        pos, _status = engine.itrs(state, chunk, resolve_ut1(chunk, ut1_minus_utc_s))
+        if positions is None:
+            pos, _status = engine.itrs(state, chunk, resolve_ut1(chunk, ut1_minus_utc_s))
+        else:
+            pos = np.ascontiguousarray(positions[:, sl])
         counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
-        kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, bin_start, min_el, counts)
+        kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, index, min_el,
+                                    counts)
         del pos
         for op, cells in excluded:  # denied in every case that has the operator, for the whole window
             counts[:, cells, op] = 0
-        total = counts.sum(axis=2, dtype=np.int32)
         frame_ids = (np.arange(sl.start, sl.stop) * n_frames) // len(times) if n_frames else None
-        for c in all_cases:
-            idx = [op_index[o] for o in c.operators]
-            if len(idx) == n_ops:
-                cnt = total.copy()
-            elif len(idx) > n_ops // 2:
-                rest = [i for i in range(n_ops) if i not in idx]
-                cnt = total - counts[:, :, rest].sum(axis=2, dtype=np.int32)
-            else:
-                cnt = counts[:, :, idx].sum(axis=2, dtype=np.int32)
-            per_op = {}
-            for op, parts in masks[c.key]:
-                denied = None  # the union of this operator's denials over the chunk's cells and steps
-                for cell_mask, time_mask in parts:
-                    tm = time_mask[sl]
-                    if tm.any():
-                        d = xp.asarray(tm)[:, None] & cell_mask[None, :]
-                        denied = d if denied is None else (denied | d)
-                if denied is None:
-                    continue
-                full = counts[:, :, op].astype(np.int32)
-                sub = xp.where(denied, full, 0)
-                cnt -= sub
-                per_op[op] = full - sub
-            _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp,
-                        frame_ids)
+        if xp is np and COMPILED_TALLY:  # one compiled pass over the counts per case
+            for c in all_cases:
+                tally_case(acc[c.key], counts, members[c.key], _denied_cells(masks[c.key], sl, xp), n_fold, area, pop,
+                           total_area, total_pop, frame_ids)
+        else:
+            _accumulate_cases(all_cases, acc, counts, masks, op_index, n_ops, sl, n_fold, area, pop, total_area,
+                              total_pop, xp, frame_ids)
         done += len(chunk)
         if progress is not None:
             progress(done, len(times))
@@ -339,6 +338,44 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
         result.frames = {k: a.frames / np.maximum(steps, 1)[:, None] for k, a in acc.items() if a.frames is not None}
         result.frame_start = times.utc[first[:-1]]
     return result
+
+
+def _denied_cells(groups, sl, xp) -> dict:
+    """Per operator with a denial in the chunk ``sl``: the union of its denials over the chunk's steps and cells."""
+    out = {}
+    for op, parts in groups:
+        denied = None
+        for cell_mask, time_mask in parts:
+            tm = time_mask[sl]
+            if tm.any():
+                d = xp.asarray(tm)[:, None] & cell_mask[None, :]
+                denied = d if denied is None else (denied | d)
+        if denied is not None:
+            out[op] = denied
+    return out
+
+
+def _accumulate_cases(all_cases, acc, counts, masks, op_index, n_ops, sl, n_fold, area, pop, total_area,
+                      total_pop, xp, frame_ids):
+    """The reductions of :mod:`satsov.visibility.tally` with array operations (the GPU path, and the reference
+    the compiled path is tested against)."""
+    total = counts.sum(axis=2, dtype=np.int32)
+    for c in all_cases:
+        idx = [op_index[o] for o in c.operators]
+        if len(idx) == n_ops:
+            cnt = total.copy()
+        elif len(idx) > n_ops // 2:
+            rest = [i for i in range(n_ops) if i not in idx]
+            cnt = total - counts[:, :, rest].sum(axis=2, dtype=np.int32)
+        else:
+            cnt = counts[:, :, idx].sum(axis=2, dtype=np.int32)
+        per_op = {}
+        for op, denied in _denied_cells(masks[c.key], sl, xp).items():
+            full = counts[:, :, op].astype(np.int32)
+            sub = xp.where(denied, full, 0)
+            cnt -= sub
+            per_op[op] = full - sub
+        _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp, frame_ids)
 
 
 def whole_window_denials(case_operators, case_denials, n_cells: int, xp=np) -> dict:
@@ -381,12 +418,12 @@ def _static_exclusions(masks, all_cases, op_index, n_cells, xp):
     return out, [(op, xp.flatnonzero(m)) for op, m in dropped.items()]
 
 
-def _denials_by_operator(denials, op_index, g, times, xp) -> list[tuple[int, list]]:
+def _denials_by_operator(denials, op_index, g, order, times, xp) -> list[tuple[int, list]]:
     """Denials grouped by operator as ``[(op, [(cell_mask, time_mask), ...])]``: an operator's denials are
     applied as one union, so overlapping denials never subtract the same satellites twice."""
     grouped: dict[int, list] = {}
     for d in denials:
-        grouped.setdefault(op_index[d.operator], []).append((xp.asarray(d.cell_mask(g)), d.time_mask(times)))
+        grouped.setdefault(op_index[d.operator], []).append((xp.asarray(d.cell_mask(g)[order]), d.time_mask(times)))
     return list(grouped.items())
 
 

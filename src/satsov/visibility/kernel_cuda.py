@@ -92,8 +92,11 @@ def _kernel():
     return _KERNEL
 
 
-def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, bin_start, min_elevation_rad, out):
-    """Fill ``out[t, cell, op]`` (a CuPy int32 array) on the GPU."""
+def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_elevation_rad, out):
+    """Fill ``out[t, cell, op]`` (a CuPy int32 array) on the GPU. Of ``index`` (the CPU kernel's
+    :class:`~satsov.visibility.kernel.CellIndex`, built with 0.5° bins for this kernel) only ``bin_start`` is
+    used: the GPU kernel binary-searches each bin."""
+    bin_start = index.bin_start
     pos = cp.ascontiguousarray(cp.asarray(sat_pos, dtype=cp.float64))
     n_sats, n_times = pos.shape[0], pos.shape[1]
     n = n_sats * n_times
