@@ -398,3 +398,23 @@ def test_each_policy_says_what_it_keeps_in_low_latency_without_geo_and_meo():
     assert pol["all-operators"].low_latency_served_share == pytest.approx(
         assess(sc.model_copy(update={"fleets": sc.fleets.model_copy(update={"flying": ["oneweb"]})}))
         .regions["EU27"].policies["all-operators"].served_share, abs=1e-12)
+
+
+def test_regions_share_one_propagation_with_the_same_figures(monkeypatch):
+    """Two regions: the fleets are propagated once for both (positions shared) or, where that would not fit, by
+    each region's own pass; the figures are the same."""
+    from satsov.assessment import run
+    two = {**SMALL, "regions": [{"name": "Iceland", "query": "IS", "spacing_km": 100},
+                                {"name": "Ireland", "query": "IE", "spacing_km": 100}],
+           "capacity": {"enabled": False}}
+    calls = []
+    real = run._shared_positions
+    monkeypatch.setattr(run, "_shared_positions", lambda *a: calls.append(1) or real(*a))
+    shared = assess(scenario_from_dict(two))
+    assert calls
+    monkeypatch.setattr(run, "_shared_positions", lambda *a: None)
+    alone = assess(scenario_from_dict(two))
+    assert real({}, None, 1) is None  # one region: nothing to share
+    for name in ("Iceland", "Ireland"):
+        a, b = shared.regions[name], alone.regions[name]
+        assert a.to_dict() == b.to_dict()

@@ -229,6 +229,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     out: dict[str, RegionAssessment] = {}
     leo = {k for k, f in fleets.items() if len(f) and all(e.apogee_altitude_km < LATENCY_CLASSES[0][1] for e in f)}
     allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
+    shared = _shared_positions(fleets, times, len(sc.regions))
+    cap_positions: dict = {}  # the capacity snapshots' positions, propagated once for every region
     for spec in sc.regions:
         cases = [Case(FleetCase(k), (k,)) for k in fleets]
         for p in policies:
@@ -255,12 +257,12 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             res = coverage(fleets, grids[spec.name], times, min_elevation_deg=req.min_elevation_deg, cases=cases,
                            n_fold=req.n_fold, availability_threshold=req.availability, progress=cb,
                            max_epoch_age_days=sc.window.max_epoch_age_days, frames=min(48, len(times)),
-                           frame_cases=framed)
+                           frame_cases=framed, positions=shared)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
         if sc.capacity.enabled:
             out[spec.name].capacity = _capacity(sc, spec, grids[spec.name], fleets, owner, policies, allowed, events,
-                                                kill, supply, progress, lic, registry)
+                                                kill, supply, progress, lic, registry, cap_positions)
     satellites = {k: len(f) for k, f in fleets.items()}
     eop = earth_orientation(times)
     routes = _routes(sc, plan, fleets, owner, registry, policies, supply) if plan else []
@@ -373,8 +375,19 @@ def _demand_model(sc: Scenario):
     return model
 
 
+def _shared_positions(fleets, times, n_regions: int) -> np.ndarray | None:
+    """The fleets' ITRS positions at every step, propagated once for all regions when there are several and they
+    fit in a quarter of the memory allowed (else None: each region propagates its own chunks)."""
+    from satsov.budget import memory_limit_bytes
+    from satsov.orbits.propagation import propagate
+    n_sats = sum(len(f) for f in fleets.values())
+    if n_regions < 2 or n_sats == 0 or n_sats * len(times) * 24.0 > 0.25 * memory_limit_bytes():
+        return None
+    return propagate([e for f in fleets.values() for e in f], times)[0]
+
+
 def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply, progress,
-              lic=(), registry=None):
+              lic=(), registry=None, cache: dict | None = None):
     """The region's capacity: every policy, event and kill switch as a flow over snapshots, with the low/high
     range of each policy's figure."""
     from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
@@ -395,7 +408,10 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
                 cases[EventCase(name, p.name)] = Case(EventCase(name, p.name), ops,
                                                       tuple(d for d in denials if d.operator in ops))
     from satsov.orbits.propagation import propagate
-    positions, _ = propagate([e for f in fleets.values() for e in f], times)  # once for every level and case
+    cache = {} if cache is None else cache
+    if "positions" not in cache:  # once for every level, case and region
+        cache["positions"] = propagate([e for f in fleets.values() for e in f], times)[0]
+    positions = cache["positions"]
     def run(demand_model, supply_level, wanted, label: str):
         demand = build_demand(g, demand_model, level="base", background=sc.demand.background,
                               background_spacing_km=sc.demand.background_spacing_km,
