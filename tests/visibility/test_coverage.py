@@ -33,7 +33,8 @@ def _kernel_counts(fleet, g, t, eps, bin_deg=None):
     return out, ref, gs, pos
 
 
-@pytest.mark.parametrize("region_name,eps", [("IS", 25), ("NZ", 10), ("FJ", 40), ("RU", 0), ("AQ", 25)])
+@pytest.mark.parametrize("region_name,eps", [("IS", 25), ("NZ", 10), ("FJ", 40), ("RU", 0), ("AQ", 25), ("CL", 0),
+                                             ("NO", 0.1)])
 def test_counts_identical_to_brute_force(sample_fleet, region_name, eps):
     g = grid(region_name, 100 if region_name in ("RU", "AQ") else 25)
     t = time_grid("2026-05-07T00:00:00Z", "3h", "20m")
@@ -391,3 +392,23 @@ def test_positions_propagated_once_give_the_same_result(sample_fleet_small):
             assert here.cells[key].equals(given.cells[key]) and here.series[key].equals(given.series[key])
         with pytest.raises(InputError, match="positions: found shape"):
             coverage(sample_fleet_small, "IE", t, spacing_km=100, positions=pos[:, :3])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(0, 60), st.sampled_from([("WORLD", 500), ("NO", 50), ("EU27", 100)]),
+       st.sampled_from([None, 0.5, 3.0]))
+def test_property_kernel_counts_equal_brute_force_for_any_satellites(seed, eps, where, bin_deg):
+    """Satellites anywhere from 200 km to beyond GEO, any mask, any bin height: the kernel's bounds (tile,
+    outer and inner caps) never change a count."""
+    rng = np.random.default_rng(seed)
+    g = grid(*where)
+    d = rng.normal(size=(300, 1, 3))
+    pos = d / np.linalg.norm(d, axis=-1, keepdims=True) * rng.uniform(6578, 45000, size=(300, 1, 1))
+    op = rng.integers(0, 2, 300).astype(np.int32)
+    order, index = _visibility.index_cells(g.lat_deg, g.lon_deg, g.ecef_km, g.spacing_km, bin_deg=bin_deg)
+    gs = g.subset(order)
+    out = np.zeros((1, len(gs), 2), np.uint16)
+    _visibility.count_visible(pos, op, np.ascontiguousarray(gs.ecef_km), np.ascontiguousarray(gs.up),
+                              np.ascontiguousarray(gs.lon_deg), index, np.radians(eps), out)
+    ref = _visibility.count_visible_brute_force(pos, op, 2, gs.ecef_km, gs.up, eps)
+    assert (out == ref).all()

@@ -4,8 +4,10 @@ For each step and satellite, only cells inside a bounding cap around the sub-sat
 visited: cells are binned by latitude and sorted by longitude within a bin, and the cap's longitude span over
 each bin's latitudes maps to an index range (a table read and a short scan, :func:`lon_index`). Each
 candidate then gets the exact elevation test on the WGS-84 normal: ``(s - p)·up ≥ sin(ε) |s - p|``. The cap
-is a strict superset of the visible cells (its radius uses the polar radius, a mask lowered by 0.25° for the
-normal's tilt and a 0.5° margin), so the counts are exactly those of the brute-force test.
+is a strict superset of the visible cells (its radius bounds the geocentric angle to any visible cell: it uses the
+polar radius and a mask lowered by 0.25° for the normal's tilt, below the horizon if need be, plus 0.01° for
+rounding; the bins it spans are widened by 0.2° for geodetic against geocentric latitude), so the counts are
+exactly those of the brute-force test.
 
 Inside that cap, an inner cap holds only cells that see the satellite for sure (its radius uses the equatorial
 radius and a mask raised by 0.25°, more than the 0.19° the normal can tilt, less 0.05°): within each bin the
@@ -182,11 +184,11 @@ def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_e
     bin_deg = 180.0 / n_bins
     sin_eps = math.sin(min_elevation_rad)
     sin2 = sin_eps * sin_eps if min_elevation_rad > 0 else 0.0
-    eps_cap = max(0.0, min_elevation_rad - math.radians(0.25))
+    eps_cap = min_elevation_rad - math.radians(0.25)  # may be negative: the bound holds below the horizon too
     cos_cap = math.cos(eps_cap)
     eps_in = min_elevation_rad + math.radians(0.25)
     cos_in = math.cos(eps_in)
-    margin = math.radians(0.5)
+    margin = math.radians(0.01)  # rounding; the cap radius itself bounds the geocentric angle
     margin_in = math.radians(0.05)
     deg = 180.0 / math.pi
     for t in prange(n_times):
@@ -214,8 +216,9 @@ def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_e
             cos_rho_in = math.cos(rho_in) if rho_in > 0.0 else 2.0
             lat_lo = (lat0 - rho) * deg
             lat_hi = (lat0 + rho) * deg
-            b0 = max(0, int((lat_lo + 90.0) / bin_deg))
-            b1 = min(n_bins - 1, int((lat_hi + 90.0) / bin_deg))
+            # bins hold geodetic latitudes, within GEOCENTRIC_SLACK_DEG of the geocentric ones
+            b0 = max(0, int((lat_lo - GEOCENTRIC_SLACK_DEG + 90.0) / bin_deg))
+            b1 = min(n_bins - 1, int((lat_hi + GEOCENTRIC_SLACK_DEG + 90.0) / bin_deg))
             all_lon = lat_hi >= 90.0 or lat_lo <= -90.0  # the cap holds a pole
             sin0, cos0, cos_rho = math.sin(lat0), math.cos(lat0), math.cos(rho)
             s_star = sin0 / cos_rho if not all_lon else 0.0  # where the cap is widest in longitude
