@@ -115,15 +115,14 @@ def smallest_gateway_set(positions_km: np.ndarray, grid, candidates, *, user_min
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_matrix
 
-    from satsov.orbits.geometry import geodetic_to_ecef
+    from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
     if not candidates:
         raise InputError("gateway candidates: found none in the allowed jurisdictions, expected at least one site",
                          found=0, expected=">= 1 site")
     lat = np.array([s.lat_deg for s in candidates])
     lon = np.array([s.lon_deg for s in candidates])
     g_xyz = geodetic_to_ecef(lat, lon, np.zeros(len(lat)))
-    la, lo = np.radians(lat), np.radians(lon)
-    g_up = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=1)
+    g_up = up_vectors(lat, lon)
     c_xyz, c_up = np.asarray(grid.ecef_km), np.asarray(grid.up)
     rows = []
     serving = 0

@@ -115,24 +115,22 @@ def tile_gaps(cell_xyz: np.ndarray) -> np.ndarray:
     tile's centre to its corners, twice (once for each tile), less 1e-9 rad; never below 0. (A k-d tree over the
     cells themselves gives a tighter bound but takes seconds for the tiles far from a regional grid.)"""
     from scipy.spatial import cKDTree
+
+    from satsov.orbits.geometry import up_vectors as vec  # the unit vector at a (here geocentric) lat/lon in degrees
     xyz = np.asarray(cell_xyz, float)
     if len(xyz) == 0:
         return np.full((N_TILE_LAT, N_TILE_LON), np.pi)
-
-    def vec(lat, lon):
-        return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
-
     r = np.linalg.norm(xyz, axis=1)
     lat = np.degrees(np.arcsin(np.clip(xyz[:, 2] / r, -1.0, 1.0)))
     lon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0]))
     ti = np.clip(((lat + 90.0) / TILE_DEG).astype(np.int64), 0, N_TILE_LAT - 1)
     tj = np.clip(((lon + 180.0) / TILE_DEG).astype(np.int64), 0, N_TILE_LON - 1)
     occupied = np.unique(ti * N_TILE_LON + tj)
-    lat_c = np.radians(-90.0 + TILE_DEG * (np.arange(N_TILE_LAT) + 0.5))
-    lon_c = np.radians(-180.0 + TILE_DEG * (np.arange(N_TILE_LON) + 0.5))
+    lat_c = -90.0 + TILE_DEG * (np.arange(N_TILE_LAT) + 0.5)
+    lon_c = -180.0 + TILE_DEG * (np.arange(N_TILE_LON) + 0.5)
     la, lo = np.meshgrid(lat_c, lon_c, indexing="ij")
     centre = vec(la, lo)
-    half = np.radians(TILE_DEG / 2.0)
+    half = TILE_DEG / 2.0
     reach = np.zeros(la.shape)
     for dla in (-half, half):  # the farthest point of a latitude-longitude tile from its centre is a corner
         for dlo in (-half, half):
