@@ -179,8 +179,9 @@ def _sgp4_near(c, tsince):
 
 
 @njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy")
-def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status):
-    """Fill ``out[sat, time, :]`` with ITRS km and ``status`` with SGP4 error codes (0 = fine)."""
+def propagate_itrs_scalar(coeffs, jd, fr, cos_theta, sin_theta, out, status):
+    """``propagate_itrs`` one propagation at a time with libm's sines (the kernel before SIMD lanes; kept as the
+    in-process baseline of ``benchmarks/propagation.py`` and the tests)."""
     n_sats = coeffs.shape[0]
     n_times = jd.shape[0]
     for i in prange(n_sats):
@@ -207,17 +208,237 @@ def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status):
             status[i, k] = code
 
 
+
+# --- SIMD lanes ------------------------------------------------------------------------------------------------
+# The same arithmetic as ``_sgp4_near``, written without branches so that LLVM vectorises the loop over a
+# satellite's times (4 doubles per AVX2 instruction): sines and cosines by a polynomial instead of libm calls,
+# Kepler's equation with a fixed three Newton steps, error checks as flags. A lane whose last Newton step was not
+# below the reference's 1e-12 rad, or that any check flags, is recomputed by ``_sgp4_near`` itself, so error codes
+# and the odd cases stay exactly the reference's. Satellites with eccentricity above LANE_MAX_ECCENTRICITY are
+# propagated by ``_sgp4_near`` throughout (three steps would rarely converge for them).
+LANE_MAX_ECCENTRICITY = 0.05
+KEPLER_STEPS = 3
+
+# sin and cos after Cephes (S. L. Moshier, public domain; the same polynomials as Cephes' sin.c): the argument
+# reduced by pi/4 in three parts (exact to |x| ~ 1e9), minimax polynomials on [-pi/4, pi/4]. Error within 1 ulp
+# of libm's over the arguments SGP4 meets (tested against math.sin and math.cos). Hand-written rather than
+# Intel's SVML (a proprietary runtime numba can use): SVML would not remove the branches that keep the loop from
+# vectorising, and these 20 lines behave the same on every CPU.
+_TWOPI = 2.0 * math.pi
+_INV_TWOPI = 1.0 / (2.0 * math.pi)
+_DP1 = 7.85398125648498535156e-1
+_DP2 = 3.77489470793079817668e-8
+_DP3 = 2.69515142907905952645e-15
+_FOUR_OVER_PI = 1.27323954473516268615
+_S0, _S1, _S2, _S3, _S4, _S5 = (1.58962301576546568060e-10, -2.50507477628578072866e-8, 2.75573136213857245213e-6,
+                                -1.98412698295895385996e-4, 8.33333333332211858878e-3, -1.66666666666666307295e-1)
+_C0, _C1, _C2, _C3, _C4, _C5 = (-1.13585365213876817300e-11, 2.08757008419747316778e-9,
+                                -2.75573141792967388112e-7, 2.48015872888517045348e-5,
+                                -1.38888888888730564116e-3, 4.16666666666665929218e-2)
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def sincos(x):
+    """(sin x, cos x) without branches or calls, so that a loop over them vectorises."""
+    ax = abs(x)
+    octant = np.floor(ax * _FOUR_OVER_PI)
+    octant = octant + (octant - 2.0 * np.floor(octant * 0.5))  # odd octants move to the next even one
+    j = octant - 8.0 * np.floor(octant * 0.125)  # 0, 2, 4 or 6
+    z = ((ax - octant * _DP1) - octant * _DP2) - octant * _DP3
+    zz = z * z
+    ps = z + z * zz * (((((_S0 * zz + _S1) * zz + _S2) * zz + _S3) * zz + _S4) * zz + _S5)
+    pc = 1.0 - 0.5 * zz + zz * zz * (((((_C0 * zz + _C1) * zz + _C2) * zz + _C3) * zz + _C4) * zz + _C5)
+    swap = (j == 2.0) | (j == 6.0)
+    s = pc if swap else ps
+    c = ps if swap else pc
+    s = -s if j >= 4.0 else s
+    c = -c if (j == 2.0) | (j == 4.0) else c
+    s = -s if x < 0.0 else s
+    return s, c
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _mod_twopi(x):
+    """``_fmod(x, 2 pi)`` with a multiplication instead of a division (a quarter of the cost in a vector loop;
+    the quotient's last bit may differ, which moves the result by 2 pi at the rounding boundary only where
+    x / 2 pi is within 1e-16 of an integer: the angle is then the same modulo 2 pi, which is all SGP4 uses)."""
+    return x - _TWOPI * np.trunc(x * _INV_TWOPI)
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _series_sincos(x):
+    """``_small_sincos`` without its branch: its arguments here are of the order of J2 (about 1e-3 rad); a lane
+    with one above 0.05 is flagged."""
+    x2 = x * x
+    return (x * (1.0 - x2 / 6.0 * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0))),
+            1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0))))
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _sgp4_lane(c, t, simple):
+    """TEME km and a flag (True: recompute with ``_sgp4_near``) for one time; ``c`` a tuple of coefficients."""
+    (_isimp, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bstar, cc4, t2cof, omgcof, eta, xmcof,
+     delmo, d2, d3, d4, cc5, sinmao, t3cof, t4cof, t5cof, no_unkozai, ecco, _inclo, aycof, xlcof, con41, x1mth2,
+     x7thm1, _jd, _fr, _xke, j2, radiusearthkm, a0, sinio, cosio) = c
+    xmdf = mo + mdot * t
+    argpdf = argpo + argpdot * t
+    nodedf = nodeo + nodedot * t
+    t2 = t * t
+    nodem = nodedf + nodecf * t2
+    tempa = 1.0 - cc1 * t
+    tempe = bstar * cc4 * t
+    templ = t2cof * t2
+    if simple:  # loop-invariant: the compiler makes one loop of each kind
+        argpm = argpdf
+        mm = xmdf
+    else:
+        delomg = omgcof * t
+        _s, cos_xmdf = sincos(xmdf)
+        delmtemp = 1.0 + eta * cos_xmdf
+        delm = xmcof * (delmtemp * delmtemp * delmtemp - delmo)
+        temp = delomg + delm
+        mm = xmdf + temp
+        argpm = argpdf - temp
+        t3 = t2 * t
+        t4 = t3 * t
+        tempa = tempa - d2 * t2 - d3 * t3 - d4 * t4
+        sin_mm, _c = sincos(mm)
+        tempe = tempe + bstar * cc5 * (sin_mm - sinmao)
+        templ = templ + t3cof * t3 + t4 * (t4cof + t * t5cof)
+    am = a0 * tempa * tempa
+    em = ecco - tempe
+    flag = (em >= 1.0) | (em < -0.001)
+    em = max(em, 1.0e-6)
+    mm = mm + no_unkozai * templ
+    xlm = mm + argpm + nodem
+    nodem = _mod_twopi(nodem)
+    argpm = _mod_twopi(argpm)
+    xlm = _mod_twopi(xlm)
+    mm = _mod_twopi(xlm - argpm - nodem)
+    sin_argp, cos_argp = sincos(argpm)
+    axnl = em * cos_argp
+    temp = 1.0 / (am * (1.0 - em * em))
+    aynl = em * sin_argp + temp * aycof
+    xl = mm + argpm + nodem + temp * xlcof * axnl
+    u = _mod_twopi(xl - nodem)
+    eo1 = u
+    tem5 = 1.0
+    sineo1 = 0.0
+    coseo1 = 1.0
+    for _ in range(KEPLER_STEPS):
+        sineo1, coseo1 = sincos(eo1)
+        tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / (1.0 - coseo1 * axnl - sineo1 * aynl)
+        tem5 = min(max(tem5, -0.95), 0.95)
+        eo1 = eo1 + tem5
+    flag = flag | (abs(tem5) >= 1.0e-12)  # not converged where the reference would have stopped
+    ecose = axnl * coseo1 + aynl * sineo1
+    esine = axnl * sineo1 - aynl * coseo1
+    el2 = axnl * axnl + aynl * aynl
+    pl = am * (1.0 - el2)
+    flag = flag | (pl < 0.0)
+    rl = am * (1.0 - ecose)
+    betal = math.sqrt(1.0 - el2)
+    temp = esine / (1.0 + betal)
+    sinu = am / rl * (sineo1 - aynl - axnl * temp)
+    cosu = am / rl * (coseo1 - axnl + aynl * temp)
+    sin2u = (cosu + cosu) * sinu
+    cos2u = 1.0 - 2.0 * sinu * sinu
+    temp = 1.0 / pl
+    temp1 = 0.5 * j2 * temp
+    temp2 = temp1 * temp
+    mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
+    flag = flag | (mrt < 1.0)
+    inv = 1.0 / math.sqrt(sinu * sinu + cosu * cosu)
+    s0 = sinu * inv
+    c0 = cosu * inv
+    d_su = -0.25 * temp2 * x7thm1 * sin2u
+    d_node = 1.5 * temp2 * cosio * sin2u
+    d_inc = 1.5 * temp2 * cosio * sinio * cos2u
+    flag = flag | (abs(d_su) > 0.05) | (abs(d_node) > 0.05) | (abs(d_inc) > 0.05)  # outside the series' range
+    sd, cd = _series_sincos(d_su)
+    sinsu = s0 * cd + c0 * sd
+    cossu = c0 * cd - s0 * sd
+    sn0, cn0 = sincos(nodem)
+    sd, cd = _series_sincos(d_node)
+    snod = sn0 * cd + cn0 * sd
+    cnod = cn0 * cd - sn0 * sd
+    sd, cd = _series_sincos(d_inc)
+    sini = sinio * cd + cosio * sd
+    cosi = cosio * cd - sinio * sd
+    xmx = -snod * cosi
+    xmy = cnod * cosi
+    ux = xmx * sinsu + cnod * cossu
+    uy = xmy * sinsu + snod * cossu
+    uz = sini * sinsu
+    mr = mrt * radiusearthkm
+    x = mr * ux
+    y = mr * uy
+    z = mr * uz
+    r2 = x * x + y * y + z * z
+    flag = flag | ~((r2 >= SANE_RADIUS_MIN_KM ** 2) & (r2 <= SANE_RADIUS_MAX_KM ** 2))  # also catches NaN
+    return x, y, z, flag
+
+
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _lanes(c, tsince, cos_theta, sin_theta, xs, ys, zs, flags, simple):
+    """One satellite at every time, rotated by (cos, sin) of the sidereal angle: the loop LLVM vectorises."""
+    for k in range(tsince.shape[0]):
+        x, y, z, flag = _sgp4_lane(c, tsince[k], simple)
+        xs[k] = cos_theta[k] * x + sin_theta[k] * y
+        ys[k] = -sin_theta[k] * x + cos_theta[k] * y
+        zs[k] = z
+        flags[k] = flag
+
+
 @njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy")
-def propagate_teme(coeffs, jd, fr, out, status):
-    """TEME positions (km) for the Vallado verification and the frame tests."""
+def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
+    """Fill ``out[sat, time, :]`` with ITRS km and ``status`` with SGP4 error codes (0 = fine): SIMD lanes, with
+    ``_sgp4_near`` for the flagged lanes and for satellites above ``lane_max_eccentricity``."""
     n_sats = coeffs.shape[0]
     n_times = jd.shape[0]
     for i in prange(n_sats):
         c = coeffs[i]
+        tsince = np.empty(n_times)
         for k in range(n_times):
-            tsince = ((jd[k] - c[32]) + (fr[k] - c[33])) * 1440.0
-            x, y, z, code = _sgp4_near(c, tsince)
-            out[i, k, 0] = x if code == 0 else np.nan
-            out[i, k, 1] = y if code == 0 else np.nan
-            out[i, k, 2] = z if code == 0 else np.nan
+            tsince[k] = ((jd[k] - c[32]) + (fr[k] - c[33])) * 1440.0
+        xs = np.empty(n_times)
+        ys = np.empty(n_times)
+        zs = np.empty(n_times)
+        flags = np.ones(n_times, np.bool_)
+        if c[24] > 0.0 and c[25] <= lane_max_eccentricity:
+            ct = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14],
+                  c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28],
+                  c[29], c[30], c[31], c[32], c[33], c[34], c[35], c[36], c[37], c[38], c[39])
+            if c[0] == 1.0:
+                _lanes(ct, tsince, cos_theta, sin_theta, xs, ys, zs, flags, True)
+            else:
+                _lanes(ct, tsince, cos_theta, sin_theta, xs, ys, zs, flags, False)
+        for k in range(n_times):
+            if not flags[k]:
+                out[i, k, 0] = xs[k]
+                out[i, k, 1] = ys[k]
+                out[i, k, 2] = zs[k]
+                status[i, k] = 0
+                continue
+            x, y, z, code = _sgp4_near(c, tsince[k])
+            if code == 0:
+                r2 = x * x + y * y + z * z
+                if not (SANE_RADIUS_MIN_KM ** 2 <= r2 <= SANE_RADIUS_MAX_KM ** 2):  # also catches NaN
+                    code = INSANE_POSITION
+            if code != 0:
+                out[i, k, 0] = np.nan
+                out[i, k, 1] = np.nan
+                out[i, k, 2] = np.nan
+            else:
+                ct_k = cos_theta[k]
+                st_k = sin_theta[k]
+                out[i, k, 0] = ct_k * x + st_k * y
+                out[i, k, 1] = -st_k * x + ct_k * y
+                out[i, k, 2] = z
             status[i, k] = code
+
+
+def propagate_teme(coeffs, jd, fr, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
+    """TEME positions (km) for the Vallado verification and the frame tests: ``propagate_itrs`` with the identity
+    rotation (cos 1, sin 0: exact), so both frames come from the same lanes."""
+    propagate_itrs(coeffs, jd, fr, np.ones(len(jd)), np.zeros(len(jd)), out, status, lane_max_eccentricity)
