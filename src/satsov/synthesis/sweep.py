@@ -136,8 +136,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, client
     import logging
 
     from distributed import Client, LocalCluster
+    # one numba thread per worker process: each task runs on one core, so numba's own thread pool would only
+    # add threads that compete with the other workers
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           silence_logs=logging.WARNING) if not scheduler else None
+                           silence_logs=logging.WARNING, env={"NUMBA_NUM_THREADS": "1"}) if not scheduler else None
     cl = Client(cluster if cluster is not None else scheduler)
     try:
         yield cl
