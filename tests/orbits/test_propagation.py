@@ -132,6 +132,32 @@ def test_simd_lanes_equal_the_scalar_kernel_on_the_catalogue(active_path):
     assert np.abs(a[ok] - b[ok]).max() < 1e-8  # km: 10 micrometres
 
 
+def test_compiled_initialisation_equals_python_sgp4_to_the_bit(active_path):
+    """``init_near`` against python-sgp4's pure-Python ``sgp4init`` (the reference): every coefficient of every
+    near-earth satellite of the shared catalogue, and of elements given as values (a Walker shell, as an OMM
+    would give them), identical; the same satellites found deep-space."""
+    from sgp4.model import WGS72 as PY_WGS72
+    from sgp4.model import Satrec as PySatrec
+
+    from satsov.orbits.propagation import _DEEP, _initialise
+    fleet = satsov.load_fleet(active_path)
+    shell = satsov.Shell("t", altitude_km=550, inclination_deg=53, planes=6, sats_per_plane=4, phasing=1)
+    elements = list(fleet.elements[::3]) + shell.elements("2026-05-07T00:00:00Z")
+    rows = _initialise(elements)
+    reference = []
+    for e in elements:
+        if e.tle is not None:
+            sat = PySatrec.twoline2rv(e.tle[0], e.tle[1])
+        else:
+            sat = PySatrec()
+            sat.sgp4init(PY_WGS72, "i", *e.sgp4_arguments())
+        reference.append(sat)
+    assert [r is _DEEP for r in rows] == [sat.method == "d" for sat in reference]
+    near = [(r, sat) for r, sat in zip(rows, reference) if r is not _DEEP]
+    assert len(near) > 3000
+    np.testing.assert_array_equal(np.array([r for r, _ in near]), _sgp4_numba.coefficients([s for _, s in near]))
+
+
 def test_backends_agree_within_a_metre_over_a_day(active_path):
     fleet = satsov.load_fleet(active_path)
     mega = fleet.select("/^(STARLINK|ONEWEB|KUIPER|QIANFAN|HULIANWANG)/")[::10]

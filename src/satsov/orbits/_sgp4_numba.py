@@ -50,6 +50,135 @@ def coefficients(model_satrecs) -> np.ndarray:
     return table
 
 
+# Columns of the element table ``init_near`` reads (python-sgp4's names and units: radians, radians per minute,
+# Julian dates split in two).
+ELEMENT_FIELDS = ("bstar", "ecco", "argpo", "inclo", "mo", "no_kozai", "nodeo", "jdsatepoch", "jdsatepochF")
+
+
+def element_table(satrecs) -> np.ndarray:
+    """Element table of ``init_near`` from any python-sgp4 ``Satrec`` (the C++ one parses a TLE in microseconds)."""
+    table = np.empty((len(satrecs), len(ELEMENT_FIELDS)))
+    for row, sat in enumerate(satrecs):
+        table[row] = (sat.bstar, sat.ecco, sat.argpo, sat.inclo, sat.mo, sat.no_kozai, sat.nodeo, sat.jdsatepoch,
+                      sat.jdsatepochF)
+    return table
+
+
+@njit(cache=True, error_model="numpy")  # no fast-math: the coefficients are to be python-sgp4's to the bit
+def init_near(elements, xke, j2, j3oj2, j4, radiusearthkm, out, deep):
+    """SGP4's near-earth initialisation (Vallado's ``sgp4init`` with ``initl``, improved mode) for many satellites
+    at once: fills ``out`` with rows of ``coefficients`` (FIELDS then DERIVED) and ``deep`` with True where the
+    period is 225 minutes or more (those rows are left for python-sgp4's deep-space model). Each expression is the
+    reference's, in its order of operations, so that the rows equal python-sgp4's (tested)."""
+    x2o3 = 2.0 / 3.0
+    ss = 78.0 / radiusearthkm + 1.0
+    qzms2ttemp = (120.0 - 78.0) / radiusearthkm
+    qzms2t = qzms2ttemp * qzms2ttemp * qzms2ttemp * qzms2ttemp
+    for i in range(elements.shape[0]):
+        bstar, ecco, argpo, inclo, mo, no_kozai, nodeo, jd, fr = (
+            elements[i, 0], elements[i, 1], elements[i, 2], elements[i, 3], elements[i, 4], elements[i, 5],
+            elements[i, 6], elements[i, 7], elements[i, 8])
+        # initl: the mean motion without Kozai's correction, and the constants of the orbit
+        eccsq = ecco * ecco
+        omeosq = 1.0 - eccsq
+        rteosq = math.sqrt(omeosq)
+        cosio = math.cos(inclo)
+        cosio2 = cosio * cosio
+        ak = math.pow(xke / no_kozai, x2o3)
+        d1 = 0.75 * j2 * (3.0 * cosio2 - 1.0) / (rteosq * omeosq)
+        del_ = d1 / (ak * ak)
+        adel = ak * (1.0 - del_ * del_ - del_ * (1.0 / 3.0 + 134.0 * del_ * del_ / 81.0))
+        del_ = d1 / (adel * adel)
+        no_unkozai = no_kozai / (1.0 + del_)
+        ao = math.pow(xke / no_unkozai, x2o3)
+        sinio = math.sin(inclo)
+        po = ao * omeosq
+        con42 = 1.0 - 5.0 * cosio2
+        con41 = -con42 - cosio2 - cosio2
+        posq = po * po
+        rp = ao * (1.0 - ecco)
+        deep[i] = 2.0 * math.pi / no_unkozai >= 225.0
+        isimp = 0.0
+        if rp < 220.0 / radiusearthkm + 1.0:
+            isimp = 1.0
+        sfour = ss
+        qzms24 = qzms2t
+        perige = (rp - 1.0) * radiusearthkm
+        if perige < 156.0:
+            sfour = perige - 78.0
+            if perige < 98.0:
+                sfour = 20.0
+            qzms24temp = (120.0 - sfour) / radiusearthkm
+            qzms24 = qzms24temp * qzms24temp * qzms24temp * qzms24temp
+            sfour = sfour / radiusearthkm + 1.0
+        pinvsq = 1.0 / posq
+        tsi = 1.0 / (ao - sfour)
+        eta = ao * ecco * tsi
+        etasq = eta * eta
+        eeta = ecco * eta
+        psisq = abs(1.0 - etasq)
+        coef = qzms24 * math.pow(tsi, 4.0)
+        coef1 = coef / math.pow(psisq, 3.5)
+        cc2 = coef1 * no_unkozai * (ao * (1.0 + 1.5 * etasq + eeta * (4.0 + etasq)) + 0.375 * j2 * tsi / psisq
+                                    * con41 * (8.0 + 3.0 * etasq * (8.0 + etasq)))
+        cc1 = bstar * cc2
+        cc3 = 0.0
+        if ecco > 1.0e-4:
+            cc3 = -2.0 * coef * tsi * j3oj2 * no_unkozai * sinio / ecco
+        x1mth2 = 1.0 - cosio2
+        cc4 = 2.0 * no_unkozai * coef1 * ao * omeosq * (
+            eta * (2.0 + 0.5 * etasq) + ecco * (0.5 + 2.0 * etasq) - j2 * tsi / (ao * psisq)
+            * (-3.0 * con41 * (1.0 - 2.0 * eeta + etasq * (1.5 - 0.5 * eeta)) + 0.75 * x1mth2
+               * (2.0 * etasq - eeta * (1.0 + etasq)) * math.cos(2.0 * argpo)))
+        cc5 = 2.0 * coef1 * ao * omeosq * (1.0 + 2.75 * (etasq + eeta) + eeta * etasq)
+        cosio4 = cosio2 * cosio2
+        temp1 = 1.5 * j2 * pinvsq * no_unkozai
+        temp2 = 0.5 * temp1 * j2 * pinvsq
+        temp3 = -0.46875 * j4 * pinvsq * pinvsq * no_unkozai
+        mdot = (no_unkozai + 0.5 * temp1 * rteosq * con41 + 0.0625 * temp2 * rteosq
+                * (13.0 - 78.0 * cosio2 + 137.0 * cosio4))
+        argpdot = (-0.5 * temp1 * con42 + 0.0625 * temp2 * (7.0 - 114.0 * cosio2 + 395.0 * cosio4)
+                   + temp3 * (3.0 - 36.0 * cosio2 + 49.0 * cosio4))
+        xhdot1 = -temp1 * cosio
+        nodedot = xhdot1 + (0.5 * temp2 * (4.0 - 19.0 * cosio2) + 2.0 * temp3 * (3.0 - 7.0 * cosio2)) * cosio
+        omgcof = bstar * cc3 * math.cos(argpo)
+        xmcof = 0.0
+        if ecco > 1.0e-4:
+            xmcof = -x2o3 * coef * bstar / eeta
+        nodecf = 3.5 * omeosq * xhdot1 * cc1
+        t2cof = 1.5 * cc1
+        if abs(cosio + 1.0) > 1.5e-12:
+            xlcof = -0.25 * j3oj2 * sinio * (3.0 + 5.0 * cosio) / (1.0 + cosio)
+        else:
+            xlcof = -0.25 * j3oj2 * sinio * (3.0 + 5.0 * cosio) / 1.5e-12
+        aycof = -0.5 * j3oj2 * sinio
+        delmotemp = 1.0 + eta * math.cos(mo)
+        delmo = delmotemp * delmotemp * delmotemp
+        sinmao = math.sin(mo)
+        x7thm1 = 7.0 * cosio2 - 1.0
+        d2 = d3 = d4 = t3cof = t4cof = t5cof = 0.0
+        if isimp != 1.0:
+            cc1sq = cc1 * cc1
+            d2 = 4.0 * ao * tsi * cc1sq
+            temp = d2 * tsi * cc1 / 3.0
+            d3 = (17.0 * ao + sfour) * temp
+            d4 = 0.5 * temp * ao * tsi * (221.0 * ao + 31.0 * sfour) * cc1
+            t3cof = d2 + 2.0 * cc1sq
+            t4cof = 0.25 * (3.0 * d3 + cc1 * (12.0 * d2 + 10.0 * cc1sq))
+            t5cof = 0.2 * (3.0 * d4 + 12.0 * cc1 * d3 + 6.0 * d2 * d2 + 15.0 * cc1sq * (2.0 * d2 + cc1sq))
+        row = out[i]
+        (row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11],
+         row[12], row[13], row[14], row[15], row[16], row[17], row[18], row[19], row[20], row[21], row[22],
+         row[23], row[24], row[25], row[26], row[27], row[28], row[29], row[30], row[31], row[32], row[33],
+         row[34], row[35], row[36]) = (
+            isimp, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bstar, cc4, t2cof, omgcof, eta, xmcof,
+            delmo, d2, d3, d4, cc5, sinmao, t3cof, t4cof, t5cof, no_unkozai, ecco, inclo, aycof, xlcof, con41,
+            x1mth2, x7thm1, jd, fr, xke, j2, radiusearthkm)
+        row[37] = math.pow(xke / no_unkozai, x2o3)
+        row[38] = sinio
+        row[39] = cosio
+
+
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
 def _fmod(x, y):
     """C's fmod for the angles here (|x/y| < 1e6): libm's exact fmod costs ~30 ns, this ~2 ns; the result

@@ -129,34 +129,47 @@ _PREPARED: dict = {}  # elements (TLE lines or sgp4init arguments) -> SGP4 coeff
 _PREPARED_MAX = 200_000
 
 
+def _initialise(elements: Sequence[ElementSet]) -> list:
+    """SGP4 coefficient rows (or ``_DEEP``) for elements: python-sgp4's C++ reader takes the elements from the TLE
+    (or its ``sgp4init`` from the OMM's values), and ``init_near`` computes every near-earth coefficient at once,
+    equal to the bit to python-sgp4's pure-Python initialisation (tested; 5x faster on the built-in catalogue)."""
+    from sgp4.api import WGS72, Satrec
+    from sgp4.propagation import getgravconst
+
+    from satsov.orbits import _sgp4_numba
+    sats = []
+    for e in elements:
+        if e.tle is not None:
+            sats.append(Satrec.twoline2rv(e.tle[0], e.tle[1], WGS72))
+        else:
+            sat = Satrec()
+            sat.sgp4init(WGS72, "i", *e.sgp4_arguments())
+            sats.append(sat)
+    _tumin, _mu, radius_km, xke, j2, _j3, j4, j3oj2 = getgravconst("wgs72")
+    table = _sgp4_numba.element_table(sats)
+    out = np.empty((len(sats), len(_sgp4_numba.FIELDS) + len(_sgp4_numba.DERIVED)))
+    deep = np.empty(len(sats), np.bool_)
+    _sgp4_numba.init_near(table, xke, j2, j3oj2, j4, radius_km, out, deep)
+    return [_DEEP if d else row for row, d in zip(out, deep)]
+
+
 class NumbaBackend:
     """Parallel numba SGP4 (near-earth) fused with the TEME → ITRS rotation."""
 
     name = "numba"
 
     def prepare(self, elements):
-        from sgp4.model import Satrec as PySatrec
-
         from satsov.orbits import _sgp4_numba
-        near, deep, rows = [], [], []
         width = len(_sgp4_numba.FIELDS) + len(_sgp4_numba.DERIVED)
-        for i, e in enumerate(elements):
-            if e.is_deep_space:
-                deep.append(i)
-                continue
-            key = e.tle if e.tle is not None else e.sgp4_arguments()
-            row = _PREPARED.get(key)
-            if row is None:  # python-sgp4's initialisation, once per set of elements in a process
-                if e.tle is not None:
-                    sat = PySatrec.twoline2rv(e.tle[0], e.tle[1])
-                else:
-                    sat = PySatrec()
-                    from sgp4.api import WGS72
-                    sat.sgp4init(WGS72, "i", *e.sgp4_arguments())
-                row = _sgp4_numba.coefficients([sat])[0] if sat.method == "n" else _DEEP
-                if len(_PREPARED) >= _PREPARED_MAX:
-                    _PREPARED.clear()
-                _PREPARED[key] = row
+        keys = [None if e.is_deep_space else (e.tle if e.tle is not None else e.sgp4_arguments()) for e in elements]
+        new = {k: e for k, e in zip(keys, elements) if k is not None and k not in _PREPARED}
+        if new:
+            if len(_PREPARED) + len(new) > _PREPARED_MAX:
+                _PREPARED.clear()
+            _PREPARED.update(zip(new, _initialise(list(new.values()))))
+        near, deep, rows = [], [], []
+        for i, key in enumerate(keys):
+            row = _DEEP if key is None else _PREPARED[key]
             if row is _DEEP:
                 deep.append(i)
                 continue
