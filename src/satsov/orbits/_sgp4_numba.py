@@ -519,52 +519,58 @@ def _lanes(c, tsince, cos_theta, sin_theta, xs, ys, zs, flags, simple):
         flags[k] = flag
 
 
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _near_call(c, tsince):
+    """``_sgp4_near`` as a call rather than inlined: the fallback is rare, and inlining it into the parallel loop
+    beside the lanes doubled the kernel's compile time."""
+    return _sgp4_near(c, tsince)
+
+
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _satellite_itrs(c, jd, fr, cos_theta, sin_theta, out, status, lane_max_eccentricity):
+    """One satellite (``c`` its coefficients) at every time into ``out[time, :]`` and ``status[time]``."""
+    n_times = jd.shape[0]
+    tsince = np.empty(n_times)
+    for k in range(n_times):
+        tsince[k] = ((jd[k] - c[32]) + (fr[k] - c[33])) * 1440.0
+    xs = np.empty(n_times)
+    ys = np.empty(n_times)
+    zs = np.empty(n_times)
+    flags = np.ones(n_times, np.bool_)
+    if c[24] > 0.0 and c[25] <= lane_max_eccentricity:
+        ct = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14],
+              c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28],
+              c[29], c[30], c[31], c[32], c[33], c[34], c[35], c[36], c[37], c[38], c[39])
+        _lanes(ct, tsince, cos_theta, sin_theta, xs, ys, zs, flags, c[0] == 1.0)
+    for k in range(n_times):
+        if not flags[k]:
+            out[k, 0] = xs[k]
+            out[k, 1] = ys[k]
+            out[k, 2] = zs[k]
+            status[k] = 0
+            continue
+        x, y, z, code = _near_call(c, tsince[k])
+        if code == 0:
+            r2 = x * x + y * y + z * z
+            if not (SANE_RADIUS_MIN_KM ** 2 <= r2 <= SANE_RADIUS_MAX_KM ** 2):  # also catches NaN
+                code = INSANE_POSITION
+        if code != 0:
+            out[k, 0] = np.nan
+            out[k, 1] = np.nan
+            out[k, 2] = np.nan
+        else:
+            out[k, 0] = cos_theta[k] * x + sin_theta[k] * y
+            out[k, 1] = -sin_theta[k] * x + cos_theta[k] * y
+            out[k, 2] = z
+        status[k] = code
+
+
 @njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy")
 def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
     """Fill ``out[sat, time, :]`` with ITRS km and ``status`` with SGP4 error codes (0 = fine): SIMD lanes, with
     ``_sgp4_near`` for the flagged lanes and for satellites above ``lane_max_eccentricity``."""
-    n_sats = coeffs.shape[0]
-    n_times = jd.shape[0]
-    for i in prange(n_sats):
-        c = coeffs[i]
-        tsince = np.empty(n_times)
-        for k in range(n_times):
-            tsince[k] = ((jd[k] - c[32]) + (fr[k] - c[33])) * 1440.0
-        xs = np.empty(n_times)
-        ys = np.empty(n_times)
-        zs = np.empty(n_times)
-        flags = np.ones(n_times, np.bool_)
-        if c[24] > 0.0 and c[25] <= lane_max_eccentricity:
-            ct = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14],
-                  c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28],
-                  c[29], c[30], c[31], c[32], c[33], c[34], c[35], c[36], c[37], c[38], c[39])
-            if c[0] == 1.0:
-                _lanes(ct, tsince, cos_theta, sin_theta, xs, ys, zs, flags, True)
-            else:
-                _lanes(ct, tsince, cos_theta, sin_theta, xs, ys, zs, flags, False)
-        for k in range(n_times):
-            if not flags[k]:
-                out[i, k, 0] = xs[k]
-                out[i, k, 1] = ys[k]
-                out[i, k, 2] = zs[k]
-                status[i, k] = 0
-                continue
-            x, y, z, code = _sgp4_near(c, tsince[k])
-            if code == 0:
-                r2 = x * x + y * y + z * z
-                if not (SANE_RADIUS_MIN_KM ** 2 <= r2 <= SANE_RADIUS_MAX_KM ** 2):  # also catches NaN
-                    code = INSANE_POSITION
-            if code != 0:
-                out[i, k, 0] = np.nan
-                out[i, k, 1] = np.nan
-                out[i, k, 2] = np.nan
-            else:
-                ct_k = cos_theta[k]
-                st_k = sin_theta[k]
-                out[i, k, 0] = ct_k * x + st_k * y
-                out[i, k, 1] = -st_k * x + ct_k * y
-                out[i, k, 2] = z
-            status[i, k] = code
+    for i in prange(coeffs.shape[0]):
+        _satellite_itrs(coeffs[i], jd, fr, cos_theta, sin_theta, out[i], status[i], lane_max_eccentricity)
 
 
 def propagate_teme(coeffs, jd, fr, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
