@@ -346,6 +346,11 @@ def propagate_itrs_scalar(coeffs, jd, fr, cos_theta, sin_theta, out, status):
 # and the odd cases stay exactly the reference's. Satellites with eccentricity above LANE_MAX_ECCENTRICITY are
 # propagated by ``_sgp4_near`` throughout (three steps would rarely converge for them).
 LANE_MAX_ECCENTRICITY = 0.05
+# LLVM runs a vector loop's remainder as scalar code, whose fused multiply-adds may differ from the vector body's
+# by an ulp; the loop is padded to a multiple of LANE_BLOCK times so that every time runs in the vector body and a
+# result does not depend on its position in the chunk (tested: chunks equal the whole).
+LANE_BLOCK = 64
+_LANE_FASTMATH = _FASTMATH
 KEPLER_STEPS = 3
 
 # sin and cos after Cephes (S. L. Moshier, public domain; the same polynomials as Cephes' sin.c): the argument
@@ -366,7 +371,7 @@ _C0, _C1, _C2, _C3, _C4, _C5 = (-1.13585365213876817300e-11, 2.08757008419747316
                                 -1.38888888888730564116e-3, 4.16666666666665929218e-2)
 
 
-@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
 def sincos(x):
     """(sin x, cos x) without branches or calls, so that a loop over them vectorises."""
     ax = abs(x)
@@ -386,7 +391,7 @@ def sincos(x):
     return s, c
 
 
-@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
 def _mod_twopi(x):
     """``_fmod(x, 2 pi)`` with a multiplication instead of a division (a quarter of the cost in a vector loop;
     the quotient's last bit may differ, which moves the result by 2 pi at the rounding boundary only where
@@ -394,7 +399,7 @@ def _mod_twopi(x):
     return x - _TWOPI * np.trunc(x * _INV_TWOPI)
 
 
-@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
 def _series_sincos(x):
     """``_small_sincos`` without its branch: its arguments here are of the order of J2 (about 1e-3 rad); a lane
     with one above 0.05 is flagged."""
@@ -403,7 +408,7 @@ def _series_sincos(x):
             1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0))))
 
 
-@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
 def _sgp4_lane(c, t, simple):
     """TEME km and a flag (True: recompute with ``_sgp4_near``) for one time; ``c`` a tuple of coefficients."""
     (_isimp, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bstar, cc4, t2cof, omgcof, eta, xmcof,
@@ -508,7 +513,7 @@ def _sgp4_lane(c, t, simple):
     return x, y, z, flag
 
 
-@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=_LANE_FASTMATH, error_model="numpy")
 def _lanes(c, tsince, cos_theta, sin_theta, xs, ys, zs, flags, simple):
     """One satellite at every time, rotated by (cos, sin) of the sidereal angle: the loop LLVM vectorises."""
     for k in range(tsince.shape[0]):
@@ -528,15 +533,17 @@ def _near_call(c, tsince):
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _satellite_itrs(c, jd, fr, cos_theta, sin_theta, out, status, lane_max_eccentricity):
-    """One satellite (``c`` its coefficients) at every time into ``out[time, :]`` and ``status[time]``."""
-    n_times = jd.shape[0]
-    tsince = np.empty(n_times)
-    for k in range(n_times):
+    """One satellite (``c`` its coefficients) at every time into ``out[time, :]`` and ``status[time]``; ``jd``,
+    ``fr`` and the rotation padded to a multiple of LANE_BLOCK (by repeating the last time), ``out`` not."""
+    n_times = out.shape[0]
+    n_lanes = jd.shape[0]
+    tsince = np.empty(n_lanes)
+    for k in range(n_lanes):
         tsince[k] = ((jd[k] - c[32]) + (fr[k] - c[33])) * 1440.0
-    xs = np.empty(n_times)
-    ys = np.empty(n_times)
-    zs = np.empty(n_times)
-    flags = np.ones(n_times, np.bool_)
+    xs = np.empty(n_lanes)
+    ys = np.empty(n_lanes)
+    zs = np.empty(n_lanes)
+    flags = np.ones(n_lanes, np.bool_)
     if c[24] > 0.0 and c[25] <= lane_max_eccentricity:
         ct = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14],
               c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28],
@@ -569,8 +576,15 @@ def _satellite_itrs(c, jd, fr, cos_theta, sin_theta, out, status, lane_max_eccen
 def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
     """Fill ``out[sat, time, :]`` with ITRS km and ``status`` with SGP4 error codes (0 = fine): SIMD lanes, with
     ``_sgp4_near`` for the flagged lanes and for satellites above ``lane_max_eccentricity``."""
+    n = jd.shape[0]
+    n_lanes = max(1, (n + LANE_BLOCK - 1) // LANE_BLOCK) * LANE_BLOCK
+    pads = (np.empty(n_lanes), np.empty(n_lanes), np.empty(n_lanes), np.empty(n_lanes))
+    for padded, given in zip(pads, (jd, fr, cos_theta, sin_theta)):
+        for k in range(n_lanes):
+            padded[k] = given[min(k, n - 1)] if n > 0 else 0.0
+    jd_p, fr_p, cos_p, sin_p = pads
     for i in prange(coeffs.shape[0]):
-        _satellite_itrs(coeffs[i], jd, fr, cos_theta, sin_theta, out[i], status[i], lane_max_eccentricity)
+        _satellite_itrs(coeffs[i], jd_p, fr_p, cos_p, sin_p, out[i], status[i], lane_max_eccentricity)
 
 
 def propagate_teme(coeffs, jd, fr, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
