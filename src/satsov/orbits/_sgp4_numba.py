@@ -29,13 +29,20 @@ _FASTMATH = {"nsz", "contract"}  # fused multiply-add only; no reassociation (0.
 
 
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _series_sincos(x):
+    """sin and cos of a small angle by their series, without a branch (|x| < 0.05 rad: error far below 1e-17).
+    The lanes' arguments are of the order of J2 (about 1e-3 rad); a lane with one above 0.05 is flagged."""
+    x2 = x * x
+    return (x * (1.0 - x2 / 6.0 * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0))),
+            1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0))))
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
 def _small_sincos(x):
     """sin and cos of a small angle by their series (|x| < 0.05 rad: error far below 1e-17)."""
     if abs(x) > 0.05:
         return math.sin(x), math.cos(x)
-    x2 = x * x
-    return (x * (1.0 - x2 / 6.0 * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0))),
-            1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0))))
+    return _series_sincos(x)
 
 
 def coefficients(model_satrecs) -> np.ndarray:
@@ -307,37 +314,6 @@ def _sgp4_near(c, tsince):
     return mr * ux, mr * uy, mr * uz, code
 
 
-@njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy")
-def propagate_itrs_scalar(coeffs, jd, fr, cos_theta, sin_theta, out, status):
-    """``propagate_itrs`` one propagation at a time with libm's sines (the kernel before SIMD lanes; kept as the
-    in-process baseline of ``benchmarks/propagation.py`` and the tests)."""
-    n_sats = coeffs.shape[0]
-    n_times = jd.shape[0]
-    for i in prange(n_sats):
-        c = coeffs[i]
-        jd0 = c[32]
-        fr0 = c[33]
-        for k in range(n_times):
-            tsince = ((jd[k] - jd0) + (fr[k] - fr0)) * 1440.0
-            x, y, z, code = _sgp4_near(c, tsince)
-            if code == 0:
-                r2 = x * x + y * y + z * z
-                if not (SANE_RADIUS_MIN_KM ** 2 <= r2 <= SANE_RADIUS_MAX_KM ** 2):  # also catches NaN
-                    code = INSANE_POSITION
-            if code != 0:
-                out[i, k, 0] = np.nan
-                out[i, k, 1] = np.nan
-                out[i, k, 2] = np.nan
-            else:
-                ct = cos_theta[k]
-                st = sin_theta[k]
-                out[i, k, 0] = ct * x + st * y
-                out[i, k, 1] = -st * x + ct * y
-                out[i, k, 2] = z
-            status[i, k] = code
-
-
-
 # --- SIMD lanes ------------------------------------------------------------------------------------------------
 # The same arithmetic as ``_sgp4_near``, written without branches so that LLVM vectorises the loop over a
 # satellite's times (4 doubles per AVX2 instruction): sines and cosines by a polynomial instead of libm calls,
@@ -350,7 +326,6 @@ LANE_MAX_ECCENTRICITY = 0.05
 # by an ulp; the loop is padded to a multiple of LANE_BLOCK times so that every time runs in the vector body and a
 # result does not depend on its position in the chunk (tested: chunks equal the whole).
 LANE_BLOCK = 64
-_LANE_FASTMATH = _FASTMATH
 KEPLER_STEPS = 3
 
 # sin and cos after Cephes (S. L. Moshier, public domain; the same polynomials as Cephes' sin.c): the argument
@@ -371,7 +346,7 @@ _C0, _C1, _C2, _C3, _C4, _C5 = (-1.13585365213876817300e-11, 2.08757008419747316
                                 -1.38888888888730564116e-3, 4.16666666666665929218e-2)
 
 
-@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
 def sincos(x):
     """(sin x, cos x) without branches or calls, so that a loop over them vectorises."""
     ax = abs(x)
@@ -391,7 +366,7 @@ def sincos(x):
     return s, c
 
 
-@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
 def _mod_twopi(x):
     """``_fmod(x, 2 pi)`` with a multiplication instead of a division (a quarter of the cost in a vector loop;
     the quotient's last bit may differ, which moves the result by 2 pi at the rounding boundary only where
@@ -399,16 +374,7 @@ def _mod_twopi(x):
     return x - _TWOPI * np.trunc(x * _INV_TWOPI)
 
 
-@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
-def _series_sincos(x):
-    """``_small_sincos`` without its branch: its arguments here are of the order of J2 (about 1e-3 rad); a lane
-    with one above 0.05 is flagged."""
-    x2 = x * x
-    return (x * (1.0 - x2 / 6.0 * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0))),
-            1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0))))
-
-
-@njit(cache=True, fastmath=_LANE_FASTMATH, inline="always", error_model="numpy")
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
 def _sgp4_lane(c, t, simple):
     """TEME km and a flag (True: recompute with ``_sgp4_near``) for one time; ``c`` a tuple of coefficients."""
     (_isimp, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bstar, cc4, t2cof, omgcof, eta, xmcof,
@@ -513,7 +479,7 @@ def _sgp4_lane(c, t, simple):
     return x, y, z, flag
 
 
-@njit(cache=True, fastmath=_LANE_FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _lanes(c, tsince, cos_theta, sin_theta, xs, ys, zs, flags, simple):
     """One satellite at every time, rotated by (cos, sin) of the sidereal angle: the loop LLVM vectorises."""
     for k in range(tsince.shape[0]):
@@ -585,6 +551,12 @@ def propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status, lane_max_e
     jd_p, fr_p, cos_p, sin_p = pads
     for i in prange(coeffs.shape[0]):
         _satellite_itrs(coeffs[i], jd_p, fr_p, cos_p, sin_p, out[i], status[i], lane_max_eccentricity)
+
+
+def propagate_itrs_scalar(coeffs, jd, fr, cos_theta, sin_theta, out, status):
+    """``propagate_itrs`` with no SIMD lanes: every time through ``_sgp4_near`` with libm's sines, as the kernel
+    was before lanes (the in-process baseline of ``benchmarks/propagation.py`` and the tests)."""
+    propagate_itrs(coeffs, jd, fr, cos_theta, sin_theta, out, status, -1.0)
 
 
 def propagate_teme(coeffs, jd, fr, out, status, lane_max_eccentricity=LANE_MAX_ECCENTRICITY):
