@@ -67,6 +67,22 @@ def test_serial_and_dask_sweeps_agree_and_a_rerun_resumes(tmp_path):
         sweep(other, cands, out=tmp_path / "s")
 
 
+def test_local_dask_workers_are_tuned_for_the_screen():
+    """Dask's MALLOC_TRIM_THRESHOLD_ made the screen 30-40% slower in its workers (docs/benchmarks.md): tasks
+    undo it, and the local cluster runs without the statistical profiler."""
+    import platform
+
+    import dask
+
+    from satsov.synthesis.sweep import _tune_malloc_in_dask_worker, dask_client
+    assert _tune_malloc_in_dask_worker() is False  # not in a worker: this process's allocator is left alone
+    with dask_client(workers=1) as cl:
+        tuned = cl.submit(_tune_malloc_in_dask_worker, pure=False).result()
+        profiling = list(cl.run(lambda: dask.config.get("distributed.worker.profile.enabled")).values())
+    assert tuned is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
+    assert profiling == [False]
+
+
 def test_the_stop_rule_keeps_the_first_passing_designs_in_order():
     cands = SPACE.candidates()
     rows, info = sweep(SPEC, cands, batch_satellites=600, stop_after=2)
