@@ -321,6 +321,9 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     text = (tmp_path / "report.html").read_text()
     assert "Capacity: can the operators carry Iceland" in text and "Visibility: an upper bound" in text
     assert a.headline()["Iceland"]["capacity_kill_switch_loss_pp"]["starlink"] > 50
+    # the same runs on two worker processes (while the coverage pass runs here): the same figures
+    two = assess(sc, workers=2).regions["Iceland"].capacity
+    assert two.to_dict() == cap.to_dict()
 
 
 @pytest.mark.parametrize("patch,message", [

@@ -197,11 +197,15 @@ def check_scenario(sc: Scenario) -> None:
         _supply(sc)
 
 
-def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = None) -> Assessment:
+def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = None,
+           workers: int | None = None) -> Assessment:
     """Run a scenario: one coverage pass per region, every policy, event and kill switch from it.
 
     Everything the scenario names (operators, policies, regions, event areas and windows, cities, gateway
-    files) is checked before the first coverage pass, so a mistake costs no computation.
+    files) is checked before the first coverage pass, so a mistake costs no computation. ``workers``: processes
+    for the capacity runs (default: the scenario's ``capacity.workers``, else 1), which then run while the
+    coverage passes do; the figures do not depend on it. With more than one, a script that calls ``assess``
+    must guard its entry point (``if __name__ == "__main__":``), as for any spawned process pool.
     """
     registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
@@ -230,7 +234,37 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     leo = {k for k, f in fleets.items() if len(f) and all(e.apogee_altitude_km < LATENCY_CLASSES[0][1] for e in f)}
     allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
     shared = _shared_positions(fleets, times, len(sc.regions))
-    cap_positions: dict = {}  # the capacity snapshots' positions, propagated once for every region
+    runs = _CapacityRuns(_capacity_workers(sc, workers))
+    try:
+        plans = {}
+        if sc.capacity.enabled:  # submitted first: on worker processes they run while the coverage passes do
+            cap_positions: dict = {}  # the capacity snapshots' positions, propagated once for every region
+            for spec in sc.regions:
+                plans[spec.name] = _capacity_plan(sc, spec, grids[spec.name], fleets, owner, policies, allowed,
+                                                  events, kill, supply, runs, lic, registry, cap_positions)
+        out = _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req,
+                       registry, supply, runs, plans, all_warnings, progress)
+    except BaseException:
+        runs.close(terminate=True)
+        raise
+    runs.close()
+    return _finish(sc, out, fleets, owner, registry, policies, sources, times, plan, supply, all_warnings)
+
+
+def _capacity_workers(sc: Scenario, workers: int | None) -> int:
+    """Processes for the capacity runs: ``workers``, else the scenario's ``capacity.workers``, else 1; never more
+    than the runs there are."""
+    if not sc.capacity.enabled:
+        return 1
+    n = workers if workers is not None else (sc.capacity.workers or 1)
+    runs_per_region = 1 + (4 if sc.capacity.sensitivity else 0)
+    return max(1, min(int(n), runs_per_region * len(sc.regions)))
+
+
+def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req, registry,
+             supply, runs, plans, all_warnings, progress) -> dict[str, RegionAssessment]:
+    """Each region's coverage pass and figures, and its capacity figures from its runs."""
+    out: dict[str, RegionAssessment] = {}
     for spec in sc.regions:
         cases = [Case(FleetCase(k), (k,)) for k in fleets]
         for p in policies:
@@ -261,8 +295,12 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
         if sc.capacity.enabled:
-            out[spec.name].capacity = _capacity(sc, spec, grids[spec.name], fleets, owner, policies, allowed, events,
-                                                kill, supply, progress, lic, registry, cap_positions)
+            out[spec.name].capacity = _capacity(plans[spec.name], runs, sc, fleets, owner, policies, kill, supply,
+                                                progress)
+    return out
+
+
+def _finish(sc, out, fleets, owner, registry, policies, sources, times, plan, supply, all_warnings) -> Assessment:
     satellites = {k: len(f) for k, f in fleets.items()}
     eop = earth_orientation(times)
     routes = _routes(sc, plan, fleets, owner, registry, policies, supply) if plan else []
@@ -386,12 +424,77 @@ def _shared_positions(fleets, times, n_regions: int) -> np.ndarray | None:
     return propagate([e for f in fleets.values() for e in f], times)[0]
 
 
-def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply, progress,
-              lic=(), registry=None, cache: dict | None = None):
-    """The region's capacity: every policy, event and kill switch as a flow over snapshots, with the low/high
-    range of each policy's figure."""
-    from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
-    from satsov.capacity import allocate, build_demand, point_demand
+class _CapacityRuns:
+    """The capacity allocations of an assessment (each region's base run and its sensitivity runs): on a pool of
+    worker processes, started as soon as they are planned so that they run while the coverage passes do, or in
+    this process when each region's figures are assembled (``workers`` 1). Each run is a separate
+    :func:`satsov.capacity.allocate` call, so the figures do not depend on where it ran (tested)."""
+
+    def __init__(self, workers: int):
+        self.workers = max(1, int(workers))
+        self._pool = None
+
+    def submit(self, kwargs: dict):
+        if self.workers <= 1:
+            return kwargs
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_capacity_worker)
+        return self._pool.submit(_allocate_run, kwargs)
+
+    def results(self, handles: list, name: str, progress) -> list:
+        """The runs' results in order, with progress as they finish."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from satsov.capacity import allocate
+        out = []
+        for i, h in enumerate(handles):
+            if isinstance(h, dict):  # in this process: progress per snapshot
+                cb = (lambda d, n, i=i: progress(f"capacity of {name} (run {i + 1} of {len(handles)})", d, n)
+                      ) if progress else None
+                out.append(allocate(**h, progress=cb))
+                continue
+            try:
+                out.append(h.result())
+            except BrokenProcessPool:
+                raise InputError(f"capacity: the {self.workers} worker processes for the capacity runs stopped "
+                                 "before they could run them; a script that calls assess() with workers > 1 must "
+                                 "guard its entry point (if __name__ == '__main__':) and run from a file, or use "
+                                 "workers=1", found=f"{self.workers} workers", expected="a guarded script") from None
+            if progress:
+                progress(f"capacity of {name} ({len(handles)} runs on {self.workers} processes)", i + 1, len(handles))
+        return out
+
+    def close(self, *, terminate: bool = False) -> None:
+        """Stop the pool: after its runs, or at once (Ctrl-C, an error), its processes terminated."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if terminate:
+            procs = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:
+                proc.terminate()
+        pool.shutdown(wait=True)
+
+
+def _capacity_worker() -> None:
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it terminates the pool
+
+
+def _allocate_run(kwargs: dict):
+    from satsov.capacity import allocate
+    return allocate(**kwargs)
+
+
+def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply,
+                   runs: _CapacityRuns, lic=(), registry=None, cache: dict | None = None) -> dict:
+    """The region's capacity runs, submitted to ``runs``: every policy, event and kill switch as a flow over
+    snapshots (the base run), and the low/high runs of each policy's figure (sensitivity)."""
+    from satsov.capacity import assumed_figures, build_demand, point_demand
     cap = sc.capacity
     g = coverage_grid if cap.spacing_km in (None, coverage_grid.spacing_km) else _region_grid(
         spec.model_copy(update={"spacing_km": cap.spacing_km}))
@@ -407,24 +510,27 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
             if any(d.operator in ops for d in denials):
                 cases[EventCase(name, p.name)] = Case(EventCase(name, p.name), ops,
                                                       tuple(d for d in denials if d.operator in ops))
+    cases = {k: with_licences(c, lic) for k, c in cases.items()}
     from satsov.orbits.propagation import propagate
     cache = {} if cache is None else cache
     if "positions" not in cache:  # once for every level, case and region
         cache["positions"] = propagate([e for f in fleets.values() for e in f], times)[0]
-    positions = cache["positions"]
-    def run(demand_model, supply_level, wanted, label: str):
-        demand = build_demand(g, demand_model, level="base", background=sc.demand.background,
-                              background_spacing_km=sc.demand.background_spacing_km,
-                              extra=point_demand(points) if points else None)
-        cb = (lambda d, n, name=f"capacity of {spec.name} ({label})": progress(name, d, n)) if progress else None
-        wanted = {k: with_licences(c, lic) for k, c in wanted.items()}
-        return allocate(fleets, demand, times, cases=wanted, owner=owner, supply=supply, level=supply_level,
-                        progress=cb, positions=positions, registry=registry)
+    demands: dict[int, object] = {}
 
-    base = run(model, "base", cases, "base")
+    def run(demand_model, supply_level, wanted):
+        if id(demand_model) not in demands:
+            demands[id(demand_model)] = build_demand(
+                g, demand_model, level="base", background=sc.demand.background,
+                background_spacing_km=sc.demand.background_spacing_km,
+                extra=point_demand(points) if points else None)
+        return runs.submit(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted,
+                                owner=owner, supply=supply, level=supply_level, positions=cache["positions"],
+                                registry=registry))
+
+    handles = [run(model, "base", cases)]
     # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and
     # overbooking at their low and high values) and every capacity that no source publishes
-    variants: dict[str, tuple] = {}
+    variants: list[tuple[str, int, int]] = []
     if cap.sensitivity:
         wanted = {k: v for k, v in cases.items() if isinstance(k, PolicyCase)}
         from dataclasses import replace as _replace
@@ -434,13 +540,23 @@ def _capacity(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowe
         if rate.low != rate.high:
             at = {x: _replace(model, take_rate=Param(rate.at(x), rate.at(x), rate.at(x), rate.source, rate.confidence))
                   for x in ("low", "high")}
-            variants[f"take rate {rate.low:.1%}-{rate.high:.1%}"] = (
-                run(at["low"], "base", wanted, "low take rate"), run(at["high"], "base", wanted, "high take rate"))
-        assumed = {k for k, a in base.assumptions.items() if any("capacity" in x for x in a)}
+            handles += [run(at["low"], "base", wanted), run(at["high"], "base", wanted)]
+            variants.append((f"take rate {rate.low:.1%}-{rate.high:.1%}", len(handles) - 2, len(handles) - 1))
+        assumed = {k for k, a in assumed_figures(fleets, owner, supply, registry).items()
+                   if any("capacity" in x for x in a)}
         if assumed:
-            variants[f"assumed capacities of {', '.join(sorted(assumed))} low-high"] = (
-                run(model, {k: "low" for k in assumed}, wanted, "low assumed capacities"),
-                run(model, {k: "high" for k in assumed}, wanted, "high assumed capacities"))
+            handles += [run(model, {k: "low" for k in assumed}, wanted), run(model, {k: "high" for k in assumed}, wanted)]
+            variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(handles) - 2,
+                             len(handles) - 1))
+    return {"name": spec.name, "handles": handles, "variants": variants}
+
+
+def _capacity(plan: dict, runs: _CapacityRuns, sc: Scenario, fleets, owner, policies, kill, supply, progress):
+    """The region's capacity figures from its runs (waiting for them where they run on workers)."""
+    from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
+    results = runs.results(plan["handles"], plan["name"], progress)
+    base = results[0]
+    variants = {name: (results[lo], results[hi]) for name, lo, hi in plan["variants"]}
     full = base.figures(PolicyCase(BASELINE))
     per_sat_gbps, design = _design(sc, supply, base, fleets, owner)
 

@@ -232,6 +232,9 @@ class CapacitySpec(_Model):
     spacing_km: float | None = Field(None, ge=1, le=2000)
     file: str | None = None
     sensitivity: bool = True
+    workers: int | None = Field(None, ge=1, le=256, description="processes for the capacity runs (each region's "
+                                "base and sensitivity runs), which then run while the coverage passes do; default 1 "
+                                "(the CLI: the machine's cores)")
     design: str = Field("starlink:v2-mini", description="OPERATOR:GENERATION of data/capacity.yaml: the satellites "
                         "whose number to close each gap is estimated")
     operators: dict[str, dict] = Field({}, description="entries replacing data/capacity.yaml's, same layout")

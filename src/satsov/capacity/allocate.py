@@ -39,7 +39,7 @@ from satsov.orbits.propagation import propagate
 from satsov.times import Times
 from satsov.world.operators import operator_registry
 
-__all__ = ["allocate", "CapacityResult", "CapacityFigures", "visible_pairs"]
+__all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "visible_pairs"]
 
 STARLINK_CELL_KM2 = 379.0  # a Starlink cell: hexagon of about 379 km² (Pekhterev; CosmoSim uses H3 resolution 5)
 GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user terminals (Del Portillo 2019: 10°)
@@ -380,6 +380,26 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
                 progress(done, n)
 
 
+def _supply_of(supply: SupplyTable, op, fleet: Fleet):
+    geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
+    return supply.operator(op.key, service=op.service, geo=geo)
+
+
+def assumed_figures(fleets: Mapping[str, Fleet], owner: Mapping[str, str] | None = None,
+                    supply: SupplyTable | None = None, registry=None) -> dict[str, tuple[str, ...]]:
+    """Per fleet, the figures of its supply entry that no source publishes (what :class:`CapacityResult`'s
+    ``assumptions`` will hold), known before any allocation."""
+    owner = dict(owner) if owner is not None else {k: k for k in fleets}
+    supply = supply or supply_table()
+    registry = registry or operator_registry()
+    out = {}
+    for key, fleet in fleets.items():
+        s = _supply_of(supply, registry[owner[key]], fleet)
+        if s.assumed:
+            out[key] = s.assumed
+    return out
+
+
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
@@ -416,8 +436,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     assumptions, notes = {}, list(demand.notes)
     for i, (key, fleet) in enumerate(fleets.items()):
         op = registry[owner[key]]
-        geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
-        s = supply.operator(op.key, service=op.service, geo=geo)
+        s = _supply_of(supply, op, fleet)
         lv = levels.get(key, default_level)
         gbps, _gens = supply.satellite_capacity_gbps(fleet, op.key, service=op.service, level=lv)
         elements += list(fleet)

@@ -12,14 +12,14 @@ from satsov.cli.options import Json
 from satsov.cli.output import emit_json, out, progress, warn
 
 
-def _run(scenario, out_dir: Path, as_json: bool) -> None:
+def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> None:
     from satsov.assessment.run import assess as run_assessment
     from satsov.io import check_writable
     from satsov.report.html import write_report
     check_writable(out_dir, folder=True)  # before the assessment, not after it
     update, bar = progress(not as_json)
     with bar:
-        a = run_assessment(scenario, progress=None if update is None else
+        a = run_assessment(scenario, workers=workers, progress=None if update is None else
                            lambda region_name, done, total: update(f"assessing {region_name}", done, total))
     paths = write_report(a, out_dir)
     if as_json:
@@ -57,15 +57,29 @@ def _run(scenario, out_dir: Path, as_json: bool) -> None:
 
 def assess(scenario: Path = typer.Argument(..., help="scenario file (.toml or .yaml)"),
            out_dir: Path = typer.Option(..., "--out", help="folder for report.html and report.json"),
+           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="processes for the capacity runs "
+                                                 "(default: the scenario's capacity.workers, else every core)"),
            as_json: Json = False):
     """Assess a scenario: dependency on each operator, policies, denial events; writes the report."""
     from satsov.assessment.scenario import load_scenario
-    _run(load_scenario(scenario), out_dir, as_json)
+    sc = load_scenario(scenario)
+    _run(sc, out_dir, as_json, workers if workers is not None else (sc.capacity.workers or _cores()))
 
 
 def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder for the report"),
          duration: Optional[str] = typer.Option(None, "--duration", help="shorten the window, e.g. 2h"),
+         workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                               help="processes for the capacity runs (default: every core)"),
          as_json: Json = False):
     """Assess Canada and the EU27 on the built-in real catalogue (2026-05-07) and write the report."""
     from satsov.assessment.scenario import demo_scenario
-    _run(demo_scenario(duration=duration), out_dir, as_json)
+    _run(demo_scenario(duration=duration), out_dir, as_json, workers or _cores())
+
+
+def _cores() -> int:
+    """The cores this process may use (its affinity where the platform says, else the machine's)."""
+    import os
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
