@@ -104,7 +104,8 @@ def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: in
     ``demand`` is per cell (integer Mbps); ``bound`` the share each cell could get alone (default 1). ``start``:
     a first guess of λ just above the answer (e.g. the previous snapshot's) saves Newton steps; from a guess
     that turns out feasible the search steps up (×1.25) until a λ is not, then Newton's method descends to the
-    answer, so the result does not depend on the guess.
+    answer, so the result depends on the guess only through the rounding to whole Mbps (a λ a few parts in
+    10,000 apart where the shares are tiny: Newton's steps land on different points of the same whole-Mbps goals).
     """
     demand = np.asarray(demand, np.int64)
     bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
