@@ -142,7 +142,7 @@ def tile_gaps(cell_xyz: np.ndarray) -> np.ndarray:
     return np.maximum(nearest - reach - reach.max() - 1e-9, 0.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _lon_range(lons, index, b, s, e, lo, hi):
     """Cells of bin ``b`` (``[s, e)``) with ``lo <= lon <= hi`` (-180 <= lo, hi <= 180): a table read and a scan."""
     k_max = index.shape[1] - 1
@@ -158,7 +158,7 @@ def _lon_range(lons, index, b, s, e, lo, hi):
     return a, c
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _test_range(a, b, x, y, z, cell_xyz, cell_up, sin2, out_t, op):
     for c in range(a, b):
         dx = x - cell_xyz[c, 0]
