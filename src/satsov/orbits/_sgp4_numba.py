@@ -271,12 +271,31 @@ def _sgp4_near(c, tsince):
             tem5 = 0.95 if tem5 > 0.0 else -0.95
         eo1 = eo1 + tem5
         ktr += 1
+    pl, mrt, s0, c0, d_su, d_node, d_inc = _short_period(am, axnl, aynl, sineo1, coseo1, j2, con41, x1mth2,
+                                                         x7thm1, sinip, cosip)
+    if pl < 0.0:
+        return 0.0, 0.0, 0.0, 4
+    su, cu = _small_sincos(d_su)
+    sn, cn = _small_sincos(d_node)
+    si, ci = _small_sincos(d_inc)
+    x, y, z = _teme(mrt * radiusearthkm, s0, c0, math.sin(nodep), math.cos(nodep), sinip, cosip, su, cu, sn, cn,
+                    si, ci)
+    code = 6 if mrt < 1.0 else 0
+    return x, y, z, code
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _short_period(am, axnl, aynl, sineo1, coseo1, j2, con41, x1mth2, x7thm1, sinip, cosip):
+    """After Kepler's equation (shared by ``_sgp4_near`` and the lanes): the semi-latus rectum ``pl`` (negative:
+    the reference's error 4), the radius in Earth radii ``mrt`` (below 1: error 6), the sine and cosine of the
+    argument of latitude, and the short-period corrections to it, the node and the inclination (rad).
+
+    The reference takes su = atan2(sinu, cosu) and then sines and cosines of su, xnode and xinc, each a small
+    correction to an angle whose sine and cosine are known: angle addition (``_teme``) gives the same numbers."""
     ecose = axnl * coseo1 + aynl * sineo1
     esine = axnl * sineo1 - aynl * coseo1
     el2 = axnl * axnl + aynl * aynl
     pl = am * (1.0 - el2)
-    if pl < 0.0:
-        return 0.0, 0.0, 0.0, 4
     rl = am * (1.0 - ecose)
     betal = math.sqrt(1.0 - el2)
     temp = esine / (1.0 + betal)
@@ -288,30 +307,28 @@ def _sgp4_near(c, tsince):
     temp1 = 0.5 * j2 * temp
     temp2 = temp1 * temp
     mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
-    # The reference takes su = atan2(sinu, cosu) and then sines and cosines of su, xnode and xinc, each a
-    # small correction to an angle whose sine and cosine are known: angle addition gives the same numbers.
     inv = 1.0 / math.sqrt(sinu * sinu + cosu * cosu)
-    s0 = sinu * inv
-    c0 = cosu * inv
-    sd, cd = _small_sincos(-0.25 * temp2 * x7thm1 * sin2u)
-    sinsu = s0 * cd + c0 * sd
-    cossu = c0 * cd - s0 * sd
-    sn0 = math.sin(nodep)
-    cn0 = math.cos(nodep)
-    sd, cd = _small_sincos(1.5 * temp2 * cosip * sin2u)
-    snod = sn0 * cd + cn0 * sd
-    cnod = cn0 * cd - sn0 * sd
-    sd, cd = _small_sincos(1.5 * temp2 * cosip * sinip * cos2u)
-    sini = sinip * cd + cosip * sd
-    cosi = cosip * cd - sinip * sd
+    return (pl, mrt, sinu * inv, cosu * inv, -0.25 * temp2 * x7thm1 * sin2u, 1.5 * temp2 * cosip * sin2u,
+            1.5 * temp2 * cosip * sinip * cos2u)
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _teme(mr, s0, c0, sn0, cn0, sinip, cosip, su, cu, sn, cn, si, ci):
+    """TEME km from the radius ``mr`` and the sines and cosines of the argument of latitude (s0, c0), the node
+    (sn0, cn0) and the inclination (sinip, cosip), each turned by its short-period correction ((su, cu), (sn,
+    cn), (si, ci))."""
+    sinsu = s0 * cu + c0 * su
+    cossu = c0 * cu - s0 * su
+    snod = sn0 * cn + cn0 * sn
+    cnod = cn0 * cn - sn0 * sn
+    sini = sinip * ci + cosip * si
+    cosi = cosip * ci - sinip * si
     xmx = -snod * cosi
     xmy = cnod * cosi
     ux = xmx * sinsu + cnod * cossu
     uy = xmy * sinsu + snod * cossu
     uz = sini * sinsu
-    mr = mrt * radiusearthkm
-    code = 6 if mrt < 1.0 else 0
-    return mr * ux, mr * uy, mr * uz, code
+    return mr * ux, mr * uy, mr * uz
 
 
 # --- SIMD lanes ------------------------------------------------------------------------------------------------
@@ -431,49 +448,15 @@ def _sgp4_lane(c, t, simple):
         tem5 = min(max(tem5, -0.95), 0.95)
         eo1 = eo1 + tem5
     flag = flag | (abs(tem5) >= 1.0e-12)  # not converged where the reference would have stopped
-    ecose = axnl * coseo1 + aynl * sineo1
-    esine = axnl * sineo1 - aynl * coseo1
-    el2 = axnl * axnl + aynl * aynl
-    pl = am * (1.0 - el2)
-    flag = flag | (pl < 0.0)
-    rl = am * (1.0 - ecose)
-    betal = math.sqrt(1.0 - el2)
-    temp = esine / (1.0 + betal)
-    sinu = am / rl * (sineo1 - aynl - axnl * temp)
-    cosu = am / rl * (coseo1 - axnl + aynl * temp)
-    sin2u = (cosu + cosu) * sinu
-    cos2u = 1.0 - 2.0 * sinu * sinu
-    temp = 1.0 / pl
-    temp1 = 0.5 * j2 * temp
-    temp2 = temp1 * temp
-    mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
-    flag = flag | (mrt < 1.0)
-    inv = 1.0 / math.sqrt(sinu * sinu + cosu * cosu)
-    s0 = sinu * inv
-    c0 = cosu * inv
-    d_su = -0.25 * temp2 * x7thm1 * sin2u
-    d_node = 1.5 * temp2 * cosio * sin2u
-    d_inc = 1.5 * temp2 * cosio * sinio * cos2u
+    pl, mrt, s0, c0, d_su, d_node, d_inc = _short_period(am, axnl, aynl, sineo1, coseo1, j2, con41, x1mth2,
+                                                         x7thm1, sinio, cosio)
+    flag = flag | (pl < 0.0) | (mrt < 1.0)
     flag = flag | (abs(d_su) > 0.05) | (abs(d_node) > 0.05) | (abs(d_inc) > 0.05)  # outside the series' range
-    sd, cd = _series_sincos(d_su)
-    sinsu = s0 * cd + c0 * sd
-    cossu = c0 * cd - s0 * sd
+    su, cu = _series_sincos(d_su)
+    sn, cn = _series_sincos(d_node)
+    si, ci = _series_sincos(d_inc)
     sn0, cn0 = sincos(nodem)
-    sd, cd = _series_sincos(d_node)
-    snod = sn0 * cd + cn0 * sd
-    cnod = cn0 * cd - sn0 * sd
-    sd, cd = _series_sincos(d_inc)
-    sini = sinio * cd + cosio * sd
-    cosi = cosio * cd - sinio * sd
-    xmx = -snod * cosi
-    xmy = cnod * cosi
-    ux = xmx * sinsu + cnod * cossu
-    uy = xmy * sinsu + snod * cossu
-    uz = sini * sinsu
-    mr = mrt * radiusearthkm
-    x = mr * ux
-    y = mr * uy
-    z = mr * uz
+    x, y, z = _teme(mrt * radiusearthkm, s0, c0, sn0, cn0, sinio, cosio, su, cu, sn, cn, si, ci)
     r2 = x * x + y * y + z * z
     flag = flag | ~((r2 >= SANE_RADIUS_MIN_KM ** 2) & (r2 <= SANE_RADIUS_MAX_KM ** 2))  # also catches NaN
     return x, y, z, flag
