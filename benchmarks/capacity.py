@@ -1,7 +1,9 @@
 """Capacity benchmark (issue 11): the built-in communication satellites serving Canada and the EU27 with the
 rest of the world's demand in the background, over snapshots, for every standard policy and each major
 operator's kill switch; and the same flow problems solved as linear programs with HiGHS (scipy.optimize.linprog)
-on a subset of snapshots, for the speed ratio and the served totals.
+on a subset of snapshots, for the speed ratio and the served totals; on the same snapshots, the fair flows
+solved by satsov's warm-started push-relabel and, as the peer, each of Newton's steps from nothing with
+OR-Tools' maximum flow (the engine before; ``pip install ortools``, in the ``bench`` extra).
 
     python benchmarks/capacity.py                         # the issue's workload (25 km, 100 km background, 24 h)
     python benchmarks/capacity.py --spacing-km 100 --background-km 200 --snapshots 4 --lp-snapshots 1
@@ -77,7 +79,7 @@ def main():
         f = result.figures(k)
         print(f"  {k:24s} served {f.served_share:7.2%}  p5 {f.served_share_p5:7.2%}")
     # the same flow problems three ways on the first snapshots, all cases, plain maximum flow (no fairness):
-    # satsov's block network with OR-Tools, the pairwise network with scipy's Dinic (the engine before the
+    # satsov's block network with its own solver, the pairwise network with scipy's Dinic (the engine before the
     # blocks), and the pairwise linear program with HiGHS
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
@@ -102,6 +104,9 @@ def main():
     names = list(fleets)
     n_lp = min(args.lp_snapshots, len(times))
     arcs_blocks = arcs_pairs = 0
+    t_fair = {"satsov": 0.0, "OR-Tools": 0.0}
+    fair_same = True
+    peer = ortools_cold()
     for t in range(n_lp):
         pos = satsov.propagate(elements, times[t:t + 1])[0][:, 0]
         t1 = time.perf_counter()
@@ -122,6 +127,18 @@ def main():
             flows, _ = fair_flow(sub, slot_demand, fair=False)
             ours = int(flows[sub.cell_arc].sum())
             t_blocks += time.perf_counter() - t1
+            # the fair flow (Newton's method on the common share), warm-started against the peer's cold solves
+            reach = bn.reach_op[allowed].sum(axis=0)
+            bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
+            got = {}
+            for name, solver in [("satsov", None), ("OR-Tools", peer)]:
+                if name != "satsov" and solver is None:
+                    continue
+                t1 = time.perf_counter()
+                f, lam = fair_flow(sub, slot_demand, bound, **({} if solver is None else {"solver": solver}))
+                t_fair[name] += time.perf_counter() - t1
+                got[name] = (lam, int(f[sub.cell_arc].sum()))
+            fair_same &= len(set(got.values())) == 1
             arcs_blocks += len(idx)
             keep = allowed[sat_fleet[sat]] & (caps[sat] > 0) & (d_mbps[cell] >= 1)
             ps, pc = sat[keep], cell[keep]
@@ -135,10 +152,53 @@ def main():
             lp = lp_total(caps, ps, pc, po, link_cap, d_mbps)
             t_lp += time.perf_counter() - t1
             worst = max(worst, abs(ours - lp) / max(lp, 1.0), abs(ours - dinic) / max(dinic, 1.0))
-    print(f"same problems, {n_lp} snapshot(s) x {len(cases)} cases, plain maximum flow: block network + OR-Tools "
+    if n_lp:
+        peer_text = (f"OR-Tools, each step from nothing {t_fair['OR-Tools']:.1f} s "
+                     f"({t_fair['OR-Tools'] / max(t_fair['satsov'], 1e-9):.2f}x); same λ and totals: {fair_same}"
+                     if peer is not None else "OR-Tools not installed (pip install ortools): no peer")
+        print(f"fair flows, {n_lp} snapshot(s) x {len(cases)} cases: satsov (warm-started push-relabel) "
+              f"{t_fair['satsov']:.1f} s, {peer_text}")
+    print(f"same problems, {n_lp} snapshot(s) x {len(cases)} cases, plain maximum flow: block network + satsov "
           f"{t_blocks:.1f} s ({arcs_blocks / max(n_lp * len(cases), 1) / 1e6:.2f} M arcs per case), pairwise + scipy "
           f"Dinic {t_dinic:.1f} s ({arcs_pairs / max(n_lp * len(cases), 1) / 1e6:.2f} M pairs per case), pairwise LP "
           f"HiGHS {t_lp:.1f} s ({t_lp / max(t_blocks, 1e-9):.1f}x the blocks); totals differ by at most {worst:.4%}")
+
+
+def ortools_cold():
+    """A solver class with MaxFlow's interface that solves every time from nothing with OR-Tools (the peer), or
+    None where OR-Tools is not installed."""
+    try:
+        from ortools.graph.python.max_flow import SimpleMaxFlow
+    except ImportError:
+        return None
+
+    class OrToolsCold:
+        def __init__(self, n_nodes, tail, head, cap):
+            self.n, self.tail, self.head, self.cap = n_nodes, tail, head, np.array(cap, np.int64)
+            self.value = 0
+
+        def set_capacity(self, arcs, caps):
+            self.cap[arcs] = caps
+
+        def solve(self):
+            m = SimpleMaxFlow()
+            if len(self.tail):
+                m.add_arcs_with_capacity(self.tail, self.head, self.cap)
+            m.add_arc_with_capacity(0, self.n - 1, 0)
+            m.solve(0, self.n - 1)
+            self._m = m
+            self.value = int(m.optimal_flow())
+            return self.value
+
+        def flows(self):
+            return np.asarray(self._m.flows(np.arange(len(self.tail))), np.int64)
+
+        def source_side(self):
+            side = np.zeros(self.n, bool)
+            side[np.asarray(self._m.get_source_side_min_cut(), np.int64)] = True
+            return side
+
+    return OrToolsCold
 
 
 def pairwise_dinic(sat_cap, ps, pc, po, link_cap, demand, csr_matrix, maximum_flow) -> int:

@@ -7,9 +7,10 @@ cell) → sink (the cell's demand); only satellites above their operator's minim
 same flows, far fewer edges); :func:`allocate_snapshot` builds it from (satellite, cell) pairs. All
 capacities are integer Mbps.
 
-Solver: OR-Tools' push-relabel maximum flow (``ortools.graph.python.max_flow``), compiled, with per-arc
-flows and the minimum cut; on the issue's benchmark graphs it is about 2× faster than scipy's Dinic
-(``scipy.sparse.csgraph.maximum_flow``) with identical totals (``docs/benchmarks.md``).
+Solver: :class:`satsov.capacity.maxflow.MaxFlow`, a compiled push-relabel maximum flow that keeps its flow
+between solves, so that each of Newton's steps and the completion start from the flow before (on the issue's
+benchmark networks a cold solve is as fast as OR-Tools' and the later ones cost a fraction of it;
+``docs/benchmarks.md``).
 
 Fairness: among maximum flows, satsov picks one that gives every cell the largest common *share* of its demand
 first (max-min fair in served share: the largest λ such that every cell can get min(λ, b) × its demand, b the
@@ -35,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from satsov.capacity.maxflow import MaxFlow
+
 __all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot"]
 
 INT_CAP = np.iinfo(np.int64).max // 4  # "unbounded" arcs (inside the block tree)
@@ -56,24 +59,6 @@ class Network:
         return self.n_nodes - 1
 
 
-def _max_flow(n_nodes, tail, head, cap, want_cut=False):
-    """(value, per-arc flow, source side of a minimum cut as a bool mask or None)."""
-    from ortools.graph.python.max_flow import SimpleMaxFlow  # imported here: a second of start-up otherwise
-    m = SimpleMaxFlow()
-    if len(tail):
-        m.add_arcs_with_capacity(tail, head, cap)
-    m.add_arc_with_capacity(0, n_nodes - 1, 0)  # both end nodes exist even in an empty network
-    status = m.solve(0, n_nodes - 1)
-    if status != m.OPTIMAL:  # pragma: no cover - capacities are bounded well below int64
-        raise RuntimeError(f"maximum flow failed: {status}")
-    flows = np.asarray(m.flows(np.arange(len(tail))), np.int64) if len(tail) else np.zeros(0, np.int64)
-    side = None
-    if want_cut:
-        side = np.zeros(n_nodes, bool)
-        side[np.asarray(m.get_source_side_min_cut(), np.int64)] = True
-    return int(m.optimal_flow()), flows, side
-
-
 def _newton_step(cut_cells, demand, bound, allowance) -> float:
     """The largest λ with Σ over ``cut_cells`` of min(λ, b) d ≤ ``allowance`` (piecewise linear in λ)."""
     d = demand[cut_cells].astype(float)
@@ -92,7 +77,8 @@ def _newton_step(cut_cells, demand, bound, allowance) -> float:
     return float((allowance - fixed[k]) / rest[k]) if rest[k] > 0 else float(b[k])
 
 
-def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: int = 1, start: float = 1.0):
+def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: int = 1, start: float = 1.0,
+              solver=MaxFlow):
     """A maximum flow of ``net`` that shares the demand max-min fairly in served share.
 
     Progressive filling: at each level the largest λ such that every cell not yet fixed can get min(λ, bound)
@@ -106,32 +92,38 @@ def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: in
     that turns out feasible the search steps up (×1.25) until a λ is not, then Newton's method descends to the
     answer, so the result depends on the guess only through the rounding to whole Mbps (a λ a few parts in
     10,000 apart where the shares are tiny: Newton's steps land on different points of the same whole-Mbps goals).
+    ``solver``: a class with :class:`~satsov.capacity.maxflow.MaxFlow`'s interface (the benchmark passes one
+    that solves each step from nothing with OR-Tools, to compare). Beyond λ the flow is one of many maximum
+    flows, and which one depends on the solver: cells above λ (and so a region's share against its
+    background) can differ by a few percentage points between solvers with the same λ and the same total.
     """
     demand = np.asarray(demand, np.int64)
     bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
-    tail, head = net.tail, net.head
-    cap = net.cap.copy()
     cells = net.cell_arc
+    cap = net.cap.copy()
     if not fair or demand.sum() == 0:
         cap[cells] = demand
-        return _max_flow(net.n_nodes, tail, head, cap)[1], 1.0 if demand.sum() == 0 else float("nan")
-    cell_node = tail[cells]
+        mf = solver(net.n_nodes, net.tail, net.head, cap)
+        mf.solve()
+        return mf.flows(), 1.0 if demand.sum() == 0 else float("nan")
+    cap[cells] = 0
+    mf = solver(net.n_nodes, net.tail, net.head, cap)  # each solve below starts from the flow before it
+    cell_node = net.tail[cells]
     fixed = np.zeros(len(demand), bool)
     goal = np.zeros(len(demand), np.int64)
     first = None
-    flows = None
     for level in range(levels):
         lam, last_cut = (min(1.0, start) if level == 0 else 1.0), None
         while True:
             goal = np.where(fixed, goal, np.floor(np.minimum(lam, bound) * demand).astype(np.int64))
-            cap[cells] = goal
-            value, flows, side = _max_flow(net.n_nodes, tail, head, cap, True)
+            mf.set_capacity(cells, goal)
+            value = mf.solve()
             if value >= goal.sum():
                 if last_cut is None and lam < 1.0:  # the guess was feasible: step up until one is not
                     lam = min(1.0, lam * 1.25 + 0.01)
                     continue
                 break
-            cut = ~side[cell_node]
+            cut = ~mf.source_side()[cell_node]
             allowance = value - int(goal[~cut | fixed].sum())
             lam = min(_newton_step(np.flatnonzero(cut & ~fixed), demand, bound, allowance), np.nextafter(lam, 0.0))
             last_cut = cut & ~fixed
@@ -141,19 +133,11 @@ def fair_flow(net: Network, demand, bound=None, *, fair: bool = True, levels: in
         fixed |= last_cut
         if fixed.all():
             break
-    if flows[cells].sum() < demand.sum():
-        # complete to a maximum flow on the residual network (the sink edges at demand): no cell loses flow
-        full = net.cap.copy()
-        full[cells] = demand
-        rt = np.concatenate([tail, head])
-        rh = np.concatenate([head, tail])
-        rc = np.concatenate([full - flows, flows])
-        keep = rc > 0
-        _value, extra, _ = _max_flow(net.n_nodes, rt[keep], rh[keep], rc[keep])
-        delta = np.zeros(len(rc), np.int64)
-        delta[keep] = extra
-        flows = flows + delta[:len(tail)] - delta[len(tail):]
-    return flows, float(first)
+    if mf.value < demand.sum():
+        # complete to a maximum flow (the sink arcs at demand): push-relabel never takes flow back from the sink
+        mf.set_capacity(cells, demand)
+        mf.solve()
+    return mf.flows(), float(first)
 
 
 @dataclass(frozen=True)
