@@ -50,9 +50,9 @@ def _build(n, tail, head, cap):
     for u in range(n):
         first[u + 1] += first[u]
     fill = first[:n].copy()
-    to = np.empty(2 * m, np.int64)
+    to = np.empty(2 * m, np.int32)  # half the memory traffic of int64
     rcap = np.empty(2 * m, np.int64)
-    mate = np.empty(2 * m, np.int64)
+    mate = np.empty(2 * m, np.int32)
     back = np.zeros(2 * m, np.bool_)
     fwd = np.empty(m, np.int64)
     for i in range(m):
@@ -131,7 +131,7 @@ def _solve(n, s, t, first, to, rcap, mate, back, order, excess, label, current, 
             rcap[mate[a]] += d
             excess[v] += d
             excess[s] -= d
-    budget = 6 * n + first[n] // 2  # relabelling work between global relabellings, as in hi_pr
+    budget = 24 * n + 2 * first[n]  # relabelling work between global relabellings (measured best here)
     while True:
         # buckets by label below n: the active nodes (singly linked) and all nodes (doubly linked, for gaps)
         for d in range(n):
@@ -307,6 +307,8 @@ class MaxFlow:
             raise ValueError(f"arc ends must be node numbers 0..{n - 1}")
         if len(cap) and cap.min() < 0:
             raise ValueError("capacities must be non-negative")
+        if n >= 2**31 or 2 * len(cap) >= 2**31:
+            raise ValueError(f"{n} nodes and {len(cap)} arcs: at most 2**31 nodes and 2**30 arcs")
         if len(cap) and cap[self._tail == self.source].astype(float).sum() >= 2.0 ** 62:
             raise ValueError("the source's arcs may carry at most 2**62 in all (excess is held in int64)")
         (self._first, self._to, self._rcap, self._mate, self._back, self._fwd,
