@@ -47,11 +47,14 @@ _TEMPLATE = {
     2: "2 NNNNN NNN.NNNN NNN.NNNN NNNNNNN NNN.NNNN NNN.NNNN NN.NNNNNNNNNNNNNN",
 }
 _ALPHA5 = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # I and O are not used
+_F1 = {s[0]: s for s in _LINE1_FIELDS}
+_F2 = {s[0]: s for s in _LINE2_FIELDS}
 
 
 def tle_checksum(line: str) -> int:
     """Modulo-10 checksum of the first 68 columns: digits count their value, '-' counts 1."""
-    return sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:68]) % 10
+    head = line[:68]
+    return (sum(d * head.count(c) for d, c in enumerate("0123456789")) + head.count("-")) % 10
 
 
 def _marked(line: str, lineno_in_record: int, first: int, last: int) -> str:
@@ -131,11 +134,10 @@ def _field(lines: tuple[str, str], spec, cast, lo=None, hi=None, expected=None):
 
 def _parse_record(line1: str, line2: str, name: str, source: str) -> ElementSet:
     lines = (line1, line2)
-    f1 = {s[0]: s for s in _LINE1_FIELDS}
-    f2 = {s[0]: s for s in _LINE2_FIELDS}
+    f1, f2 = _F1, _F2
     for which, line in ((1, line1), (2, line2)):
-        odd = [i for i, ch in enumerate(line) if not (" " <= ch <= "~")]
-        if odd:
+        if not (line.isascii() and line.isprintable()):
+            odd = [i for i, ch in enumerate(line) if not (" " <= ch <= "~")]
             raise _Bad("characters", which, odd[0] + 1, odd[0] + 1, line[odd[0]], "printable ASCII")
         if len(line) != 69:
             raise _Bad("line_length", which, 1, max(len(line), 1), f"{len(line)} characters",
