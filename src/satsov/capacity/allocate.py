@@ -58,8 +58,8 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
 
     def placed():
         from satsov.world.grids import cities_table
-        with_cities = set(cities_table()["country"])
-        countries = sorted({str(c) for c in g.country[demand.mbps > 0] if c and c in with_cities})
+        with_cities = set(cities_table()["country"].unique())
+        countries = sorted(str(c) for c in np.unique(g.country[demand.mbps > 0]) if c and c in with_cities)
         return list(_placed(tuple(countries))), len(countries)
     per_fleet, placed_for = {}, []
     if isinstance(gateways, str):
