@@ -110,7 +110,8 @@ def _map_axes(ax, g, values, frames, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):
         inset = ax.inset_axes([i * w, -0.36, w * 0.94, 0.32])
         scale = width_deg / max(frame.lon_max - frame.lon_min, 1.0)
         _draw(inset, g, np.asarray(values), frame, vmin, vmax, cmap, min(60.0, size * min(scale, 6.0)))
-        inset.set_title(frame.name, fontsize=7, pad=2)
+        # the country on one line, where the part lies on the next: side by side, one-line labels overlap
+        inset.set_title(frame.name.replace(" ", "\n", 1), fontsize=5, pad=1.5, linespacing=0.95)
     return sc
 
 
