@@ -258,7 +258,7 @@ def country(code: str) -> Region:
     if not parts:
         raise InputError(f"region {c.name!r} ({c.alpha2}): Natural Earth 1:50m has no polygon for it (too small "
                          f"at this scale); use a GeoJSON file for it", found=c.alpha2, expected="a mapped country")
-    geometry = unary_union(parts)
+    geometry = parts[0] if len(parts) == 1 else unary_union(parts)  # one part: already valid, nothing to join
     return Region(c.name, geometry, (c.alpha2,), NATURAL_EARTH_VERSION)
 
 
