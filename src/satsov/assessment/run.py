@@ -147,7 +147,9 @@ def _region_of(spec):
 
 
 def _region_grid(spec) -> Grid:
-    return grid(_region_of(spec), spec.spacing_km)
+    if spec.geojson:
+        return grid(_region_of(spec), spec.spacing_km)
+    return grid(spec.query or spec.name, spec.spacing_km, as_of=spec.as_of)  # by name: from the disk cache
 
 
 def _check_names(sc: Scenario, policies, registry) -> None:

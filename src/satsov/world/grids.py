@@ -21,9 +21,12 @@ datasets are dated in ``data/SOURCES.md``.
 from __future__ import annotations
 
 import gzip
+import json
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -140,12 +143,61 @@ def candidate_points(bounds, spacing_km):
     return np.concatenate(lats), np.concatenate(lons), np.concatenate(areas)
 
 
-def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = True) -> Grid:
-    """Equal-area grid over a region at about ``spacing_km`` between cell centres."""
+def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = True, as_of=None) -> Grid:
+    """Equal-area grid over a region at about ``spacing_km`` between cell centres.
+
+    A region given by name (``as_of``: the date of a group's membership, default today) is kept in the disk
+    cache of derived data (:mod:`satsov.cache`), so that the next run reads it instead of building it."""
     if not (isinstance(spacing_km, (int, float)) and 1.0 <= spacing_km <= 2000.0):
         raise InputError(f"spacing_km: found {spacing_km!r}, expected a number of km in [1, 2000]",
                          found=spacing_km, expected="[1, 2000] km")
-    reg = region(region_or_name) if isinstance(region_or_name, str) else region_or_name
+    if isinstance(region_or_name, str) and _named(region_or_name):  # a named region: kept in the disk cache
+        from satsov.cache import entry_key, load, store
+        key = entry_key("grid", {"region": region_or_name.strip(), "spacing_km": float(spacing_km),
+                                 "population": bool(population), "as_of": str(as_of)}, _grid_depends())
+        hit = load(key)
+        if hit is not None:
+            try:
+                return _grid_from_arrays(hit)
+            except (KeyError, ValueError, TypeError):  # an entry of another layout: build it again
+                pass
+        g = _build_grid(region(region_or_name, as_of), spacing_km, population)
+        store(key, _grid_arrays(g))
+        return g
+    reg = region(region_or_name, as_of) if isinstance(region_or_name, str) else region_or_name
+    return _build_grid(reg, spacing_km, population)
+
+
+def _named(query: str) -> bool:
+    """A region given by name (country, group, union, difference, band), not a file of the user's."""
+    q = query.strip()
+    return not (q.lower().endswith((".geojson", ".json")) or os.path.sep in q or "/" in q)
+
+
+@lru_cache(maxsize=1)
+def _grid_depends() -> tuple[str, ...]:
+    """The files a grid of a named region is derived from: this subpackage's code, the geometry it uses and
+    the world data (outlines, countries, groups, places)."""
+    here = Path(__file__).resolve().parent
+    code = sorted(here.glob("*.py")) + [here.parent / "orbits" / "geometry.py", here.parent / "data" / "__init__.py"]
+    data = sorted(p for p in Path(str(data_path("world"))).iterdir() if p.is_file())
+    return tuple(str(p) for p in code + data)
+
+
+def _grid_arrays(g: Grid) -> dict[str, np.ndarray]:
+    meta = {"region_name": g.region_name, "spacing_km": g.spacing_km, "source": g.source, "notes": list(g.notes)}
+    return {"lat_deg": g.lat_deg, "lon_deg": g.lon_deg, "area_km2": g.area_km2,
+            "country": np.asarray(g.country, dtype=str), "population": g.population,
+            "meta": np.array(json.dumps(meta))}
+
+
+def _grid_from_arrays(a: dict[str, np.ndarray]) -> Grid:
+    meta = json.loads(str(a["meta"]))
+    return Grid(meta["region_name"], float(meta["spacing_km"]), a["lat_deg"], a["lon_deg"], a["area_km2"],
+                a["country"], a["population"], meta["source"], notes=tuple(meta["notes"]))
+
+
+def _build_grid(reg: Region, spacing_km: float, population: bool) -> Grid:
     n_estimate = estimate_candidates(reg.bounds, spacing_km)
     if n_estimate > MAX_CANDIDATE_CELLS:
         finer = spacing_km * math.sqrt(n_estimate / MAX_CANDIDATE_CELLS)

@@ -1,0 +1,80 @@
+"""The disk cache of derived data (satsov.cache): a grid read back equals the grid built, and an entry is
+never used stale, half-written or where the cache is off."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from satsov import cache
+from satsov.world import grids
+
+
+def _same(a, b):
+    for f in ("lat_deg", "lon_deg", "area_km2", "country", "population"):
+        assert np.array_equal(getattr(a, f), getattr(b, f)), f
+    assert (a.region_name, a.spacing_km, a.source, a.notes) == (b.region_name, b.spacing_km, b.source, b.notes)
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SATSOV_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SATSOV_NO_CACHE", raising=False)
+    return tmp_path / "derived"
+
+
+def test_a_grid_read_back_equals_the_grid_built(cache_dir):
+    # EU27 at 400 km: members without a cell centre get one (notes), overseas parts, people
+    built = grids._build_grid(grids.region("EU27"), 400.0, True)
+    first = grids.grid("EU27", 400.0)
+    entries = list(cache_dir.glob("grid-*.npz"))
+    assert len(entries) == 1 and oct(entries[0].stat().st_mode & 0o777) == "0o644"
+    again = grids.grid("EU27", 400.0)
+    _same(first, built)
+    _same(again, built)
+    assert again.notes and again.country.dtype.kind == "U"
+
+
+def test_arguments_and_dependencies_make_new_entries(cache_dir, tmp_path, monkeypatch):
+    grids.grid("PT", 300.0)
+    grids.grid("PT", 300.0, population=False)
+    grids.grid("PT", 250.0)
+    assert len(list(cache_dir.glob("grid-*.npz"))) == 3
+    # a source or data file that changes (size or time) gives a new key, so the old entry is never read
+    dep = tmp_path / "dep.txt"
+    dep.write_text("a")
+    monkeypatch.setattr(grids, "_grid_depends", lambda: (str(dep),))
+    k1 = cache.entry_key("grid", {"x": 1}, grids._grid_depends())
+    dep.write_text("ab")
+    k2 = cache.entry_key("grid", {"x": 1}, grids._grid_depends())
+    assert k1 != k2
+
+
+def test_a_damaged_entry_is_built_again(cache_dir):
+    good = grids.grid("PT", 300.0)
+    (entry,) = cache_dir.glob("grid-*.npz")
+    entry.write_bytes(b"not an npz")
+    _same(grids.grid("PT", 300.0), good)
+    assert entry.read_bytes()[:2] == b"PK"  # replaced by a good one
+    np.savez(entry, lat_deg=np.zeros(1))  # another layout
+    _same(grids.grid("PT", 300.0), good)
+
+
+def test_off_and_unwritable_caches_are_not_used(cache_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("SATSOV_NO_CACHE", "1")
+    grids.grid("PT", 300.0)
+    assert not cache_dir.exists()
+    monkeypatch.delenv("SATSOV_NO_CACHE")
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("SATSOV_CACHE_DIR", str(blocked))  # a file where the folder should be
+    assert grids.grid("PT", 300.0).population.sum() > 0
+    assert cache.store("x", {"a": np.zeros(1)}) is None
+
+
+def test_user_regions_are_not_cached(cache_dir, tmp_path):
+    path = tmp_path / "square.geojson"
+    path.write_text('{"type": "Polygon", "coordinates": [[[0, 40], [4, 40], [4, 44], [0, 44], [0, 40]]]}')
+    grids.grid(str(path), 200.0)
+    assert not cache_dir.exists() or not list(cache_dir.glob("grid-*.npz"))
+
