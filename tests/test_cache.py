@@ -78,3 +78,32 @@ def test_user_regions_are_not_cached(cache_dir, tmp_path):
     grids.grid(str(path), 200.0)
     assert not cache_dir.exists() or not list(cache_dir.glob("grid-*.npz"))
 
+
+
+def test_a_catalogue_read_back_equals_the_catalogue_parsed(cache_dir):
+    from satsov.data import builtin_catalog_path
+    from satsov.orbits.catalog import _read_catalog, read_catalog
+    path = str(builtin_catalog_path())
+    parsed = _read_catalog(path, False, None, False)
+    first = read_catalog(path)
+    assert len(list(cache_dir.glob("catalog-*.npz"))) == 1
+    again = read_catalog(path)
+    for cat in (first, again):
+        assert cat.elements == parsed.elements  # every field, the epoch to the nanosecond
+        assert [e.tle for e in cat.elements] == [e.tle for e in parsed.elements]
+        assert (cat.path, cat.format, cat.duplicates, cat.rejected) == (path, parsed.format, parsed.duplicates, [])
+
+
+def test_a_catalogue_with_bad_records_is_read_every_time(cache_dir, tmp_path):
+    """Its rejected records must reach every output that uses it, so it is never served from the cache."""
+    import gzip
+
+    from satsov.data import builtin_catalog_path
+    from satsov.orbits.catalog import read_catalog
+    lines = gzip.decompress(builtin_catalog_path().read_bytes()).decode().splitlines()
+    lines[2] = lines[2][:-1] + str((int(lines[2][-1]) + 1) % 10)  # a wrong checksum
+    path = tmp_path / "bad.tle"
+    path.write_text("\n".join(lines) + "\n")
+    for _ in range(2):
+        assert len(read_catalog(path).rejected) == 1
+    assert not list(cache_dir.glob("catalog-*.npz"))
