@@ -324,6 +324,9 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     # the same runs on two worker processes (while the coverage pass runs here): the same figures
     two = assess(sc, workers=2).regions["Iceland"].capacity
     assert two.to_dict() == cap.to_dict()
+    # the report's figures drawn on two processes: the same file, byte for byte
+    write_report(a, tmp_path / "two", workers=2)
+    assert (tmp_path / "two" / "report.html").read_text() == text
 
 
 @pytest.mark.parametrize("patch,message", [

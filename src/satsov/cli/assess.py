@@ -21,7 +21,7 @@ def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> 
     with bar:
         a = run_assessment(scenario, workers=workers, progress=None if update is None else
                            lambda region_name, done, total: update(f"assessing {region_name}", done, total))
-    paths = write_report(a, out_dir)
+    paths = write_report(a, out_dir, workers=workers or 1)
     if as_json:
         emit_json({"report_html": str(paths["html"]), "report_json": str(paths["json"]), "regions": a.headline()})
         return

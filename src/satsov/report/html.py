@@ -5,6 +5,7 @@ JSON file with every figure. Written atomically.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from pathlib import Path
@@ -27,6 +28,73 @@ text-align:right}th{background:#eef2f6}td:first-child,th:first-child{text-align:
 .kpi b{display:block;font-size:1.6em}.note{color:#5b6b7b;font-size:.9em}img{max-width:100%}
 pre{background:#f4f7fa;padding:1em;overflow:auto;font-size:.85em}.warn{color:#8a5300}
 """
+
+
+_RAW: dict = {}            # the figure functions, undecorated (what a worker process calls)
+_DEFERRED: list | None = None  # while a report is rendered on several processes: the figures asked for
+
+
+def _figure(fn):
+    """A function that draws one figure and returns it as a data URI. While :func:`_rendered` collects them,
+    a call only records its arguments and returns a placeholder; the figures are then drawn on several
+    processes and put in place."""
+    _RAW[fn.__name__] = fn
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if _DEFERRED is None:
+            return fn(*args, **kwargs)
+        _DEFERRED.append((fn.__name__, args, kwargs))
+        return f"@@satsov-figure-{len(_DEFERRED) - 1}@@"
+    return wrapper
+
+
+def _draw_job(job) -> str:
+    name, args, kwargs = job
+    return _RAW[name](*args, **kwargs)
+
+
+def _ignore_sigint() -> None:
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it terminates the pool
+
+
+def _rendered(render, workers: int) -> str:
+    """``render()``'s HTML with its figures drawn on ``workers`` processes: this one and ``workers - 1``
+    spawned ones. The others take figures from the end of the list while this one takes them from the front
+    (a figure not yet started is cancelled there and drawn here), so that a worker's start-up is not waited
+    for. The figures are the same as drawn one after the other."""
+    global _DEFERRED
+    if workers <= 1:
+        return render()
+    _DEFERRED = []
+    try:
+        text = render()
+        jobs = _DEFERRED
+    finally:
+        _DEFERRED = None
+    if len(jobs) < 3:
+        uris = [_draw_job(j) for j in jobs]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        pool = ProcessPoolExecutor(min(workers - 1, len(jobs) - 1), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_ignore_sigint)
+        try:
+            futures = {i: pool.submit(_draw_job, jobs[i]) for i in reversed(range(len(jobs)))}
+            uris = [_draw_job(jobs[i]) if futures[i].cancel() else None for i in range(len(jobs))]
+            uris = [u if u is not None else futures[i].result() for i, u in enumerate(uris)]
+        except BaseException:
+            procs = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:
+                proc.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+    for i, uri in enumerate(uris):
+        text = text.replace(f"@@satsov-figure-{i}@@", uri)
+    return text
 
 
 def _png(fig) -> str:
@@ -115,6 +183,7 @@ def _map_axes(ax, g, values, frames, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):
     return sc
 
 
+@_figure
 def _small_multiples(g, panels, suptitle, colorbar_label, cmap="RdYlGn", vmax=1.0):
     import matplotlib
     matplotlib.use("Agg")
@@ -140,6 +209,7 @@ def _small_multiples(g, panels, suptitle, colorbar_label, cmap="RdYlGn", vmax=1.
     return _png(fig)
 
 
+@_figure
 def _bars(labels, values, title, xlabel, color="#2f6f9f", pct=True):
     import matplotlib
     matplotlib.use("Agg")
@@ -158,6 +228,7 @@ def _bars(labels, values, title, xlabel, color="#2f6f9f", pct=True):
     return _png(fig)
 
 
+@_figure
 def _series_plot(series_pairs, title):
     import matplotlib
     matplotlib.use("Agg")
@@ -403,6 +474,8 @@ def write_html_and_json(out_dir, stem: str, render, data) -> dict[str, Path]:
     return paths
 
 
-def write_report(assessment, out_dir) -> dict[str, Path]:
-    """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths."""
-    return write_html_and_json(out_dir, "report", lambda: render_html(assessment), lambda: assessment.to_dict())
+def write_report(assessment, out_dir, *, workers: int = 1) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths. ``workers``:
+    processes that draw the figures (this one included); the report is the same with any number."""
+    return write_html_and_json(out_dir, "report", lambda: _rendered(lambda: render_html(assessment), workers),
+                               lambda: assessment.to_dict())
