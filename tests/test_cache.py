@@ -3,6 +3,8 @@ never used stale, half-written or where the cache is off."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -107,3 +109,15 @@ def test_a_catalogue_with_bad_records_is_read_every_time(cache_dir, tmp_path):
     for _ in range(2):
         assert len(read_catalog(path).rejected) == 1
     assert not list(cache_dir.glob("catalog-*.npz"))
+
+
+def test_entries_unused_for_a_month_are_pruned(cache_dir):
+    import time
+    cache.store("old", {"a": np.zeros(1)})
+    cache.store("used", {"a": np.zeros(1)})
+    month_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    for name in ("old", "used"):
+        os.utime(cache_dir / f"{name}.npz", (month_ago, month_ago))
+    assert cache.load("used") is not None  # reading an entry keeps it
+    cache.store("new", {"a": np.zeros(1)})
+    assert sorted(p.stem for p in cache_dir.glob("*.npz")) == ["new", "used"]

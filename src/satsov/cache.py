@@ -10,7 +10,8 @@ and the size and modification time of every source and data file the result depe
 of them (or installing another version) makes a new entry rather than reading a stale one. An entry is a
 ``.npz`` of plain arrays (no pickle), written to a temporary file and renamed into place, so that a reader
 never sees half an entry; one that cannot be read is built again and replaced, and a folder that cannot be
-written is not used (the result is simply not kept).
+written is not used (the result is simply not kept). Entries unused for ``KEEP_DAYS`` days are deleted when
+another is stored.
 
 Written here rather than with ``joblib.Memory`` because joblib keys an entry on the decorated function's own
 code only, not on the helpers and data files the result depends on.
@@ -68,11 +69,16 @@ def load(key: str) -> dict[str, np.ndarray] | None:
     path = folder / f"{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+            arrays = {k: z[k] for k in z.files}
     except FileNotFoundError:
         return None
     except Exception:  # a truncated or foreign file: build it again (store replaces it)
         return None
+    try:
+        os.utime(path)  # used: kept by the pruning in store()
+    except OSError:
+        pass
+    return arrays
 
 
 def store(key: str, arrays: dict[str, np.ndarray]) -> Path | None:
@@ -93,4 +99,21 @@ def store(key: str, arrays: dict[str, np.ndarray]) -> Path | None:
             raise
     except OSError:
         return None
+    _prune(folder)
     return folder / f"{key}.npz"
+
+
+#: Entries not used for this many days are deleted when another is stored (keys change with the day, the
+#: version and every edit, so old entries would otherwise pile up).
+KEEP_DAYS = 30
+
+
+def _prune(folder: Path) -> None:
+    import time
+    cutoff = time.time() - KEEP_DAYS * 86400.0
+    for p in folder.glob("*.npz"):
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+        except OSError:
+            pass
