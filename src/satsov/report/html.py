@@ -8,6 +8,7 @@ import base64
 import functools
 import html
 import io
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,8 @@ pre{background:#f4f7fa;padding:1em;overflow:auto;font-size:.85em}.warn{color:#8a
 """
 
 
-_RAW: dict = {}            # the figure functions, undecorated (what a worker process calls)
-_DEFERRED: list | None = None  # while a report is rendered on several processes: the figures asked for
+_RAW: dict = {}  # the figure functions, undecorated (what a worker process calls)
+_STATE = threading.local()  # .deferred: while this thread renders a report on several processes, its figures
 
 
 def _figure(fn):
@@ -42,10 +43,11 @@ def _figure(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if _DEFERRED is None:
+        deferred = getattr(_STATE, "deferred", None)
+        if deferred is None:
             return fn(*args, **kwargs)
-        _DEFERRED.append((fn.__name__, args, kwargs))
-        return f"@@satsov-figure-{len(_DEFERRED) - 1}@@"
+        deferred.append((fn.__name__, args, kwargs))
+        return f"@@satsov-figure-{len(deferred) - 1}@@"
     return wrapper
 
 
@@ -64,15 +66,13 @@ def _rendered(render, workers: int) -> str:
     spawned ones. The others take figures from the end of the list while this one takes them from the front
     (a figure not yet started is cancelled there and drawn here), so that a worker's start-up is not waited
     for. The figures are the same as drawn one after the other."""
-    global _DEFERRED
     if workers <= 1:
         return render()
-    _DEFERRED = []
+    _STATE.deferred = jobs = []
     try:
         text = render()
-        jobs = _DEFERRED
     finally:
-        _DEFERRED = None
+        _STATE.deferred = None
     if len(jobs) < 3:
         uris = [_draw_job(j) for j in jobs]
     else:
