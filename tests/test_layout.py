@@ -15,7 +15,7 @@ import satsov
 SRC = Path(satsov.__file__).resolve().parent
 HEAVY = ("numba", "pandas", "pyarrow", "scipy", "pydantic", "shapely", "pyproj", "matplotlib", "xarray")
 # Each layer may import only from the layers listed for it (besides itself and the foundation modules).
-FOUNDATION = {"errors", "constants", "times", "io", "data", "defaults", "budget", "_optional", "testing", "cache"}
+FOUNDATION = {"errors", "constants", "times", "io", "data", "defaults", "budget", "_optional", "testing", "cache", "pools"}
 LAYERS = {
     "orbits": set(),
     "world": {"orbits"},

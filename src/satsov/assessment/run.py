@@ -440,10 +440,8 @@ class _CapacityRuns:
         if self.workers <= 1:
             return kwargs
         if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_capacity_worker)
+            from satsov.pools import spawned_pool
+            self._pool = spawned_pool(self.workers)
         return self._pool.submit(_allocate_run, kwargs)
 
     def results(self, handles: list, name: str, progress) -> list:
@@ -471,20 +469,10 @@ class _CapacityRuns:
 
     def close(self, *, terminate: bool = False) -> None:
         """Stop the pool: after its runs, or at once (Ctrl-C, an error), its processes terminated."""
+        from satsov.pools import stop_pool
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if terminate:
-            procs = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:
-                proc.terminate()
-        pool.shutdown(wait=True)
-
-
-def _capacity_worker() -> None:
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it terminates the pool
+        if pool is not None:
+            stop_pool(pool, terminate=terminate)
 
 
 def _allocate_run(kwargs: dict):

@@ -56,16 +56,11 @@ def _draw_job(job) -> str:
     return _RAW[name](*args, **kwargs)
 
 
-def _ignore_sigint() -> None:
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it terminates the pool
-
-
 def _rendered(render, workers: int) -> str:
     """``render()``'s HTML with its figures drawn on ``workers`` processes: this one and ``workers - 1``
     spawned ones. The others take figures from the end of the list while this one takes them from the front
-    (a figure not yet started is cancelled there and drawn here), so that a worker's start-up is not waited
-    for. The figures are the same as drawn one after the other."""
+    (drawing here any figure they have not started), so that a worker's start-up is not waited for. The
+    figures are the same as drawn one after the other."""
     if workers <= 1:
         return render()
     _STATE.deferred = jobs = []
@@ -76,22 +71,19 @@ def _rendered(render, workers: int) -> str:
     if len(jobs) < 3:
         uris = [_draw_job(j) for j in jobs]
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        pool = ProcessPoolExecutor(min(workers - 1, len(jobs) - 1), mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_ignore_sigint)
+        from satsov.pools import spawned_pool, stop_pool
+        pool = spawned_pool(min(workers - 1, len(jobs) - 1))
         try:
             futures = {i: pool.submit(_draw_job, jobs[i]) for i in reversed(range(len(jobs)))}
-            uris = [_draw_job(jobs[i]) if futures[i].cancel() else None for i in range(len(jobs))]
+            # a figure the worker has not started is drawn here (not cancelled there: see stop_pool); one it
+            # starts meanwhile is drawn twice and its copy dropped
+            uris = [None if futures[i].running() or futures[i].done() else _draw_job(jobs[i])
+                    for i in range(len(jobs))]
             uris = [u if u is not None else futures[i].result() for i, u in enumerate(uris)]
         except BaseException:
-            procs = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:
-                proc.terminate()
+            stop_pool(pool, terminate=True)
             raise
-        finally:
-            pool.shutdown(wait=True)
+        stop_pool(pool)
     for i, uri in enumerate(uris):
         text = text.replace(f"@@satsov-figure-{i}@@", uri)
     return text
