@@ -113,6 +113,16 @@ def _global_relabel(n, t, first, to, rcap, mate, label, queue):
 
 
 @njit(cache=True, nogil=True)
+def _link(u, d, lhead, lnext, lprev):
+    """Put node ``u`` at the head of the list of nodes with label ``d`` (doubly linked, for the gap test)."""
+    lprev[u] = -1
+    lnext[u] = lhead[d]
+    if lhead[d] >= 0:
+        lprev[lhead[d]] = u
+    lhead[d] = u
+
+
+@njit(cache=True, nogil=True)
 def _solve(n, s, t, first, to, rcap, mate, back, order, excess, label, current, abucket, anext, lhead, lnext,
            lprev, queue):
     """Push-relabel from the current (pre)flow to a maximum flow; returns the flow into the sink.
@@ -144,11 +154,7 @@ def _solve(n, s, t, first, to, rcap, mate, back, order, excess, label, current, 
             d = label[u]
             if u == s or u == t or d >= n:
                 continue
-            lprev[u] = -1
-            lnext[u] = lhead[d]
-            if lhead[d] >= 0:
-                lprev[lhead[d]] = u
-            lhead[d] = u
+            _link(u, d, lhead, lnext, lprev)
             if d > amax:
                 amax = d
             if excess[u] > 0:
@@ -218,11 +224,7 @@ def _solve(n, s, t, first, to, rcap, mate, back, order, excess, label, current, 
                     break
                 lu = low + 1
                 label[u] = lu
-                lprev[u] = -1
-                lnext[u] = lhead[lu]
-                if lhead[lu] >= 0:
-                    lprev[lhead[lu]] = u
-                lhead[lu] = u
+                _link(u, lu, lhead, lnext, lprev)
                 if lu > amax:
                     amax = lu
                 current[u] = first[u]
