@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["derived_dir", "entry_key", "load", "store"]
+__all__ = ["derived_dir", "entry_key", "load", "store", "cached"]
 
 
 def derived_dir() -> Path | None:
@@ -117,3 +117,18 @@ def _prune(folder: Path) -> None:
                 p.unlink()
         except OSError:
             pass
+
+
+def cached(key: str, build, to_arrays, from_arrays, keep=lambda value: True):
+    """``build()``'s value through entry ``key``: read back with ``from_arrays`` where the entry exists (an entry
+    of another layout is built again), else built and, where ``keep(value)``, stored with ``to_arrays``."""
+    hit = load(key)
+    if hit is not None:
+        try:
+            return from_arrays(hit)
+        except (KeyError, ValueError, TypeError):
+            pass
+    value = build()
+    if keep(value):
+        store(key, to_arrays(value))
+    return value

@@ -118,19 +118,12 @@ def read_catalog(path: str | os.PathLike, *, strict: bool = False, format: str |
     """
     path = os.fspath(path)
     key = _cache_key(path, strict, format, keep_duplicates)
-    if key is not None:
-        from satsov.cache import load
-        hit = load(key)
-        if hit is not None:
-            try:
-                return _catalog_from_arrays(hit, path)
-            except (KeyError, ValueError, TypeError):  # an entry of another layout: read the file again
-                pass
-    cat = _read_catalog(path, strict, format, keep_duplicates)
-    if key is not None and not cat.rejected and len(cat.elements) >= CACHE_MIN_RECORDS:
-        from satsov.cache import store
-        store(key, _catalog_arrays(cat))
-    return cat
+    if key is None:
+        return _read_catalog(path, strict, format, keep_duplicates)
+    from satsov.cache import cached
+    return cached(key, lambda: _read_catalog(path, strict, format, keep_duplicates), _catalog_arrays,
+                  lambda arrays: _catalog_from_arrays(arrays, path),
+                  keep=lambda cat: not cat.rejected and len(cat.elements) >= CACHE_MIN_RECORDS)
 
 
 #: Catalogues of this many satellites or more (read without a bad record) are kept in the disk cache of

@@ -152,18 +152,11 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
         raise InputError(f"spacing_km: found {spacing_km!r}, expected a number of km in [1, 2000]",
                          found=spacing_km, expected="[1, 2000] km")
     if isinstance(region_or_name, str) and _named(region_or_name):  # a named region: kept in the disk cache
-        from satsov.cache import entry_key, load, store
+        from satsov.cache import cached, entry_key
         key = entry_key("grid", {"region": region_or_name.strip(), "spacing_km": float(spacing_km),
                                  "population": bool(population), "as_of": str(as_of)}, _grid_depends())
-        hit = load(key)
-        if hit is not None:
-            try:
-                return _grid_from_arrays(hit)
-            except (KeyError, ValueError, TypeError):  # an entry of another layout: build it again
-                pass
-        g = _build_grid(region(region_or_name, as_of), spacing_km, population)
-        store(key, _grid_arrays(g))
-        return g
+        return cached(key, lambda: _build_grid(region(region_or_name, as_of), spacing_km, population),
+                      _grid_arrays, _grid_from_arrays)
     reg = region(region_or_name, as_of) if isinstance(region_or_name, str) else region_or_name
     return _build_grid(reg, spacing_km, population)
 
