@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numba import njit
@@ -48,6 +49,15 @@ class BlockTree:
     cell_xyz: np.ndarray         # (n_slots, 3) km, ECEF, at each slot (0 for padding)
     cell_up: np.ndarray          # (n_slots, 3)
     region_slots: int            # slots [0, region_slots) hold region cells
+
+    @cached_property
+    def radius(self) -> np.ndarray:
+        """Each block's angular radius (rad)."""
+        return np.arccos(self.cos_radius)
+
+    @cached_property
+    def sin_radius(self) -> np.ndarray:
+        return np.sqrt(np.maximum(0.0, 1.0 - self.cos_radius ** 2))
 
     @property
     def n_slots(self) -> int:
@@ -115,8 +125,8 @@ def block_tree(cell_xyz: np.ndarray, cell_up: np.ndarray, use: np.ndarray, regio
 
 
 @njit(cache=True, error_model="numpy")
-def _footprints(sat_xyz, min_el_rad, usable, levels, level_offset, centre, cos_radius, count, cell_xyz, cell_up,
-                out_sat, out_level, out_block):
+def _footprints(sat_xyz, min_el_rad, usable, levels, level_offset, centre, cos_radius, sin_radius, radius, count,
+                cell_xyz, cell_up, out_sat, out_level, out_block):
     """Fill (sat, level index, block) for each satellite's visible cells as the fewest aligned blocks.
     Returns the number written, or -(needed) when the output arrays are too small."""
     n_sats = sat_xyz.shape[0]
@@ -148,10 +158,12 @@ def _footprints(sat_xyz, min_el_rad, usable, levels, level_offset, centre, cos_r
         if ratio >= 1.0:
             continue
         lam_out = math.acos(ratio) - eo + 0.5 * deg
+        cos_out, sin_out = math.cos(lam_out), math.sin(lam_out)
         # inner bound: everything within it passes
         ei = eps + 0.25 * deg
         ratio_i = WGS84_A_KM * math.cos(ei) / r
         lam_in = math.acos(ratio_i) - ei - 0.5 * deg if ratio_i < 1.0 else -1.0
+        cos_in, sin_in = math.cos(lam_in), math.sin(lam_in)
         ux, uy, uz = x / r, y / r, z / r
         # descend from the coarsest blocks, in slot order, collecting runs of visible slots
         n_runs = 0
@@ -180,12 +192,16 @@ def _footprints(sat_xyz, min_el_rad, usable, levels, level_offset, centre, cos_r
                     continue
                 full = True
             else:
+                # the angle θ to the block's centre against its radius ρ, by cosines (no acos per block):
+                # θ - ρ > λ_out (wholly outside) is cos θ < cos(λ_out + ρ), θ + ρ < λ_in (wholly inside) is
+                # cos θ > cos(λ_in - ρ), each where the angle on the right lies in [0, π]
                 c = ux * centre[k, 0] + uy * centre[k, 1] + uz * centre[k, 2]
-                theta = math.acos(min(1.0, max(-1.0, c)))
-                rho = math.acos(min(1.0, max(-1.0, cos_radius[k])))
-                if theta - rho > lam_out:
+                rho = radius[k]
+                cr = cos_radius[k]
+                sr = sin_radius[k]
+                if lam_out + rho < math.pi and c < cos_out * cr - sin_out * sr:
                     continue
-                if theta + rho < lam_in:
+                if lam_in - rho > 0.0 and c > cos_in * cr + sin_in * sr:
                     full = True
                 else:
                     lc = li + 1
@@ -245,7 +261,7 @@ def visible_blocks(tree: BlockTree, sat_xyz: np.ndarray, min_elevation_deg, usab
     while True:
         out = [np.empty(size, np.int64) for _ in range(3)]
         k = _footprints(sat_xyz, el, use, tree.levels, tree.level_offset, tree.centre, tree.cos_radius,
-                        tree.count, tree.cell_xyz, tree.cell_up, *out)
+                        tree.sin_radius, tree.radius, tree.count, tree.cell_xyz, tree.cell_up, *out)
         if k >= 0:
             return out[0][:k], out[1][:k], out[2][:k]
         size = -k
