@@ -207,7 +207,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     files) is checked before the first coverage pass, so a mistake costs no computation. ``workers``: processes
     for the capacity runs (default: the scenario's ``capacity.workers``, else 1), which then run while the
     coverage passes do; the figures do not depend on it. With more than one, a script that calls ``assess``
-    must guard its entry point (``if __name__ == "__main__":``), as for any spawned process pool.
+    must guard its entry point (``if __name__ == "__main__":``), as for any process pool that is not forked
+    from the caller.
     """
     registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
@@ -426,6 +427,9 @@ def _shared_positions(fleets, times, n_regions: int) -> np.ndarray | None:
     return propagate([e for f in fleets.values() for e in f], times)[0]
 
 
+CAPACITY_PRELOAD = ("satsov.assessment.run", "satsov.capacity.allocate", "satsov.capacity.maxflow")
+
+
 class _CapacityRuns:
     """The capacity allocations of an assessment (each region's base run and its sensitivity runs): on a pool of
     worker processes, started as soon as they are planned so that they run while the coverage passes do, or in
@@ -440,8 +444,8 @@ class _CapacityRuns:
         if self.workers <= 1:
             return kwargs
         if self._pool is None:
-            from satsov.pools import spawned_pool
-            self._pool = spawned_pool(self.workers)
+            from satsov.pools import process_pool
+            self._pool = process_pool(self.workers, preload=CAPACITY_PRELOAD)
         return self._pool.submit(_allocate_run, kwargs)
 
     def results(self, handles: list, name: str, progress) -> list:

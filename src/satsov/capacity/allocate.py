@@ -367,10 +367,10 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
                 if progress is not None:
                     progress(done, n)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_init_worker, initargs=(ctx,)) as pool:
+    from satsov.pools import process_pool, stop_pool
+    pool = process_pool(min(workers, len(chunks)), preload=("satsov.capacity.allocate",), initializer=_init_worker,
+                        initargs=(ctx,))
+    try:
         futures = [pool.submit(_run_chunk, None, c, positions[:, c]) for c in chunks]
         for fut in futures:
             for t, result in fut.result():
@@ -378,6 +378,10 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
                 yield t, result
             if progress is not None:
                 progress(done, n)
+    except BaseException:
+        stop_pool(pool, terminate=True)
+        raise
+    stop_pool(pool)
 
 
 def _supply_of(supply: SupplyTable, op, fleet: Fleet):

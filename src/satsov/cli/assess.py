@@ -12,6 +12,15 @@ from satsov.cli.options import Json
 from satsov.cli.output import emit_json, out, progress, warn
 
 
+def _prestart(workers: int) -> None:
+    """With several processes, start the server that the capacity runs' and the figures' workers fork from
+    (satsov.pools), first, so that its imports run while this process loads the scenario and sets up."""
+    if workers > 1:
+        from satsov.pools import prestart
+        prestart(("satsov.assessment.run", "satsov.capacity.allocate", "satsov.capacity.maxflow",
+                  "satsov.report.preload"))
+
+
 def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> None:
     from satsov.assessment.run import assess as run_assessment
     from satsov.io import check_writable
@@ -61,6 +70,7 @@ def assess(scenario: Path = typer.Argument(..., help="scenario file (.toml or .y
                                                  "(default: the scenario's capacity.workers, else every core)"),
            as_json: Json = False):
     """Assess a scenario: dependency on each operator, policies, denial events; writes the report."""
+    _prestart(workers or _cores())
     from satsov.assessment.scenario import load_scenario
     sc = load_scenario(scenario)
     _run(sc, out_dir, as_json, workers if workers is not None else (sc.capacity.workers or _cores()))
@@ -72,6 +82,7 @@ def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder
                                                help="processes for the capacity runs (default: every core)"),
          as_json: Json = False):
     """Assess Canada and the EU27 on the built-in real catalogue (2026-05-07) and write the report."""
+    _prestart(workers or _cores())
     from satsov.assessment.scenario import demo_scenario
     _run(demo_scenario(duration=duration), out_dir, as_json, workers or _cores())
 

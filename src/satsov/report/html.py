@@ -58,9 +58,9 @@ def _draw_job(job) -> str:
 
 def _rendered(render, workers: int) -> str:
     """``render()``'s HTML with its figures drawn on ``workers`` processes: this one and ``workers - 1``
-    spawned ones. The others take figures from the end of the list while this one takes them from the front
-    (drawing here any figure they have not started), so that a worker's start-up is not waited for. The
-    figures are the same as drawn one after the other."""
+    others (:func:`satsov.pools.process_pool`). The others take figures from the end of the list while this
+    one takes them from the front (drawing here any figure they have not started), so that a worker's start-up
+    is not waited for. The figures are the same as drawn one after the other."""
     if workers <= 1:
         return render()
     _STATE.deferred = jobs = []
@@ -71,8 +71,8 @@ def _rendered(render, workers: int) -> str:
     if len(jobs) < 3:
         uris = [_draw_job(j) for j in jobs]
     else:
-        from satsov.pools import spawned_pool, stop_pool
-        pool = spawned_pool(min(workers - 1, len(jobs) - 1))
+        from satsov.pools import process_pool, stop_pool
+        pool = process_pool(min(workers - 1, len(jobs) - 1), preload=("satsov.report.preload",))
         try:
             futures = {i: pool.submit(_draw_job, jobs[i]) for i in reversed(range(len(jobs)))}
             # a figure the worker has not started is drawn here (not cancelled there: see stop_pool); one it
