@@ -58,9 +58,7 @@ def _draw_job(job) -> str:
 
 def _rendered(render, workers: int) -> str:
     """``render()``'s HTML with its figures drawn on ``workers`` processes: this one and ``workers - 1``
-    others (:func:`satsov.pools.process_pool`). The others take figures from the end of the list while this
-    one takes them from the front (drawing here any figure they have not started), so that a worker's start-up
-    is not waited for. The figures are the same as drawn one after the other."""
+    others (:func:`satsov.pools.process_pool`). The figures are the same as drawn one after the other."""
     if workers <= 1:
         return render()
     _STATE.deferred = jobs = []
@@ -68,25 +66,59 @@ def _rendered(render, workers: int) -> str:
         text = render()
     finally:
         _STATE.deferred = None
-    if len(jobs) < 3:
-        uris = [_draw_job(j) for j in jobs]
-    else:
-        from satsov.pools import process_pool, stop_pool
-        pool = process_pool(min(workers - 1, len(jobs) - 1), preload=("satsov.report.preload",))
-        try:
-            futures = {i: pool.submit(_draw_job, jobs[i]) for i in reversed(range(len(jobs)))}
-            # a figure the worker has not started is drawn here (not cancelled there: see stop_pool); one it
-            # starts meanwhile is drawn twice and its copy dropped
-            uris = [None if futures[i].running() or futures[i].done() else _draw_job(jobs[i])
-                    for i in range(len(jobs))]
-            uris = [u if u is not None else futures[i].result() for i, u in enumerate(uris)]
-        except BaseException:
-            stop_pool(pool, terminate=True)
-            raise
-        stop_pool(pool)
+    uris = [_draw_job(j) for j in jobs] if len(jobs) < 3 else _drawn(jobs, workers)
     for i, uri in enumerate(uris):
         text = text.replace(f"@@satsov-figure-{i}@@", uri)
     return text
+
+
+def _drawn(jobs: list, workers: int) -> list[str]:
+    """The figures of ``jobs``, drawn here from the front of the list while each of ``workers - 1`` worker
+    processes draws from the end, one figure at a time (a thread here hands each worker its next one), until
+    they meet: no figure is drawn twice, and this process waits at most for the figures in hand at the end. A
+    figure whose worker failed is drawn again here, where its error is raised."""
+    import threading
+    from collections import deque
+
+    from satsov.pools import process_pool, stop_pool
+    todo = deque(range(len(jobs)))
+    lock = threading.Lock()
+    uris: list = [None] * len(jobs)
+    failed: list[int] = []
+    n = min(workers - 1, len(jobs) - 1)
+    pool = process_pool(n, preload=("satsov.report.preload",))
+
+    def feed():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i = todo.pop()
+            try:
+                uris[i] = pool.submit(_draw_job, jobs[i]).result()
+            except BaseException:  # the figure failed there, or the pool was stopped (Ctrl-C here)
+                failed.append(i)
+                return
+
+    feeders = [threading.Thread(target=feed, name=f"satsov-figures-{k}", daemon=True) for k in range(n)]
+    try:
+        for t in feeders:
+            t.start()
+        while True:
+            with lock:
+                if not todo:
+                    break
+                i = todo.popleft()
+            uris[i] = _draw_job(jobs[i])
+        for t in feeders:
+            t.join()
+        for i in failed:
+            uris[i] = _draw_job(jobs[i])
+    except BaseException:
+        stop_pool(pool, terminate=True)
+        raise
+    stop_pool(pool)
+    return uris
 
 
 def _png(fig) -> str:
@@ -165,14 +197,63 @@ def _map_axes(ax, g, values, frames, title, vmin=0.0, vmax=1.0, cmap="RdYlGn"):
     size = max(1.0, min(40.0, 3.0e4 / max(len(main.cells), 1)))
     sc = _draw(ax, g, np.asarray(values), main, vmin, vmax, cmap, size)
     ax.set_title(title, fontsize=10)
-    for i, frame in enumerate(insets):
-        w = 1.0 / max(len(insets), 3)
-        inset = ax.inset_axes([i * w, -0.36, w * 0.94, 0.32])
-        scale = width_deg / max(frame.lon_max - frame.lon_min, 1.0)
-        _draw(inset, g, np.asarray(values), frame, vmin, vmax, cmap, min(60.0, size * min(scale, 6.0)))
-        # the country on one line, where the part lies on the next: side by side, one-line labels overlap
-        inset.set_title(frame.name.replace(" ", "\n", 1), fontsize=5, pad=1.5, linespacing=0.95)
+    if insets:
+        _inset_strip(ax, g, np.asarray(values), main, insets, vmin, vmax, cmap, size, width_deg)
     return sc
+
+
+def _inset_strip(ax, g, values, main, insets, vmin, vmax, cmap, size, width_deg):
+    """The insets in one strip of axes below ``ax``: each in its own slot, scaled to keep its aspect (centred,
+    as an axes with a fixed aspect is), clipped to its frame and labelled above it. One axes for the row
+    instead of one per inset: axes are what cost in a map figure (EU27's maps have six insets a panel)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+    strip = ax.inset_axes([0.0, -0.36, 1.0, 0.32])
+    strip.set_axis_off()
+    strip.set_xlim(0.0, 1.0)
+    strip.set_ylim(0.0, 1.0)
+    # ax's box keeps the main frame's aspect, so the strip's height over its width is known from the data
+    strip_ratio = 0.32 * main.aspect * (main.lat_max - main.lat_min) / width_deg
+    w = 1.0 / max(len(insets), 3)
+    for i, frame in enumerate(insets):
+        d_lon, d_lat = frame.lon_max - frame.lon_min, frame.lat_max - frame.lat_min
+        want = frame.aspect * d_lat / d_lon / strip_ratio  # the frame's height over width, in strip fractions
+        bw, bh = (w * 0.94, w * 0.94 * want) if w * 0.94 * want <= 1.0 else (1.0 / want, 1.0)
+        x0, y0 = i * w + 0.5 * (w * 0.94 - bw), 0.5 * (1.0 - bh)
+
+        def place(lon, lat, frame=frame, x0=x0, y0=y0, bw=bw, bh=bh):
+            return x0 + (lon - frame.lon_min) / d_lon * bw, y0 + (lat - frame.lat_min) / d_lat * bh
+
+        box = Rectangle((x0, y0), bw, bh, fill=False, linewidth=0.8, edgecolor="black", zorder=4)
+        strip.add_patch(box)
+        x, y = place(frame.lon(g.lon_deg[frame.cells]), g.lat_deg[frame.cells])
+        scale = width_deg / max(d_lon, 1.0)
+        dots = strip.scatter(x, y, c=values[frame.cells], s=min(60.0, size * min(scale, 6.0)), marker="s", cmap=cmap,
+                             vmin=vmin, vmax=vmax, linewidths=0, zorder=2)
+        lines = LineCollection([np.column_stack(place(seg[:, 0], seg[:, 1])) for seg in
+                                _border_segments(frame.lon_min, frame.lon_max, frame.lat_min, frame.lat_max, frame)],
+                               colors="#55606b", linewidths=0.5, zorder=3)
+        strip.add_collection(lines)
+        for artist in (dots, lines):
+            artist.set_clip_path(box)
+        # the country on one line, where the part lies on the next: side by side, one-line labels overlap
+        strip.annotate(frame.name.replace(" ", "\n", 1), (x0 + 0.5 * bw, y0 + bh), xytext=(0, 1.5),
+                       textcoords="offset points", ha="center", va="bottom", fontsize=5, linespacing=0.95)
+
+
+_FRAMES: dict = {}
+
+
+def _frames_of(g):
+    """The grid's map frames, found once per grid and kept while it is drawn (a report draws each grid's maps
+    three times or more)."""
+    from satsov.report.maps import map_frames
+    kept = _FRAMES.get(id(g))
+    if kept is None or kept[0] is not g:
+        if len(_FRAMES) > 16:
+            _FRAMES.clear()
+        kept = _FRAMES[id(g)] = (g, map_frames(g))
+    return kept[1]
 
 
 @_figure
@@ -181,11 +262,10 @@ def _small_multiples(g, panels, suptitle, colorbar_label, cmap="RdYlGn", vmax=1.
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from satsov.report.maps import map_frames
     n = len(panels)
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
-    frames = map_frames(g)
+    frames = _frames_of(g)
     extra = 0.45 if frames[1] else 0.0
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, (4.0 + 1.6 * extra / 0.45) * rows), squeeze=False)
     sc = None
