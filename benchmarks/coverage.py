@@ -10,6 +10,8 @@ times the same ``coverage()`` call there and here, each in a fresh process (JIT 
 ``--repeats`` times, best of each kept (this VM's speed drifts by 10-20% within minutes); the figures of both
 are compared.
 Run: python benchmarks/coverage.py [--duration 24h] [--against cb5ec9e --repeats 3]
+The whole globe with every built-in satellite (issue 15's world target):
+python benchmarks/coverage.py --region LAT:-90..90 --spacing-km 50 --fleets all --brute-steps 1
 """
 
 import sys
@@ -112,18 +114,26 @@ def main():
     parser.add_argument("--brute-steps", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="also time the same call at this git revision")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--region", default="CA+EU27",
+                        help="another region, e.g. LAT:-90..90 for the whole globe (issue 15's world workload)")
+    parser.add_argument("--fleets", choices=("mega", "all"), default="mega",
+                        help="all: every satellite of the built-in catalogue, one case per operator and one for all")
     args = parser.parse_args()
     if args.against:
         against(args.against, args)
         return
-    fleets = as_flying(MEGA, catalog=args.catalog)
-    g = grid("CA+EU27", args.spacing_km)
+    if args.fleets == "all":
+        fleets = as_flying()  # the built-in catalogue, every operator
+        sets = {"all": list(fleets)}
+    else:
+        fleets = as_flying(MEGA, catalog=args.catalog)
+        sets = {"all": list(MEGA), "no-prc": ["starlink", "oneweb", "kuiper"],
+                "no-spacex": ["oneweb", "kuiper", "qianfan", "guowang"]}
+    g = grid(args.region, args.spacing_km)
     times = satsov.time_grid("2026-05-07T00:00:00Z", args.duration, "60s")
     n_sats = sum(len(f) for f in fleets.values())
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {n_sats} satellites, {len(g)} cells, "
-          f"{len(times)} steps")
-    sets = {"all": list(MEGA), "no-prc": ["starlink", "oneweb", "kuiper"],
-            "no-spacex": ["oneweb", "kuiper", "qianfan", "guowang"]}
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {n_sats} satellites in {len(fleets)} fleets, "
+          f"{len(g)} cells of {args.region}, {len(times)} steps")
     warnings.simplefilter("ignore", StepWarning)
     coverage(fleets, grid("LU", 25), times[:2], sets=sets)  # JIT warm-up, not timed
     t0 = time.perf_counter()
@@ -131,30 +141,32 @@ def main():
     t_engine = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    # brute force on a subsample of steps, checked identical to the kernel
-    elements = [e for f in fleets.values() for e in f]
-    sat_op = np.concatenate([np.full(len(f), i, np.int32) for i, f in enumerate(fleets.values())])
-    sub = times[:: max(1, len(times) // args.brute_steps)][: args.brute_steps]
-    pos, _ = satsov.propagate(elements, sub)
-    gs = result.grid
-    order_check = np.zeros((len(sub), len(gs), len(fleets)), np.uint16)
-    order, index = _visibility.index_cells(gs.lat_deg, gs.lon_deg, gs.ecef_km, gs.spacing_km)
-    gs = gs.subset(order)
-    _visibility.count_visible(pos, sat_op, np.ascontiguousarray(gs.ecef_km), np.ascontiguousarray(gs.up),
-                              np.ascontiguousarray(gs.lon_deg), index, np.radians(25.0), order_check)
-    t0 = time.perf_counter()
-    identical = True
-    for k in range(len(sub)):
-        bf = brute_force_step(pos[:, k], sat_op, len(fleets), gs.ecef_km, gs.up, 25.0)
-        identical &= bool((bf == order_check[k]).all())
-    t_brute_step = (time.perf_counter() - t0) / len(sub)
-    t_brute_day = t_brute_step * len(times)
     print(f"engine (propagation + visibility + all figures, {len(result.cases)} cases): {t_engine:.1f} s, "
           f"peak RSS {peak_mb:.0f} MB")
-    print(f"brute force: {t_brute_step:.2f} s per step on {len(sub)} steps -> {t_brute_day:.0f} s for the run "
-          f"(visibility counts only); counts identical: {identical}")
-    print(f"speed-up: {t_brute_day / t_engine:.1f}x")
+    if args.brute_steps > 0:  # brute force on a subsample of steps, checked identical to the kernel
+        elements = [e for f in fleets.values() for e in f]
+        sat_op = np.concatenate([np.full(len(f), i, np.int32) for i, f in enumerate(fleets.values())])
+        sub = times[:: max(1, len(times) // args.brute_steps)][: args.brute_steps]
+        pos, _ = satsov.propagate(elements, sub)
+        gs = result.grid
+        order_check = np.zeros((len(sub), len(gs), len(fleets)), np.uint16)
+        order, index = _visibility.index_cells(gs.lat_deg, gs.lon_deg, gs.ecef_km, gs.spacing_km)
+        gs = gs.subset(order)
+        _visibility.count_visible(pos, sat_op, np.ascontiguousarray(gs.ecef_km), np.ascontiguousarray(gs.up),
+                                  np.ascontiguousarray(gs.lon_deg), index, np.radians(25.0), order_check)
+        t0 = time.perf_counter()
+        identical = True
+        for k in range(len(sub)):
+            bf = brute_force_step(pos[:, k], sat_op, len(fleets), gs.ecef_km, gs.up, 25.0)
+            identical &= bool((bf == order_check[k]).all())
+        t_brute_step = (time.perf_counter() - t0) / len(sub)
+        t_brute_day = t_brute_step * len(times)
+        print(f"brute force: {t_brute_step:.2f} s per step on {len(sub)} steps -> {t_brute_day:.0f} s for the run "
+              f"(visibility counts only); counts identical: {identical}")
+        print(f"speed-up: {t_brute_day / t_engine:.1f}x")
     for name in ("all", "no-prc", "no-spacex", "oneweb", "kuiper", "qianfan", "guowang"):
+        if name not in result.cases:
+            continue
         f = result.figures(name)
         print(f"  {name:10s} coverage area {f.time_coverage_area:.4f} pop {f.time_coverage_population:.4f} "
               f"area>=0.99 {f.area_share_available:.4f} mean in view {f.mean_sats_in_view:.1f} "
