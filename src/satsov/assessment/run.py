@@ -244,7 +244,13 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             cap_positions: dict = {}  # the capacity snapshots' positions, propagated once for every region
             for spec in sc.regions:
                 plans[spec.name] = _capacity_plan(sc, spec, grids[spec.name], fleets, owner, policies, allowed,
-                                                  events, kill, supply, runs, lic, registry, cap_positions)
+                                                  events, kill, supply, lic, registry, cap_positions)
+            # every region's base run (all its cases) before the sensitivity runs (its policies only): the
+            # longest first, so that the workers finish together
+            for k in range(max(len(p["runs"]) for p in plans.values())):
+                for p in plans.values():
+                    if k < len(p["runs"]):
+                        p["handles"].append(runs.submit(p["runs"][k]))
         out = _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req,
                        registry, supply, runs, plans, all_warnings, progress)
     except BaseException:
@@ -297,7 +303,8 @@ def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo
                            frame_cases=framed, positions=shared)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
-        if sc.capacity.enabled:
+    if sc.capacity.enabled:  # after every coverage pass, so that this process never waits between them
+        for spec in sc.regions:
             out[spec.name].capacity = _capacity(plans[spec.name], runs, sc, fleets, owner, policies, kill, supply,
                                                 progress)
     return out
@@ -485,9 +492,10 @@ def _allocate_run(kwargs: dict):
 
 
 def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, allowed, events, kill, supply,
-                   runs: _CapacityRuns, lic=(), registry=None, cache: dict | None = None) -> dict:
-    """The region's capacity runs, submitted to ``runs``: every policy, event and kill switch as a flow over
-    snapshots (the base run), and the low/high runs of each policy's figure (sensitivity)."""
+                   lic=(), registry=None, cache: dict | None = None) -> dict:
+    """The region's capacity runs (``runs``, each the arguments of an ``allocate`` call, for the caller to
+    submit): every policy, event and kill switch as a flow over snapshots (the base run), and the low/high
+    runs of each policy's figure (sensitivity)."""
     from satsov.capacity import assumed_figures, build_demand, point_demand
     cap = sc.capacity
     g = coverage_grid if cap.spacing_km in (None, coverage_grid.spacing_km) else _region_grid(
@@ -517,11 +525,12 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
                 g, demand_model, level="base", background=sc.demand.background,
                 background_spacing_km=sc.demand.background_spacing_km,
                 extra=point_demand(points) if points else None)
-        return runs.submit(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted,
-                                owner=owner, supply=supply, level=supply_level, positions=cache["positions"],
-                                registry=registry))
+        todo.append(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted, owner=owner,
+                         supply=supply, level=supply_level, positions=cache["positions"], registry=registry))
+        return len(todo) - 1
 
-    handles = [run(model, "base", cases)]
+    todo: list[dict] = []
+    made = [run(model, "base", cases)]
     # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and
     # overbooking at their low and high values) and every capacity that no source publishes
     variants: list[tuple[str, int, int]] = []
@@ -534,15 +543,15 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
         if rate.low != rate.high:
             at = {x: _replace(model, take_rate=Param(rate.at(x), rate.at(x), rate.at(x), rate.source, rate.confidence))
                   for x in ("low", "high")}
-            handles += [run(at["low"], "base", wanted), run(at["high"], "base", wanted)]
-            variants.append((f"take rate {rate.low:.1%}-{rate.high:.1%}", len(handles) - 2, len(handles) - 1))
+            made += [run(at["low"], "base", wanted), run(at["high"], "base", wanted)]
+            variants.append((f"take rate {rate.low:.1%}-{rate.high:.1%}", len(made) - 2, len(made) - 1))
         assumed = {k for k, a in assumed_figures(fleets, owner, supply, registry).items()
                    if any("capacity" in x for x in a)}
         if assumed:
-            handles += [run(model, {k: "low" for k in assumed}, wanted), run(model, {k: "high" for k in assumed}, wanted)]
-            variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(handles) - 2,
-                             len(handles) - 1))
-    return {"name": spec.name, "handles": handles, "variants": variants}
+            made += [run(model, {k: "low" for k in assumed}, wanted), run(model, {k: "high" for k in assumed}, wanted)]
+            variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(made) - 2,
+                             len(made) - 1))
+    return {"name": spec.name, "runs": todo, "handles": [], "variants": variants}
 
 
 def _capacity(plan: dict, runs: _CapacityRuns, sc: Scenario, fleets, owner, policies, kill, supply, progress):
