@@ -35,16 +35,39 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "src" / "satsov" / "data" / "world" / "gateways.csv"
 FIELDS = ("name", "kind", "operator", "country", "lat_deg", "lon_deg", "status", "source", "date", "evidence")
 
-# Earth-station applications that satsov cites by number (FCC IBFS, SpaceX Services, Inc., filed 2019): the
-# first Ku-band gateway sites and the TT&C site.
-FCC_FILINGS = {
-    "North Bend, WA": "SES-LIC-INTR2019-00877", "Conrad, MT": "SES-LIC-INTR2019-00878",
-    "Merrillan, WI": "SES-LIC-INTR2019-00879", "Greenville, PA": "SES-LIC-INTR2019-00880",
-    "Redmond, WA": "SES-LIC-INTR2019-00881", "Hawthorne, CA": "SES-LIC-INTR2019-00882",
-    "Brewster, WA": "SES-LIC-INTR2019-00966",
+# Sites whose primary source was read (stored copies of the FCC's IBFS documents on fcc.report, read
+# 2026-11-24): the first six Ku-band gateway sites, named in SpaceX Services' STA request of 2019-04-10
+# (SES-STA-20190410-00518) and its STA extension request (SES-STA-INTR2019-02729, STA granted 2019-05-09); the
+# update letter of 2019-04-16 gives the earth-station application numbers of Hawthorne and Merrillan (the
+# others were cut off in the copy read). An earlier table here gave SES-LIC-INTR2019-00877..00882 for these
+# six and SES-LIC-INTR2019-00966 for Brewster, WA: those numbers were not in any document read, and the two
+# that could be checked were wrong, so they are no longer cited.
+_STA_2019 = ("FCC IBFS SES-STA-20190410-00518 (SpaceX Services, Inc., 2019-04-10): one of its six Ku-band gateway "
+             "earth stations with applications pending; STA granted 2019-05-09 (SES-STA-INTR2019-02729)")
+SITE_SOURCES = {
+    "Hawthorne, CA": ("FCC IBFS SES-LIC-20190402-00450 and STA SES-STA-INTR2019-01013 (SpaceX Services, Inc.; "
+                      "update letter of 2019-04-16)", "filing", "2019-04"),
+    "Merrillan, WI": ("FCC IBFS SES-LIC-20190402-00425 and STA SES-STA-INTR2019-01014 (SpaceX Services, Inc.; "
+                      "update letter of 2019-04-16)", "filing", "2019-04"),
+    "Redmond, WA": ("FCC IBFS SES-STA-20190410-00514 (Redmond WA Gateway STA Request, SpaceX Services, Inc.); "
+                    + _STA_2019.split(": ", 1)[1], "filing", "2019-04"),
+    "North Bend, WA": (_STA_2019, "filing", "2019-04"),
+    "Conrad, MT": (_STA_2019, "filing", "2019-04"),
+    "Greenville, PA": (_STA_2019, "filing", "2019-04"),
+    # a news report of an FCC approval; the FCC file itself is to check
+    **{name: ("Business Alabama (2019), 'The Rural Rout of SpaceX Global Dominion': one of six sites approved by "
+              "the FCC for a test of the Starlink ground network (FCC file to check)", "news", "2019")
+       for name in ("Hitterdal, MN", "Tionesta, CA", "Robertsdale, AL", "Baxley, GA", "Butte, MT", "Colburn, ID")},
 }
-# The first STA sites (FCC grant reported in 2019 for six gateway earth stations).
-FCC_STA_2019 = {"Hitterdal, MN", "Tionesta, CA", "Robertsdale, AL", "Baxley, GA", "Butte, MT", "Colburn, ID"}
+# Ofcom's statement on six gateway licence applications of Starlink Internet Services Limited (received
+# 2022-05-27, consultation 2022-06-21, decision 2022-11-10), whose sites the consultation named (as reported
+# by technologyslegaledge.com, 2022-06: Bedford, Bristol, Fawley, Hoo, Morn Hill, Wherstead, Woodwalton).
+_OFCOM_2022 = ("Ofcom statement 'Starlink Internet Services Limited - applications for six non-geostationary orbit "
+               "earth station (gateway) licences' (consultation 2022-06-21, decision 2022-11-10); site named in the "
+               "consultation (reported by technologyslegaledge.com)")
+SITE_SOURCES.update({name: (_OFCOM_2022, "filing", "2022-11")
+                     for name in ("Bristol, UK", "Fawley, UK", "Hoo, UK", "Morn Hill, UK", "Wherstead, UK",
+                                  "Woodwalton, UK")})
 
 REGULATOR = {
     "US": "FCC IBFS earth-station licence of SpaceX Services, Inc.", "CA": "ISED earth-station licence",
@@ -118,16 +141,13 @@ def main(argv=None):
             continue
         seen.add(key)
         in_b = any(_km((s["lat"], s["lon"]), p) <= 30.0 for p in b_sites)
-        if s["name"] in FCC_FILINGS:
-            source, evidence = f"FCC IBFS {FCC_FILINGS[s['name']]} (SpaceX Services, Inc.)", "filing"
-        elif s["name"] in FCC_STA_2019:
-            source, evidence = "FCC special temporary authority for six gateway earth stations, SpaceX Services, Inc. (2019)", "filing"
+        if s["name"] in SITE_SOURCES:
+            source, evidence, date = SITE_SOURCES[s["name"]]
         else:
             source = REGULATOR.get(code, "national regulator's earth-station authorisation") + " (to check)"
-            evidence = "two-lists" if in_b else "one-list"
+            evidence, date = ("two-lists" if in_b else "one-list"), a_date
         rows.append({"name": f"Starlink GW {place}", "kind": "gateway", "operator": "starlink", "country": code,
-                     "lat_deg": lat, "lon_deg": lon, "status": s["status"], "source": source,
-                     "date": a_date if evidence != "filing" else "2019-04",
+                     "lat_deg": lat, "lon_deg": lon, "status": s["status"], "source": source, "date": date,
                      "evidence": evidence + (";lists A" + ("+B" if in_b else ""))})
     # Starlink points of presence: the operator's reverse DNS names them (customer.<code>.pop.starlinkisp.net)
     pops = json.loads(_git_show(m / "clarkzjw+starlink-geoip" / "repo", "map/data/pop.json"))

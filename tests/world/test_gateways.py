@@ -22,7 +22,10 @@ def test_every_row_has_a_source_a_date_and_its_evidence():
             assert row[field].strip(), f"gateways.csv:{i}: {field} is empty"
         assert row["kind"] in ("gateway", "pop"), i
         assert row["status"] in ("operational", "planned"), i
-        assert row["evidence"].split(";")[0] in ("filing", "two-lists", "one-list", "operator"), i
+        assert row["evidence"].split(";")[0] in ("filing", "news", "two-lists", "one-list", "operator"), i
+        # a row cites its regulator as "(to check)" unless its primary source (or a report of it) was read
+        assert (row["evidence"].split(";")[0] in ("filing", "news", "operator")) != ("(to check)" in row["source"]) \
+            or row["kind"] == "pop", (i, row["source"])
     assert len({(r["operator"], r["kind"], r["name"]) for r in ROWS}) == len(ROWS), "duplicate rows"
 
 
@@ -52,7 +55,14 @@ def test_the_published_sets_have_the_sizes_the_sources_give():
     assert all(s.operator == "telesat" and s.status == "planned" for s in published_sites(["telesat"], planned=True))
     assert not published_sites(["telesat"])                # Lightspeed's landing stations are not built yet
     filings = [s for s in starlink_gw if s.evidence.startswith("filing")]
-    assert filings and all("FCC" in s.source for s in filings)
+    assert filings and all("FCC IBFS SES-" in s.source or "Ofcom statement" in s.source for s in filings)
+    # the first six Ku-band gateways, as SpaceX Services' STA request of 2019-04-10 names them (FCC IBFS
+    # SES-STA-20190410-00518, read on fcc.report), with the application numbers its update letter gives
+    by_name = {s.name: s for s in starlink_gw}
+    for place in ("North Bend, WA", "Conrad, MT", "Merrillan, WI", "Greenville, PA", "Redmond, WA", "Hawthorne, CA"):
+        assert by_name[f"Starlink GW {place}"].evidence.startswith("filing"), place
+    assert "SES-LIC-20190402-00450" in by_name["Starlink GW Hawthorne, CA"].source
+    assert "SES-LIC-20190402-00425" in by_name["Starlink GW Merrillan, WI"].source
 
 
 def test_a_row_with_a_bad_status_or_no_source_is_named_by_line(tmp_path):
