@@ -34,7 +34,10 @@ def test_starlink_rules_and_the_assumption_that_fills_the_rest():
     assert not table.licensed("starlink", "RU") and not table.licensed("starlink", "CN")
     assert not table.licensed("starlink", "ZA")       # no ICASA licence
     assert table.licensed("starlink", "IN")           # DoT GMPCS licence, June 2025
-    assert table.licensed("starlink", "FR") and table.rule("starlink", "FR").assumed
+    # FR: ARCEP decision 2022-1102 (25 May 2022), reviewed by the Conseil d'Etat (decision 466294, 17 April 2023)
+    fr = table.rule("starlink", "FR")
+    assert table.licensed("starlink", "FR") and not fr.assumed and fr.confidence == "H" and "2022-1102" in fr.source
+    assert table.licensed("starlink", "IT") and table.rule("starlink", "IT").assumed   # not checked: assumed
     assert table.rule("nonesuch", "FR").assumed and table.licensed("nonesuch", "FR")
 
 
