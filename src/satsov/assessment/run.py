@@ -434,9 +434,6 @@ def _shared_positions(fleets, times, n_regions: int) -> np.ndarray | None:
     return propagate([e for f in fleets.values() for e in f], times)[0]
 
 
-CAPACITY_PRELOAD = ("satsov.assessment.run", "satsov.capacity.allocate", "satsov.capacity.maxflow")
-
-
 class _CapacityRuns:
     """The capacity allocations of an assessment (each region's base run and its sensitivity runs): on a pool of
     worker processes, started as soon as they are planned so that they run while the coverage passes do, or in
@@ -451,6 +448,7 @@ class _CapacityRuns:
         if self.workers <= 1:
             return kwargs
         if self._pool is None:
+            from satsov.assessment import CAPACITY_PRELOAD
             from satsov.pools import process_pool
             self._pool = process_pool(self.workers, preload=CAPACITY_PRELOAD)
         return self._pool.submit(_allocate_run, kwargs)

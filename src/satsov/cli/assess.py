@@ -16,9 +16,9 @@ def _prestart(workers: int) -> None:
     """With several processes, start the server that the capacity runs' and the figures' workers fork from
     (satsov.pools), first, so that its imports run while this process loads the scenario and sets up."""
     if workers > 1:
+        from satsov.assessment import CAPACITY_PRELOAD
         from satsov.pools import prestart
-        prestart(("satsov.assessment.run", "satsov.capacity.allocate", "satsov.capacity.maxflow",
-                  "satsov.report.preload"))
+        prestart((*CAPACITY_PRELOAD, "satsov.report.preload"))
 
 
 def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> None:
