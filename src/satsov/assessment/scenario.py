@@ -60,7 +60,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from satsov.io import describe_yaml_error
+from satsov.io import describe_yaml_error, load_yaml
 from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MAX_EPOCH_AGE_DAYS,
                              DEFAULT_MIN_ELEVATION_DEG, DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP)
 from satsov.errors import InputError, ScenarioError
@@ -303,7 +303,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         raise ScenarioError(f"{path}: byte {exc.start}: not UTF-8 text", found=str(path), expected="UTF-8") from None
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.safe_load(text) or {}
+            data = load_yaml(text) or {}
         else:
             data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -26,6 +26,7 @@ import yaml
 
 from satsov.data import data_path
 from satsov.errors import InputError
+from satsov.io import load_yaml
 
 __all__ = ["Param", "Generation", "OperatorSupply", "SupplyTable", "supply_table", "LEVELS"]
 
@@ -205,7 +206,7 @@ def _builtin() -> SupplyTable:
 
 def _read(path: str) -> SupplyTable:
     try:
-        data = yaml.safe_load(Path(path).read_text())
+        data = load_yaml(Path(path).read_text())
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; expected a capacity YAML file", found=path, expected="a file") from None
     except yaml.YAMLError as exc:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import yaml
 
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
@@ -23,6 +22,7 @@ from satsov.data import BUILTIN_CATALOG_DATE, DEFAULT_START, builtin_catalog_pat
 from satsov.orbits.fleet import Fleet, load_fleet
 from satsov.orbits.walker import Shell
 from satsov.world.operators import OperatorRegistry, operator_registry
+from satsov.io import load_yaml
 
 __all__ = ["BUILTIN_CATALOG_DATE", "builtin_catalog_path", "as_flying", "Constellation", "filed_constellations",
            "as_filed", "select_fleets", "FleetSelection", "operator_assignment", "source_fleet"]
@@ -117,7 +117,7 @@ class Constellation:
 def filed_constellations() -> dict[str, Constellation]:
     """Constellations as filed (``data/shells.yaml``)."""
     with open(data_path("shells.yaml")) as f:
-        data = yaml.safe_load(f)
+        data = load_yaml(f)
     out = {}
     for key, entry in data.items():
         shells = tuple(Shell(**{k: v for k, v in s.items()}) for s in entry["shells"])
@@ -169,7 +169,7 @@ class Plan:
 def plans() -> dict[str, Plan]:
     """Constellations as planned (``data/plans.yaml``), each milestone and shell with its source."""
     with open(data_path("plans.yaml")) as f:
-        data = yaml.safe_load(f)
+        data = load_yaml(f)
     filed = filed_constellations()
     out = {}
     for key, entry in data.items():

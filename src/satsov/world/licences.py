@@ -110,8 +110,10 @@ def _rule(entry, where: str, default: bool) -> LicenceRule:
 @lru_cache(maxsize=4)
 def _load(path: str) -> LicenceTable:
     import yaml
+
+    from satsov.io import load_yaml
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; expected a licences YAML file", found=path, expected="YAML") from None
     except yaml.YAMLError as exc:

@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 
 from satsov.data import data_path
-from satsov.io import describe_yaml_error
+from satsov.io import describe_yaml_error, load_yaml
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 
@@ -140,7 +140,7 @@ class OperatorRegistry:
         """Read operators from YAML (the format of ``satsov/data/operators.yaml``)."""
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text())
+            data = load_yaml(path.read_text())
         except FileNotFoundError:
             raise InputError(f"{path}: no such file; expected an operators YAML file", found=str(path),
                              expected="YAML") from None

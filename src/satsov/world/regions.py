@@ -32,7 +32,6 @@ import numpy as np
 import shapely
 import shapely.affinity
 import shapely.validation
-import yaml
 from pyproj import Geod
 from shapely.geometry import Polygon
 from shapely.ops import unary_union
@@ -41,6 +40,7 @@ from satsov.constants import WGS84_A_KM, WGS84_E2
 from satsov.data import data_path
 from satsov.errors import InputError, UnknownNameError
 from satsov.times import parse_date
+from satsov.io import load_yaml
 
 __all__ = ["Region", "Country", "region", "country", "countries", "groups", "group_members", "region_from_geojson",
            "describe_region", "describe_regions", "outlines", "world", "NATURAL_EARTH_VERSION"]
@@ -229,7 +229,7 @@ def _geometries() -> dict[str, list[tuple[str, object]]]:
 def groups() -> dict[str, dict]:
     """Alliances and groups with dated memberships (``data/world/groups.yaml``)."""
     with open(data_path("world", "groups.yaml")) as f:
-        return yaml.safe_load(f)
+        return load_yaml(f)
 
 
 # Natural Earth names some territories without an ISO code; these map them to the country that claims them
