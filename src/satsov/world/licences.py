@@ -3,7 +3,9 @@
 >>> lic = licences()
 >>> lic.licensed("guowang", "CA"), lic.licensed("guowang", "CN"), lic.licensed("starlink", "FR")
 (False, True, True)
->>> lic.rule("starlink", "FR").confidence    # an assumption: Starlink sells widely, France not checked
+>>> lic.rule("starlink", "FR").confidence    # ARCEP decision 2022-1102, upheld by the Conseil d'Etat
+'H'
+>>> lic.rule("starlink", "IT").confidence    # an assumption: Starlink sells widely, Italy not checked
 'L'
 >>> sorted(lic.unlicensed("qianfan", ["CA", "CN", "FR"]))
 ['CA', 'FR']
