@@ -45,3 +45,17 @@ def test_the_pool_stops_at_once_when_terminated():
     t0 = time.perf_counter()
     stop_pool(pool, terminate=True)
     assert time.perf_counter() - t0 < 10 and fut.done()
+
+
+def test_where_there_is_no_fork_server_workers_are_spawned(monkeypatch):
+    """Windows has no fork server: the same pool, spawned (the path CI on Linux would otherwise never take)."""
+    import multiprocessing
+
+    from satsov.pools import process_pool, stop_pool
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    pool = process_pool(1)
+    try:
+        assert pool._mp_context.get_start_method() == "spawn"
+        assert pool.submit(sum, [1, 2, 3]).result() == 6
+    finally:
+        stop_pool(pool)
