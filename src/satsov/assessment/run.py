@@ -245,6 +245,7 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             for spec in sc.regions:
                 plans[spec.name] = _capacity_plan(sc, spec, grids[spec.name], fleets, owner, policies, allowed,
                                                   events, kill, supply, lic, registry, cap_positions)
+            runs.workers = min(runs.workers, sum(len(p["runs"]) for p in plans.values()))  # no idle process
             # every region's base run (all its cases) before the sensitivity runs (its policies only): the
             # longest first, so that the workers finish together
             for k in range(max(len(p["runs"]) for p in plans.values())):
@@ -261,13 +262,12 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
 
 
 def _capacity_workers(sc: Scenario, workers: int | None) -> int:
-    """Processes for the capacity runs: ``workers``, else the scenario's ``capacity.workers``, else 1; never more
-    than the runs there are."""
+    """Processes for the capacity runs: ``workers``, else the scenario's ``capacity.workers``, else 1 (the
+    caller lowers it to the number of runs once they are planned)."""
     if not sc.capacity.enabled:
         return 1
     n = workers if workers is not None else (sc.capacity.workers or 1)
-    runs_per_region = 1 + (4 if sc.capacity.sensitivity else 0)
-    return max(1, min(int(n), runs_per_region * len(sc.regions)))
+    return max(1, int(n))
 
 
 def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req, registry,
