@@ -69,6 +69,15 @@ SITE_SOURCES.update({name: (_OFCOM_2022, "filing", "2022-11")
                      for name in ("Bristol, UK", "Fawley, UK", "Hoo, UK", "Morn Hill, UK", "Wherstead, UK",
                                   "Woodwalton, UK")})
 
+# OneWeb satellite network portals whose operation was reported (by place, at the list's rounded position)
+ONEWEB_SITES = {
+    (62.4, -114.5): ("Eutelsat OneWeb satellite network portal at Yellowknife, NT, inaugurated in June 2024 with "
+                     "Northwestel and the Swedish Space Corporation (satellitegroundstation.com, 2024-06-24; Cabin "
+                     "Radio); ISED licence to check", "news", "2024-06"),
+    (68.3, -133.6): ("OneWeb antennas at the satellite ground station in Inuvik, NT (CBC News, 2019); ISED licence "
+                     "to check", "news", "2019"),
+}
+
 REGULATOR = {
     "US": "FCC IBFS earth-station licence of SpaceX Services, Inc.", "CA": "ISED earth-station licence",
     "GB": "Ofcom permanent earth station licence", "AU": "ACMA apparatus licence (RRL)",
@@ -172,11 +181,12 @@ def main(argv=None):
         lon, lat = map(float, line.split(","))
         code = country_of(lat, lon)
         counts[code] = counts.get(code, 0) + 1
+        source, evidence, date = ONEWEB_SITES.get((round(lat, 1), round(lon, 1)), (
+            REGULATOR.get(code, "national regulator's earth-station authorisation").replace(
+                "of SpaceX Services, Inc.", "of OneWeb / Network Access Associates") + " (to check)", "one-list", "2025"))
         rows.append({"name": f"OneWeb SNP {code}-{counts[code]}", "kind": "gateway", "operator": "oneweb",
                      "country": code, "lat_deg": round(lat, 1), "lon_deg": round(lon, 1), "status": "operational",
-                     "source": REGULATOR.get(code, "national regulator's earth-station authorisation").replace(
-                         "of SpaceX Services, Inc.", "of OneWeb / Network Access Associates") + " (to check)",
-                     "date": "2025", "evidence": "one-list;list D"})
+                     "source": source, "date": date, "evidence": f"{evidence};list D"})
     for p in json.loads(_git_show(d, "Fig-2/oneweb-pop.json")):
         code = p["country"]
         rows.append({"name": f"OneWeb PoP {p['city']}", "kind": "pop", "operator": "oneweb", "country": code,
