@@ -193,11 +193,16 @@ def main(argv=None):
                      "lat_deg": round(p["lat"], 1), "lon_deg": round(p["lon"], 1), "status": "operational",
                      "source": f"PeeringDB facility of AS800 (OneWeb): {p['name']}", "date": "2025",
                      "evidence": "operator;list D"})
-    # Telesat Lightspeed: the one landing station announced so far
+    # Telesat Lightspeed: the landing stations announced so far
     rows.append({"name": "Telesat GW Bercenay-en-Othe", "kind": "gateway", "operator": "telesat", "country": "FR",
                  "lat_deg": 48.2, "lon_deg": 4.1, "status": "planned",
                  "source": "Telesat and Orange announcement: Lightspeed landing station at Orange's Bercenay-en-Othe "
                            "teleport", "date": "2024", "evidence": "operator"})
+    rows.append({"name": "Telesat GW Allan Park, ON", "kind": "gateway", "operator": "telesat", "country": "CA",
+                 "lat_deg": 44.2, "lon_deg": -81.0, "status": "planned",
+                 "source": "Ontario government and Telesat announcement (2021-08-06, reported by the Owen Sound Sun "
+                           "Times, 2021-08-09): a Lightspeed gateway landing station of about 15 antennas at Telesat's "
+                           "Allan Park operations centre", "date": "2021-08", "evidence": "news"})
     rows.sort(key=lambda r: (r["operator"], r["kind"], r["country"], r["name"]))
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
