@@ -59,3 +59,20 @@ def test_where_there_is_no_fork_server_workers_are_spawned(monkeypatch):
         assert pool.submit(sum, [1, 2, 3]).result() == 6
     finally:
         stop_pool(pool)
+
+
+def test_a_fork_server_that_cannot_start_falls_back_to_spawned_workers(monkeypatch):
+    """A sandbox without Unix sockets: the fork server fails to start, and the pool is spawned instead."""
+    from multiprocessing import forkserver
+
+    from satsov.pools import process_pool, stop_pool
+
+    def refuse():
+        raise PermissionError("no AF_UNIX sockets here")
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    pool = process_pool(1)
+    try:
+        assert pool._mp_context.get_start_method() == "spawn"
+        assert pool.submit(sum, [1, 2, 3]).result() == 6
+    finally:
+        stop_pool(pool)

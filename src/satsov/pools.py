@@ -40,26 +40,33 @@ def _context(preload: Iterable[str] = ()):
     return ctx
 
 
-def _ensure_server(ctx) -> None:
-    """Start the fork server if it is not running, with SIGINT ignored: a process keeps an ignored signal
-    ignored through ``exec``, so a Ctrl-C at the terminal (sent to the whole process group) never interrupts
-    the server's imports, which would print a traceback. SIGINT is also blocked meanwhile, so that one
-    arriving here is kept pending (Linux does not discard a blocked signal) and delivered afterwards."""
+def _ensure_server(ctx):
+    """Start the fork server if it is not running and return ``ctx``; where it cannot start (no Unix sockets
+    in a sandbox, say), spawn's context instead.
+
+    The server starts with SIGINT ignored: a process keeps an ignored signal ignored through ``exec``, so a
+    Ctrl-C at the terminal (sent to the whole process group) never interrupts the server's imports, which
+    would print a traceback. SIGINT is also blocked meanwhile, so that one arriving here is kept pending
+    (Linux does not discard a blocked signal) and delivered afterwards."""
     if ctx.get_start_method() != "forkserver":
-        return
+        return ctx
+    import multiprocessing
     import signal
     import threading
     from multiprocessing import forkserver
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
-        forkserver.ensure_running()
-        return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
+    if main:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         forkserver.ensure_running()
+    except OSError:
+        return multiprocessing.get_context("spawn")
     finally:
-        signal.signal(signal.SIGINT, handler)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if main:
+            signal.signal(signal.SIGINT, handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    return ctx
 
 
 def prestart(preload: Iterable[str] = ()) -> None:
@@ -74,8 +81,7 @@ def process_pool(workers: int, preload: Iterable[str] = (), initializer=None, in
     (started here with ``preload`` if :func:`prestart` has not started it) or, where there is none, spawned.
     ``initializer(*initargs)`` runs in each worker as it starts, as for ``ProcessPoolExecutor``."""
     from concurrent.futures import ProcessPoolExecutor
-    ctx = _context(preload)
-    _ensure_server(ctx)
+    ctx = _ensure_server(_context(preload))
     return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker, initargs=(initializer, initargs))
 
 
