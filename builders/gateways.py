@@ -65,6 +65,12 @@ SITE_SOURCES = {
 _OFCOM_2022 = ("Ofcom statement 'Starlink Internet Services Limited - applications for six non-geostationary orbit "
                "earth station (gateway) licences' (consultation 2022-06-21, decision 2022-11-10); site named in the "
                "consultation (reported by technologyslegaledge.com)")
+# ComReg's information notice on Starlink's application for a gateway at Killala (received 2025-03-19),
+# as reported: Starlink already operates an earth station at Garrettstown, Co. Cork (by Ballinspittle), since 2021
+SITE_SOURCES["Ballinspittle, Ireland"] = (
+    "ComReg information notice on Starlink's Killala gateway application (2025), as reported by the Connacht "
+    "Telegraph and the Western People: an existing Starlink earth station at Garrettstown, Co. Cork, operating "
+    "since 2021; ComReg licence to check", "news", "2025-06")
 SITE_SOURCES.update({name: (_OFCOM_2022, "filing", "2022-11")
                      for name in ("Bristol, UK", "Fawley, UK", "Hoo, UK", "Morn Hill, UK", "Wherstead, UK",
                                   "Woodwalton, UK")})
@@ -193,6 +199,12 @@ def main(argv=None):
                      "lat_deg": round(p["lat"], 1), "lon_deg": round(p["lon"], 1), "status": "operational",
                      "source": f"PeeringDB facility of AS800 (OneWeb): {p['name']}", "date": "2025",
                      "evidence": "operator;list D"})
+    # Starlink gateways applied for and not in the lists
+    rows.append({"name": "Starlink GW Killala, Ireland", "kind": "gateway", "operator": "starlink", "country": "IE",
+                 "lat_deg": 54.2, "lon_deg": -9.2, "status": "planned",
+                 "source": "ComReg information notice: Starlink's application of 2025-03-19 for a satellite earth station "
+                           "(gateway) licence at Killala Business Park, Co. Mayo, 18 and 28 GHz (as reported by the "
+                           "Connacht Telegraph, 2025-06-09)", "date": "2025-06", "evidence": "news"})
     # Telesat Lightspeed: the landing stations announced so far
     rows.append({"name": "Telesat GW Bercenay-en-Othe", "kind": "gateway", "operator": "telesat", "country": "FR",
                  "lat_deg": 48.2, "lon_deg": 4.1, "status": "planned",
