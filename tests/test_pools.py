@@ -47,32 +47,30 @@ def test_the_pool_stops_at_once_when_terminated():
     assert time.perf_counter() - t0 < 10 and fut.done()
 
 
-def test_where_there_is_no_fork_server_workers_are_spawned(monkeypatch):
-    """Windows has no fork server: the same pool, spawned (the path CI on Linux would otherwise never take)."""
-    import multiprocessing
-
+def _check_a_spawned_pool():
+    """A one-worker pool is spawned and does its work."""
     from satsov.pools import process_pool, stop_pool
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     pool = process_pool(1)
     try:
         assert pool._mp_context.get_start_method() == "spawn"
         assert pool.submit(sum, [1, 2, 3]).result() == 6
     finally:
         stop_pool(pool)
+
+
+def test_where_there_is_no_fork_server_workers_are_spawned(monkeypatch):
+    """Windows has no fork server: the same pool, spawned (the path CI on Linux would otherwise never take)."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    _check_a_spawned_pool()
 
 
 def test_a_fork_server_that_cannot_start_falls_back_to_spawned_workers(monkeypatch):
     """A sandbox without Unix sockets: the fork server fails to start, and the pool is spawned instead."""
     from multiprocessing import forkserver
 
-    from satsov.pools import process_pool, stop_pool
-
     def refuse():
         raise PermissionError("no AF_UNIX sockets here")
     monkeypatch.setattr(forkserver, "ensure_running", refuse)
-    pool = process_pool(1)
-    try:
-        assert pool._mp_context.get_start_method() == "spawn"
-        assert pool.submit(sum, [1, 2, 3]).result() == 6
-    finally:
-        stop_pool(pool)
+    _check_a_spawned_pool()

@@ -525,10 +525,9 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
                 extra=point_demand(points) if points else None)
         todo.append(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted, owner=owner,
                          supply=supply, level=supply_level, positions=cache["positions"], registry=registry))
-        return len(todo) - 1
 
-    todo: list[dict] = []
-    made = [run(model, "base", cases)]
+    todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
+    run(model, "base", cases)
     # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and
     # overbooking at their low and high values) and every capacity that no source publishes
     variants: list[tuple[str, int, int]] = []
@@ -541,14 +540,16 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
         if rate.low != rate.high:
             at = {x: _replace(model, take_rate=Param(rate.at(x), rate.at(x), rate.at(x), rate.source, rate.confidence))
                   for x in ("low", "high")}
-            made += [run(at["low"], "base", wanted), run(at["high"], "base", wanted)]
-            variants.append((f"take rate {rate.low:.1%}-{rate.high:.1%}", len(made) - 2, len(made) - 1))
+            run(at["low"], "base", wanted)
+            run(at["high"], "base", wanted)
+            variants.append((f"take rate {rate.low:.1%}-{rate.high:.1%}", len(todo) - 2, len(todo) - 1))
         assumed = {k for k, a in assumed_figures(fleets, owner, supply, registry).items()
                    if any("capacity" in x for x in a)}
         if assumed:
-            made += [run(model, {k: "low" for k in assumed}, wanted), run(model, {k: "high" for k in assumed}, wanted)]
-            variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(made) - 2,
-                             len(made) - 1))
+            run(model, {k: "low" for k in assumed}, wanted)
+            run(model, {k: "high" for k in assumed}, wanted)
+            variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(todo) - 2,
+                             len(todo) - 1))
     return {"name": spec.name, "runs": todo, "handles": [], "variants": variants}
 
 

@@ -77,7 +77,6 @@ def _drawn(jobs: list, workers: int) -> list[str]:
     processes draws from the end, one figure at a time (a thread here hands each worker its next one), until
     they meet: no figure is drawn twice, and this process waits at most for the figures in hand at the end. A
     figure whose worker failed is drawn again here, where its error is raised."""
-    import threading
     from collections import deque
 
     from satsov.pools import process_pool, stop_pool
