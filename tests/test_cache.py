@@ -96,6 +96,25 @@ def test_a_catalogue_read_back_equals_the_catalogue_parsed(cache_dir):
         assert (cat.path, cat.format, cat.duplicates, cat.rejected) == (path, parsed.format, parsed.duplicates, [])
 
 
+def test_country_outlines_read_back_equal_the_outlines_decoded(cache_dir):
+    from satsov.world import regions
+    decoded = regions._decode_world()
+    regions._geometries.cache_clear()
+    try:
+        first = regions._geometries()
+        assert len(list(cache_dir.glob("outlines-*.npz"))) == 1
+        regions._geometries.cache_clear()
+        again = regions._geometries()
+    finally:
+        regions._geometries.cache_clear()
+    for got in (first, again):
+        assert list(got) == list(decoded)  # the same ids in the same order
+        for key, items in decoded.items():
+            assert [name for name, _g in got[key]] == [name for name, _g in items]
+            for (_n, a), (_m, b) in zip(got[key], items):
+                assert a.geom_type == b.geom_type and a.equals_exact(b, 0.0)  # every vertex, to the bit
+
+
 def test_a_catalogue_with_bad_records_is_read_every_time(cache_dir, tmp_path):
     """Its rejected records must reach every output that uses it, so it is never served from the cache."""
     import gzip

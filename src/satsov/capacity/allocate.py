@@ -368,7 +368,7 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
                     progress(done, n)
         return
     from satsov.pools import process_pool, stop_pool
-    pool = process_pool(min(workers, len(chunks)), preload=("satsov.capacity.allocate",), initializer=_init_worker,
+    pool = process_pool(min(workers, len(chunks)), preload=("satsov.capacity.preload",), initializer=_init_worker,
                         initargs=(ctx,))
     try:
         futures = [pool.submit(_run_chunk, None, c, positions[:, c]) for c in chunks]

@@ -1,5 +1,5 @@
 """``python -m satsov.cli``: the same as the ``satsov`` console script."""
 
-from satsov.cli import main
+from satsov.cli import console
 
-main()
+console()
