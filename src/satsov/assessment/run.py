@@ -205,8 +205,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
 
     Everything the scenario names (operators, policies, regions, event areas and windows, cities, gateway
     files) is checked before the first coverage pass, so a mistake costs no computation. ``workers``: processes
-    for the capacity runs (default: the scenario's ``capacity.workers``, else 1), which then run while the
-    coverage passes do; the figures do not depend on it. With more than one, a script that calls ``assess``
+    for the capacity runs (default: the scenario's ``capacity.workers``, else 1), which run after the coverage
+    passes (which use every core themselves); the figures do not depend on it. With more than one, a script that calls ``assess``
     must guard its entry point (``if __name__ == "__main__":``), as for any process pool that is not forked
     from the caller.
     """
@@ -240,18 +240,12 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     runs = _CapacityRuns(_capacity_workers(sc, workers))
     try:
         plans = {}
-        if sc.capacity.enabled:  # submitted first: on worker processes they run while the coverage passes do
+        if sc.capacity.enabled:  # planned before the first coverage pass: a mistake in them costs nothing
             cap_positions: dict = {}  # the capacity snapshots' positions, propagated once for every region
             for spec in sc.regions:
                 plans[spec.name] = _capacity_plan(sc, spec, grids[spec.name], fleets, owner, policies, allowed,
                                                   events, kill, supply, lic, registry, cap_positions)
             runs.workers = min(runs.workers, sum(len(p["runs"]) for p in plans.values()))  # no idle process
-            # every region's base run (all its cases) before the sensitivity runs (its policies only): the
-            # longest first, so that the workers finish together
-            for k in range(max(len(p["runs"]) for p in plans.values())):
-                for p in plans.values():
-                    if k < len(p["runs"]):
-                        p["handles"].append(runs.submit(p["runs"][k]))
         out = _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req,
                        registry, supply, runs, plans, all_warnings, progress)
     except BaseException:
@@ -303,7 +297,16 @@ def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo
                            frame_cases=framed, positions=shared)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
-    if sc.capacity.enabled:  # after every coverage pass, so that this process never waits between them
+    if sc.capacity.enabled:
+        # after the coverage passes, not beside them: the passes use every core, and the capacity workers beside
+        # them put twice as many threads as cores, whose time-slicing cost more than the overlap gained (the
+        # warm demo 17.6-18.5 s overlapped, 16.6-17.4 s after; docs/benchmarks.md). Every region's base run (all
+        # its cases) before the sensitivity runs (its policies only): the longest first, so that the workers
+        # finish together.
+        for k in range(max(len(p["runs"]) for p in plans.values())):
+            for p in plans.values():
+                if k < len(p["runs"]):
+                    p["handles"].append(runs.submit(p["runs"][k]))
         for spec in sc.regions:
             out[spec.name].capacity = _capacity(plans[spec.name], runs, sc, fleets, owner, policies, kill, supply,
                                                 progress)
@@ -436,9 +439,8 @@ def _shared_positions(fleets, times, n_regions: int) -> np.ndarray | None:
 
 class _CapacityRuns:
     """The capacity allocations of an assessment (each region's base run and its sensitivity runs): on a pool of
-    worker processes, started as soon as they are planned so that they run while the coverage passes do, or in
-    this process when each region's figures are assembled (``workers`` 1). Each run is a separate
-    :func:`satsov.capacity.allocate` call, so the figures do not depend on where it ran (tested)."""
+    worker processes, or in this process when each region's figures are assembled (``workers`` 1). Each run is a
+    separate :func:`satsov.capacity.allocate` call, so the figures do not depend on where it ran (tested)."""
 
     def __init__(self, workers: int):
         self.workers = max(1, int(workers))

@@ -233,7 +233,7 @@ class CapacitySpec(_Model):
     file: str | None = None
     sensitivity: bool = True
     workers: int | None = Field(None, ge=1, le=256, description="processes for the capacity runs (each region's "
-                                "base and sensitivity runs), which then run while the coverage passes do; default 1 "
+                                "base and sensitivity runs), after the coverage passes; default 1 "
                                 "(the CLI: the machine's cores)")
     design: str = Field("starlink:v2-mini", description="OPERATOR:GENERATION of data/capacity.yaml: the satellites "
                         "whose number to close each gap is estimated")
