@@ -424,3 +424,17 @@ def test_regions_share_one_propagation_with_the_same_figures(monkeypatch):
     for name in ("Iceland", "Ireland"):
         a, b = shared.regions[name], alone.regions[name]
         assert a.to_dict() == b.to_dict()
+
+
+def test_an_unguarded_script_with_capacity_workers_is_told_to_guard_its_entry_point(tmp_path):
+    """Worker processes import the caller's script again; one that calls assess() at its top level gets one
+    clear error naming the fix, not a hang or a broken pipe."""
+    import subprocess
+    import sys
+    script = tmp_path / "unguarded.py"
+    script.write_text("from satsov.assessment.scenario import scenario_from_dict\n"
+                      "from satsov.assessment.run import assess\n"
+                      f"assess(scenario_from_dict({SMALL!r}), workers=2)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "must guard its entry point (if __name__ == '__main__':)" in done.stderr.splitlines()[-1]

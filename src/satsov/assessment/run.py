@@ -245,7 +245,11 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             for spec in sc.regions:
                 plans[spec.name] = _capacity_plan(sc, spec, grids[spec.name], fleets, owner, policies, allowed,
                                                   events, kill, supply, lic, registry, cap_positions)
-            runs.workers = min(runs.workers, sum(len(p["runs"]) for p in plans.values()))  # no idle process
+            # every region's base run (all its cases) before the sensitivity runs (its policies only): the longest
+            # first, so that the processes finish together
+            order = [(name, k) for k in range(max(len(p["runs"]) for p in plans.values()))
+                     for name, p in plans.items() if k < len(p["runs"])]
+            runs.start([((name, k), plans[name]["runs"][k]) for name, k in order])
         out = _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req,
                        registry, supply, runs, plans, all_warnings, progress)
     except BaseException:
@@ -268,6 +272,7 @@ def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo
              supply, runs, plans, all_warnings, progress) -> dict[str, RegionAssessment]:
     """Each region's coverage pass and figures, and its capacity figures from its runs."""
     out: dict[str, RegionAssessment] = {}
+    threads = runs.coverage_threads()
     for spec in sc.regions:
         cases = [Case(FleetCase(k), (k,)) for k in fleets]
         for p in policies:
@@ -286,7 +291,7 @@ def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo
             cases.append(Case(KillSwitchCase(k), tuple(o for o in base_ops if o != k)))
         cases = [with_licences(c, lic) for c in cases]
         cb = (lambda d, n, name=spec.name: progress(name, d, n)) if progress else None
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _numba_threads(threads):
             warnings.simplefilter("ignore", StepWarning)
             # maps through time for the denial events, their policies and the baseline (the dashboard's slider)
             framed = {c.key for c in cases if isinstance(c.key, EventCase)}
@@ -297,20 +302,31 @@ def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo
                            frame_cases=framed, positions=shared)
         all_warnings += [f"{spec.name}: {w}" for w in res.warnings if f"{spec.name}: {w}" not in all_warnings]
         out[spec.name] = _region_figures(spec.name, res, policies, fleets, owner, registry, sc, kill)
-    if sc.capacity.enabled:
-        # after the coverage passes, not beside them: the passes use every core, and the capacity workers beside
-        # them put twice as many threads as cores, whose time-slicing cost more than the overlap gained (the
-        # warm demo 17.6-18.5 s overlapped, 16.6-17.4 s after; docs/benchmarks.md). Every region's base run (all
-        # its cases) before the sensitivity runs (its policies only): the longest first, so that the workers
-        # finish together.
-        for k in range(max(len(p["runs"]) for p in plans.values())):
-            for p in plans.values():
-                if k < len(p["runs"]):
-                    p["handles"].append(runs.submit(p["runs"][k]))
+    if sc.capacity.enabled:  # this process takes its share of the runs once the coverage passes are done
+        results = runs.finish(progress)
         for spec in sc.regions:
-            out[spec.name].capacity = _capacity(plans[spec.name], runs, sc, fleets, owner, policies, kill, supply,
-                                                progress)
+            plan = plans[spec.name]
+            out[spec.name].capacity = _capacity(plan, [results[spec.name, k] for k in range(len(plan["runs"]))],
+                                                sc, fleets, owner, policies, kill, supply)
     return out
+
+
+class _numba_threads:
+    """numba's threads for this thread's parallel kernels within the block (None: as they are)."""
+
+    def __init__(self, n: int | None):
+        self.n, self.before = n, None
+
+    def __enter__(self):
+        if self.n is not None:
+            import numba
+            self.before = numba.get_num_threads()
+            numba.set_num_threads(max(1, min(self.n, numba.config.NUMBA_NUM_THREADS)))
+
+    def __exit__(self, *exc):
+        if self.before is not None:
+            import numba
+            numba.set_num_threads(self.before)
 
 
 def _finish(sc, out, fleets, owner, registry, policies, sources, times, plan, supply, all_warnings) -> Assessment:
@@ -438,55 +454,104 @@ def _shared_positions(fleets, times, n_regions: int) -> np.ndarray | None:
 
 
 class _CapacityRuns:
-    """The capacity allocations of an assessment (each region's base run and its sensitivity runs): on a pool of
-    worker processes, or in this process when each region's figures are assembled (``workers`` 1). Each run is a
-    separate :func:`satsov.capacity.allocate` call, so the figures do not depend on where it ran (tested)."""
+    """The capacity allocations of an assessment (each region's base run and its sensitivity runs), each a
+    separate :func:`satsov.capacity.allocate` call, so that the figures do not depend on where it ran (tested).
+
+    With ``workers`` above 1 they are shared between this process and a pool of ``workers - 1`` worker
+    processes, as the report's figures are: the pool starts on the front of the list (the longest runs) as soon
+    as they are planned, while this process makes the coverage passes on the cores the pool leaves
+    (:meth:`coverage_threads`), and this process then takes runs from the back until none is left. Running the
+    workers beside passes that used every core put two threads on each core, whose time-slicing cost more than
+    the overlap gained (docs/benchmarks.md). With ``workers`` 1, every run is made here, after the passes.
+    """
 
     def __init__(self, workers: int):
+        import threading
+        from collections import deque
         self.workers = max(1, int(workers))
         self._pool = None
-        self._fleets = None
+        self._todo: deque = deque()
+        self._done: dict = {}
+        self._failed: list = []
+        self._feeders: list = []
+        self._lock = threading.Lock()
+        self._total = 0
 
-    def submit(self, kwargs: dict):
-        if self.workers <= 1:
-            return kwargs
+    def start(self, runs: list) -> None:
+        """Queue ``runs`` (``(key, allocate arguments)``, longest first) and start the pool on them."""
+        import pickle
+        import threading
+
+        from satsov.assessment import CAPACITY_PRELOAD
+        from satsov.pools import process_pool
+        self._todo.extend(runs)
+        self._total = len(runs)
+        n = min(self.workers - 1, len(runs))
+        if n < 1:
+            return
+        # the fleets (every run's: 12,074 satellites in the demo) go to each worker once, as it starts, pickled
+        # once here: sent with each run they cost 0.5 s of CPU per run to pickle and unpickle
+        fleets = runs[0][1]["fleets"]
+        self._pool = process_pool(n, preload=CAPACITY_PRELOAD, initializer=_receive_fleets,
+                                  initargs=(pickle.dumps(fleets, protocol=pickle.HIGHEST_PROTOCOL),))
+
+        def feed():
+            while True:
+                with self._lock:
+                    if not self._todo:
+                        return
+                    key, kwargs = self._todo.popleft()
+                if kwargs["fleets"] is fleets:
+                    kwargs = {**kwargs, "fleets": _SHARED_FLEETS}
+                try:
+                    self._done[key] = self._pool.submit(_allocate_run, kwargs).result()
+                except BaseException as exc:  # raised here by finish(); the pool stopped (Ctrl-C here) too
+                    self._failed.append(exc)
+                    return
+
+        self._feeders = [threading.Thread(target=feed, name=f"satsov-capacity-{k}", daemon=True) for k in range(n)]
+        for t in self._feeders:
+            t.start()
+
+    def coverage_threads(self) -> int | None:
+        """numba threads for the coverage passes while the pool runs (the cores it leaves), else None (all)."""
         if self._pool is None:
-            # the fleets (every run's, 12,000 satellites in the demo) go to each worker once, as it starts,
-            # pickled once here: sent with each run they cost 0.5 s of CPU per run to pickle and unpickle
-            import pickle
+            return None
+        import os
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - macOS, Windows
+            cores = os.cpu_count() or 1
+        return max(1, cores - len(self._feeders))
 
-            from satsov.assessment import CAPACITY_PRELOAD
-            from satsov.pools import process_pool
-            self._fleets = kwargs["fleets"]
-            blob = pickle.dumps(self._fleets, protocol=pickle.HIGHEST_PROTOCOL)
-            self._pool = process_pool(self.workers, preload=CAPACITY_PRELOAD, initializer=_receive_fleets,
-                                      initargs=(blob,))
-        if kwargs["fleets"] is self._fleets:
-            kwargs = {**kwargs, "fleets": _SHARED_FLEETS}
-        return self._pool.submit(_allocate_run, kwargs)
-
-    def results(self, handles: list, name: str, progress) -> list:
-        """The runs' results in order, with progress as they finish."""
+    def finish(self, progress) -> dict:
+        """Every run's result by key: this process makes the runs left, from the back, and then waits for the
+        pool's (with progress as they finish). Raises a worker's error here."""
         from concurrent.futures.process import BrokenProcessPool
 
         from satsov.capacity import allocate
-        out = []
-        for i, h in enumerate(handles):
-            if isinstance(h, dict):  # in this process: progress per snapshot
-                cb = (lambda d, n, i=i: progress(f"capacity of {name} (run {i + 1} of {len(handles)})", d, n)
-                      ) if progress else None
-                out.append(allocate(**h, progress=cb))
-                continue
-            try:
-                out.append(h.result())
-            except BrokenProcessPool:
-                raise InputError(f"capacity: the {self.workers} worker processes for the capacity runs stopped "
-                                 "before they could run them; a script that calls assess() with workers > 1 must "
-                                 "guard its entry point (if __name__ == '__main__':) and run from a file, or use "
-                                 "workers=1", found=f"{self.workers} workers", expected="a guarded script") from None
-            if progress:
-                progress(f"capacity of {name} ({len(handles)} runs on {self.workers} processes)", i + 1, len(handles))
-        return out
+        total = self._total
+        while True:
+            with self._lock:
+                if not self._todo:
+                    break
+                key, kwargs = self._todo.pop()
+            cb = (lambda d, n, key=key: progress(f"capacity of {key[0]} (run {key[1] + 1})", d, n)) if progress else None
+            self._done[key] = allocate(**kwargs, progress=cb)
+        for t in self._feeders:
+            while t.is_alive():
+                t.join(0.2)
+                if progress and self._feeders:
+                    progress(f"capacity ({total} runs on {len(self._feeders) + 1} processes)", len(self._done), total)
+        if self._failed:
+            exc = self._failed[0]
+            if isinstance(exc, (BrokenProcessPool, BrokenPipeError)):  # a worker that could not start
+                raise InputError("capacity: the worker processes for the capacity runs stopped before they could "
+                                 "run them; a script that calls assess() with workers > 1 must guard its entry point "
+                                 "(if __name__ == '__main__':) and run from a file, or use workers=1",
+                                 found=f"{self.workers} workers", expected="a guarded script") from None
+            raise exc
+        return self._done
 
     def close(self, *, terminate: bool = False) -> None:
         """Stop the pool: after its runs, or at once (Ctrl-C, an error), its processes terminated."""
@@ -574,13 +639,12 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
             run(model, {k: "high" for k in assumed}, wanted)
             variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(todo) - 2,
                              len(todo) - 1))
-    return {"name": spec.name, "runs": todo, "handles": [], "variants": variants}
+    return {"name": spec.name, "runs": todo, "variants": variants}
 
 
-def _capacity(plan: dict, runs: _CapacityRuns, sc: Scenario, fleets, owner, policies, kill, supply, progress):
-    """The region's capacity figures from its runs (waiting for them where they run on workers)."""
+def _capacity(plan: dict, results: list, sc: Scenario, fleets, owner, policies, kill, supply):
+    """The region's capacity figures from its runs' results (in the order of ``plan["runs"]``)."""
     from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
-    results = runs.results(plan["handles"], plan["name"], progress)
     base = results[0]
     variants = {name: (results[lo], results[hi]) for name, lo, hi in plan["variants"]}
     full = base.figures(PolicyCase(BASELINE))
