@@ -244,6 +244,8 @@ def _cases(operators, sets, cases):
 
 def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0):
     """One case on a snapshot's network: keep the allowed operators' arcs, zero denied links, share fairly."""
+    if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
+        return np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0  # gets its bound, 0 (fair_flow's λ 1)
     keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
     cap = bn.network.cap
     reach_op = bn.reach_op

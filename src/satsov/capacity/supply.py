@@ -56,6 +56,9 @@ class Param:
         return f"{flag}{self.base:g} (range {self.low:g}-{self.high:g}; {self.source}; confidence {self.confidence})"
 
 
+_NUMBER = re.compile(r"(\d+)")
+
+
 @dataclass(frozen=True)
 class Generation:
     name: str
@@ -67,7 +70,7 @@ class Generation:
         if self.name_contains is not None:
             return self.name_contains.upper() in name.upper()
         if self.name_number_at_least is not None:
-            m = re.search(r"(\d+)", name)
+            m = _NUMBER.search(name)
             return bool(m) and int(m.group(1)) >= self.name_number_at_least
         return True
 
@@ -180,9 +183,10 @@ class SupplyTable:
 
     def satellite_capacity_gbps(self, fleet, key: str, *, service: str = "broadband", level: str = "base"):
         """Per satellite of ``fleet``: its capacity (Gbps) and its generation's name."""
+        entries = {geo: self.operator(key, service=service, geo=geo) for geo in (False, True)}
         caps, names = [], []
         for e in fleet:
-            g = self.operator(key, service=service, geo=e.is_deep_space).generation_of(e.name)
+            g = entries[e.is_deep_space].generation_of(e.name)
             caps.append(g.capacity_gbps.at(level))
             names.append(g.name)
         return np.array(caps, float), names
