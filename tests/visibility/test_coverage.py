@@ -343,6 +343,27 @@ def test_property_a_tile_gap_never_exceeds_the_angle_to_the_nearest_cell(lat, lo
     assert gaps[ti] <= nearest + 1e-12
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-1.0, 1.0), st.floats(-1.0, 1.0), st.integers(0, 5))
+def test_property_a_cube_gap_never_exceeds_the_angle_to_the_nearest_cell(u, v, face):
+    """The kernel's first exit reads a cube map of directions (no trigonometry): its bound must never exceed
+    the true angle (brute force over every cell) from any direction in a cube cell to the nearest cell, its
+    corners and edges included."""
+    g = grid("EU27", 200)  # cells scattered from the Caribbean to Réunion and Lapland
+    n = 16  # coarse, so that the cells are wide and the corners far from the centres
+    cos_gap = _visibility.cube_gaps(g.ecef_km, n)
+    unit = g.ecef_km / np.linalg.norm(g.ecef_km, axis=1)[:, None]
+    d = _visibility._cube_directions(np.array(face), np.array(u), np.array(v))
+    nearest = np.arccos(np.clip(unit @ d, -1, 1)).min()
+    ci, cj = min(n - 1, int((u + 1) * n / 2)), min(n - 1, int((v + 1) * n / 2))
+    assert np.arccos(np.clip(cos_gap[face, ci, cj], -1, 1)) <= nearest + 1e-12
+    # and the kernel's face and (u, v) of that direction are the ones it was built from
+    ax = np.abs(d)
+    k = int(np.argmax(ax))
+    if ax[k] > ax[[i for i in range(3) if i != k]].max() + 1e-12:
+        assert 2 * k + (0 if d[k] > 0 else 1) == face
+
+
 def test_counts_identical_to_brute_force_on_a_scattered_region(sample_fleet):
     """EU27 with its outermost regions: most satellites are dropped by the tile bound, none wrongly."""
     out, ref, _, _ = _kernel_counts(sample_fleet, grid("EU27", 100), time_grid("2026-05-07T00:00:00Z", "2h", "15m"), 25)

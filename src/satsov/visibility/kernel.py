@@ -43,19 +43,21 @@ TILE_DEG = 1.0
 N_TILE_LAT = int(180 / TILE_DEG)
 N_TILE_LON = int(360 / TILE_DEG)
 FAR_TILE_DEG = 60.0  # tile gaps are searched out to this angle; farther tiles get it as their bound
+CUBE_N = 64  # cells per side of each face of the cube map of gaps (a cell spans 0.7-1.4°; its 196 KB stay in L2)
 GEOCENTRIC_SLACK_DEG = 0.2  # a cell's geocentric latitude is within 0.193° of its geodetic one
 
 
 class CellIndex(NamedTuple):
     """How :func:`count_visible` finds cells: ``bin_start`` (n_bins + 1) the first cell of each latitude bin;
     ``bin_bounds`` (4, n_bins) the sine and cosine of each bin's lower and upper geocentric latitude (widened
-    by 0.2°); ``lon_table`` (:func:`lon_index`); ``tile_gap`` (:func:`tile_gaps`). All refer to the cells in
-    binned order."""
+    by 0.2°); ``lon_table`` (:func:`lon_index`); ``tile_gap`` (:func:`tile_gaps`); ``cube_cos_gap``
+    (:func:`cube_gaps`). All refer to the cells in binned order."""
 
     bin_start: np.ndarray
     bin_bounds: np.ndarray
     lon_table: np.ndarray
     tile_gap: np.ndarray
+    cube_cos_gap: np.ndarray
 
 
 def bin_height_deg(spacing_km: float | None) -> float:
@@ -105,8 +107,49 @@ def index_cells(lat_deg, lon_deg, ecef_km, spacing_km: float | None = None, bin_
     in that order. ``bin_deg``: the bin height (default: :func:`bin_height_deg` of ``spacing_km``)."""
     bin_deg = bin_deg or bin_height_deg(spacing_km)
     order, bin_start = bin_cells(np.asarray(lat_deg), np.asarray(lon_deg), bin_deg)
+    xyz = np.asarray(ecef_km)[order]
     return order, CellIndex(bin_start, bin_bounds(len(bin_start) - 1), lon_index(np.asarray(lon_deg)[order], bin_start),
-                            tile_gaps(np.asarray(ecef_km)[order]))
+                            tile_gaps(xyz), cube_gaps(xyz))
+
+
+def _cube_directions(face: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Unit vectors of cube-map coordinates: faces 0-5 are +x, -x, +y, -y, +z, -z, and (u, v) the other two
+    components over the major one's magnitude, in axis order (as :func:`count_visible` computes them)."""
+    one = np.ones_like(u)
+    sign = np.where(face % 2 == 0, 1.0, -1.0)
+    axis = face // 2
+    x = np.where(axis == 0, sign * one, u)
+    y = np.where(axis == 0, u, np.where(axis == 1, sign * one, v))
+    z = np.where(axis == 2, sign * one, v)
+    d = np.stack([x, y, z], axis=-1)
+    return d / np.linalg.norm(d, axis=-1, keepdims=True)
+
+
+def cube_gaps(cell_xyz: np.ndarray, n: int = CUBE_N) -> np.ndarray:
+    """``(6, n, n)``: for each cell of a cube map of directions, the cosine of a lower bound of the angle from
+    any direction in it to the nearest cell direction: the angle from its centre to the nearest cell, less the
+    largest angle from its centre to its corners (its edges are great circles, so its farthest points are
+    corners), less 1e-9 rad, never below 0; beyond ``FAR_TILE_DEG`` that angle less the same margins.
+    :func:`count_visible` reads it with a few divisions, before any trigonometry, to drop the satellites
+    whose cap reaches no cell: the same test as the tiles' (:func:`tile_gaps`), which needs the sub-satellite
+    latitude and longitude."""
+    from scipy.spatial import cKDTree
+    xyz = np.asarray(cell_xyz, float)
+    if len(xyz) == 0:
+        return np.full((6, n, n), -1.0)
+    face, i, j = np.meshgrid(np.arange(6), np.arange(n), np.arange(n), indexing="ij")
+    step = 2.0 / n
+    centre = _cube_directions(face, -1.0 + (i + 0.5) * step, -1.0 + (j + 0.5) * step)
+    reach = np.zeros(face.shape)
+    for di in (0, 1):
+        for dj in (0, 1):
+            corner = _cube_directions(face, -1.0 + (i + di) * step, -1.0 + (j + dj) * step)
+            reach = np.maximum(reach, np.arccos(np.clip((corner * centre).sum(axis=-1), -1.0, 1.0)))
+    unit = xyz / np.linalg.norm(xyz, axis=1)[:, None]
+    far = 2.0 * math.sin(math.radians(FAR_TILE_DEG) / 2.0)
+    chord, _ = cKDTree(unit).query(centre.reshape(-1, 3), distance_upper_bound=far)
+    nearest = 2.0 * np.arcsin(np.clip(np.minimum(chord, far) / 2.0, 0.0, 1.0)).reshape(face.shape)
+    return np.ascontiguousarray(np.cos(np.maximum(nearest - reach - 1e-9, 0.0)))
 
 
 def tile_gaps(cell_xyz: np.ndarray) -> np.ndarray:
@@ -184,6 +227,9 @@ def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_e
     n_sats, n_times = sat_pos.shape[0], sat_pos.shape[1]
     n_cells, n_ops = out.shape[1], out.shape[2]
     bin_start, bounds, lon_table, tile_gap = index.bin_start, index.bin_bounds, index.lon_table, index.tile_gap
+    cube = index.cube_cos_gap
+    n_cube = cube.shape[1]
+    half_cube = 0.5 * n_cube
     n_bins = bin_start.shape[0] - 1
     bin_deg = 180.0 / n_bins
     sin_eps = math.sin(min_elevation_rad)
@@ -193,6 +239,7 @@ def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_e
     eps_in = min_elevation_rad + math.radians(0.25)
     cos_in = math.cos(eps_in)
     margin = math.radians(0.01)  # rounding; the cap radius itself bounds the geocentric angle
+    cos_e, sin_e = math.cos(eps_cap - margin), math.sin(eps_cap - margin)  # cos ρ = cos(acos(ratio) - (ε - m))
     margin_in = math.radians(0.05)
     deg = 180.0 / math.pi
     for t in prange(n_times):
@@ -208,6 +255,19 @@ def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_e
             ratio = R_POLAR_KM * cos_cap / r
             if ratio >= 1.0:
                 continue  # below the horizon of every cell
+            # the cube map's bound, before any trigonometry: dropped where the gap exceeds the cap radius ρ
+            # (cos gap < cos ρ; where ρ < 0 this drops fewer than ρ would, and the tiles below decide)
+            ax, ay, az = abs(x), abs(y), abs(z)
+            if ax >= ay and ax >= az:
+                f, u, v = (0 if x > 0.0 else 1), y / ax, z / ax
+            elif ay >= az:
+                f, u, v = (2 if y > 0.0 else 3), x / ay, z / ay
+            else:
+                f, u, v = (4 if z > 0.0 else 5), x / az, y / az
+            ci = min(n_cube - 1, int((u + 1.0) * half_cube))
+            cj = min(n_cube - 1, int((v + 1.0) * half_cube))
+            if cube[f, ci, cj] < ratio * cos_e + math.sqrt(1.0 - ratio * ratio) * sin_e:
+                continue
             rho = math.acos(ratio) - eps_cap + margin
             lat0 = math.asin(z / r)
             lon0 = math.atan2(y, x)
