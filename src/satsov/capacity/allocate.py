@@ -96,8 +96,9 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
     for i, sites in per_fleet.items():
         idx = np.flatnonzero((sat_fleet == i) & bent)
         if sites:
-            xyz = np.array([s.ecef_km for s in sites]).reshape(-1, 3)
-            up = up_vectors([s.lat_deg for s in sites], [s.lon_deg for s in sites]).reshape(-1, 3)
+            lat, lon = np.array([s.lat_deg for s in sites]), np.array([s.lon_deg for s in sites])
+            xyz = geodetic_to_ecef(lat, lon, np.array([s.alt_m for s in sites]) / 1000.0).reshape(-1, 3)
+            up = up_vectors(lat, lon).reshape(-1, 3)
         else:  # no gateway at all: the fleet's bent-pipe satellites carry nothing
             xyz, up = np.zeros((0, 3)), np.zeros((0, 3))
         out.append((idx, xyz, up))

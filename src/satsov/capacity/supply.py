@@ -183,13 +183,23 @@ class SupplyTable:
 
     def satellite_capacity_gbps(self, fleet, key: str, *, service: str = "broadband", level: str = "base"):
         """Per satellite of ``fleet``: its capacity (Gbps) and its generation's name."""
-        entries = {geo: self.operator(key, service=service, geo=geo) for geo in (False, True)}
-        caps, names = [], []
-        for e in fleet:
-            g = entries[e.is_deep_space].generation_of(e.name)
-            caps.append(g.capacity_gbps.at(level))
-            names.append(g.name)
-        return np.array(caps, float), names
+        elements = list(fleet)
+        gens: list = [None] * len(elements)
+        for geo in (False, True):  # matched a generation at a time (each name against each rule once)
+            idx = [i for i, e in enumerate(elements) if e.is_deep_space == geo]
+            entry = self.operator(key, service=service, geo=geo) if idx else None
+            for g in entry.generations if entry is not None else ():
+                if not idx:
+                    break
+                hit = [g.matches(elements[i].name) for i in idx]
+                for i, h in zip(idx, hit):
+                    if h:
+                        gens[i] = g
+                idx = [i for i, h in zip(idx, hit) if not h]
+            for i in idx:  # no generation matches: generation_of says so
+                gens[i] = entry.generation_of(elements[i].name)
+        at = {id(g): g.capacity_gbps.at(level) for g in gens}
+        return np.array([at[id(g)] for g in gens], float), [g.name for g in gens]
 
 
 def supply_table(path: str | os.PathLike | None = None, overrides: dict | None = None,
