@@ -15,11 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["process_pool", "prestart", "stop_pool"]
+__all__ = ["cores", "process_pool", "prestart", "stop_pool"]
 
 # what the fork server imports, unless a caller of prestart() asked for more before it started
 DEFAULT_PRELOAD = ("numpy", "scipy.spatial", "numba", "satsov.orbits.propagation")
 _REQUESTED: list[str] = list(DEFAULT_PRELOAD)
+
+
+def cores() -> int:
+    """The cores this process may use (its affinity where the platform says, else the machine's)."""
+    import os
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _start_worker(initializer=None, initargs=()) -> None:

@@ -517,12 +517,8 @@ class _CapacityRuns:
         """numba threads for the coverage passes while the pool runs (the cores it leaves), else None (all)."""
         if self._pool is None:
             return None
-        import os
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - macOS, Windows
-            cores = os.cpu_count() or 1
-        return max(1, cores - len(self._feeders))
+        from satsov.pools import cores
+        return max(1, cores() - len(self._feeders))
 
     def finish(self, progress) -> dict:
         """Every run's result by key: this process makes the runs left, from the back, and then waits for the

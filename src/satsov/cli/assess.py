@@ -70,10 +70,11 @@ def assess(scenario: Path = typer.Argument(..., help="scenario file (.toml or .y
                                                  "(default: the scenario's capacity.workers, else every core)"),
            as_json: Json = False):
     """Assess a scenario: dependency on each operator, policies, denial events; writes the report."""
-    _prestart(workers or _cores())
+    from satsov.pools import cores
+    _prestart(workers or cores())
     from satsov.assessment.scenario import load_scenario
     sc = load_scenario(scenario)
-    _run(sc, out_dir, as_json, workers if workers is not None else (sc.capacity.workers or _cores()))
+    _run(sc, out_dir, as_json, workers if workers is not None else (sc.capacity.workers or cores()))
 
 
 def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder for the report"),
@@ -82,15 +83,8 @@ def demo(out_dir: Path = typer.Option(Path("satsov-demo"), "--out", help="folder
                                                help="processes for the capacity runs (default: every core)"),
          as_json: Json = False):
     """Assess Canada and the EU27 on the built-in real catalogue (2026-05-07) and write the report."""
-    _prestart(workers or _cores())
+    from satsov.pools import cores
+    _prestart(workers or cores())
     from satsov.assessment.scenario import demo_scenario
-    _run(demo_scenario(duration=duration), out_dir, as_json, workers or _cores())
+    _run(demo_scenario(duration=duration), out_dir, as_json, workers or cores())
 
-
-def _cores() -> int:
-    """The cores this process may use (its affinity where the platform says, else the machine's)."""
-    import os
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
