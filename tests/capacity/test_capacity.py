@@ -281,3 +281,28 @@ def test_a_whole_window_denial_in_every_case_is_left_out_of_the_network_with_the
         np.testing.assert_allclose(left_out.served_cells_mbps[key], forced.served_cells_mbps[key], atol=1e-6)
         np.testing.assert_allclose(left_out.total_served_mbps[key], forced.total_served_mbps[key], atol=1e-6)
     assert left_out.figures("both").by_operator_gbps.get("starlink", 0.0) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_generations_are_matched_per_fleet_and_rules_the_same_as_name_by_name(tmp_path):
+    # the matching is kept per fleet and per set of rules: a second table with other rules on the same fleet
+    # gets its own, and each satellite's generation is the first whose rule its name matches
+    fleet = satsov.as_flying(["starlink"])["starlink"][:300]
+    table = supply_table()
+    for level in ("low", "base", "high"):
+        caps, names = table.satellite_capacity_gbps(fleet, "starlink", level=level)
+        entry = table.operator("starlink")
+        expected = [entry.generation_of(e.name) for e in fleet]
+        assert names == [g.name for g in expected]
+        assert caps.tolist() == [g.capacity_gbps.at(level) for g in expected]
+    path = tmp_path / "one.yaml"
+    path.write_text("starlink:\n  min_elevation_deg: {value: 25, source: s}\n"
+                    "  inter_satellite_links: {value: true, source: s}\n"
+                    "  cell_capacity_gbps_per_1000km2: {low: 1, base: 1, high: 1, source: s}\n"
+                    "  generations:\n    - name: odd\n      rule: {name_contains: '1'}\n"
+                    "      capacity_gbps: {low: 1, base: 1, high: 1, source: s}\n"
+                    "    - name: rest\n      rule: {default: true}\n"
+                    "      capacity_gbps: {low: 2, base: 2, high: 2, source: s}\n")
+    caps, names = supply_table(path).satellite_capacity_gbps(fleet, "starlink")
+    assert names == ["odd" if "1" in e.name else "rest" for e in fleet]
+    assert caps.tolist() == [1.0 if "1" in e.name else 2.0 for e in fleet]
+    assert supply_table(path).satellite_capacity_gbps(list(fleet), "starlink")[1] == names  # a list: no cache

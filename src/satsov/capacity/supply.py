@@ -183,23 +183,46 @@ class SupplyTable:
 
     def satellite_capacity_gbps(self, fleet, key: str, *, service: str = "broadband", level: str = "base"):
         """Per satellite of ``fleet``: its capacity (Gbps) and its generation's name."""
-        elements = list(fleet)
-        gens: list = [None] * len(elements)
-        for geo in (False, True):  # matched a generation at a time (each name against each rule once)
-            idx = [i for i, e in enumerate(elements) if e.is_deep_space == geo]
-            entry = self.operator(key, service=service, geo=geo) if idx else None
-            for g in entry.generations if entry is not None else ():
-                if not idx:
-                    break
-                hit = [g.matches(elements[i].name) for i in idx]
-                for i, h in zip(idx, hit):
-                    if h:
-                        gens[i] = g
-                idx = [i for i, h in zip(idx, hit) if not h]
-            for i in idx:  # no generation matches: generation_of says so
-                gens[i] = entry.generation_of(elements[i].name)
+        entries = [self.operator(key, service=service, geo=geo) for geo in (False, True)]
+        deep, index = _matched(fleet, entries)
+        gens = [entries[d].generations[i] for d, i in zip(deep.tolist(), index.tolist())]
         at = {id(g): g.capacity_gbps.at(level) for g in gens}
         return np.array([at[id(g)] for g in gens], float), [g.name for g in gens]
+
+
+_MATCHED: dict = {}  # (fleet id, generation rules) -> (fleet, deep-space flags, generation per satellite)
+_MATCHED_MAX = 64
+
+
+def _matched(fleet, entries) -> tuple[np.ndarray, np.ndarray]:
+    """Per satellite of ``fleet``: whether it is deep space, and the index of its generation in the entry for
+    its orbit (``entries``: near-earth, deep space), the first whose rule its name matches. Kept per fleet
+    (fleets are immutable) and per set of rules, so that the runs of an assessment on the same fleets match
+    names once (0.05 s a run on the demo's 11,583 satellites)."""
+    rules = tuple(tuple((g.name_contains, g.name_number_at_least) for g in e.generations) for e in entries)
+    from satsov.orbits.fleet import Fleet
+    key = (id(fleet), rules) if isinstance(fleet, Fleet) else None  # a list may change: matched each time
+    hit = _MATCHED.get(key)
+    if hit is not None and hit[0] is fleet:
+        return hit[1], hit[2]
+    elements = list(fleet)
+    deep = np.array([e.is_deep_space for e in elements], bool)
+    index = np.full(len(elements), -1, np.int64)
+    for geo in (False, True):  # matched a generation at a time (each name against each rule once)
+        idx = np.flatnonzero(deep == geo).tolist()
+        for k, g in enumerate(entries[geo].generations):
+            if not idx:
+                break
+            hit_ = [g.matches(elements[i].name) for i in idx]
+            index[[i for i, h in zip(idx, hit_) if h]] = k
+            idx = [i for i, h in zip(idx, hit_) if not h]
+        if idx:  # no rule matches (a table without a default): the error generation_of gives
+            entries[geo].generation_of(elements[idx[0]].name)
+    if key is not None:
+        if len(_MATCHED) >= _MATCHED_MAX:
+            _MATCHED.clear()
+        _MATCHED[key] = (fleet, deep, index)
+    return deep, index
 
 
 def supply_table(path: str | os.PathLike | None = None, overrides: dict | None = None,
