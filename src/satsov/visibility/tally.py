@@ -38,35 +38,35 @@ def _tally(counts, ops, deny_index, deny, n_fold, frame_ids, area, pop,
         c1 = min(n_c, c0 + BLOCK_CELLS)
         own = np.zeros(n_m, np.int64)
         part = partial[blk]
-        for c in range(c0, c1):
-            met_c = met_steps[c]
-            sum_c = 0
-            max_c = np.int64(max_count[c])
-            cur = cur_gap[c]
-            longest = longest_gap[c]
-            gaps = n_gaps[c]
-            gap_c = gap_steps[c]
-            a_c = area[c]
-            p_c = pop[c]
-            for t in range(n_t):
+        deny_of = np.full(n_m, -1, np.int64)  # each member's row in ``deny``, -1 where it has none
+        if any_denied:
+            for m in range(n_m):
+                deny_of[m] = deny_index[ops[m]]
+        # step by step over the block's cells, which lie side by side in ``counts``: each cell's running
+        # state (gaps, maxima) stays in its arrays; the per-step sums add the cells in the same order as ever
+        for t in range(n_t):
+            s_area = 0.0
+            s_pop = 0.0
+            s_count = 0.0
+            for c in range(c0, c1):
                 cnt = 0
                 for m in range(n_m):
                     v = np.int64(counts[t, c, ops[m]])
-                    if any_denied:
-                        k = deny_index[ops[m]]
-                        if k >= 0 and deny[k, t, c]:
-                            v = 0
+                    k = deny_of[m]
+                    if k >= 0 and deny[k, t, c]:
+                        v = 0
                     own[m] = v
                     cnt += v
-                sum_c += cnt
-                if cnt > max_c:
-                    max_c = cnt
-                part[t, 2] += cnt * a_c
+                sum_count[c] += cnt
+                if cnt > max_count[c]:
+                    max_count[c] = cnt
+                a_c = area[c]
+                s_count += cnt * a_c
                 if cnt >= n_fold:
-                    met_c += 1
-                    cur = 0
-                    part[t, 0] += a_c
-                    part[t, 1] += p_c
+                    met_steps[c] += 1
+                    cur_gap[c] = 0
+                    s_area += a_c
+                    s_pop += pop[c]
                     if has_frames:
                         frames[frame_ids[t], c] += 1
                     if dependency:
@@ -76,19 +76,15 @@ def _tally(counts, ops, deny_index, deny, n_fold, frame_ids, area, pop,
                             if own[m] > 0:
                                 present_steps[ops[m], c] += 1
                 else:
-                    if cur == 0:
-                        gaps += 1
-                    cur += 1
-                    gap_c += 1
-                    if cur > longest:
-                        longest = cur
-            met_steps[c] = met_c
-            sum_count[c] += sum_c
-            max_count[c] = max_c
-            cur_gap[c] = cur
-            longest_gap[c] = longest
-            n_gaps[c] = gaps
-            gap_steps[c] = gap_c
+                    if cur_gap[c] == 0:
+                        n_gaps[c] += 1
+                    cur_gap[c] += 1
+                    gap_steps[c] += 1
+                    if cur_gap[c] > longest_gap[c]:
+                        longest_gap[c] = cur_gap[c]
+            part[t, 0] += s_area
+            part[t, 1] += s_pop
+            part[t, 2] += s_count
 
 
 def tally_case(a, counts: np.ndarray, member: np.ndarray, denied: dict, n_fold: int, area: np.ndarray,
