@@ -305,16 +305,21 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
     sat_op_dev = xp.asarray(sat_op)
     members = {c.key: np.isin(np.arange(n_ops), [op_index[o] for o in c.operators]) for c in all_cases}
     min_el = math.radians(min_elevation_deg)
+    shared = np.ascontiguousarray(positions, np.float64) if positions is not None and xp is np else None
     done = 0
     for sl, chunk in times.chunks(chunk_steps):
+        counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
         if positions is None:
             pos, _status = engine.itrs(state, chunk, resolve_ut1(chunk, ut1_minus_utc_s))
+            kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, index, min_el,
+                                        counts)
+            del pos
+        elif xp is np:  # the CPU kernel reads the chunk's steps in place
+            kernel_module.count_visible(shared, sat_op_dev, cell_xyz, cell_up, cell_lon, index, min_el, counts,
+                                        sl.start)
         else:
-            pos = np.ascontiguousarray(positions[:, sl])
-        counts = xp.zeros((len(chunk), n_cells, n_ops), count_dtype)
-        kernel_module.count_visible(xp.asarray(pos), sat_op_dev, cell_xyz, cell_up, cell_lon, index, min_el,
-                                    counts)
-        del pos
+            kernel_module.count_visible(xp.asarray(positions[:, sl]), sat_op_dev, cell_xyz, cell_up, cell_lon,
+                                        index, min_el, counts)
         for op, cells in excluded:  # denied in every case that has the operator, for the whole window
             counts[:, cells, op] = 0
         frame_ids = (np.arange(sl.start, sl.stop) * n_frames) // len(times) if n_frames else None

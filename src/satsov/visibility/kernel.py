@@ -218,13 +218,14 @@ def _test_range(a, b, x, y, z, cell_xyz, cell_up, sin2, out_t, op):
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_elevation_rad, out):
+def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_elevation_rad, out, first_step=0):
     """``out[t, cell, op]`` += satellites of operator ``op`` at or above the elevation mask.
 
     Cells must be in the order of :func:`index_cells`, and ``index`` its :class:`CellIndex`. ``sat_pos``
-    is ``(n_sats, n_times, 3)`` ITRS km (NaN = none).
+    is ``(n_sats, n_steps, 3)`` ITRS km (NaN = none); ``out``'s step ``t`` is ``sat_pos``'s step
+    ``first_step + t`` (so that a chunk of a longer window is read in place, not copied).
     """
-    n_sats, n_times = sat_pos.shape[0], sat_pos.shape[1]
+    n_sats, n_times = sat_pos.shape[0], out.shape[0]
     n_cells, n_ops = out.shape[1], out.shape[2]
     bin_start, bounds, lon_table, tile_gap = index.bin_start, index.bin_bounds, index.lon_table, index.tile_gap
     cube = index.cube_cos_gap
@@ -246,9 +247,9 @@ def count_visible(sat_pos, sat_op, cell_xyz, cell_up, cell_lon_deg, index, min_e
         out_t = out[t]
         diff = np.zeros((n_cells + 1, n_ops), np.int32)  # the inner caps' runs: +1 at the start, -1 past the end
         for i in range(n_sats):
-            x = sat_pos[i, t, 0]
-            y = sat_pos[i, t, 1]
-            z = sat_pos[i, t, 2]
+            x = sat_pos[i, first_step + t, 0]
+            y = sat_pos[i, first_step + t, 1]
+            z = sat_pos[i, first_step + t, 2]
             if not (x == x):
                 continue
             r = math.sqrt(x * x + y * y + z * z)
