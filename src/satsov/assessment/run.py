@@ -236,7 +236,6 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
     out: dict[str, RegionAssessment] = {}
     leo = {k for k, f in fleets.items() if len(f) and all(e.apogee_altitude_km < LATENCY_CLASSES[0][1] for e in f)}
     allowed = {p.name: [k for k in fleets if p.allows(registry[owner[k]])] for p in policies}
-    shared = _shared_positions(fleets, times, len(sc.regions))
     runs = _CapacityRuns(_capacity_workers(sc, workers))
     try:
         plans = {}
@@ -250,6 +249,8 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             order = [(name, k) for k in range(max(len(p["runs"]) for p in plans.values()))
                      for name, p in plans.items() if k < len(p["runs"])]
             runs.start([((name, k), plans[name]["runs"][k]) for name, k in order])
+        with _numba_threads(runs.coverage_threads()):  # after the pool has started on its runs
+            shared = _shared_positions(fleets, times, len(sc.regions))
         out = _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo, shared, times, req,
                        registry, supply, runs, plans, all_warnings, progress)
     except BaseException:
