@@ -306,3 +306,28 @@ def test_generations_are_matched_per_fleet_and_rules_the_same_as_name_by_name(tm
     assert names == ["odd" if "1" in e.name else "rest" for e in fleet]
     assert caps.tolist() == [1.0 if "1" in e.name else 2.0 for e in fleet]
     assert supply_table(path).satellite_capacity_gbps(list(fleet), "starlink")[1] == names  # a list: no cache
+
+
+def test_runs_on_the_same_cells_reuse_footprints_and_give_what_a_fresh_process_gives(monkeypatch):
+    # the visible blocks are kept per cells, masks and positions: a second run on the same demand (another
+    # capacity level) reuses them, and its figures equal those of the same run with nothing kept
+    import sys
+    alloc = sys.modules["satsov.capacity.allocate"]
+    fleets = {k: f[:120] for k, f in satsov.as_flying(["oneweb", "starlink"]).items()}
+    d = build_demand(satsov.grid("IS", 100), background=False)
+    t = satsov.time_grid(T0, "2h", "1h")
+    calls = []
+    real = alloc.visible_blocks
+    monkeypatch.setattr(alloc, "visible_blocks", lambda *a, **k: calls.append(1) or real(*a, **k))
+    alloc._FOOTPRINTS.clear()
+    allocate(fleets, d, t, gateways=None)
+    kept = allocate(fleets, d, t, gateways=None, level="high")
+    assert len(calls) == len(t)  # the second run computed none
+    alloc._FOOTPRINTS.clear()
+    fresh = allocate(fleets, d, t, gateways=None, level="high")
+    assert len(calls) == 2 * len(t)
+    for k in fresh.cases:
+        assert np.array_equal(kept.served_cells_mbps[k], fresh.served_cells_mbps[k])
+        assert np.array_equal(kept.fair_share[k], fresh.fair_share[k])
+    allocate(fleets, build_demand(satsov.grid("IS", 200), background=False), t, gateways=None)  # other cells
+    assert len(calls) == 3 * len(t)

@@ -244,10 +244,13 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
             for spec in sc.regions:
                 plans[spec.name] = _capacity_plan(sc, spec, grids[spec.name], fleets, owner, policies, allowed,
                                                   events, kill, supply, lic, registry, cap_positions)
-            # every region's base run (all its cases) before the sensitivity runs (its policies only): the longest
-            # first, so that the processes finish together
-            order = [(name, k) for k in range(max(len(p["runs"]) for p in plans.values()))
-                     for name, p in plans.items() if k < len(p["runs"])]
+            # every region's base run (all its cases, the longest) first, each followed by the runs on the same
+            # demand (which reuse its footprints where they run in the same process), then the other sensitivity
+            # runs, which this process takes from the back once its coverage passes are done
+            first = [(name, k) for name, p in plans.items() for k in range(len(p["runs"]))
+                     if p["runs"][k]["demand"] is p["runs"][0]["demand"]]
+            order = first + [(name, k) for k in range(max(len(p["runs"]) for p in plans.values()))
+                             for name, p in plans.items() if k < len(p["runs"]) and (name, k) not in first]
             runs.start([((name, k), plans[name]["runs"][k]) for name, k in order])
         with _numba_threads(runs.coverage_threads()):  # after the pool has started on its runs
             shared = _shared_positions(fleets, times, len(sc.regions))

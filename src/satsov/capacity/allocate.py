@@ -294,6 +294,7 @@ class _Context:
     region_index: np.ndarray
     n_region: int
     fair: bool
+    footprint_key: bytes = b""  # the tree and the masks: what the visible blocks depend on besides positions
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = None):
@@ -305,7 +306,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
     for idx, gw_xyz, gw_up in ctx.gw_sets:  # a bent-pipe satellite carries traffic only while it sees a gateway
         usable[idx] &= sees_any(pos[idx], gw_xyz, gw_up, GATEWAY_MIN_ELEVATION_DEG)
     # which satellites are over the region (any fleet, any capacity), for the notes
-    vs, vl, vb = visible_blocks(tree, pos, ctx.min_el, np.ones(len(pos), bool))
+    vs, vl, vb = _visible(ctx, pos)
     over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])
     over = np.bincount(ctx.sat_fleet[over_sats], minlength=n_ops) / np.maximum(
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
@@ -333,6 +334,42 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
         per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
         out[key] = (row, float(cell_flow.sum()), per_op, fair_share)
     return out, over
+
+
+_FOOTPRINTS: dict = {}  # footprint key -> {positions digest: (sat, level, block)}, the last two keys
+_FOOTPRINT_KEYS = 2
+
+
+def _digest(*arrays) -> bytes:
+    import hashlib
+    h = hashlib.blake2b(digest_size=20)
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(str((a.dtype.str, a.shape)).encode())
+        h.update(a.data)
+    return h.digest()
+
+
+def _visible(ctx: _Context, pos: np.ndarray):
+    """Every satellite's visible blocks at one snapshot (:func:`visible_blocks`), kept for the calls that
+    follow on the same cells, masks and positions: an assessment's runs with the same demand (the base run
+    and its capacity variants) differ only in capacities, and the footprints were a sixth of a run's time.
+    Read-only arrays; at most the last two sets of cells are kept (about 25 MB each on the demo)."""
+    if not ctx.footprint_key:
+        return visible_blocks(ctx.tree, pos, ctx.min_el, np.ones(len(pos), bool))
+    kept = _FOOTPRINTS.get(ctx.footprint_key)
+    if kept is None:
+        while len(_FOOTPRINTS) >= _FOOTPRINT_KEYS:
+            _FOOTPRINTS.pop(next(iter(_FOOTPRINTS)))
+        kept = _FOOTPRINTS[ctx.footprint_key] = {}
+    key = _digest(pos)
+    out = kept.get(key)
+    if out is None:
+        out = visible_blocks(ctx.tree, pos, ctx.min_el, np.ones(len(pos), bool))
+        for a in out:
+            a.flags.writeable = False
+        kept[key] = out
+    return out
 
 
 _WORKER_CONTEXT: _Context | None = None
@@ -491,7 +528,8 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
     ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
                    exclude, gw_sets, fleet_names, all_cases, denials, region_slot, slot_cell,
-                   np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair)
+                   np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
+                   _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el))
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
