@@ -318,8 +318,9 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
             kernel_module.count_visible(shared, sat_op_dev, cell_xyz, cell_up, cell_lon, index, min_el, counts,
                                         sl.start)
         else:
-            kernel_module.count_visible(xp.asarray(positions[:, sl]), sat_op_dev, cell_xyz, cell_up, cell_lon,
-                                        index, min_el, counts)
+            pos = xp.asarray(np.ascontiguousarray(positions[:, sl]))
+            kernel_module.count_visible(pos, sat_op_dev, cell_xyz, cell_up, cell_lon, index, min_el, counts)
+            del pos
         for op, cells in excluded:  # denied in every case that has the operator, for the whole window
             counts[:, cells, op] = 0
         frame_ids = (np.arange(sl.start, sl.stop) * n_frames) // len(times) if n_frames else None
