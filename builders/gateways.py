@@ -59,6 +59,11 @@ SITE_SOURCES = {
               "the FCC for a test of the Starlink ground network (FCC file to check)", "news", "2019")
        for name in ("Hitterdal, MN", "Tionesta, CA", "Robertsdale, AL", "Baxley, GA", "Butte, MT", "Colburn, ID")},
 }
+# Status where a primary source contradicts the list: the STA extension request (SES-STA-INTR2019-02729, read on
+# fcc.report) says SpaceX Services "has operated these earth stations pursuant to the STA for nearly two months"
+# for all six first sites, North Bend, WA among them, which list A gives as planned (Conrad, MT, of the same
+# filing, it gives as operational); no source read says it closed
+SITE_STATUS = {"North Bend, WA": "operational"}
 # Ofcom's statement on six gateway licence applications of Starlink Internet Services Limited (received
 # 2022-05-27, consultation 2022-06-21, decision 2022-11-10), whose sites the consultation named (as reported
 # by technologyslegaledge.com, 2022-06: Bedford, Bristol, Fawley, Hoo, Morn Hill, Wherstead, Woodwalton).
@@ -162,7 +167,7 @@ def main(argv=None):
             source = REGULATOR.get(code, "national regulator's earth-station authorisation") + " (to check)"
             evidence, date = ("two-lists" if in_b else "one-list"), a_date
         rows.append({"name": f"Starlink GW {place}", "kind": "gateway", "operator": "starlink", "country": code,
-                     "lat_deg": lat, "lon_deg": lon, "status": s["status"], "source": source, "date": date,
+                     "lat_deg": lat, "lon_deg": lon, "status": SITE_STATUS.get(s["name"], s["status"]), "source": source, "date": date,
                      "evidence": evidence + (";lists A" + ("+B" if in_b else ""))})
     # Starlink points of presence: the operator's reverse DNS names them (customer.<code>.pop.starlinkisp.net)
     pops = json.loads(_git_show(m / "clarkzjw+starlink-geoip" / "repo", "map/data/pop.json"))

@@ -63,6 +63,8 @@ def test_the_published_sets_have_the_sizes_the_sources_give():
         assert by_name[f"Starlink GW {place}"].evidence.startswith("filing"), place
     assert "SES-LIC-20190402-00450" in by_name["Starlink GW Hawthorne, CA"].source
     assert "SES-LIC-20190402-00425" in by_name["Starlink GW Merrillan, WI"].source
+    # operated under that STA by July 2019 (its extension request, SES-STA-INTR2019-02729), whatever a list says
+    assert by_name["Starlink GW North Bend, WA"].status == "operational"
 
 
 def test_a_row_with_a_bad_status_or_no_source_is_named_by_line(tmp_path):
