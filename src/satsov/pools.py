@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["cores", "process_pool", "prestart", "stop_pool"]
+__all__ = ["Feeders", "cores", "process_pool", "prestart", "stop_pool"]
 
 # what the fork server imports, unless a caller of prestart() asked for more before it started
 DEFAULT_PRELOAD = ("numpy", "scipy.spatial", "numba", "satsov.orbits.propagation")
@@ -116,3 +116,45 @@ def stop_pool(pool, *, terminate: bool = False) -> None:
     for proc in procs:
         proc.terminate()
     pool.shutdown(wait=True)
+
+
+class Feeders:
+    """The items of ``todo`` (a deque of ``(key, argument)``) handed to ``pool``'s workers one at a time each:
+    ``n`` threads here take from the front and wait for ``fn(send(argument))`` there, so that a worker never
+    holds queued work another could take, and the caller may take items itself (:meth:`take`, from either end)
+    until none is left. ``done`` holds the results by key; a thread stops at an item that failed (the pool
+    stopped, say: Ctrl-C here) and records it in ``failed`` as ``(key, error)``, leaving the rest to the other
+    threads and the caller. With no pool (``n`` 0) it is a queue for the caller alone."""
+
+    def __init__(self, todo, pool=None, fn=None, n: int = 0, name: str = "satsov-feeder", send=lambda a: a):
+        import threading
+        self.todo, self.done, self.failed = todo, {}, []
+        self._lock = threading.Lock()
+
+        def feed():
+            while (item := self.take()) is not None:
+                key, arg = item
+                try:
+                    self.done[key] = pool.submit(fn, send(arg)).result()
+                except BaseException as exc:
+                    self.failed.append((key, exc))
+                    return
+
+        self.threads = [threading.Thread(target=feed, name=f"{name}-{k}", daemon=True) for k in range(n)]
+        for t in self.threads:
+            t.start()
+
+    def take(self, *, back: bool = False):
+        """The next ``(key, argument)`` from the front (or the back), or None when none is left."""
+        with self._lock:
+            if not self.todo:
+                return None
+            return self.todo.pop() if back else self.todo.popleft()
+
+    def wait(self, every_s: float | None = None, tick=None) -> None:
+        """Until every thread has stopped; ``tick()`` every ``every_s`` seconds meanwhile."""
+        for t in self.threads:
+            while t.is_alive():
+                t.join(every_s)
+                if tick is not None:
+                    tick()

@@ -34,7 +34,9 @@ from __future__ import annotations
 import logging
 import math
 import warnings
+from collections import deque
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -315,22 +317,19 @@ def _regions(sc, grids, fleets, owner, policies, allowed, events, kill, lic, leo
     return out
 
 
-class _numba_threads:
+@contextmanager
+def _numba_threads(n: int | None):
     """numba's threads for this thread's parallel kernels within the block (None: as they are)."""
-
-    def __init__(self, n: int | None):
-        self.n, self.before = n, None
-
-    def __enter__(self):
-        if self.n is not None:
-            import numba
-            self.before = numba.get_num_threads()
-            numba.set_num_threads(max(1, min(self.n, numba.config.NUMBA_NUM_THREADS)))
-
-    def __exit__(self, *exc):
-        if self.before is not None:
-            import numba
-            numba.set_num_threads(self.before)
+    if n is None:
+        yield
+        return
+    import numba
+    before = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def _finish(sc, out, fleets, owner, registry, policies, sources, times, plan, supply, all_warnings) -> Assessment:
@@ -470,59 +469,37 @@ class _CapacityRuns:
     """
 
     def __init__(self, workers: int):
-        import threading
-        from collections import deque
+        from satsov.pools import Feeders
         self.workers = max(1, int(workers))
         self._pool = None
-        self._todo: deque = deque()
-        self._done: dict = {}
-        self._failed: list = []
-        self._feeders: list = []
-        self._lock = threading.Lock()
+        self._feed = Feeders(deque())  # this process alone until start() gives it a pool
         self._total = 0
 
     def start(self, runs: list) -> None:
         """Queue ``runs`` (``(key, allocate arguments)``, longest first) and start the pool on them."""
         import pickle
-        import threading
 
         from satsov.assessment import CAPACITY_PRELOAD
-        from satsov.pools import process_pool
-        self._todo.extend(runs)
+        from satsov.pools import Feeders, process_pool
         self._total = len(runs)
         n = min(self.workers - 1, len(runs))
         if n < 1:
+            self._feed.todo.extend(runs)
             return
         # the fleets (every run's: 12,074 satellites in the demo) go to each worker once, as it starts, pickled
         # once here: sent with each run they cost 0.5 s of CPU per run to pickle and unpickle
         fleets = runs[0][1]["fleets"]
         self._pool = process_pool(n, preload=CAPACITY_PRELOAD, initializer=_receive_fleets,
                                   initargs=(pickle.dumps(fleets, protocol=pickle.HIGHEST_PROTOCOL),))
-
-        def feed():
-            while True:
-                with self._lock:
-                    if not self._todo:
-                        return
-                    key, kwargs = self._todo.popleft()
-                if kwargs["fleets"] is fleets:
-                    kwargs = {**kwargs, "fleets": _SHARED_FLEETS}
-                try:
-                    self._done[key] = self._pool.submit(_allocate_run, kwargs).result()
-                except BaseException as exc:  # raised here by finish(); the pool stopped (Ctrl-C here) too
-                    self._failed.append(exc)
-                    return
-
-        self._feeders = [threading.Thread(target=feed, name=f"satsov-capacity-{k}", daemon=True) for k in range(n)]
-        for t in self._feeders:
-            t.start()
+        self._feed = Feeders(deque(runs), self._pool, _allocate_run, n, "satsov-capacity",
+                             send=lambda kw: {**kw, "fleets": _SHARED_FLEETS} if kw["fleets"] is fleets else kw)
 
     def coverage_threads(self) -> int | None:
         """numba threads for the coverage passes while the pool runs (the cores it leaves), else None (all)."""
         if self._pool is None:
             return None
         from satsov.pools import cores
-        return max(1, cores() - len(self._feeders))
+        return max(1, cores() - len(self._feed.threads))
 
     def finish(self, progress) -> dict:
         """Every run's result by key: this process makes the runs left, from the back, and then waits for the
@@ -530,28 +507,27 @@ class _CapacityRuns:
         from concurrent.futures.process import BrokenProcessPool
 
         from satsov.capacity import allocate
-        total = self._total
-        while True:
-            with self._lock:
-                if not self._todo:
-                    break
-                key, kwargs = self._todo.pop()
+        feed, total = self._feed, self._total
+        results = {}
+        while (item := feed.take(back=True)) is not None:
+            key, kwargs = item
             cb = (lambda d, n, key=key: progress(f"capacity of {key[0]} (run {key[1] + 1})", d, n)) if progress else None
-            self._done[key] = allocate(**kwargs, progress=cb)
-        for t in self._feeders:
-            while t.is_alive():
-                t.join(0.2)
-                if progress and self._feeders:
-                    progress(f"capacity ({total} runs on {len(self._feeders) + 1} processes)", len(self._done), total)
-        if self._failed:
-            exc = self._failed[0]
+            results[key] = allocate(**kwargs, progress=cb)
+
+        def tick():
+            progress(f"capacity ({total} runs on {len(feed.threads) + 1} processes)", len(results) + len(feed.done),
+                     total)
+
+        feed.wait(0.2, tick if feed.threads and progress else None)
+        if feed.failed:
+            exc = feed.failed[0][1]
             if isinstance(exc, (BrokenProcessPool, BrokenPipeError)):  # a worker that could not start
                 raise InputError("capacity: the worker processes for the capacity runs stopped before they could "
                                  "run them; a script that calls assess() with workers > 1 must guard its entry point "
                                  "(if __name__ == '__main__':) and run from a file, or use workers=1",
                                  found=f"{self.workers} workers", expected="a guarded script") from None
             raise exc
-        return self._done
+        return {**feed.done, **results}
 
     def close(self, *, terminate: bool = False) -> None:
         """Stop the pool: after its runs, or at once (Ctrl-C, an error), its processes terminated."""

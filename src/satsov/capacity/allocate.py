@@ -294,7 +294,7 @@ class _Context:
     region_index: np.ndarray
     n_region: int
     fair: bool
-    footprint_key: bytes = b""  # the tree and the masks: what the visible blocks depend on besides positions
+    footprint_key: bytes  # the cells and the masks: what the visible blocks depend on besides positions
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = None):
@@ -355,8 +355,6 @@ def _visible(ctx: _Context, pos: np.ndarray):
     follow on the same cells, masks and positions: an assessment's runs with the same demand (the base run
     and its capacity variants) differ only in capacities, and the footprints were a sixth of a run's time.
     Read-only arrays; at most the last two sets of cells are kept (about 25 MB each on the demo)."""
-    if not ctx.footprint_key:
-        return visible_blocks(ctx.tree, pos, ctx.min_el, np.ones(len(pos), bool))
     kept = _FOOTPRINTS.get(ctx.footprint_key)
     if kept is None:
         while len(_FOOTPRINTS) >= _FOOTPRINT_KEYS:

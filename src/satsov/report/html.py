@@ -74,39 +74,22 @@ def _rendered(render, workers: int) -> str:
 
 
 def _drawn(jobs: list, workers: int) -> list[str]:
-    """The figures of ``jobs``, drawn by ``workers`` worker processes (a thread here hands each its next
-    figure, the costliest first, so that the last ones to finish are short), while this process waits: the
-    workers start from the fork server with matplotlib loaded, where this process would load it for its first
-    figure (0.4 s). No figure is drawn twice; a figure whose worker failed is drawn again here, where its
-    error is raised."""
+    """The figures of ``jobs``, drawn by ``workers`` worker processes (:class:`satsov.pools.Feeders` hands each
+    its next figure, the costliest first, so that the last ones to finish are short), while this process
+    waits: the workers start from the fork server with matplotlib loaded, where this process would load it for
+    its first figure (0.4 s). No figure is drawn twice; a figure whose worker failed, and any left when every
+    worker has stopped, is drawn here, where its error is raised."""
     from collections import deque
 
-    from satsov.pools import process_pool, stop_pool
-    todo = deque(sorted(range(len(jobs)), key=lambda i: -_cost(jobs[i])))
-    lock = threading.Lock()
-    uris: list = [None] * len(jobs)
-    failed: list[int] = []
+    from satsov.pools import Feeders, process_pool, stop_pool
+    order = sorted(range(len(jobs)), key=lambda i: -_cost(jobs[i]))
     n = min(workers, len(jobs))
     pool = process_pool(n, preload=("satsov.report.preload",))
-
-    def feed():
-        while True:
-            with lock:
-                if not todo:
-                    return
-                i = todo.popleft()
-            try:
-                uris[i] = pool.submit(_draw_job, jobs[i]).result()
-            except BaseException:  # the figure failed there, or the pool was stopped (Ctrl-C here)
-                failed.append(i)
-
-    feeders = [threading.Thread(target=feed, name=f"satsov-figures-{k}", daemon=True) for k in range(n)]
     try:
-        for t in feeders:
-            t.start()
-        for t in feeders:
-            t.join()
-        for i in sorted(failed):
+        feed = Feeders(deque((i, jobs[i]) for i in order), pool, _draw_job, n, "satsov-figures")
+        feed.wait()
+        uris = [feed.done.get(i) for i in range(len(jobs))]
+        for i in sorted(i for i, _exc in feed.failed) + [i for i, _job in feed.todo]:
             uris[i] = _draw_job(jobs[i])
     except BaseException:
         stop_pool(pool, terminate=True)
