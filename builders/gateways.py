@@ -52,6 +52,9 @@ SITE_SOURCES = {
     "Redmond, WA": ("FCC IBFS SES-STA-20190410-00514 (Redmond WA Gateway STA Request, SpaceX Services, Inc.); "
                     + _STA_2019.split(": ", 1)[1], "filing", "2019-04"),
     "North Bend, WA": (_STA_2019, "filing", "2019-04"),
+    # read on fcc.report (2026-11-24): the filing's title names the site, granted 2021-12-10
+    "Kalama, WA": ("FCC IBFS SES-AMD-20210409-00640 (SpaceX Services, Inc.): a new Ka-band gateway earth station "
+                   "located in Kalama, WA; filed 2021-04-08, granted 2021-12-10", "filing", "2021-12"),
     "Conrad, MT": (_STA_2019, "filing", "2019-04"),
     "Greenville, PA": (_STA_2019, "filing", "2019-04"),
     # a news report of an FCC approval; the FCC file itself is to check
@@ -64,6 +67,9 @@ SITE_SOURCES = {
 # for all six first sites, North Bend, WA among them, which list A gives as planned (Conrad, MT, of the same
 # filing, it gives as operational); no source read says it closed
 SITE_STATUS = {"North Bend, WA": "operational"}
+# Place names as spelled where the list A misspells them (the site and its position are the list's)
+NAME_FIX = {"Seatle, WA": "Seattle, WA", "Fralklin Park, IL": "Franklin Park, IL", "Hoofddorf, NL": "Hoofddorp, NL",
+            "Highland Ranch, CO": "Highlands Ranch, CO", "Debeque, CO": "De Beque, CO", "Westbury NY": "Westbury, NY"}
 # Ofcom's statement on six gateway licence applications of Starlink Internet Services Limited (received
 # 2022-05-27, consultation 2022-06-21, decision 2022-11-10), whose sites the consultation named (as reported
 # by technologyslegaledge.com, 2022-06: Bedford, Bristol, Fawley, Hoo, Morn Hill, Wherstead, Woodwalton).
@@ -155,7 +161,7 @@ def main(argv=None):
             continue
         lat, lon = round(float(s["lat"]), 1), round(float(s["lon"]), 1)
         code = country_of(float(s["lat"]), float(s["lon"]))
-        place = s["name"].replace("(?)", "").strip()
+        place = NAME_FIX.get(s["name"], s["name"]).replace("(?)", "").strip()
         key = ("starlink", "gateway", place)
         if key in seen:
             continue
@@ -177,13 +183,20 @@ def main(argv=None):
         code = country_of(p["lat"], p["lon"])
         note = p.get("note") or ""
         fac = note.split("peeringdb.com/fac/")[1].split('"')[0] if "peeringdb.com/fac/" in note else ""
-        name = f"Starlink PoP {p['city']} ({p['code']})"
+        # a PoP the reverse DNS names by its code; an interconnection facility without one (list C: "GeoIP
+        # records only have one" of Salt Lake City's two) by its PeeringDB facility
+        name = f"Starlink PoP {p['city']} ({p['code'] or 'PeeringDB fac/' + fac})"
+        if not p["dns"] and not fac:
+            raise ValueError(f"list C: {p['city']} has neither a reverse DNS name nor a PeeringDB facility")
         if ("starlink", "pop", name) in seen:
             continue
         seen.add(("starlink", "pop", name))
         rows.append({"name": name, "kind": "pop", "operator": "starlink", "country": code,
                      "lat_deg": round(p["lat"], 1), "lon_deg": round(p["lon"], 1), "status": "operational",
-                     "source": f"Starlink reverse DNS {p['dns'].rstrip('.')}" + (f"; PeeringDB fac/{fac}" if fac else ""),
+                     "source": "; ".join(x for x in (
+                         f"Starlink reverse DNS {p['dns'].rstrip('.')}" if p["dns"] else "",
+                         f"PeeringDB fac/{fac}" + ("" if p["dns"] else " (a Starlink interconnection facility)")
+                         if fac else "") if x),
                      "date": "2026-04", "evidence": "operator;list C"})
     # OneWeb satellite network portals (SNPs, its gateways) and PoPs
     d = m / "clarkzjw+tma25-oneweb" / "repo"

