@@ -186,8 +186,7 @@ def main(argv=None):
         # a PoP the reverse DNS names by its code; an interconnection facility without one (list C: "GeoIP
         # records only have one" of Salt Lake City's two) by its PeeringDB facility
         name = f"Starlink PoP {p['city']} ({p['code'] or 'PeeringDB fac/' + fac})"
-        if not p["dns"] and not fac:
-            raise ValueError(f"list C: {p['city']} has neither a reverse DNS name nor a PeeringDB facility")
+        sure = bool(p["dns"] or fac)  # else only list C's word for it (Almaty: "facility location unknown yet")
         if ("starlink", "pop", name) in seen:
             continue
         seen.add(("starlink", "pop", name))
@@ -196,8 +195,9 @@ def main(argv=None):
                      "source": "; ".join(x for x in (
                          f"Starlink reverse DNS {p['dns'].rstrip('.')}" if p["dns"] else "",
                          f"PeeringDB fac/{fac}" + ("" if p["dns"] else " (a Starlink interconnection facility)")
-                         if fac else "") if x),
-                     "date": "2026-04", "evidence": "operator;list C"})
+                         if fac else "") if x) or (f"Starlink PoP code {p['code']} in list C, with neither a "
+                                                   "reverse DNS name nor a PeeringDB facility (to check)"),
+                     "date": "2026-04", "evidence": ("operator" if sure else "one-list") + ";list C"})
     # OneWeb satellite network portals (SNPs, its gateways) and PoPs
     d = m / "clarkzjw+tma25-oneweb" / "repo"
     counts: dict[str, int] = {}
