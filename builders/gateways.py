@@ -223,6 +223,13 @@ def main(argv=None):
                  "source": "ComReg information notice: Starlink's application of 2025-03-19 for a satellite earth station "
                            "(gateway) licence at Killala Business Park, Co. Mayo, 18 and 28 GHz (as reported by the "
                            "Connacht Telegraph, 2025-06-09)", "date": "2025-06", "evidence": "news"})
+    # Amazon's Kuiper (Amazon Leo): the gateway applied for in Ireland (no site of it in the lists)
+    rows.append({"name": "Kuiper GW Elfordstown, Ireland", "kind": "gateway", "operator": "kuiper", "country": "IE",
+                 "lat_deg": 52.0, "lon_deg": -8.2, "status": "planned",
+                 "source": "ComReg consultation on Amazon's application (lodged May 2025) for a licence to operate a "
+                           "satellite ground station for Project Kuiper at the National Space Centre, Elfordstown, "
+                           "Midleton, Co. Cork; comments until 2025-07-18 (as reported by eirenow.news, 2025-07); "
+                           "ComReg decision to check", "date": "2025-07", "evidence": "news"})
     # Telesat Lightspeed: the landing stations announced so far
     rows.append({"name": "Telesat GW Bercenay-en-Othe", "kind": "gateway", "operator": "telesat", "country": "FR",
                  "lat_deg": 48.2, "lon_deg": 4.1, "status": "planned",
