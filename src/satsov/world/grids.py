@@ -7,11 +7,13 @@ region when its centre does, so the cells' areas add up to the region's geodesic
 area up to a sampling error of order perimeter × spacing.
 
 Population (:func:`_population`): every GeoNames place of 500 people or more lands
-in its nearest cell of its country; the rest of each country's total (GeoNames)
-follows the places, spread over a settlement radius around each, so empty land
-stays empty; territories inside another country's outline (French Guiana,
-Réunion) count as themselves; each total is conserved at any spacing. Both
-datasets are dated in ``data/SOURCES.md``.
+in its nearest cell of its country; the rest of each country's total (GeoNames, or
+a newer census where GeoNames' figure is old) follows the places, spread over a
+settlement radius around each, so empty land stays empty; territories inside
+another country's outline (French Guiana, Réunion) count as themselves; each total
+is conserved at any spacing, and for Canada and the US each province, territory
+and state's census total too (``data/world/admin1.csv``). Every dataset is dated
+in ``data/SOURCES.md``.
 
 >>> g = grid("Luxembourg", spacing_km=10)
 >>> len(g) > 20, bool(abs(g.area_km2.sum() / region("Luxembourg").area_km2 - 1) < 0.15)
@@ -352,12 +354,13 @@ def _territory_cells(lat, lon, area, country_of, spacing_km, reg: Region, notes:
 
 
 def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarray:
-    """People per cell. Each country or territory's GeoNames total is conserved (times the share of its places
-    that the region holds); its places of 500 or more land in their nearest cell of that country; the rest of
-    its total (total minus places) follows the places, each spread over the cells within a few settlement radii
-    of it (a Gaussian of ``SETTLEMENT_RADIUS_KM``, widened to the spacing); where the places add up to more
-    than the total (GeoNames lists city sections beside their city), the excess is taken from the largest
-    places, in proportion to the square of their size."""
+    """People per cell. Each country or territory's total is conserved (times the share of its places that the
+    region holds), and each of its divisions' where ``admin1.csv`` divides it (:func:`_divisions`); its places
+    of 500 or more land in their nearest cell of that country; the rest of each total (total minus its places)
+    follows its places, each spread over the cells within a few settlement radii of it (a Gaussian of
+    ``SETTLEMENT_RADIUS_KM``, widened to the spacing); where the places add up to more than the total
+    (GeoNames lists city sections beside their city), the excess is taken from the largest places, in
+    proportion to the square of their size."""
     n = len(lat)
     pop = np.zeros(n)
     if not n:
