@@ -267,6 +267,24 @@ def test_overlapping_denials_of_one_operator_compose_as_their_union():
     assert (res.series["overlap"]["mean_sats_in_view"] >= 0).all()
 
 
+def test_a_denial_of_no_cell_or_no_step_changes_nothing_and_is_left_out(monkeypatch):
+    # a licence refused in a country the region does not hold (the demo's every case had such denials, whose
+    # empty masks each chunk built and tested): the same figures, and no mask reaches the tally
+    import satsov.visibility.engine as engine
+    fleets, g, t = _iceland_oneweb()
+    h = lambda x: np.datetime64(f"2026-05-07T{x:02d}:00")  # noqa: E731
+    nowhere = (Denial("oneweb", frozenset({"CA"})), Denial("oneweb", None, h(8), h(9)))  # no cell; no step
+    seen = []
+    real = engine.tally_case
+    monkeypatch.setattr(engine, "tally_case", lambda a, counts, member, denied, *rest: (seen.append(denied),
+                                                                                        real(a, counts, member, denied,
+                                                                                             *rest))[1])
+    res = coverage(fleets, g, t, cases=[Case("plain", ("oneweb",)), Case("nowhere", ("oneweb",), nowhere)])
+    np.testing.assert_array_equal(res.cells["plain"].to_numpy(), res.cells["nowhere"].to_numpy())
+    assert (res.series["plain"].to_numpy() == res.series["nowhere"].to_numpy()).all()
+    assert seen and all(d == {} for d in seen)
+
+
 @settings(max_examples=12, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 5), st.booleans()), min_size=1, max_size=4))
 def test_any_composition_of_denials_keeps_counts_non_negative_and_gaps_within_the_window(spans):

@@ -426,10 +426,15 @@ def _static_exclusions(masks, all_cases, op_index, n_cells, xp):
 
 def _denials_by_operator(denials, op_index, g, order, times, xp) -> list[tuple[int, list]]:
     """Denials grouped by operator as ``[(op, [(cell_mask, time_mask), ...])]``: an operator's denials are
-    applied as one union, so overlapping denials never subtract the same satellites twice."""
+    applied as one union, so overlapping denials never subtract the same satellites twice. A denial of no cell
+    of the grid or no step of the window (a licence refused in a country the region does not hold) is left
+    out: it would deny nothing, and each chunk would build and test its empty masks for every case."""
     grouped: dict[int, list] = {}
     for d in denials:
-        grouped.setdefault(op_index[d.operator], []).append((xp.asarray(d.cell_mask(g)[order]), d.time_mask(times)))
+        cell_mask, time_mask = d.cell_mask(g)[order], d.time_mask(times)
+        if not (np.any(cell_mask) and np.any(time_mask)):
+            continue
+        grouped.setdefault(op_index[d.operator], []).append((xp.asarray(cell_mask), time_mask))
     return list(grouped.items())
 
 
