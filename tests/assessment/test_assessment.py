@@ -294,6 +294,24 @@ def test_any_user_chosen_name_works_as_it_is():
     assert {e["event"] for e in data["events"]} == {"cut@night: all"}
 
 
+def test_the_cli_prints_each_denial_event_for_capacity_and_visibility(tmp_path, capsys):
+    # a scenario's events were only in the report: `satsov assess` now prints them beside the policies
+    path = tmp_path / "geofence.toml"
+    path.write_text('name = "t"\n[[regions]]\nname = "Iceland"\nquery = "IS"\nspacing_km = 100\n'
+                    '[window]\nstart = "2026-05-07T00:00:00Z"\nduration = "30m"\nstep = "60s"\n'
+                    '[fleets]\nflying = ["oneweb", "starlink"]\n[capacity]\nstep = "15m"\nsensitivity = false\n'
+                    '[[events]]\nname = "geofence"\noperator = "starlink"\nregion = "IS"\n'
+                    'start = "2026-05-07T00:00:00Z"\nend = "2026-05-07T00:20:00Z"\n')
+    from satsov.cli import main
+    try:
+        main(["assess", str(path), "--out", str(tmp_path / "out"), "--workers", "1"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    text = capsys.readouterr().out
+    assert "denial events (capacity" in text and "denial events (visibility" in text
+    assert text.count("geofence") >= 2
+
+
 def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(tmp_path):
     # Iceland, OneWeb + Starlink: both see the whole island, so visibility says a Starlink switch-off costs
     # nothing; capacity says OneWeb alone carries a small fraction of the busy-hour demand.

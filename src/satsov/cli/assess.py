@@ -55,12 +55,26 @@ def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> 
                     table.add_row(k, f"{v.carried_gbps:,.0f}", f"{v.absorbed_gbps:,.0f}", f"{v.lost_gbps:,.0f}",
                                   f"{v.loss_pp:.1f}")
                 out.print(table)
+            if cap.events:
+                table = Table("event", "under policy", "served", "p5", "loss pp",
+                              title=f"{name}: denial events (capacity; loss against all operators, no event)")
+                for k, v in cap.events.items():
+                    table.add_row(k.event, k.policy, f"{v.served_share:.1%}", f"{v.served_share_p5:.0%}",
+                                  f"{v.loss_pp:.1f}")
+                out.print(table)
         table = Table("policy", "served", "LEO only", "loss (pp)", "sovereignty index",
                       title=f"{name}: visibility (an upper bound: a satellite overhead, whatever it can carry)")
         for k, v in r.policies.items():
             low = "same" if v.low_latency_served_share is None else f"{v.low_latency_served_share:.1%}"
             table.add_row(k, f"{v.served_share:.1%}", low, f"{v.loss_vs_all_pp:.2f}", f"{v.sovereignty_index:.1%}")
         out.print(table)
+        if r.events:
+            table = Table("event", "under policy", "served", "loss (pp)", "worst instant", "worst without it",
+                          title=f"{name}: denial events (visibility; loss against the same policy without it)")
+            for v in r.events.values():
+                table.add_row(v.event, v.policy, f"{v.served_share:.1%}", f"{v.loss_pp:.2f}",
+                              f"{v.min_coverage_during:.1%}", f"{v.min_coverage_baseline:.1%}")
+            out.print(table)
     out.print(f"report: [bold]{paths['html']}[/] (figures: {paths['json']})")
 
 
