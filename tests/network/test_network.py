@@ -89,6 +89,40 @@ def test_shortest_paths_equal_networkx_on_the_same_graph():
     assert n == 1156
 
 
+def test_ground_links_equal_testing_every_satellite_with_leo_meo_and_geo():
+    # the candidates come from one k-d tree per orbit class, each searched within its own slant range: the
+    # links, their order and their distances equal the exact test applied to every satellite (brute force)
+    from satsov.network.topology import ground_links
+    from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
+    rng = np.random.default_rng(7)
+    n = 3000
+    alt = np.concatenate([rng.uniform(300, 2000, n - 300), rng.uniform(8000, 20000, 150),
+                          rng.uniform(35700, 35900, 150)])
+    lat, lon = np.degrees(np.arcsin(rng.uniform(-1, 1, n))), rng.uniform(-180, 180, n)
+    pos = geodetic_to_ecef(lat, lon, alt)
+    ok_sat = rng.random(n) > 0.1
+    g_lat, g_lon = rng.uniform(-80, 80, 60), rng.uniform(-180, 180, 60)
+    g_xyz = geodetic_to_ecef(g_lat, g_lon, rng.uniform(0, 3, 60))
+    g_up = up_vectors(g_lat, g_lon)
+    sin_mask = np.sin(np.radians(rng.choice([-1.0, 0.0, 10.0, 25.0, 40.0], 60)))
+    for max_range in (math.inf, 3000.0):
+        gi, si, dist = ground_links(g_xyz, g_up, sin_mask, pos, ok_sat, max_range)
+        want_g, want_s, want_d = [], [], []
+        for g in range(60):
+            s = np.flatnonzero(ok_sat)
+            d = pos[s] - g_xyz[g]
+            r = np.linalg.norm(d, axis=1)
+            ok = ((d @ g_up[g]) >= sin_mask[g] * r) & (r <= max_range)
+            want_g += [g] * int(ok.sum())
+            want_s += list(s[ok])
+            want_d += list(r[ok])
+        np.testing.assert_array_equal(gi, want_g)
+        np.testing.assert_array_equal(si, want_s)
+        np.testing.assert_array_equal(dist, want_d)
+        if max_range == math.inf:  # GEO satellites among the links
+            assert len(set(si) & set(np.flatnonzero(alt > 30000))) > 0
+
+
 def test_two_sites_under_one_satellite_bent_pipe_closed_form():
     shell = Shell("one", altitude_km=550, inclination_deg=53, planes=3, sats_per_plane=3)
     net = Network.from_shells([(shell, "starlink")], "2026-05-07T00:00:00Z", bent_pipe=True, min_elevation_deg=10)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import cKDTree
 
-from satsov.constants import WGS72_RADIUS_KM
+from satsov.constants import WGS72_RADIUS_KM, WGS84_A_KM
 from satsov.defaults import DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG
 from satsov.errors import InputError
 from satsov.orbits.fleet import Fleet
@@ -166,17 +166,36 @@ class Network:
 
 
 def ground_links(ground_xyz, ground_up, sin_mask, pos, ok_sat, max_range_km=math.inf):
-    """(ground index, satellite index, distance km) of every satellite at or above each ground point's mask."""
-    tree = cKDTree(pos[ok_sat])
+    """(ground index, satellite index, distance km) of every satellite at or above each ground point's mask.
+
+    Candidates come from a k-d tree per orbit class (LEO, MEO, the rest), searched within the slant range at
+    which the class's highest satellite sits on the point's mask: one radius for all, set by the highest
+    satellite (GEO), made every satellite a candidate of every point. The range is taken on a sphere through
+    the point, with the mask lowered by 0.25° (the ellipsoid's normal is within 0.2° of the radial), so it
+    bounds the exact test that follows; each point's candidates are then taken in satellite order, as before."""
     sat_idx = np.flatnonzero(ok_sat)
-    gi, si, dist = [], [], []
-    # a satellite at elevation >= 0 is within the horizon distance; 3,000 km covers LEO up to 1,400 km at 0°
-    r = np.linalg.norm(pos[ok_sat], axis=1)
-    reach = float(np.sqrt(max(r.max() ** 2 - WGS84_B_KM ** 2, 1.0))) if len(r) else 0.0
-    for g, cands in enumerate(tree.query_ball_point(ground_xyz, reach)):
-        if not cands:
+    p = pos[ok_sat]
+    if not len(p):
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    r = np.linalg.norm(p, axis=1)
+    r_ground = np.linalg.norm(ground_xyz, axis=1)
+    eps = np.arcsin(np.clip(np.asarray(sin_mask, float), -1.0, 1.0)) - math.radians(0.25)
+    groups = []
+    for lo, hi in ((0.0, WGS84_A_KM + 2_500.0), (WGS84_A_KM + 2_500.0, WGS84_A_KM + 30_000.0),
+                   (WGS84_A_KM + 30_000.0, math.inf)):
+        members = np.flatnonzero((r >= lo) & (r < hi))
+        if not len(members):
             continue
-        s = sat_idx[np.asarray(cands)]
+        r_max = float(r[members].max())
+        cos_e = np.minimum(r_ground * np.cos(eps), r_max)
+        reach = np.sqrt(r_max ** 2 - cos_e ** 2) - r_ground * np.sin(eps) + 1.0
+        groups.append((members, cKDTree(p[members]).query_ball_point(ground_xyz, np.minimum(reach, max_range_km + 1.0))))
+    gi, si, dist = [], [], []
+    for g in range(len(ground_xyz)):
+        parts = [members[np.asarray(found[g], np.int64)] for members, found in groups if found[g]]
+        if not parts:
+            continue
+        s = sat_idx[np.sort(np.concatenate(parts))]
         d = pos[s] - ground_xyz[g]
         rng = np.linalg.norm(d, axis=1)
         ok = ((d @ ground_up[g]) >= sin_mask[g] * rng) & (rng <= max_range_km)
