@@ -615,7 +615,7 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
             run(model, {k: "high" for k in assumed}, wanted)
             variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(todo) - 2,
                              len(todo) - 1))
-    return {"name": spec.name, "runs": todo, "variants": variants}
+    return {"runs": todo, "variants": variants}
 
 
 def _capacity(plan: dict, results: list, sc: Scenario, fleets, owner, policies, kill, supply):
