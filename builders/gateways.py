@@ -8,7 +8,8 @@ satsov checked it:
 - ``source``: the primary source that establishes the row (an earth-station filing named by its file number
   where satsov has one; otherwise the national regulator's earth-station licence to look up; for points of
   presence the operator's reverse DNS and its PeeringDB facility record).
-- ``evidence``: ``filing`` (the primary source is cited by number), ``two-lists`` (the site appears in two
+- ``evidence``: ``filing`` (the primary source is cited by number and was read), ``filing-index`` (the filing
+  is cited by number, call sign and position from a listing of the regulator's register; not read), ``two-lists`` (the site appears in two
   community lists compiled independently, 2024 and 2026, within 30 km), ``one-list`` (in one list only),
   ``operator`` (the operator's own publication: reverse DNS, PeeringDB, press release).
 - coordinates are rounded to 0.1° (about 10 km): the town, not the antenna field. Countries are assigned by
@@ -19,6 +20,11 @@ Lists cross-checked (read locally from public repository snapshots; not shipped,
   B = SpaceNetLab/StarPerf_Simulator config/ground_stations/Starlink.xml (2024; Starlink gateways)
   C = clarkzjw/starlink-geoip map/data/pop.json (2026-04; Starlink PoPs from SpaceX's geofeed and rDNS)
   D = clarkzjw/tma25-oneweb Fig-2 oneweb-snp.csv and oneweb-pop.json (2025; OneWeb SNPs and PoPs)
+  E = the FCC's ICFS, as listed in bobroberts2639/Pangolin-Orbital-Network-Atlas-datamap-with-pwa
+      scripts/fcc_sta_sites.json (compiled 2026-09-27): SpaceX Services' gateway STA requests of 2026-07-30..09-05
+      with each station's application, call sign and Schedule B position; the facts satsov takes from it are
+      typed into builders/sources/fcc_icfs_spacex_sta_2026.csv (evidence ``filing-index``: the filing is cited
+      by number from the regulator's index, the document itself was not read)
 Run: python builders/gateways.py --mirrors /work/.mirror
 """
 
@@ -93,7 +99,118 @@ ONEWEB_SITES = {
                      "Radio); ISED licence to check", "news", "2024-06"),
     (68.3, -133.6): ("OneWeb antennas at the satellite ground station in Inuvik, NT (CBC News, 2019); ISED licence "
                      "to check", "news", "2019"),
+    # read 2026-11-24 in stored copies of the reports
+    (62.3, -150.0): ("OneWeb gateway at the Talkeetna Alaska Teleport (Microcom; Pacific Dataport as OneWeb's "
+                     "distributor), 'the only gateway that will be needed for all of Alaska' per OneWeb's director of "
+                     "ground infrastructure (Alaska's News Source / KTUU, 2021-06-10); FCC licence to check", "news",
+                     "2021-06"),
+    (78.2, 15.4): ("OneWeb antennas at Svalbard, part of OneWeb's ground network (OneWeb photograph in Polarjournal, "
+                   "2020-10-02); Nkom licence to check", "news", "2020-10"),
+    (-15.9, -5.7): ("St Helena Government's lease to OneWeb of an earth station site at Horse Point, announced "
+                    "2023-06-28, to be built with Sure South Atlantic and connected through the Equiano cable (South "
+                    "Atlantic News, 2023-07-02); in operation per list D", "news", "2023-07"),
+    (23.5, 72.2): ("Gujarat government's memorandum of understanding with OneWeb India Communications for India's "
+                   "first satellite network portal site, at Mehsana (The Indian Express, 2023-08; as summarised by "
+                   "KSG India, 2023-08-19); in operation per list D; DoT authorisation to check", "news", "2023-08"),
 }
+
+# List E: SpaceX Services' gateway STA requests in the FCC's ICFS, one row per request (see the file's header)
+ICFS = Path(__file__).resolve().parent / "sources" / "fcc_icfs_spacex_sta_2026.csv"
+MATCH_KM = 8.0        # a filed station and a list A site this close are one site
+SAME_NAME_KM = 150.0  # ... and up to this far when both name the same place: list A's position is then wrong
+# (Mt. Ayr, IN: list A puts it at 40.0 N, the filing and the town at 40.9 N)
+# List A lists the FCC's "Litchfield CT Gate" (call sign E201606, operating under STAs since its 2022
+# application) twice: at the filing's position, named Bridgewater, CT, and at Litchfield's town centre 26 km
+# away. satsov keeps one row, under the filing's name, at the filing's position.
+MERGED = {"Bridgewater, CT": "Litchfield, CT"}
+_STA_KIND = {"renewal": "renewal of an STA granted", "initial": "first STA", "42ghz": "STA to add 42.0-42.5 GHz"}
+
+
+def _icfs_sites() -> dict:
+    """The filed stations of list E: {(place, lat, lon): [their STA requests]}."""
+    lines = [ln for ln in ICFS.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    sites: dict = {}
+    for r in csv.DictReader(lines):
+        sites.setdefault((r["place"], float(r["lat_deg"]), float(r["lon_deg"])), []).append(r)
+    return sites
+
+
+def _icfs_source(filings: list, filed_as: str = "") -> str:
+    by_station: dict = {}
+    for f in filings:
+        by_station.setdefault((f["call_sign"], f["application"], f["antennas"]), []).append(f)
+    parts = [f"earth station {call} of application {app} ({ant}): "
+             + ", ".join(f"{f['sta']} ({_STA_KIND[f['sta_kind']]})" for f in fs)
+             for (call, app, ant), fs in by_station.items()]
+    return ("FCC ICFS, SpaceX Services, Inc.: " + "; ".join(parts) + (f"; filed as {filed_as}" if filed_as else "")
+            + " (position from the Schedule B; as listed from ICFS in list E, the filings themselves not read)")
+
+
+def _sta_date(filings: list) -> str:
+    d = max(f["sta"].split("-")[2] for f in filings)
+    return f"{d[:4]}-{d[4:6]}-{d[6:]}"
+
+
+def _apply_icfs(rows: list) -> list[str]:
+    """Cite list E's filings on list A's US sites, at the filed positions, and add the filed sites list A lacks.
+
+    A site with a renewed STA is operational (an STA was granted); one with only a first STA or a 42 GHz STA keeps
+    list A's status, or is planned if list A lacks it. Returns what was done, one line each, for the log.
+    """
+    log = []
+    gw = [r for r in rows if r["operator"] == "starlink" and r["kind"] == "gateway"]
+    for dup, keep in MERGED.items():
+        a, b = next(r for r in gw if r["_place"] == dup), next(r for r in gw if r["_place"] == keep)
+        a["_place"], a["name"], a["status"] = keep, b["name"], b["status"]
+        rows.remove(b), gw.remove(b)
+        log.append(f"merged list A's {dup!r} into {keep!r}: one filed station (E201606)")
+    attached: dict = {}  # id(list A row) or the filed site -> (the row or None, [filed sites])
+    sites = _icfs_sites()
+    unmatched = []
+    for (place, lat, lon), filings in sites.items():
+        near = min(gw, key=lambda r: _km((lat, lon), (r["_lat"], r["_lon"])))
+        if _km((lat, lon), (near["_lat"], near["_lon"])) <= MATCH_KM:
+            attached.setdefault(id(near), (near, []))[1].append((place, lat, lon, filings))
+        else:
+            unmatched.append((place, lat, lon, filings))
+    for place, lat, lon, filings in unmatched:  # a list A row of the same place that no filed site is near
+        same = [r for r in gw if r["_place"] == place and id(r) not in attached
+                and _km((lat, lon), (r["_lat"], r["_lon"])) <= SAME_NAME_KM]
+        if same:
+            log.append(f"{place}: list A's position is {_km((lat, lon), (same[0]['_lat'], same[0]['_lon'])):.0f} km "
+                       "from the filing's; the filing's is used")
+        key = id(same[0]) if same else (place, lat, lon)
+        attached.setdefault(key, (same[0] if same else None, []))[1].append((place, lat, lon, filings))
+    names = {r["name"] for r in rows}
+    for near, sites in attached.values():
+        filings = [f for _, _, _, fs in sites for f in fs]
+        renewed = any(f["sta_kind"] == "renewal" for f in filings)
+        place, lat, lon, _ = sites[0]
+        if near is None:
+            name = f"Starlink GW {place}"
+            if name in names:
+                name += f" ({filings[0]['call_sign']})"
+            names.add(name)
+            # the country is the filing's (a US state or territory), not the outlines': Hidalgo, TX lies on the
+            # Rio Grande, in Mexico at 1:50m
+            rows.append({"name": name, "kind": "gateway", "operator": "starlink",
+                         "country": "GU" if place.endswith(", GU") else "US",
+                         "lat_deg": round(lat, 1), "lon_deg": round(lon, 1),
+                         "status": "operational" if renewed else "planned", "source": _icfs_source(filings),
+                         "date": _sta_date(filings), "evidence": "filing-index;list E"})
+            continue
+        filed_as = "; ".join(sorted({p for p, *_ in sites} - {near["_place"]}))
+        src = _icfs_source(filings, filed_as)
+        read = near["evidence"].startswith("filing;")  # a filing read here stays the row's evidence
+        kept = near["evidence"].split(";")[0] in ("filing", "news")  # and a source read is kept beside list E
+        near["source"] = (near["source"] + "; " + src) if kept else src
+        near["evidence"] = ("filing" if read else "filing-index") + ";" + near["evidence"].split(";", 1)[1] + "+E"
+        near["date"] = max(near["date"], _sta_date(filings)) if read else _sta_date(filings)
+        near["lat_deg"], near["lon_deg"] = round(lat, 1), round(lon, 1)
+        if renewed:
+            near["status"] = "operational"
+    return log
+
 
 REGULATOR = {
     "US": "FCC IBFS earth-station licence of SpaceX Services, Inc.", "CA": "ISED earth-station licence",
@@ -174,7 +291,9 @@ def main(argv=None):
             evidence, date = ("two-lists" if in_b else "one-list"), a_date
         rows.append({"name": f"Starlink GW {place}", "kind": "gateway", "operator": "starlink", "country": code,
                      "lat_deg": lat, "lon_deg": lon, "status": SITE_STATUS.get(s["name"], s["status"]), "source": source, "date": date,
-                     "evidence": evidence + (";lists A" + ("+B" if in_b else ""))})
+                     "evidence": evidence + (";lists A" + ("+B" if in_b else "")),
+                     "_place": place, "_lat": float(s["lat"]), "_lon": float(s["lon"])})
+    log = _apply_icfs(rows)
     # Starlink points of presence: the operator's reverse DNS names them (customer.<code>.pop.starlinkisp.net)
     pops = json.loads(_git_show(m / "clarkzjw+starlink-geoip" / "repo", "map/data/pop.json"))
     for p in pops:
@@ -240,6 +359,9 @@ def main(argv=None):
                  "source": "Ontario government and Telesat announcement (2021-08-06, reported by the Owen Sound Sun "
                            "Times, 2021-08-09): a Lightspeed gateway landing station of about 15 antennas at Telesat's "
                            "Allan Park operations centre", "date": "2021-08", "evidence": "news"})
+    for r in rows:
+        for k in ("_place", "_lat", "_lon"):
+            r.pop(k, None)
     rows.sort(key=lambda r: (r["operator"], r["kind"], r["country"], r["name"]))
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
@@ -253,6 +375,7 @@ def main(argv=None):
     for r in rows:
         ev[r["evidence"]] = ev.get(r["evidence"], 0) + 1
     print("evidence:", ev)
+    print("list E (FCC ICFS):", *log, sep="\n  ")
 
 
 if __name__ == "__main__":

@@ -22,10 +22,12 @@ def test_every_row_has_a_source_a_date_and_its_evidence():
             assert row[field].strip(), f"gateways.csv:{i}: {field} is empty"
         assert row["kind"] in ("gateway", "pop"), i
         assert row["status"] in ("operational", "planned"), i
-        assert row["evidence"].split(";")[0] in ("filing", "news", "two-lists", "one-list", "operator"), i
-        # a row cites its regulator as "(to check)" unless its primary source (or a report of it) was read
-        assert (row["evidence"].split(";")[0] in ("filing", "news", "operator")) != ("(to check)" in row["source"]), \
-            (i, row["source"])
+        assert row["evidence"].split(";")[0] in ("filing", "filing-index", "news", "two-lists", "one-list",
+                                                 "operator"), i
+        # a row cites its regulator as "(to check)" unless its primary source (or a report of it, or the
+        # regulator's index of it) was read
+        assert (row["evidence"].split(";")[0] in ("filing", "filing-index", "news", "operator")) != (
+            "(to check)" in row["source"]), (i, row["source"])
         # nothing cited is empty: a PoP without a reverse DNS name cites its facility, a name has no empty "()"
         assert "()" not in row["name"] and not row["source"].startswith("Starlink reverse DNS ;"), (i, row)
         assert not row["source"].rstrip().endswith("reverse DNS"), (i, row)
@@ -41,6 +43,34 @@ def test_a_site_whose_filing_was_read_cites_it():
     # 2021-12-10 (read 2026-11-24)
     kalama = next(r for r in ROWS if r["name"] == "Starlink GW Kalama, WA")
     assert "SES-AMD-20210409-00640" in kalama["source"] and kalama["evidence"].startswith("filing")
+
+
+def test_a_site_cited_from_the_fcc_index_names_its_station_application_and_sta():
+    """List E (builders/sources/fcc_icfs_spacex_sta_2026.csv): SpaceX Services' gateway STA requests in the FCC's
+    ICFS, 2026-07-30..09-05, with each station's call sign, application and Schedule B position."""
+    import re
+    indexed = [r for r in ROWS if r["evidence"].startswith("filing-index")]
+    assert len(indexed) >= 70
+    for r in indexed:
+        assert r["operator"] == "starlink" and r["country"] in ("US", "GU"), r
+        assert re.search(r"earth station E\d{6} of application SES-(LIC|AMD|MOD)-20\d{6}-\d{5}", r["source"]), r
+        assert re.search(r"SES-STA-2026\d{4}-\d{5}", r["source"]), r
+        assert r["evidence"].endswith("E") and re.fullmatch(r"2026-0[789]-\d\d", r["date"]), r
+        # a renewal follows an STA granted: the station operates
+        if "renewal of an STA granted" in r["source"]:
+            assert r["status"] == "operational", r
+    by_name = {r["name"]: r for r in ROWS}
+    # ICFS SES-STA-20260813-02248: "Mt Ayr IN Gateway" at 40.92644 N, -87.29536 (Schedule B); list A had 40.0 N
+    assert by_name["Starlink GW Mt. Ayr, IN"]["lat_deg"] == "40.9"
+    assert "E220066" in by_name["Starlink GW Mt. Ayr, IN"]["source"]
+    # list A's second row for the same station (E201606, "Litchfield CT Gate") is merged into one
+    assert "Starlink GW Bridgewater, CT" not in by_name and "E201606" in by_name["Starlink GW Litchfield, CT"]["source"]
+    # a station filed for the first time and not in the lists is planned (SES-STA-20260806-02184, first STA)
+    assert by_name["Starlink GW American Canyon, CA"]["status"] == "planned"
+    # a filing read before keeps its evidence, and gains the index's
+    assert by_name["Starlink GW Hawthorne, CA"]["evidence"].startswith("filing;")
+    assert "SES-LIC-20190402-00450" in by_name["Starlink GW Hawthorne, CA"]["source"]
+    assert "E230070" in by_name["Starlink GW Hawthorne, CA"]["source"]
 
 
 def test_operators_and_countries_are_known_and_each_site_lies_in_its_country():
@@ -68,7 +98,7 @@ def test_the_published_sets_have_the_sizes_the_sources_give():
     assert len(published_sites(["starlink"])) < len(starlink_gw)  # planned sites only on request
     assert all(s.operator == "telesat" and s.status == "planned" for s in published_sites(["telesat"], planned=True))
     assert not published_sites(["telesat"])                # Lightspeed's landing stations are not built yet
-    filings = [s for s in starlink_gw if s.evidence.startswith("filing")]
+    filings = [s for s in starlink_gw if s.evidence.split(";")[0] == "filing"]
     assert filings and all("FCC IBFS SES-" in s.source or "Ofcom statement" in s.source for s in filings)
     # the first six Ku-band gateways, as SpaceX Services' STA request of 2019-04-10 names them (FCC IBFS
     # SES-STA-20190410-00518, read on fcc.report), with the application numbers its update letter gives
