@@ -202,6 +202,13 @@ def test_city_pairs_add_routes_and_a_report_section(tmp_path):
     assert set(by[("internet", "all-operators")]["gateway_countries_share"]) <= published | {"IS", "NO"}
     assert set(by[("internet", "no-spacex")]["operators_share"]) <= {"oneweb", "eutelsat"}
     assert any("placed by satsov in IS, NO for eutelsat" in w for w in a.warnings)
+    assert any("published gateways used are known from community lists only" in w for w in a.warnings)
+    # the published sites whose own source was read, only: the routes land at those
+    cited = assess(sc.model_copy(update={"routing": sc.routing.model_copy(update={"cited_gateways_only": True})}))
+    by_cited = {(r["to"], r["policy"]): r for r in cited.routes}
+    have = {g.country for g in published_sites(["starlink", "oneweb"], cited_only=True)}
+    assert set(by_cited[("internet", "all-operators")]["gateway_countries_share"]) <= have | {"IS", "NO"}
+    assert not any("known from community lists only" in w for w in cited.warnings)
     html_text = write_report(a, tmp_path)["html"].read_text()
     assert "Routes and the jurisdictions they cross" in html_text
     # placed gateways only, as an explicit option
@@ -328,7 +335,11 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     assert cap.policies["no-spacex"].served_share < cap.policies[BASELINE].served_share
     v = cap.policies["no-spacex"]
     assert v.served_share_low <= v.served_share <= v.served_share_high
-    assert set(v.sensitivity) == {"take rate 0.5%-2.0%", "assumed capacities of oneweb low-high"}
+    listed = next(k for k in v.sensitivity if k.startswith("gateways known from community lists only left out"))
+    assert set(v.sensitivity) == {"take rate 0.5%-2.0%", "assumed capacities of oneweb low-high", listed}
+    assert "oneweb: " in listed                                          # the variant names whose sites, how many
+    cited, same = v.sensitivity[listed]                                  # one run: its low is its high
+    assert cited == same <= v.served_share + 1e-12
     low_rate, high_rate = v.sensitivity["take rate 0.5%-2.0%"]
     assert low_rate >= v.served_share >= high_rate                      # more demand, a smaller share served
     assert any("oneweb" in x for x in cap.policies["no-spacex"].depends_on_assumptions)

@@ -262,6 +262,19 @@ def test_a_bent_pipe_satellite_carries_only_while_one_of_its_operators_gateways_
     assert anyone.figures("all").served_share > 0
     with pytest.raises(InputError, match="gateways: found 'nearest'"):
         allocate(fleets, d, t, gateways="nearest")
+    # the sites known from community lists only: counted in the notes, left out by 'cited' (never more served)
+    from satsov.capacity import listed_only_gateways
+    listed = listed_only_gateways(fleets)
+    n, total = listed["oneweb"]
+    assert 0 < n < total == len(published_sites(["oneweb"]))
+    assert total - n == len(published_sites(["oneweb"], cited_only=True))
+    assert not listed_only_gateways({"starlink": satsov.as_flying(["starlink"])["starlink"]})  # laser links
+    assert any(f"{n} of oneweb's {total} published gateways are known from community lists only" in x
+               and "gateways='cited' leaves them out" in x for x in own.notes)
+    cited = allocate(fleets, d, t, gateways="cited")
+    assert cited.figures("all").served_share <= own.figures("all").served_share + 1e-12
+    assert any("those whose own source was read only" in x for x in cited.notes)
+    assert any("left out here" in x for x in cited.notes)
 
 
 def test_a_whole_window_denial_in_every_case_is_left_out_of_the_network_with_the_same_result():

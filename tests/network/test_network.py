@@ -201,6 +201,30 @@ def test_route_cli(capsys):
     assert data["routes"][0]["reachable_share"] == 1.0 and data["routes"][0]["rtt_ms_min"] > 35.9
 
 
+def test_route_cli_with_the_cited_gateways_only(capsys):
+    """OneWeb (bent pipe) from Whitehorse to the Internet: with every published site, the notes count those known
+    from community lists only; with --cited-gateways-only it lands only where a site's own source was read
+    (Yellowknife, Inuvik, Talkeetna...)."""
+    import json
+
+    from satsov.cli import main
+    from satsov.world.sites import published_sites
+
+    def run(*extra):
+        try:
+            main(["route", "--from", "Whitehorse,CA", "--to-internet", "--operator", "oneweb", "--duration", "10m",
+                  "--json", *extra])
+        except SystemExit as exc:
+            assert exc.code == 0
+        return json.loads(capsys.readouterr().out)
+    every, cited = run(), run("--cited-gateways-only")
+    assert any("known from community lists only" in n for n in every["warnings"])
+    assert not any("known from community lists only" in n for n in cited["warnings"])
+    have = {g.country for g in published_sites(["oneweb"], cited_only=True)}
+    assert cited["routes"][0]["reachable_share"] > 0
+    assert set(cited["routes"][0]["gateway_countries_share"]) <= have
+
+
 def test_published_bent_pipe_latency_seattle_new_york():
     """Handley's simulation of Starlink phase 1 (1,584 satellites, 550 km, 53°) without laser links gives a
     six-hop bent-pipe route Seattle–New York with an RTT of 36 ms (M. Handley, UCL, simulation video of

@@ -111,6 +111,16 @@ def test_the_published_sets_have_the_sizes_the_sources_give():
     assert by_name["Starlink GW North Bend, WA"].status == "operational"
 
 
+def test_the_sites_known_from_community_lists_only_can_be_left_out():
+    from satsov.world.sites import CITED_EVIDENCE
+    every, cited = published_sites(planned=True), published_sites(planned=True, cited_only=True)
+    assert cited and set(cited) < set(every)
+    assert all(s.cited for s in cited) and not any(s.cited for s in set(every) - set(cited))
+    assert {r["name"] for r in ROWS if r["kind"] == "gateway" and r["evidence"].split(";")[0] in CITED_EVIDENCE} \
+        == {s.name for s in cited}
+    assert all("(to check)" in s.source for s in set(every) - set(cited))
+
+
 def test_a_row_with_a_bad_status_or_no_source_is_named_by_line(tmp_path):
     p = tmp_path / "gw.csv"
     p.write_text("name,kind,operator,country,lat_deg,lon_deg,source,status\n"

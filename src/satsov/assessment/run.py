@@ -582,14 +582,15 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
         cache["positions"] = propagate([e for f in fleets.values() for e in f], times)[0]
     demands: dict[int, object] = {}
 
-    def run(demand_model, supply_level, wanted):
+    def run(demand_model, supply_level, wanted, **options):
         if id(demand_model) not in demands:
             demands[id(demand_model)] = build_demand(
                 g, demand_model, level="base", background=sc.demand.background,
                 background_spacing_km=sc.demand.background_spacing_km,
                 extra=point_demand(points) if points else None)
         todo.append(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted, owner=owner,
-                         supply=supply, level=supply_level, positions=cache["positions"], registry=registry))
+                         supply=supply, level=supply_level, positions=cache["positions"], registry=registry,
+                         **options))
 
     todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
     run(model, "base", cases)
@@ -615,6 +616,16 @@ def _capacity_plan(sc: Scenario, spec, coverage_grid, fleets, owner, policies, a
             run(model, {k: "high" for k in assumed}, wanted)
             variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(todo) - 2,
                              len(todo) - 1))
+        # the gateways of bent-pipe operators known only from community lists: the policies that use such an
+        # operator again without those sites (one run; the variant's low and high are that run)
+        from satsov.capacity import listed_only_gateways
+        listed = listed_only_gateways(fleets, owner, supply, registry)
+        on = {k: v for k, v in wanted.items() if any(owner[f] in listed for f in v.operators)}
+        if listed and on:
+            run(model, "base", on, gateways="cited")
+            variants.append(("gateways known from community lists only left out ("
+                             + ", ".join(f"{op}: {n} of {total}" for op, (n, total) in sorted(listed.items())) + ")",
+                             len(todo) - 1, len(todo) - 1))
     return {"runs": todo, "variants": variants}
 
 
@@ -731,7 +742,14 @@ def _route_plan(sc: Scenario, owner: dict[str, str], notes: list[str]):
     try:
         gateways = load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else []
         if spec.published_gateways:
-            gateways += published_sites(operators, planned=spec.planned_gateways)
+            published = published_sites(operators, planned=spec.planned_gateways,
+                                        cited_only=spec.cited_gateways_only)
+            gateways += published
+            listed = sum(not g.cited for g in published)
+            if listed:
+                notes.append(f"routing: {listed} of the {len(published)} published gateways used are known from "
+                             f"community lists only (their regulator's record to check; "
+                             f"routing.cited_gateways_only leaves them out)")
         have = {g.operator for g in gateways}
         without = [op for op in operators if op not in have and "" not in have]
         if spec.gateway_countries and without:

@@ -195,6 +195,7 @@ class RoutingSpec(_Model):
     step: str = "10m"
     published_gateways: bool = True     # each operator's published gateways (data/world/gateways.csv)
     planned_gateways: bool = False      # also those announced but not yet operating
+    cited_gateways_only: bool = False   # leave out published sites known from community lists only
     gateways_file: str | None = None
     gateway_countries: list[str] = []   # place gateways here for operators without published ones
     gateways_per_country: int = Field(2, ge=1, le=20)

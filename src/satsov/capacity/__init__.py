@@ -7,11 +7,12 @@ elevations, inter-satellite links: ``data/capacity.yaml``, every figure with its
 The facade's entry point is :func:`satsov.allocate`.
 """
 
-from satsov.capacity.allocate import CapacityFigures, CapacityResult, allocate, assumed_figures, visible_pairs
+from satsov.capacity.allocate import (CapacityFigures, CapacityResult, allocate, assumed_figures, listed_only_gateways,
+                                      visible_pairs)
 from satsov.capacity.demand import CRITICAL, Demand, DemandModel, build_demand, point_demand
 from satsov.capacity.flow import Allocation, allocate_snapshot
 from satsov.capacity.supply import LEVELS, OperatorSupply, Param, SupplyTable, supply_table
 
-__all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "visible_pairs", "DemandModel", "CRITICAL", "Demand",
+__all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs", "DemandModel", "CRITICAL", "Demand",
            "build_demand", "point_demand", "Allocation", "allocate_snapshot", "Param", "OperatorSupply",
            "SupplyTable", "supply_table", "LEVELS"]

@@ -39,7 +39,7 @@ from satsov.orbits.propagation import propagate
 from satsov.times import Times
 from satsov.world.operators import operator_registry
 
-__all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "visible_pairs"]
+__all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs"]
 
 STARLINK_CELL_KM2 = 379.0  # a Starlink cell: hexagon of about 379 km² (Pekhterev; CosmoSim uses H3 resolution 5)
 GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user terminals (Del Portillo 2019: 10°)
@@ -49,6 +49,28 @@ GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user termi
 def _placed(countries: tuple[str, ...]):
     from satsov.network.gateways import place_gateways
     return tuple(place_gateways(countries, per_country=2))
+
+
+def listed_only_gateways(fleets: Mapping[str, Fleet], owner: Mapping[str, str] | None = None,
+                         supply: SupplyTable | None = None, registry=None) -> dict[str, tuple[int, int]]:
+    """Per operator of ``fleets`` whose satellites relay through gateways (no inter-satellite links): how many of
+    its published operational gateways are known from community lists only, and how many it has
+    (``{operator: (listed only, all)}``, operators with none listed only left out). The figures of such an
+    operator depend on those sites: ``allocate(..., gateways="cited")`` leaves them out."""
+    from satsov.world.sites import published_sites
+    owner = dict(owner) if owner is not None else {k: k for k in fleets}
+    supply = supply or supply_table()
+    registry = registry or operator_registry()
+    out = {}
+    for key, fleet in fleets.items():
+        op = registry[owner[key]]
+        if _supply_of(supply, op, fleet).inter_satellite_links or op.key in out:
+            continue
+        sites = published_sites([op.key])
+        n = sum(not s.cited for s in sites)
+        if n:
+            out[op.key] = (n, len(sites))
+    return out
 
 
 def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) -> list:
@@ -63,14 +85,19 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
         return list(_placed(tuple(countries))), len(countries)
     per_fleet, placed_for = {}, []
     if isinstance(gateways, str):
-        if gateways not in ("published", "placed"):
-            raise InputError(f"gateways: found {gateways!r}, expected 'published', 'placed', a list of sites or None",
-                             found=gateways, expected="published, placed, sites or None")
+        if gateways not in ("published", "cited", "placed"):
+            raise InputError(f"gateways: found {gateways!r}, expected 'published', 'cited', 'placed', a list of "
+                             f"sites or None", found=gateways, expected="published, cited, placed, sites or None")
         from satsov.world.sites import published_sites
+        listed_only: dict[str, tuple[int, int]] = {}
         for i, key in enumerate(fleets):
             if not bent[sat_fleet == i].any():
                 continue
-            sites = published_sites([owner[key]]) if gateways == "published" else []
+            sites = published_sites([owner[key]]) if gateways != "placed" else []
+            if sites and any(not s.cited for s in sites):
+                listed_only[key] = (sum(not s.cited for s in sites), len(sites))
+            if gateways == "cited":
+                sites = [s for s in sites if s.cited]
             if sites:
                 per_fleet[i] = sites
             else:
@@ -82,12 +109,18 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
             names = [list(fleets)[i] for i in placed_for]
             notes.append(f"gateways: {len(sites)} placed by satsov at the most populous cities of {n_countries} "
                          f"countries (not published sites) for {', '.join(names)}"
-                         + (" (no published gateway)" if gateways == "published" else ""))
+                         + (f" (no {'cited' if gateways == 'cited' else 'published'} gateway)"
+                            if gateways != "placed" else ""))
         published = [list(fleets)[i] for i in per_fleet if i not in placed_for]
         if published:
-            notes.append(f"gateways: published sites (data/world/gateways.csv) for {', '.join(published)}; a "
-                         f"bent-pipe satellite carries traffic only while one of its operator's gateways is "
+            notes.append(f"gateways: published sites (data/world/gateways.csv) for {', '.join(published)}"
+                         + (", those whose own source was read only" if gateways == "cited" else "")
+                         + f"; a bent-pipe satellite carries traffic only while one of its operator's gateways is "
                          f"{GATEWAY_MIN_ELEVATION_DEG:g}° or more above its horizon")
+        for key, (n, total) in listed_only.items():
+            notes.append(f"gateways: {n} of {key}'s {total} published gateways are known from community lists "
+                         f"only (their regulator's record to check): "
+                         + ("left out here" if gateways == "cited" else "gateways='cited' leaves them out"))
     else:
         for i, key in enumerate(fleets):
             if bent[sat_fleet == i].any():
@@ -452,7 +485,8 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     ``'all'``). ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
     low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"published"`` (each
     operator's operational gateways from :func:`~satsov.world.sites.published_sites`; operators without any
-    get placed ones, said in the notes), ``"placed"`` (two per country with demand, at its most populous
+    get placed ones, said in the notes), ``"cited"`` (the same without the sites known only from community
+    lists: what the figures owe to them), ``"placed"`` (two per country with demand, at its most populous
     cities, for every operator), a list of :class:`~satsov.world.sites.GroundSite` (a site with an operator
     serves only that operator's satellites), or None (every bent-pipe satellite assumed to see a gateway).
     A bent-pipe satellite carries traffic only while a gateway of its operator sees it. ``workers``: processes for the snapshots (the results

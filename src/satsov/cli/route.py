@@ -26,6 +26,8 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
           published: bool = typer.Option(True, "--published-gateways/--no-published-gateways",
                                          help="use the operators' published gateways (data/world/gateways.csv)"),
           planned: bool = typer.Option(False, "--planned-gateways", help="include announced, not yet operating sites"),
+          cited_only: bool = typer.Option(False, "--cited-gateways-only",
+                                          help="leave out published sites known from community lists only"),
           land_in: Optional[str] = typer.Option(None, "--land-in", help="only gateways in this country or group"),
           bent_pipe: bool = typer.Option(False, "--bent-pipe", help="no inter-satellite links"),
           min_elevation_deg: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
@@ -71,7 +73,12 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     operators = sorted({(owner or {}).get(k, k) for k in set(net.sat_operator)})
     gws = load_sites(gateways) if gateways else []
     if published:
-        gws += published_sites(operators, planned=planned)
+        published_gws = published_sites(operators, planned=planned, cited_only=cited_only)
+        gws += published_gws
+        listed = sum(not g.cited for g in published_gws)
+        if listed:
+            notes.append(f"{listed} of the {len(published_gws)} published gateways used are known from community "
+                         f"lists only (their regulator's record to check; --cited-gateways-only leaves them out)")
     if gateway_country:
         have = {g.operator for g in gws}
         for op in [op for op in operators if op not in have]:

@@ -26,9 +26,13 @@ import numpy as np
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.geometry import geodetic_to_ecef
 
-__all__ = ["GroundSite", "city", "city_from_text", "load_sites", "published_sites", "SITE_FIELDS"]
+__all__ = ["CITED_EVIDENCE", "GroundSite", "city", "city_from_text", "load_sites", "published_sites", "SITE_FIELDS"]
 
 SITE_FIELDS = ("name", "kind", "operator", "country", "lat_deg", "lon_deg", "source")
+
+
+# the kinds of evidence (data/world/gateways.csv) under which a site's own source was read
+CITED_EVIDENCE = ("filing", "filing-index", "news", "operator")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,12 @@ class GroundSite:
     source: str = ""
     status: str = "operational"   # or "planned" (gateways and PoPs)
     evidence: str = ""            # how far the row was checked (see data/world/gateways.csv)
+
+    @property
+    def cited(self) -> bool:
+        """Whether the site's own source was read: a filing (or the regulator's index of it), a report of one, the
+        operator's own record; not a site known only from community lists, its regulator's record to check."""
+        return self.evidence.split(";")[0] in CITED_EVIDENCE
 
     @property
     def ecef_km(self) -> np.ndarray:
@@ -155,14 +165,17 @@ def _published() -> tuple[GroundSite, ...]:
     return tuple(load_sites(data_path("world", "gateways.csv")))
 
 
-def published_sites(operators=None, *, kind: str = "gateway", planned: bool = False) -> list[GroundSite]:
+def published_sites(operators=None, *, kind: str = "gateway", planned: bool = False,
+                    cited_only: bool = False) -> list[GroundSite]:
     """The gateways (``kind="gateway"``) or points of presence (``kind="pop"``) that satsov ships
     (``data/world/gateways.csv``): Starlink, OneWeb and Telesat sites, each with its source, date and evidence.
-    ``operators``: operator keys to keep (None: all); ``planned``: include sites announced but not yet operating.
+    ``operators``: operator keys to keep (None: all); ``planned``: include sites announced but not yet operating;
+    ``cited_only``: leave out the sites known only from community lists (:attr:`GroundSite.cited`), to see
+    what a figure owes to them.
 
     >>> len(published_sites(["starlink"])) > 150, {s.kind for s in published_sites(kind="pop")}
     (True, {'pop'})
     """
     wanted = None if operators is None else {o.lower() for o in operators}
     return [s for s in _published() if s.kind == kind and (wanted is None or s.operator in wanted)
-            and (planned or s.status == "operational")]
+            and (planned or s.status == "operational") and (s.cited or not cited_only)]
