@@ -349,6 +349,7 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     assert data["capacity"]["kill_switch"]["starlink"]["loss_pp"] > 50 and "upper bound" in data["visibility_note"]
     text = (tmp_path / "report.html").read_text()
     assert "Capacity: can the operators carry Iceland" in text and "Visibility: an upper bound" in text
+    assert listed in text and f"{listed} (low / high)" not in text    # one run: one value, not a low and a high
     assert a.headline()["Iceland"]["capacity_kill_switch_loss_pp"]["starlink"] > 50
     # the same runs on two worker processes (while the coverage pass runs here): the same figures
     two = assess(sc, workers=2).regions["Iceland"].capacity

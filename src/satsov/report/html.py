@@ -379,11 +379,16 @@ def _capacity_section(rname, ra, head) -> list[str]:
     parts.append(f"<img alt='capacity maps' src='{_small_multiples(g, panels, f'{rname}: share of each place’s busy-hour demand carried', 'share of demand served')}'>")
     sens = {name for v in pol.values() for name in v.sensitivity}
     if sens:
-        parts.append("<h4>Sensitivity: each parameter alone at its low and high value</h4>")
+        parts.append("<h4>Sensitivity: each parameter alone at its low and high value, or left out</h4>")
         names = sorted(sens)
-        parts.append(_table(["policy", "base"] + [f"{n} (low / high)" for n in names],
-                            [[k, _pct(v.served_share)] + [" / ".join(_pct(x) for x in v.sensitivity[n])
-                                                          if n in v.sensitivity else "—" for n in names]
+        # a variant of one run (sites left out) has one value, not a low and a high
+        single = {n for n in names if all(v.sensitivity[n][0] == v.sensitivity[n][1] for v in pol.values()
+                                          if n in v.sensitivity)}
+        parts.append(_table(["policy", "base"] + [n if n in single else f"{n} (low / high)" for n in names],
+                            [[k, _pct(v.served_share)] + [("—" if n not in v.sensitivity else
+                                                           _pct(v.sensitivity[n][0]) if n in single else
+                                                           " / ".join(_pct(x) for x in v.sensitivity[n]))
+                                                          for n in names]
                              for k, v in pol.items()]))
     if cap.kill_switch:
         ks = sorted(cap.kill_switch.values(), key=lambda v: -v.loss_pp)
