@@ -162,12 +162,12 @@ def _apply_icfs(rows: list) -> list[str]:
     for dup, keep in MERGED.items():
         a, b = next(r for r in gw if r["_place"] == dup), next(r for r in gw if r["_place"] == keep)
         a["_place"], a["name"], a["status"] = keep, b["name"], b["status"]
-        rows.remove(b), gw.remove(b)
+        rows.remove(b)
+        gw.remove(b)
         log.append(f"merged list A's {dup!r} into {keep!r}: one filed station (E201606)")
     attached: dict = {}  # id(list A row) or the filed site -> (the row or None, [filed sites])
-    sites = _icfs_sites()
     unmatched = []
-    for (place, lat, lon), filings in sites.items():
+    for (place, lat, lon), filings in _icfs_sites().items():
         near = min(gw, key=lambda r: _km((lat, lon), (r["_lat"], r["_lon"])))
         if _km((lat, lon), (near["_lat"], near["_lon"])) <= MATCH_KM:
             attached.setdefault(id(near), (near, []))[1].append((place, lat, lon, filings))
@@ -182,10 +182,10 @@ def _apply_icfs(rows: list) -> list[str]:
         key = id(same[0]) if same else (place, lat, lon)
         attached.setdefault(key, (same[0] if same else None, []))[1].append((place, lat, lon, filings))
     names = {r["name"] for r in rows}
-    for near, sites in attached.values():
-        filings = [f for _, _, _, fs in sites for f in fs]
+    for near, filed in attached.values():
+        filings = [f for _, _, _, fs in filed for f in fs]
         renewed = any(f["sta_kind"] == "renewal" for f in filings)
-        place, lat, lon, _ = sites[0]
+        place, lat, lon, _ = filed[0]
         if near is None:
             name = f"Starlink GW {place}"
             if name in names:
@@ -199,7 +199,7 @@ def _apply_icfs(rows: list) -> list[str]:
                          "status": "operational" if renewed else "planned", "source": _icfs_source(filings),
                          "date": _sta_date(filings), "evidence": "filing-index;list E"})
             continue
-        filed_as = "; ".join(sorted({p for p, *_ in sites} - {near["_place"]}))
+        filed_as = "; ".join(sorted({p for p, *_ in filed} - {near["_place"]}))
         src = _icfs_source(filings, filed_as)
         read = near["evidence"].startswith("filing;")  # a filing read here stays the row's evidence
         kept = near["evidence"].split(";")[0] in ("filing", "news")  # and a source read is kept beside list E

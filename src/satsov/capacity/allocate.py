@@ -94,8 +94,9 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
             if not bent[sat_fleet == i].any():
                 continue
             sites = published_sites([owner[key]]) if gateways != "placed" else []
-            if sites and any(not s.cited for s in sites):
-                listed_only[key] = (sum(not s.cited for s in sites), len(sites))
+            n_listed = sum(not s.cited for s in sites)
+            if n_listed:
+                listed_only[key] = (n_listed, len(sites))
             if gateways == "cited":
                 sites = [s for s in sites if s.cited]
             if sites:
