@@ -4,6 +4,7 @@ builders/golden_figures.py rewrites figures.json and the commit says which figur
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_the_golden_scenarios_figures_are_unchanged(figures):
 
 
 def test_the_golden_scenario_has_every_kind_of_case(figures):
-    kinds = {k.split("/")[3] for k in figures if k.startswith("/regions/") and k.count("/") > 3}
+    kinds = {re.split(r"[/\[]", k)[3] for k in figures if k.startswith("/regions/") and k.count("/") > 3}
     assert {"policies", "events", "kill_switch", "capacity", "operators"} <= kinds
     assert any(k.startswith("/routes[") for k in figures)
     assert any("/capacity/events[" in k for k in figures)
