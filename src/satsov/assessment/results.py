@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
+from satsov.world.cases import (BASELINE, EventCase, FleetCase, KillSwitchCase,  # noqa: F401 (re-exported)
+                                LowLatencyCase, PolicyCase)
+
 if TYPE_CHECKING:  # pragma: no cover
     from satsov.assessment.scenario import Scenario
     from satsov.visibility.results import CoverageResult, Figures
@@ -23,61 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["BASELINE", "FleetCase", "PolicyCase", "EventCase", "KillSwitchCase", "OperatorFigures", "PolicyFigures",
            "EventFigures", "KillSwitchFigures", "SinglePointsOfFailure", "CapacityCaseFigures", "StrandedFigures",
            "CapacityAssessment", "RegionAssessment", "Assessment"]
-
-#: The policy every other is measured against: all operators of the scenario.
-BASELINE = "all-operators"
-
-
-@dataclass(frozen=True)
-class FleetCase:
-    """One fleet alone."""
-
-    fleet: str
-
-    def __str__(self) -> str:
-        return f"fleet {self.fleet!r}"
-
-
-@dataclass(frozen=True)
-class PolicyCase:
-    """The fleets a supplier policy allows."""
-
-    policy: str
-
-    def __str__(self) -> str:
-        return f"policy {self.policy!r}"
-
-
-@dataclass(frozen=True)
-class EventCase:
-    """A service-denial event under a policy."""
-
-    event: str
-    policy: str
-
-    def __str__(self) -> str:
-        return f"event {self.event!r} under policy {self.policy!r}"
-
-
-@dataclass(frozen=True)
-class LowLatencyCase:
-    """A policy's fleets restricted to low-latency (LEO) ones: what it keeps without GEO and MEO."""
-
-    policy: str
-
-    def __str__(self) -> str:
-        return f"policy {self.policy!r}, LEO only"
-
-
-@dataclass(frozen=True)
-class KillSwitchCase:
-    """Every fleet of the baseline but one, switched off everywhere for the whole window."""
-
-    fleet: str
-
-    def __str__(self) -> str:
-        return f"kill switch {self.fleet!r}"
-
 
 class _Record:
     def to_dict(self) -> dict:

@@ -34,9 +34,9 @@ from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
-from satsov.visibility.engine import whole_window_denials
 from satsov.orbits.propagation import propagate
 from satsov.times import Times
+from satsov.world.cases import Case, cases_from_sets, whole_window_denials
 from satsov.world.operators import operator_registry
 
 __all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs"]
@@ -254,27 +254,24 @@ class CapacityResult:
 
 
 def _cases(operators, sets, cases):
-    """{key: (operators, denials)} from sets or cases (tuples of fleets, or visibility Case objects)."""
+    """{key: (operators, denials)} from ``cases`` (Case objects, as a list or by key; a bare tuple of fleets is
+    taken as a case without denials) or ``sets`` (see :func:`satsov.world.cases.cases_from_sets`). A case with a
+    landing rule is refused: capacity does not yet constrain where traffic reaches the ground."""
     if cases is not None:
-        out = {}
-        for key, value in dict(cases).items():
-            if hasattr(value, "operators"):  # a satsov.visibility Case, possibly with denials
-                out[key] = (tuple(value.operators), tuple(value.denials))
-            else:
-                out[key] = (tuple(value), ())
+        items = dict(cases).items() if isinstance(cases, Mapping) else ((c.key, c) for c in cases)
+        out = {key: value if isinstance(value, Case) else Case(key, tuple(value)) for key, value in items}
     else:
-        out = {op: ((op,), ()) for op in operators}
-        if sets is None:
-            out["all"] = (tuple(operators), ())
-        else:
-            for name, members in sets.items():
-                out[name] = (tuple(members), ())
-    for key, (ops, _denials) in out.items():
-        for op in ops:
+        sets = {"all": list(operators)} if sets is None else sets
+        out = {c.key: c for c in cases_from_sets(list(operators), sets, dependency=False)}
+    for key, case in out.items():
+        for op in case.operators:
             if op not in operators:
                 raise UnknownNameError(f"operator in case {key!r}", op, list(operators))
-    return out
-
+        if case.land_in:
+            raise InputError(f"case {key!s}: a landing rule (land_in {', '.join(case.land_in)}) cannot be applied by "
+                             f"the capacity model yet (it would carry the traffic wherever the operator lands it); "
+                             f"expected a case without land_in", found=case.land_in, expected="no landing rule")
+    return {key: (tuple(case.operators), tuple(case.denials)) for key, case in out.items()}
 
 
 def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0):

@@ -6,23 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from satsov.world.cases import case_id
+
 __all__ = ["region_layers"]
-
-
-def _case_id(key) -> tuple[str, str]:
-    """(kind, label) of a typed case: ('policy', 'no-spacex'), ('kill', 'starlink'), ('event', 'name @ policy')."""
-    from satsov.assessment.results import EventCase, FleetCase, KillSwitchCase, LowLatencyCase, PolicyCase
-    if isinstance(key, LowLatencyCase):
-        return "leo-only", key.policy
-    if isinstance(key, PolicyCase):
-        return "policy", key.policy
-    if isinstance(key, KillSwitchCase):
-        return "kill", key.fleet
-    if isinstance(key, FleetCase):
-        return "fleet", key.fleet
-    if isinstance(key, EventCase):
-        return "event", f"{key.event} @ {key.policy}"
-    return "case", str(key)
 
 
 def region_layers(assessment) -> dict:
@@ -33,7 +19,7 @@ def region_layers(assessment) -> dict:
         g = res.grid
         cases, avail, series, frames = [], {}, {}, {}
         for key in res.cells:
-            kind, label = _case_id(key)
+            kind, label = case_id(key)
             cid = f"{kind}:{label}"
             cases.append({"id": cid, "kind": kind, "label": label,
                           "operators": list(res.cases[key].operators),
@@ -57,7 +43,7 @@ def region_layers(assessment) -> dict:
             capacity_layer = {
                 "cells": {"lat_deg": np.round(cg.lat_deg[inside], 3).tolist(),
                           "lon_deg": np.round(cg.lon_deg[inside], 3).tolist(), "spacing_km": cg.spacing_km},
-                "served_share": {f"{_case_id(k)[0]}:{_case_id(k)[1]}": np.round(res_c.cell_share(k), 3).tolist()
+                "served_share": {"{}:{}".format(*case_id(k)): np.round(res_c.cell_share(k), 3).tolist()
                                  for k in res_c.cases},
             }
         out[name] = {

@@ -49,6 +49,7 @@ from satsov.visibility import kernel
 from satsov.visibility.checks import StepWarning, step_check
 from satsov.visibility.results import CoverageResult
 from satsov.visibility.tally import tally_case
+from satsov.world.cases import Case, Denial, cases_from_sets, whole_window_denials
 from satsov.world.grids import Grid, grid
 from satsov.world.regions import Region
 
@@ -57,76 +58,6 @@ __all__ = ["coverage", "Case", "Denial"]
 log = logging.getLogger(__name__)
 
 COMPILED_TALLY = True  # False: the array reductions on the CPU too (the reference the tests compare with)
-
-
-@dataclass(frozen=True)
-class Denial:
-    """Operator ``operator`` serves no cell in ``cells`` (a boolean mask over the grid, a Region, or a frozenset
-    of ISO alpha-2 country codes) from
-    ``start`` to ``end`` (``datetime64``; None = the whole window)."""
-
-    operator: str
-    cells: object = None
-    start: np.datetime64 | None = None
-    end: np.datetime64 | None = None
-    name: str = ""
-
-    def cell_mask(self, g: Grid) -> np.ndarray:
-        if self.cells is None:
-            return np.ones(len(g), bool)
-        if isinstance(self.cells, frozenset):  # country codes (a licence): the cells the grid gives them
-            codes, inverse = _country_index(g)
-            return np.isin(codes, list(self.cells))[inverse]
-        if isinstance(self.cells, Region):
-            return np.asarray(self.cells.contains(g.lat_deg, g.lon_deg), bool)
-        mask = np.asarray(self.cells, bool)
-        if mask.shape != (len(g),):
-            raise InputError(f"denial of {self.operator!r}: cell mask of shape {mask.shape}, expected ({len(g)},)",
-                             found=mask.shape, expected=f"({len(g)},)")
-        return mask
-
-    def time_mask(self, times: Times) -> np.ndarray:
-        m = np.ones(len(times), bool)
-        if self.start is not None:
-            m &= times.utc >= np.datetime64(self.start, "ns")
-        if self.end is not None:
-            m &= times.utc < np.datetime64(self.end, "ns")
-        return m
-
-
-_COUNTRY_INDEX: dict[int, tuple] = {}
-
-
-def _country_index(g: Grid) -> tuple[np.ndarray, np.ndarray]:
-    """The grid's distinct country codes and each cell's index into them (kept for the last few grids)."""
-    country = g.country
-    hit = _COUNTRY_INDEX.get(id(country))
-    if hit is not None and hit[0] is country:
-        return hit[1], hit[2]
-    codes, inverse = np.unique(np.asarray(country).astype(str), return_inverse=True)
-    if len(_COUNTRY_INDEX) > 8:
-        _COUNTRY_INDEX.clear()
-    _COUNTRY_INDEX[id(country)] = (country, codes, inverse)
-    return codes, inverse
-
-
-@dataclass(frozen=True)
-class Case:
-    """A set of operators whose satellites are pooled, with the denials that apply to it.
-
-    ``key`` names the case in the result: a string, or any hashable, frozen object (the assessment uses
-    typed cases such as ``PolicyCase("no-prc")``), so that no name is ever built into a string and parsed back.
-    """
-
-    key: Hashable
-    operators: tuple[str, ...]
-    denials: tuple[Denial, ...] = ()
-    dependency: bool = False  # also count, per operator, the cell-steps where it alone keeps the requirement
-
-    @property
-    def label(self) -> str:
-        """The key as text, for tables and JSON."""
-        return str(self.key)
 
 
 @dataclass
@@ -176,27 +107,6 @@ class _Accumulator:
         for name in ("series_area", "series_pop", "series_mean_count"):
             setattr(out, name, [get(v) for v in getattr(self, name)])
         return out
-
-
-def _as_cases(operators: Sequence[str], sets, denials) -> list[Case]:
-    cases = [Case(op, (op,)) for op in operators]
-    if sets is None:
-        if len(operators) > 1:
-            cases.append(Case("all", tuple(operators), dependency=True))
-    else:
-        for name, members in (sets.items() if isinstance(sets, Mapping) else ((s.name, s) for s in sets)):
-            if isinstance(members, Case):
-                cases.append(members)
-                continue
-            members = tuple(members)
-            for m in members:
-                if m not in operators:
-                    raise UnknownNameError("operator in set " + repr(name), m, operators)
-            cases.append(Case(name, members, dependency=True))
-    if denials:
-        cases = [Case(c.key, c.operators, tuple(d for d in denials if d.operator in c.operators), c.dependency)
-                 for c in cases]
-    return cases
 
 
 def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, times: Times, *,
@@ -250,7 +160,7 @@ def coverage(fleets: Mapping[str, Fleet] | Fleet, where: Grid | Region | str, ti
 
     operators = tuple(fleets)
     op_index = {op: i for i, op in enumerate(operators)}
-    all_cases = list(cases) if cases is not None else _as_cases(operators, sets, denials)
+    all_cases = list(cases) if cases is not None else cases_from_sets(operators, sets, denials)
     seen: set = set()
     for c in all_cases:
         if c.key in seen:
@@ -382,26 +292,6 @@ def _accumulate_cases(all_cases, acc, counts, masks, op_index, n_ops, sl, n_fold
             cnt -= sub
             per_op[op] = full - sub
         _accumulate(acc[c.key], cnt, counts, idx, per_op, n_fold, area, pop, total_area, total_pop, xp, frame_ids)
-
-
-def whole_window_denials(case_operators, case_denials, n_cells: int, xp=np) -> dict:
-    """Per operator, the cells that every case with it denies for the whole window (landing rights):
-    ``case_operators`` {case: operators}, ``case_denials`` {case: [(operator, cell_mask, time_mask)]}. Such
-    cells can be dropped once (from the counts, from a flow network) instead of denied per case."""
-    out = {}
-    for op in {o for ops in case_operators.values() for o in ops}:
-        common = xp.ones(n_cells, bool)
-        for key, ops in case_operators.items():
-            if op not in ops:
-                continue
-            full = xp.zeros(n_cells, bool)
-            for o, cell_mask, time_mask in case_denials.get(key, ()):
-                if o == op and time_mask.all():
-                    full |= cell_mask
-            common &= full
-        if bool(common.any()):
-            out[op] = common
-    return out
 
 
 def _static_exclusions(masks, all_cases, op_index, n_cells, xp):
