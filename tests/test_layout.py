@@ -15,7 +15,8 @@ import satsov
 SRC = Path(satsov.__file__).resolve().parent
 HEAVY = ("numba", "pandas", "pyarrow", "scipy", "pydantic", "shapely", "pyproj", "matplotlib", "xarray")
 # Each layer may import only from the layers listed for it (besides itself and the foundation modules).
-FOUNDATION = {"errors", "constants", "times", "io", "data", "defaults", "budget", "_optional", "testing", "cache", "pools"}
+FOUNDATION = {"errors", "constants", "times", "io", "data", "defaults", "budget", "_optional", "testing", "cache", "pools",
+              "deprecation"}
 LAYERS = {
     "orbits": set(),
     "world": {"orbits"},
@@ -97,3 +98,40 @@ def test_lazy_names_resolve_and_unknown_names_raise():
     assert "coverage" in dir(satsov)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         satsov.nope  # noqa: B018
+
+
+# The modules that may import the facade (``import satsov``/``from satsov import``): the facade itself and the
+# version lookups (``__version__`` is defined there). Anything else reaches upward through the facade.
+FACADE_USERS = {"__init__.py"}
+
+
+def test_no_library_module_imports_the_facade():
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC)
+        if str(rel) in FACADE_USERS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                bad = [a.name for a in node.names if a.name == "satsov"]
+                assert not bad, f"{rel}:{node.lineno} imports the facade (import satsov): import the module instead"
+            elif isinstance(node, ast.ImportFrom) and node.module == "satsov" and node.level == 0:
+                names = {a.name for a in node.names}
+                assert names <= {"__version__"}, (f"{rel}:{node.lineno} imports {sorted(names)} from the facade: "
+                                                  f"import them from their modules")
+
+
+def test_no_import_cycle_between_library_modules():
+    """Module-level and function-level imports alike: a cycle between two modules means one concept in two
+    places (issue 30 broke orbits.catalog <-> orbits.fleet and visibility.checks <-> visibility.engine)."""
+    edges: dict[str, set[str]] = {}
+    modules = {".".join(("satsov",) + p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in SRC.rglob("*.py")}
+    for name, path in modules.items():
+        out = edges.setdefault(name, set())
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("satsov") and not node.level:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                out |= {t for t in targets if t in modules and t != name}
+    cycles = sorted({tuple(sorted((a, b))) for a, bs in edges.items() for b in bs
+                     if a in edges.get(b, ()) and not (a.startswith(b + ".") or b.startswith(a + "."))})
+    assert not cycles, f"modules that import each other: {cycles}"

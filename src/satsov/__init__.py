@@ -88,7 +88,7 @@ if _TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from satsov.capacity.demand import DemandModel, build_demand
     from satsov.errors import (CatalogError, InputError, MissingDependencyError, RecordError, SatsovError,
                                ScenarioError, UnknownNameError)
-    from satsov.network.gateways import place_gateways
+    from satsov.world.gateways import place_gateways
     from satsov.network.routing import RouteResult, route
     from satsov.network.topology import Network, plus_grid_isls
     from satsov.orbits.catalog import Catalog, read_catalog, write_catalog

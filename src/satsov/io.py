@@ -183,3 +183,40 @@ def describe_yaml_error(path, exc) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}: " if mark else ""
     return f"{path}: {where}not valid YAML ({getattr(exc, 'problem', None) or exc})"
+
+
+#: Every JSON document satsov writes, with the version of its layout. A reader refuses a newer version (and
+#: says which satsov wrote it); a version's layout only grows within it. Bump the version when a key changes
+#: meaning or goes, and say so in CHANGELOG.md.
+FORMATS = {"satsov.report": 1, "satsov.design": 1, "satsov.stored-design": 1, "satsov.view": 1, "satsov.atlas": 1,
+           "satsov.coverage-summary": 1, "satsov.capacity-summary": 1}
+
+
+def stamped(data: Mapping, name: str) -> dict:
+    """``data`` with its format name and version and the satsov version that wrote it, first.
+
+    >>> stamped({"x": 1}, "satsov.atlas")["format"]
+    {'name': 'satsov.atlas', 'version': 1, 'satsov': '...'}
+    """
+    from satsov import __version__
+    if name not in FORMATS:
+        raise KeyError(f"format: found {name!r}, expected one of {sorted(FORMATS)}")
+    return {"format": {"name": name, "version": FORMATS[name], "satsov": __version__},
+            **{k: v for k, v in data.items() if k != "format"}}
+
+
+def check_stamp(data: Mapping, name: str, where: str) -> int:
+    """The format version of a document satsov wrote (0 for one written before stamps), refusing another
+    format or a newer version with :class:`~satsov.errors.InputError` naming ``where``."""
+    from satsov.errors import InputError
+    stamp = data.get("format") if isinstance(data, Mapping) else None
+    if stamp is None:
+        return 0
+    if not isinstance(stamp, Mapping) or stamp.get("name") != name:
+        raise InputError(f"{where}: found format {stamp!r}, expected {name!r}", found=stamp, expected=name)
+    version = stamp.get("version")
+    if not isinstance(version, int) or version > FORMATS[name]:
+        raise InputError(f"{where}: format {name} version {version!r} (written by satsov {stamp.get('satsov')}) is "
+                         f"newer than this satsov reads (version {FORMATS[name]}): upgrade satsov",
+                         found=version, expected=f"<= {FORMATS[name]}")
+    return version

@@ -9,7 +9,8 @@ import pytest
 import satsov
 from satsov.testing import CHROMIUM, requires_chromium, requires_playwright
 from satsov.assessment.results import BASELINE, EventCase, FleetCase, KillSwitchCase, PolicyCase
-from satsov.assessment.run import _region_figures, assess
+from satsov.assessment.figures import region_figures
+from satsov.assessment.run import assess
 from satsov.visibility import Case, StepWarning, coverage
 from satsov.orbits.elements import ElementSet
 from satsov.errors import ScenarioError
@@ -82,7 +83,10 @@ def test_hand_built_dependency_two_disjoint_footprints():
         Case(KillSwitchCase("starlink"), ("oneweb",)), Case(KillSwitchCase("oneweb"), ("starlink",))]
     res = coverage(fleets, g, t, min_elevation_deg=25, cases=cases)
     sc = scenario_from_dict({"regions": [{"name": "x", "query": "IS"}]})
-    ra = _region_figures("x", res, policies, fleets, owner, operator_registry(), sc, ["starlink", "oneweb"])
+    from types import SimpleNamespace
+    study = SimpleNamespace(policies=policies, fleets=fleets, owner=owner, registry=operator_registry(), scenario=sc,
+                            kill=["starlink", "oneweb"])
+    ra = region_figures(study, "x", res)
     assert ra.policies[BASELINE].served_share == 1.0
     assert ra.operators["starlink"].sole_provider_share == pytest.approx(0.8)
     assert ra.operators["oneweb"].sole_provider_share == pytest.approx(0.2)
@@ -444,11 +448,11 @@ def test_regions_share_one_propagation_with_the_same_figures(monkeypatch):
                                 {"name": "Ireland", "query": "IE", "spacing_km": 100}],
            "capacity": {"enabled": False}}
     calls = []
-    real = run._shared_positions
-    monkeypatch.setattr(run, "_shared_positions", lambda *a: calls.append(1) or real(*a))
+    real = run.shared_positions
+    monkeypatch.setattr(run, "shared_positions", lambda *a: calls.append(1) or real(*a))
     shared = assess(scenario_from_dict(two))
     assert calls
-    monkeypatch.setattr(run, "_shared_positions", lambda *a: None)
+    monkeypatch.setattr(run, "shared_positions", lambda *a: None)
     alone = assess(scenario_from_dict(two))
     assert real({}, None, 1) is None  # one region: nothing to share
     for name in ("Iceland", "Ireland"):

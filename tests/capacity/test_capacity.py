@@ -208,11 +208,40 @@ def test_capacity_command_json(capsys):
     assert code == 0, err
     data = json.loads(out)
     cases = data["cases"]
-    assert {"all", "no-spacex", "without starlink", "starlink", "oneweb"} <= set(cases)
+    assert {"policy:all-operators", "policy:no-spacex", "kill:starlink", "fleet:starlink", "fleet:oneweb"} <= set(cases)
     for f in cases.values():
         assert f["served_gbps"] <= f["demand_gbps"] + 1e-9 and 0 <= f["served_share"] <= 1
-    assert cases["no-spacex"]["served_share"] < cases["all"]["served_share"]
-    assert set(cases["no-spacex"]["by_operator_gbps"]) <= {"oneweb"}
+    assert cases["policy:no-spacex"]["served_share"] < cases["policy:all-operators"]["served_share"]
+    assert set(cases["policy:no-spacex"]["by_operator_gbps"]) <= {"oneweb"}
+
+
+def test_the_capacity_command_and_the_assessment_give_the_same_served_shares_and_respect_landing_rights(capsys):
+    """Issue 30: `satsov capacity --json` and `satsov assess` give the same served share for the same region,
+    window, step and policy, and no operator without landing rights carries traffic in either (Qianfan and
+    Guowang hold none in Iceland, data/licences.yaml; before, the command credited them with capacity)."""
+    from satsov.assessment.run import assess
+    from satsov.assessment.scenario import scenario_from_dict
+    flying = ["starlink", "oneweb", "qianfan", "guowang"]
+    code, out, err = run(["capacity", "--region", "IS", "--spacing-km", "100", "--duration", "2h", "--step", "1h",
+                          *[x for op in flying for x in ("--operator", op)], "--policy", "no-spacex",
+                          "--policy", "no-prc", "--kill-switch", "starlink", "--json"], capsys)
+    assert code == 0, err
+    cli = json.loads(out)["cases"]
+    a = assess(scenario_from_dict({
+        "regions": [{"name": "IS", "query": "IS", "spacing_km": 100}],
+        "window": {"duration": "2h", "step": "60s"}, "kill_switch": ["starlink"],
+        "fleets": {"flying": flying, "services": ["broadband"]},
+        "capacity": {"step": "1h", "sensitivity": False}}))
+    cap = a.regions["IS"].capacity
+    for policy in ("all-operators", "no-spacex", "no-prc"):
+        assert cli[f"policy:{policy}"]["served_share"] == cap.policies[policy].served_share, policy
+    assert cli["kill:starlink"]["served_share"] == pytest.approx(
+        cap.policies["all-operators"].served_share - cap.kill_switch["starlink"].loss_pp / 100, abs=1e-12)
+    for f in cli.values():
+        assert not {"qianfan", "guowang"} & set(f["by_operator_gbps"]), f["id"]
+    for f in cap.policies.values():
+        assert not {"qianfan", "guowang"} & set(f.by_operator_gbps)
+    assert cli["fleet:qianfan"]["served_gbps"] == 0 and cli["fleet:starlink"]["served_gbps"] > 0
 
 
 def test_removing_an_operator_does_not_raise_what_is_served_on_a_real_snapshot():

@@ -55,7 +55,7 @@ def test_a_selection_and_a_scenario_can_ask_in_2030(tmp_path):
 def test_a_latency_requirement_keeps_what_answers_in_time(tmp_path):
     # best-case round trip 4 h / c: 100 ms admits apogees below 7,495 km (LEO), not O3b's MEO (~8,062 km, about
     # 108 ms) nor GEO (about 477 ms)
-    from satsov.assessment.run import _fleets, latency_classes
+    from satsov.assessment.study import _fleets, latency_classes
     from satsov.assessment.scenario import load_scenario
     from satsov.world.operators import operator_registry
     text = ('name = "x"\n[window]\nstart = "2026-05-07T00:00:00Z"\nduration = "1h"\nstep = "60s"\n'

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from satsov.errors import InputError
-from satsov.visibility.engine import Case, coverage
+from satsov.visibility.engine import coverage
+from satsov.world.cases import BASELINE, Case, FleetCase, PolicyCase
 
 __all__ = ["Atlas", "atlas", "atlas_key", "atlas_part", "estimate_atlas"]
 
@@ -79,15 +80,15 @@ def _plan(fleets, operators):
 
 
 def _cases(fleets, owner, operators, licences: bool) -> list[Case]:
-    from satsov.assessment.run import licence_denials, with_licences
-    from satsov.world.licences import licences as licence_table
+    from satsov.world.cases import with_denials as with_licences
+    from satsov.world.licences import licence_denials, licences as licence_table
     from satsov.world.operators import operator_registry
     registry = operator_registry()
     major, policies = _plan(fleets, operators)
     lic = licence_denials(fleets, owner, licence_table()) if licences else ()
-    cases = [with_licences(Case(("policy", p.name), tuple(k for k in fleets if p.allows(registry[owner[k]])),
+    cases = [with_licences(Case(PolicyCase(p.name), tuple(k for k in fleets if p.allows(registry[owner[k]])),
                                 dependency=p.name == "all-operators"), lic) for p in policies]
-    cases += [with_licences(Case(("alone", k), (k,)), lic) for k in major]
+    cases += [with_licences(Case(FleetCase(k), (k,)), lic) for k in major]
     return cases
 
 
@@ -110,7 +111,7 @@ def atlas_part(spec: dict, start: str, n_steps: int) -> dict:
                        min_elevation_deg=spec["min_elevation_deg"], cases=cases)
     n = len(times)
     served = {c.key: res.cells[c.key]["availability"].to_numpy() * n for c in cases}
-    crit = res.critical[("policy", "all-operators")]
+    crit = res.critical[PolicyCase(BASELINE)]
     sole = {k: crit[k].to_numpy() * n for k in major if k in crit}
     g = res.grid
     return {"steps": n, "served": served, "sole": sole, "country": np.asarray(g.country, dtype=object),
@@ -205,8 +206,8 @@ def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: st
         out[str(code)] = {
             "name": known[code].name if code in known else str(code),
             "cells": int(len(idx)), "population": float(pop[idx].sum()),
-            "policies": {p.name: round(share(per_case[("policy", p.name)]), 4) for p in policies},
-            "alone": {k: round(share(per_case[("alone", k)]), 4) for k in major},
+            "policies": {p.name: round(share(per_case[PolicyCase(p.name)]), 4) for p in policies},
+            "alone": {k: round(share(per_case[FleetCase(k)]), 4) for k in major},
             "sole": {k: round(share(sole_all[k]), 4) for k in major if k in sole_all},
         }
     groups = {}

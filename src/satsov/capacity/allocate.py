@@ -36,18 +36,19 @@ from satsov.orbits.fleet import Fleet
 from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
 from satsov.orbits.propagation import propagate
 from satsov.times import Times
-from satsov.world.cases import Case, cases_from_sets, whole_window_denials
+from satsov.world.gateways import CAPACITY_GATEWAY_MIN_ELEVATION_DEG
+from satsov.world.cases import Case, case_id, cases_from_sets, whole_window_denials
 from satsov.world.operators import operator_registry
 
 __all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs"]
 
 STARLINK_CELL_KM2 = 379.0  # a Starlink cell: hexagon of about 379 km² (Pekhterev; CosmoSim uses H3 resolution 5)
-GATEWAY_MIN_ELEVATION_DEG = 10.0  # gateway antennas track lower than user terminals (Del Portillo 2019: 10°)
+GATEWAY_MIN_ELEVATION_DEG = CAPACITY_GATEWAY_MIN_ELEVATION_DEG  # satsov.world.gateways states it and why
 
 
 @lru_cache(maxsize=8)
 def _placed(countries: tuple[str, ...]):
-    from satsov.network.gateways import place_gateways
+    from satsov.world.gateways import place_gateways
     return tuple(place_gateways(countries, per_country=2))
 
 
@@ -201,6 +202,7 @@ class CapacityFigures:
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["case"] = str(self.case)
+        out["id"] = "{}:{}".format(*case_id(self.case))
         out["operators"] = list(self.operators)
         out["depends_on_assumptions"] = list(self.depends_on_assumptions)
         return out
@@ -250,7 +252,7 @@ class CapacityResult:
                 "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1],
                 "demand_region_gbps": self.demand.region_gbps, "demand_background_gbps": self.demand.background_gbps,
                 "satellites": self.satellites, "notes": self.notes,
-                "cases": {str(k): self.figures(k).to_dict() for k in self.cases}}
+                "cases": {"{}:{}".format(*case_id(k)): self.figures(k).to_dict() for k in self.cases}}
 
 
 def _cases(operators, sets, cases):

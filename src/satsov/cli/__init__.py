@@ -21,8 +21,8 @@ __all__ = ["app", "main"]
 
 def _version(value: bool) -> None:
     if value:
-        import satsov
-        typer.echo(f"satsov {satsov.__version__}")
+        from satsov import __version__
+        typer.echo(f"satsov {__version__}")
         raise typer.Exit()
 
 

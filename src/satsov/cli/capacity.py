@@ -32,56 +32,65 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
              capacity_file: Optional[Path] = typer.Option(None, "--capacity-file",
                                                           help="YAML overriding data/capacity.yaml entries"),
              as_json: Json = False):
-    """Demand served per case (policies, kill switches, operators), per operator, over snapshots."""
-    from dataclasses import replace
+    """Demand served per case (policies, kill switches, operators), per operator, over snapshots.
 
-    from satsov.capacity import CRITICAL, DemandModel, Param, allocate, build_demand, supply_table
-    from satsov.times import time_grid
-    from satsov.world.constellations import select_fleets
-    from satsov.world.grids import grid
-    from satsov.world.operators import operator_registry
-    from satsov.world.policies import standard_policies
-    from satsov.world.regions import region
-    times = time_grid(start, duration, step)
+    The same cases and landing rights as ``satsov assess`` (an operator serves only where it is licensed,
+    data/licences.yaml), so the same served share for the same region, window, step and policy."""
+    from pathlib import Path as _Path
+
+    from satsov.assessment.capacity import region_capacity
+    from satsov.assessment.scenario import scenario_from_dict
+    from satsov.errors import ScenarioError
+    from satsov.io import stamped
     flying = operator or ("all" if catalog or not filed else "none")
-    selection = select_fleets(flying=flying, filed=filed or (), catalog=catalog, epoch=start, services=["broadband"],
-                              keys={"flying": "--operator", "filed": "--filed", "catalog": "--catalog"})
-    fleets = selection.fleets
-    model = CRITICAL if critical else DemandModel()
-    for name, value in (("take_rate", take_rate), ("plan_mbps", plan_mbps), ("overbooking", overbooking)):
-        if value is not None:
-            model = replace(model, **{name: Param(value, value, value, "given on the command line", "H")})
-    g = grid(region(region_query), spacing_km)
-    demand = build_demand(g, model, level=level, background=background)
-    sets = {"all": list(fleets)} | (parse_sets(operator_sets) or {})
-    registry = operator_registry()
-    known = {p.name: p for p in standard_policies()}
-    for name in policy or []:
-        if name not in known:
-            from satsov.errors import UnknownNameError
-            raise UnknownNameError("policy", name, list(known))
-        sets[name] = [k for k in fleets if known[name].allows(registry[selection.owner[k]])]
-    for name in kill_switch or []:
-        if name not in fleets:
-            from satsov.errors import UnknownNameError
-            raise UnknownNameError("fleet for --kill-switch", name, list(fleets))
-        sets[f"without {name}"] = [k for k in fleets if k != name]
-    cases = {k: (k,) for k in fleets} | {k: tuple(v) for k, v in sets.items()}
-    update, bar = progress_bar(f"capacity of {g.region_name}", not as_json)
-    with bar:
-        result = allocate(fleets, demand, times, cases=cases, owner=selection.owner,
-                          supply=supply_table(capacity_file), level=level, progress=update)
-    summary = result.summary()
-    summary["warnings"] = list(selection.warnings)
+    demand = {"profile": "critical" if critical else "consumer", "background": background,
+              **{k: v for k, v in (("take_rate", take_rate), ("plan_mbps", plan_mbps), ("overbooking", overbooking))
+                 if v is not None}}
+    try:
+        sc = scenario_from_dict({
+            "name": f"capacity of {region_query}", "standard_policies": True,
+            "regions": [{"name": region_query, "query": region_query, "spacing_km": spacing_km}],
+            "window": {"start": start, "duration": duration, "step": step},
+            "fleets": {"flying": flying, "filed": list(filed or ()), "services": ["broadband"],
+                       **({"catalog": str(_Path(catalog).resolve())} if catalog else {})},
+            "kill_switch": list(kill_switch or ()) or "none", "demand": demand,
+            "capacity": {"step": step, "sensitivity": False,
+                         **({"file": str(_Path(capacity_file).resolve())} if capacity_file else {})}})
+    except ScenarioError as exc:
+        raise ScenarioError(_as_options(str(exc), region_query), found=exc.found, expected=exc.expected) from None
+    update, bar = progress_bar(f"capacity of {region_query}", not as_json)
+    try:
+        with bar:
+            result = region_capacity(sc, policies=list(policy or ()), sets=parse_sets(operator_sets) or {},
+                                     level=level, progress=update)
+    except ScenarioError as exc:  # the scenario's keys are this command's options
+        raise ScenarioError(_as_options(str(exc), region_query), found=exc.found, expected=exc.expected) from None
+    g, times = result.demand.grid, result.times
+    summary = stamped(result.summary(), "satsov.capacity-summary")
+    summary["warnings"] = [n for n in result.notes]
     if as_json:
         emit_json(summary)
         return
-    for note in list(selection.warnings) + result.notes:
+    for note in result.notes:
         warn(note, "note")
     table = Table("case", "demand (Gbps)", "served (Gbps)", "served share", "worst hours (p5)", "carried by",
                   title=f"{g.region_name}: {len(times)} snapshots, {level} figures")
-    for key, f in summary["cases"].items():
+    for _, f in summary["cases"].items():
+        key = f["case"]
         by = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(f["by_operator_gbps"].items(), key=lambda kv: -kv[1]))
         table.add_row(key, f"{f['demand_gbps']:,.0f}", f"{f['served_gbps']:,.0f}", f"{f['served_share']:.1%}",
                       f"{f['served_share_p5']:.1%}", by)
     out.print(table)
+
+
+_OPTIONS = (("fleets.flying", "--operator"), ("fleets.filed", "--filed"), ("fleets.catalog", "--catalog"),
+            ("kill_switch", "--kill-switch"), ("capacity.file", "--capacity-file"), ("capacity.step", "--step"),
+            ("window.", "--"), ("demand.", "--"), ("regions[0].spacing_km", "--spacing-km"))
+
+
+def _as_options(text: str, region_query: str) -> str:
+    """A scenario error about the scenario this command built, in the command's own options."""
+    text = text.replace(f"regions[{region_query!r}]", "--region")
+    for key, option in _OPTIONS:
+        text = text.replace(key, option)
+    return text

@@ -39,7 +39,7 @@ def convert(src: Path = typer.Argument(..., help="input catalogue"),
             names: Names = None, strict: Strict = False, as_json: Json = False):
     """Convert between TLE and OMM formats."""
     from satsov.io import check_writable
-    from satsov.orbits.catalog import convert_catalog
+    from satsov.orbits.fleet import convert_catalog
     check_writable(dst)
     catalog, written = convert_catalog(src, dst, names=names, strict=strict)
     if as_json:

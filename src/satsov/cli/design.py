@@ -142,10 +142,10 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
     if data_dir:
         from datetime import datetime, timezone
 
-        from satsov.io import write_json
+        from satsov.io import stamped, write_json
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in region)[:40]
-        stored = write_json({**data, "created_utc": stamp, "duration": duration},
+        stored = write_json(stamped({**data, "created_utc": stamp, "duration": duration}, "satsov.stored-design"),
                             Path(data_dir) / "designs" / f"{stamp}-{safe}.json")
         err.print(f"design stored: {stored}", markup=False)
     if as_json:

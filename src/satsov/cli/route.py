@@ -35,13 +35,15 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
           as_json: Json = False):
     """Shortest paths, RTTs and the jurisdiction audit between two cities or from a city to the Internet."""
     from satsov.errors import InputError, UnknownNameError
-    from satsov.network import Network, audit_routes, place_gateways
+    from satsov.network import Network, audit_routes
     from satsov.orbits.fleet import stale_elements
     from satsov.times import time_grid
     from satsov.world.constellations import filed_constellations, select_fleets
     from satsov.world.operators import operator_registry
     from satsov.world.policies import expand_jurisdictions, standard_policies
-    from satsov.world.sites import city_from_text, load_sites, published_sites
+    from satsov.world.gateways import gateway_sites
+    from satsov.world.licences import landing_rule, licences
+    from satsov.world.sites import city_from_text, load_sites
     if (to is None) == (not to_internet):
         raise InputError("give exactly one of --to CITY or --to-internet", found=(to, to_internet),
                          expected="--to or --to-internet")
@@ -71,18 +73,11 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
         net = Network.from_fleets(selection.fleets, isl_operators=isl, **options)
         owner = selection.owner
     operators = sorted({(owner or {}).get(k, k) for k in set(net.sat_operator)})
-    gws = load_sites(gateways) if gateways else []
-    if published:
-        published_gws = published_sites(operators, planned=planned, cited_only=cited_only)
-        gws += published_gws
-        listed = sum(not g.cited for g in published_gws)
-        if listed:
-            notes.append(f"{listed} of the {len(published_gws)} published gateways used are known from community "
-                         f"lists only (their regulator's record to check; --cited-gateways-only leaves them out)")
-    if gateway_country:
-        have = {g.operator for g in gws}
-        for op in [op for op in operators if op not in have]:
-            gws += place_gateways(gateway_country, per_country=2, operator=op)
+    chosen = gateway_sites(operators, published=published, planned=planned, cited_only=cited_only,
+                           extra=load_sites(gateways) if gateways else [], place_in=gateway_country or (),
+                           cited_hint="--cited-gateways-only")
+    gws = list(chosen.sites)
+    notes += chosen.notes
     if to_internet and not gws:
         raise InputError("--to-internet needs gateways: none published for these operators; give --gateways FILE "
                          "or --gateway-country CC",
@@ -94,7 +89,7 @@ def route(from_: str = typer.Option(..., "--from", help="city name, optionally '
     update, bar = progress(not as_json)
     with bar:
         entry = audit_routes(net, [(src, dst)], times, [policies[policy]], registry, land_in=land,
-                             progress=update, owner=owner)[0]
+                             progress=update, owner=owner, licensed=landing_rule(licences()))[0]
     rtt_ms = entry.pop("rtt_ms")
     entry.pop("time")
     data = {"from": src.name, "to": "internet" if to_internet else dst.name, "policy": policy,

@@ -41,7 +41,7 @@ def atlas(spacing_km: float = typer.Option(200.0, "--spacing-km", help="world gr
           as_json: Json = False):
     """Every country's dependency on each operator and its served share under each policy (one coverage pass)."""
     from satsov.assessment.atlas import atlas as run, atlas_key
-    from satsov.io import check_writable, write_json
+    from satsov.io import check_writable, stamped, write_json
     if out_file:
         check_writable(out_file)
     update, bar = progress(not as_json)
@@ -49,7 +49,7 @@ def atlas(spacing_km: float = typer.Option(200.0, "--spacing-km", help="world gr
         result = run(spacing_km=spacing_km, start=start, duration=duration, step=step,
                      min_elevation_deg=min_elevation_deg, operators=operator or None, licences=not ignore_licences,
                      max_seconds=max_seconds, scheduler=scheduler, chunks=chunks, progress=update)
-    data = result.to_dict()
+    data = stamped(result.to_dict(), "satsov.atlas")
     written = []
     if out_file:
         written.append(write_json(data, out_file))

@@ -37,13 +37,14 @@ from satsov.defaults import DEFAULT_ISL_RANGE_KM, DEFAULT_MIN_ELEVATION_DEG
 from satsov.errors import InputError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.geometry import WGS84_B_KM
+from satsov.world.gateways import ROUTE_GATEWAY_MIN_ELEVATION_DEG
 from satsov.world.sites import GroundSite
 
 __all__ = ["Network", "plus_grid_isls", "max_isl_range_for_grazing_km", "ground_links",
            "DEFAULT_GATEWAY_MIN_ELEVATION_DEG"]
 
 #: Gateways track satellites lower than users do; their mask is the users' mask, capped at this value.
-DEFAULT_GATEWAY_MIN_ELEVATION_DEG = 25.0
+DEFAULT_GATEWAY_MIN_ELEVATION_DEG = ROUTE_GATEWAY_MIN_ELEVATION_DEG
 
 
 

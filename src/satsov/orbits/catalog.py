@@ -29,7 +29,7 @@ from satsov.errors import CatalogError
 from satsov.orbits.omm import omm_records, parse_omm_csv, parse_omm_json, parse_omm_xml
 from satsov.orbits.tle import parse_tle, write_tle_lines
 
-__all__ = ["Catalog", "read_catalog", "write_catalog", "convert_catalog", "detect_format", "catalog_provenance"]
+__all__ = ["Catalog", "read_catalog", "write_catalog", "detect_format", "catalog_provenance"]
 
 _FORMATS = {".tle": "tle", ".txt": "tle", ".3le": "tle", ".2le": "tle", ".json": "json", ".csv": "csv",
             ".xml": "xml"}
@@ -253,20 +253,6 @@ def write_catalog(elements, path: str | os.PathLike, *, format: str | None = Non
             writer.writerows(records)
     else:
         raise CatalogError(path, f"cannot write format {fmt!r}; expected .tle, .2le, .json or .csv")
-
-
-def convert_catalog(src: str | os.PathLike, dst: str | os.PathLike, *, names: str | None = None,
-                    strict: bool = False) -> tuple[Catalog, int]:
-    """Convert a catalogue between TLE and OMM formats (by ``dst``'s suffix: .tle, .2le, .json, .csv),
-    optionally keeping only satellites whose names match ``names``. Returns the source catalogue (with its
-    rejected records) and the number of satellites written."""
-    from satsov.orbits.fleet import Fleet
-    catalog = read_catalog(src, strict=strict)
-    fleet = Fleet.from_catalog(catalog)
-    if names:
-        fleet = fleet.select(names)
-    write_catalog(fleet.elements, dst)
-    return catalog, len(fleet)
 
 
 def catalog_provenance(path: str | os.PathLike) -> dict | None:

@@ -16,12 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from satsov.orbits.catalog import Catalog, read_catalog
+from satsov.orbits.catalog import Catalog, read_catalog, write_catalog
 from satsov.orbits.elements import ElementSet
 from satsov.orbits.propagation import Backend, propagate, propagate_chunks
 from satsov.times import Times
 
-__all__ = ["Fleet", "load_fleet", "epoch_age_days", "stale_elements"]
+__all__ = ["Fleet", "load_fleet", "epoch_age_days", "stale_elements", "convert_catalog"]
 
 
 class Fleet:
@@ -135,3 +135,16 @@ def load_fleet(path: str | os.PathLike, *, strict: bool = False, name: str | Non
     """
     fleet = Fleet.from_catalog(read_catalog(path, strict=strict), name)
     return fleet.select(names, required=True) if names else fleet
+
+
+def convert_catalog(src: str | os.PathLike, dst: str | os.PathLike, *, names: str | None = None,
+                    strict: bool = False) -> tuple[Catalog, int]:
+    """Convert a catalogue between TLE and OMM formats (by ``dst``'s suffix: .tle, .2le, .json, .csv),
+    optionally keeping only satellites whose names match ``names``. Returns the source catalogue (with its
+    rejected records) and the number of satellites written."""
+    catalog = read_catalog(src, strict=strict)
+    fleet = Fleet.from_catalog(catalog)
+    if names:
+        fleet = fleet.select(names)
+    write_catalog(fleet.elements, dst)
+    return catalog, len(fleet)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from satsov.io import stamped
 from satsov.report.html import _CSS, _png, _small_multiples, _table, write_html_and_json
 
 __all__ = ["render_design_html", "write_design_report"]
@@ -138,4 +139,5 @@ def render_design_html(result) -> str:
 
 def write_design_report(result, out_dir) -> dict[str, Path]:
     """Write ``design.html`` and ``design.json`` into ``out_dir`` (atomically); return their paths."""
-    return write_html_and_json(out_dir, "design", lambda: render_design_html(result), lambda: result.to_dict())
+    return write_html_and_json(out_dir, "design", lambda: render_design_html(result),
+                               lambda: stamped(result.to_dict(), "satsov.design"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from satsov.assessment.results import BASELINE, PolicyCase
-from satsov.io import atomic_open, check_writable, dumps_json, write_json
+from satsov.io import atomic_open, check_writable, dumps_json, stamped, write_json
 
 __all__ = ["write_report", "render_html"]
 
@@ -540,4 +540,4 @@ def write_report(assessment, out_dir, *, workers: int = 1) -> dict[str, Path]:
     """Write ``report.html`` and ``report.json`` into ``out_dir`` (atomically); return their paths. ``workers``:
     processes that draw the figures (this one included); the report is the same with any number."""
     return write_html_and_json(out_dir, "report", lambda: _rendered(lambda: render_html(assessment), workers),
-                               lambda: assessment.to_dict())
+                               lambda: stamped(assessment.to_dict(), "satsov.report"))

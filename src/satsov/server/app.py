@@ -24,6 +24,7 @@ from fastapi import FastAPI, HTTPException, Request  # noqa: E402
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse  # noqa: E402
 from fastapi.staticfiles import StaticFiles  # noqa: E402
 
+from satsov.io import check_stamp  # noqa: E402
 from satsov.server.jobs import JobRunner  # noqa: E402
 from satsov.server.store import JOB_ID, Store  # noqa: E402
 
@@ -132,7 +133,7 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
     """The FastAPI application over ``data_dir`` (the SQLite database, results and cached atlases)."""
     from contextlib import asynccontextmanager
 
-    import satsov
+    from satsov import __version__
     data_dir = Path(data_dir).resolve()
     store = Store(data_dir)
     lost = store.fail_unfinished("the server stopped while the job was queued or running")
@@ -142,7 +143,7 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
     async def lifespan(_app):
         yield
         runner.shutdown()
-    app = FastAPI(title="satsov", version=satsov.__version__, lifespan=lifespan,
+    app = FastAPI(title="satsov", version=__version__, lifespan=lifespan,
                   description="Satellite sovereignty: the dashboard's API (the same library functions as the CLI).")
     app.state.store, app.state.runner, app.state.limits, app.state.lost_on_start = store, runner, limits, lost
 
@@ -183,7 +184,7 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
 
     @app.get("/api/health")
     def health():
-        return {"ready": True, "version": satsov.__version__, "max_jobs": limits.max_jobs,
+        return {"ready": True, "version": __version__, "max_jobs": limits.max_jobs,
                 "running": runner.running()}
 
     @app.get("/api/catalogue")
@@ -334,7 +335,8 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
         for p in files:
             try:
                 d = json.loads(p.read_text(encoding="utf-8"))
-            except ValueError:
+                check_stamp(d, "satsov.stored-design", p.name)
+            except ValueError:  # InputError is a ValueError: a newer or foreign file is not listed
                 continue
             out.append({"name": p.stem, **d})
         return {"designs": out}

@@ -30,7 +30,7 @@ def run_job(kind: str, request: dict, out_dir: str, conn) -> None:
     def progress(label, done, total):
         conn.send(("progress", str(label), int(done), int(total)))
     try:
-        from satsov.io import write_json
+        from satsov.io import stamped, write_json
         if kind == "assess":
             from satsov.assessment.run import assess
             from satsov.assessment.scenario import scenario_from_dict
@@ -38,11 +38,11 @@ def run_job(kind: str, request: dict, out_dir: str, conn) -> None:
             from satsov.report.layers import region_layers
             a = assess(scenario_from_dict(request["scenario"], where="<submitted scenario>"), progress=progress)
             write_report(a, part)
-            write_json(region_layers(a), part / "view.json")
+            write_json(stamped(region_layers(a), "satsov.view"), part / "view.json")
         elif kind == "atlas":
             from satsov.assessment.atlas import atlas
             result = atlas(**request["params"], progress=progress)
-            write_json(result.to_dict(), part / "atlas.json")
+            write_json(stamped(result.to_dict(), "satsov.atlas"), part / "atlas.json")
         else:
             raise ValueError(f"unknown job kind {kind!r}")
         os.replace(part, out)

@@ -56,7 +56,7 @@ def gateway_candidates(countries, *, per_country: int = 12, min_separation_km: f
     overseas regions, have candidates too; both placed, and said so), and ``extra`` (a user list of
     :class:`~satsov.world.sites.GroundSite`). ``region_grid``: the served region's grid, when it lies in the
     allowed countries: its cells are binned too (a country's own grid can miss islands that a group keeps)."""
-    from satsov.network.gateways import place_gateways
+    from satsov.world.gateways import place_gateways
     from satsov.world.sites import GroundSite, published_sites
     allowed = {c.upper() for c in countries}
     out = [s for s in published_sites(kind="gateway") if s.country in allowed]

@@ -22,6 +22,10 @@ import numpy as np
 from satsov.errors import InputError
 from satsov.orbits.walker import Shell
 from satsov.synthesis.space import Design, SearchSpace
+from satsov.world.regions import region
+from satsov.visibility.engine import coverage
+from satsov.times import time_grid
+from satsov.world.grids import grid as make_grid
 
 __all__ = ["Requirement", "SearchSpace", "Candidate", "Verification", "DesignResult", "design", "verify",
            "compare_plans", "analytic_bounds", "pareto_front", "latency", "latency_users", "points_of_presence"]
@@ -221,12 +225,11 @@ def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAUL
            step_s: float = 60.0, gateway_step_s: float = 300.0, keep=False):
     """A design's :class:`Verification` with the full engine (SGP4, WGS-84, the region's grid), and for a
     bent-pipe requirement its smallest gateway set; with ``keep`` also the CoverageResult."""
-    import satsov
     from satsov.orbits.fleet import Fleet
-    g = grid if grid is not None else satsov.grid(requirement.region, requirement.spacing_km)
-    times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
+    g = grid if grid is not None else make_grid(requirement.region, requirement.spacing_km)
+    times = time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
     fleet = Fleet.from_shells(list(design_.shells), start, name="design")
-    res = satsov.coverage({"design": fleet}, g, times, min_elevation_deg=requirement.min_elevation_deg,
+    res = coverage({"design": fleet}, g, times, min_elevation_deg=requirement.min_elevation_deg,
                           n_fold=requirement.fold, frames=8)
     share, gap, worst = _figures(res, "design", _weights(requirement, res.grid))
     reasons = []
@@ -237,8 +240,8 @@ def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAUL
     plan = None
     if not requirement.isl:
         from satsov.synthesis.gateways import gateway_candidates, smallest_gateway_set
-        countries = requirement.gateway_countries or tuple(c for c in satsov.region(requirement.region).codes)
-        gtimes = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(max(step_s, gateway_step_s))}s")
+        countries = requirement.gateway_countries or tuple(c for c in region(requirement.region).codes)
+        gtimes = time_grid(start, f"{int(duration_s)}s", f"{int(max(step_s, gateway_step_s))}s")
         own = None if requirement.gateway_countries else g
         plan = smallest_gateway_set(fleet.positions(gtimes), g, gateway_candidates(countries, region_grid=own),
                                     user_min_elevation_deg=requirement.min_elevation_deg,
@@ -280,11 +283,10 @@ def points_of_presence(requirement: Requirement, plan=None) -> tuple[list, str]:
     """The in-territory points of presence a latency requirement measures to, and how they were chosen: a
     bent-pipe design's own gateway sites (each its own PoP), else the published PoPs (exchange points where
     operators peer) of the allowed countries plus their largest city."""
-    import satsov
-    from satsov.network.gateways import place_gateways
+    from satsov.world.gateways import place_gateways
     from satsov.synthesis.gateways import distinct_sites
     from satsov.world.sites import published_sites
-    countries = requirement.gateway_countries or tuple(satsov.region(requirement.region).codes)
+    countries = requirement.gateway_countries or tuple(region(requirement.region).codes)
     if plan is not None:
         return ([dataclasses.replace(s, operator="") for s in plan.sites],
                 "the design's gateway sites, each taken as its own point of presence (backhaul to an exchange not "
@@ -304,7 +306,6 @@ def latency(design_: Design, requirement: Requirement, g, *, start=DEFAULT_START
     or none for a bent pipe → a ground station at a PoP): the ``rtt_percentile``-th percentile over users (equal
     shares of the weight, :func:`latency_users`) and time, the median, and the unreachable share (counted as
     infinite)."""
-    import satsov
     from satsov.network import Network
     from satsov.network.routing import route
     users = latency_users(g, _weights(requirement, g), requirement.latency_users)
@@ -316,7 +317,7 @@ def latency(design_: Design, requirement: Requirement, g, *, start=DEFAULT_START
                               min_elevation_deg=requirement.min_elevation_deg,
                               gateway_min_elevation_deg=requirement.gateway_min_elevation_deg,
                               bent_pipe=not requirement.isl)
-    times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(requirement.latency_step_s)}s")
+    times = time_grid(start, f"{int(duration_s)}s", f"{int(requirement.latency_step_s)}s")
     r = route(net, users, times, to_internet=True, keep_paths=False)
     rtt_ms = r.rtt_s[:, 0, :].ravel() * 1e3
     ok = np.isfinite(rtt_ms)
@@ -333,11 +334,10 @@ def _capacity(fleet, requirement: Requirement, g, start, duration_s: float, plan
     demand of the whole world in the background), its satellites taking ``capacity_as``'s figures; a bent-pipe
     design lands only at its chosen gateways."""
 
-    import satsov
     from satsov.capacity import allocate, build_demand
     n = max(2, int(requirement.capacity_snapshots))
     step = max(60, int(duration_s / n))
-    times = satsov.time_grid(start, f"{step * (n - 1)}s", f"{step}s")
+    times = time_grid(start, f"{step * (n - 1)}s", f"{step}s")
     demand = build_demand(g)
     gateways = None if plan is None else [dataclasses.replace(s, operator="") for s in plan.sites]
     if plan is not None and not gateways:
@@ -355,11 +355,10 @@ def compare_plans(requirement: Requirement, keys=("iris2", "telesat"), *, grid=N
                   duration_s: float = 6 * 3600, step_s: float = 60.0, max_altitude_km: float = 2000.0) -> list[dict]:
     """Do the LEO layers of planned constellations (``data/plans.yaml``, in full) meet ``requirement``, and what
     is missing? Measured with the full engine on the same grid and window as the verification."""
-    import satsov
     from satsov.orbits.fleet import Fleet
     from satsov.world.constellations import plans
-    g = grid if grid is not None else satsov.grid(requirement.region, requirement.spacing_km)
-    times = satsov.time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
+    g = grid if grid is not None else make_grid(requirement.region, requirement.spacing_km)
+    times = time_grid(start, f"{int(duration_s)}s", f"{int(step_s)}s")
     out = []
     table = plans()
     for key in keys:
@@ -380,7 +379,7 @@ def compare_plans(requirement: Requirement, keys=("iris2", "telesat"), *, grid=N
                          missing="no LEO layer in the plan")
             out.append(entry)
             continue
-        res = satsov.coverage({key: Fleet.from_shells(leo, start, name=key)}, g, times,
+        res = coverage({key: Fleet.from_shells(leo, start, name=key)}, g, times,
                               min_elevation_deg=requirement.min_elevation_deg, n_fold=requirement.fold)
         share, gap, worst = _figures(res, key, _weights(requirement, res.grid))
         missing = []
@@ -405,9 +404,8 @@ def design(requirement: Requirement, space: SearchSpace = SearchSpace(), *, star
     same); ``out``: a folder for the screen's Parquet results (a rerun resumes); ``scheduler`` / ``workers``:
     screen on Dask (see :func:`~satsov.synthesis.sweep.sweep`); ``compare``: planned constellations to measure
     against the same requirement (e.g. ``("iris2", "telesat")``)."""
-    import satsov
     from satsov.synthesis.sweep import ScreenSpec, dask_client, estimate_sweep, sweep
-    g = satsov.grid(requirement.region, requirement.spacing_km)
+    g = make_grid(requirement.region, requirement.spacing_km)
     if "streets" in space.patterns and space.min_elevation_deg is None:  # streets: planes spaced for this mask
         space = dataclasses.replace(space, min_elevation_deg=requirement.min_elevation_deg)
     cands = space.candidates()

@@ -24,6 +24,7 @@ import pandas as pd
 
 from satsov.errors import InputError
 from satsov.synthesis.space import Design
+from satsov.world.grids import grid
 
 __all__ = ["ScreenSpec", "sweep", "screen_rows", "estimate_sweep", "dask_client"]
 
@@ -55,8 +56,7 @@ class ScreenSpec:
 
 @functools.lru_cache(maxsize=4)
 def _grid_and_weights(region: str, spacing_km: float, weight: str):
-    import satsov
-    g = satsov.grid(region, spacing_km)
+    g = grid(region, spacing_km)
     w = g.population if weight == "population" and g.population.sum() > 0 else g.area_km2
     return g, np.asarray(w, float)
 

@@ -5,7 +5,8 @@
 typed ``Figures``, ``checks`` the step checks, ``output`` writes results to files.
 """
 
-from satsov.visibility.checks import StepWarning, refine_check, step_check
+from satsov.visibility.checks import StepWarning, step_check
+from satsov.visibility.refine import refine_check
 from satsov.visibility.engine import Case, Denial, coverage
 from satsov.visibility.output import write_coverage
 from satsov.visibility.results import CoverageResult, Figures

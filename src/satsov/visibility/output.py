@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from satsov.io import check_writable, write_json, write_table
+from satsov.io import check_writable, stamped, write_json, write_table
 
 __all__ = ["write_coverage"]
 
@@ -24,5 +24,5 @@ def write_coverage(result, out_dir) -> dict[str, Path]:
              "summary": out_dir / "summary.json"}
     write_table(pd.concat(frames, ignore_index=True), paths["cells"])
     write_table(series, paths["series"])
-    write_json(result.summary(), paths["summary"])
+    write_json(stamped(result.summary(), "satsov.coverage-summary"), paths["summary"])
     return paths

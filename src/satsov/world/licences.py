@@ -21,7 +21,7 @@ from pathlib import Path
 
 from satsov.errors import InputError, UnknownNameError
 
-__all__ = ["LicenceRule", "LicenceTable", "licences"]
+__all__ = ["LicenceRule", "LicenceTable", "licences", "licence_denials", "landing_rule"]
 
 CONFIDENCES = ("H", "M", "L")
 
@@ -140,3 +140,29 @@ def licences(path: str | os.PathLike | None = None) -> LicenceTable:
     """The landing-rights table: ``data/licences.yaml`` by default, or a file of the same layout."""
     from satsov.data import data_path
     return _load(str(path or data_path("licences.yaml")))
+
+
+def licence_denials(fleets, owner, table: LicenceTable, what_if=()) -> tuple:
+    """Per fleet, the countries where its operator has no landing rights (``table``), as one
+    :class:`~satsov.world.cases.Denial` for the whole window named ``"licence"``; operators in ``what_if`` are
+    treated as licensed everywhere. Every engine applies landing rights this way, through its cases."""
+    from satsov.world.cases import Denial
+    from satsov.world.regions import countries
+    every = list(countries())
+    out = []
+    for key in fleets:
+        if owner[key] in what_if:
+            continue
+        denied = table.unlicensed(owner[key], every)
+        if denied:
+            out.append(Denial(key, frozenset(denied), None, None, "licence"))
+    return tuple(out)
+
+
+def landing_rule(table: LicenceTable | None, what_if=()):
+    """``licensed(operator, country)`` for the route audit under ``table`` (None: every operator everywhere),
+    operators in ``what_if`` licensed everywhere."""
+    if table is None:
+        return None
+    what_if = tuple(what_if)
+    return lambda op, country: op in what_if or table.licensed(op, country)

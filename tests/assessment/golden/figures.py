@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-SKIP = {"scenario", "sources", "warnings", "notes", "design", "description", "visibility_note", "source"}
+SKIP = {"scenario", "sources", "warnings", "notes", "design", "description", "visibility_note", "source", "format"}
 
 
 def flatten(value, path: str = "", out: dict | None = None) -> dict:

@@ -1,0 +1,379 @@
+"""A scenario resolved into what the engines need: the :class:`Study`.
+
+``resolve(scenario)`` checks every name the scenario uses and turns it into objects once: the operator
+registry, the policies, the fleets and their owners, the window, each region's grid, the denial events, the
+landing rights (as denials), the kill list, the capacity supply table, the demand model, the route request, and
+the sources and notes every output carries. Every later step (:mod:`satsov.assessment.cases`, the coverage
+passes, the capacity runs, the figures, the routes) takes the study, never a bundle of its parts.
+``check_scenario`` is ``resolve`` without building anything costly.
+
+>>> from satsov.assessment.scenario import scenario_from_dict
+>>> study = resolve(scenario_from_dict({"regions": [{"name": "Iceland", "query": "IS", "spacing_km": 200}],
+...                                     "window": {"duration": "1h"}, "fleets": {"flying": ["oneweb", "qianfan"]},
+...                                     "capacity": {"enabled": False}}))
+>>> sorted(study.fleets), len(study.times), study.kill
+(['oneweb', 'qianfan'], 61, ('oneweb', 'qianfan'))
+>>> [p.name for p in study.policies][:3]
+['all-operators', 'no-prc', 'no-spacex']
+>>> study.allowed["no-prc"]
+('oneweb',)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from satsov.errors import InputError, ScenarioError, UnknownNameError
+from satsov.orbits.fleet import Fleet
+from satsov.orbits.walker import Shell
+from satsov.times import Times, parse_utc, time_grid
+from satsov.world.cases import BASELINE, Denial
+from satsov.world.constellations import FleetSelection, select_fleets
+from satsov.world.grids import Grid, grid
+from satsov.world.licences import licence_denials, licences
+from satsov.world.operators import OperatorRegistry, operator_registry
+from satsov.world.policies import Policy, expand_jurisdictions, standard_policies
+from satsov.world.regions import region, region_from_geojson
+from satsov.assessment.routes import RouteRequest, route_request
+from satsov.assessment.scenario import Scenario
+
+__all__ = ["Study", "resolve", "check_scenario", "latency_classes", "LATENCY_CLASSES",
+           "MAJOR_FLEET_SATELLITES"]
+
+#: A "major" fleet for ``kill_switch = "major"``: at least this many satellites.
+MAJOR_FLEET_SATELLITES = 50
+LATENCY_CLASSES = (("LEO", 2_000.0), ("MEO", 30_000.0), ("GEO", math.inf))  # by apogee, km
+
+
+@dataclass(frozen=True, eq=False)
+class Study:
+    """Everything an assessment computes from, resolved and checked once (see the module docstring)."""
+
+    scenario: Scenario
+    registry: OperatorRegistry
+    policies: tuple[Policy, ...]
+    selection: FleetSelection
+    times: Times
+    grids: dict[str, Grid]                        # region name -> grid (empty when only checked)
+    events: dict[str, tuple[Denial, ...]]         # event name -> denials of its operator's fleets
+    licence_denials: tuple[Denial, ...]
+    kill: tuple[str, ...]
+    supply: object | None                         # satsov.capacity.SupplyTable when capacity runs
+    routes: RouteRequest | None
+    licence_table: object | None                  # satsov.world.licences.LicenceTable (None: ignored)
+    sources: tuple[dict, ...]
+    notes: tuple[str, ...]
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # policy -> fleets it allows
+    leo: frozenset = frozenset()                  # fleets wholly below the LEO apogee bound
+
+    @property
+    def fleets(self) -> dict[str, Fleet]:
+        return self.selection.fleets
+
+    @property
+    def owner(self) -> dict[str, str]:
+        return self.selection.owner
+
+    @property
+    def requirement(self):
+        return self.scenario.requirement
+
+    def policy(self, name: str) -> Policy:
+        return next(p for p in self.policies if p.name == name)
+
+    def region_specs(self):
+        return self.scenario.regions
+
+
+def resolve(sc: Scenario, *, build: bool = True) -> Study:
+    """The scenario's :class:`Study`, every name checked (raises :class:`~satsov.errors.ScenarioError` naming
+    the key). ``build=False`` checks without building grids or landing-rights denials (the server's form check,
+    ``satsov assess --check``)."""
+    registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
+    policies = _policies(sc, registry)
+    selection = _fleets(sc, registry)
+    times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
+    kill = _kill_list(sc, selection.fleets)
+    _check_names(sc, policies, registry)
+    notes: list[str] = list(selection.warnings)
+    events = _events(sc, registry, selection.fleets, selection.owner, times, notes)
+    grids: dict[str, Grid] = {}
+    for spec in sc.regions:
+        try:
+            if build:
+                grids[spec.name] = region_grid(spec)
+            else:
+                region_of(spec)
+        except (UnknownNameError, InputError) as exc:
+            raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
+    sources = list(selection.sources)
+    sources.append(latency_classes(selection.fleets, altitude_bound(sc.requirement), sc.requirement.max_rtt_ms))
+    lic: tuple[Denial, ...] = ()
+    if build:
+        lic, rows = _licence_denials(sc, selection.fleets, selection.owner, grids, notes)
+        sources += rows
+    routes = route_request(sc, selection.owner, notes) if sc.city_pairs else None
+    supply = None
+    if sc.capacity.enabled:
+        supply = _supply(sc)
+        design_generation(sc, supply)
+    fleets = selection.fleets
+    allowed = {p.name: tuple(k for k in fleets if p.allows(registry[selection.owner[k]])) for p in policies}
+    leo = frozenset(k for k, f in fleets.items()
+                    if len(f) and all(e.apogee_altitude_km < LATENCY_CLASSES[0][1] for e in f))
+    return Study(sc, registry, tuple(policies), selection, times, grids, events, lic, tuple(kill), supply, routes,
+                 licence_table(sc),
+                 tuple(sources), tuple(notes), allowed, leo)
+
+
+def check_scenario(sc: Scenario) -> None:
+    """Every name the scenario uses, checked without computing anything: operators, policies, fleets, kill
+    switches, events, regions, licences and routing. Raises :class:`~satsov.errors.ScenarioError` naming the key
+    (the server answers a submitted form with it; :func:`~satsov.assessment.run.assess` makes the same checks)."""
+    resolve(sc, build=False)
+
+
+def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
+    out = standard_policies() if sc.standard_policies else [Policy(BASELINE)]
+    names = {p.name for p in out}
+    for spec in sc.policies:
+        for key in spec.allow_operators + spec.deny_operators:
+            if key not in registry:
+                raise ScenarioError(f"policies[{spec.name!r}]: {UnknownNameError('operator', key, registry.keys())}",
+                                    found=key, expected="an operator key")
+        p = Policy(spec.name, tuple(spec.allow_operators), tuple(spec.deny_operators),
+                   tuple(spec.allow_jurisdictions), tuple(spec.deny_jurisdictions), spec.description,
+                   land_in=tuple(spec.land_in))
+        try:
+            expand_jurisdictions(p.allow_jurisdictions + p.deny_jurisdictions + p.land_in)
+        except UnknownNameError as exc:
+            raise ScenarioError(f"policies[{spec.name!r}]: {exc}", found=spec, expected="known jurisdictions") from None
+        if spec.name in names:
+            out = [q for q in out if q.name != spec.name]
+        out.append(p)
+        names.add(spec.name)
+    if BASELINE not in {p.name for p in out}:
+        out.insert(0, Policy(BASELINE))
+    return out
+
+
+def latency_classes(fleets, bound_km: float | None = None, max_rtt_ms: float | None = None) -> dict:
+    """A sources row: the fleets' satellites by orbit class with each class's best-case round trip (4 h / c at
+    its highest apogee: LEO tens of ms, MEO about 110 ms, GEO about 480 ms), and what a latency requirement
+    leaves out."""
+    from satsov.constants import SPEED_OF_LIGHT_KM_S
+    by = {name: {} for name, _ in LATENCY_CLASSES}
+    top = {name: 0.0 for name, _ in LATENCY_CLASSES}
+    for key, fleet in fleets.items():
+        for e in fleet:
+            h = e.apogee_altitude_km
+            name = next(n for n, upper in LATENCY_CLASSES if h < upper)
+            by[name][key] = by[name].get(key, 0) + 1
+            top[name] = max(top[name], h)
+    parts = []
+    for name, _ in LATENCY_CLASSES:
+        if by[name]:
+            rtt = 4.0 * top[name] / SPEED_OF_LIGHT_KM_S * 1e3
+            parts.append(f"{name} {sum(by[name].values())} (best-case round trip up to {rtt:.0f} ms: "
+                         + ", ".join(f"{k} {n}" for k, n in sorted(by[name].items(), key=lambda kv: -kv[1])) + ")")
+    rule = (f"; requirement max_rtt_ms {max_rtt_ms:g}: only satellites below {bound_km:,.0f} km count"
+            if max_rtt_ms else "")
+    return {"what": "latency classes of the fleets (after the requirement)", "source": "; ".join(parts) + rule
+            + " (best case: up and down twice at zenith, 4 h / c; gateways and terrestrial paths add more)",
+            "date": "computed"}
+
+
+def altitude_bound(req) -> float | None:
+    """The highest apogee the requirement admits: ``max_altitude_km`` and ``max_rtt_ms`` (best-case round trip at
+    zenith, bent pipe: up and down twice, 4 h / c), whichever is lower."""
+    from satsov.constants import SPEED_OF_LIGHT_KM_S
+    bounds = [b for b in (req.max_altitude_km,
+                          req.max_rtt_ms * 1e-3 * SPEED_OF_LIGHT_KM_S / 4.0 if req.max_rtt_ms else None) if b]
+    return min(bounds) if bounds else None
+
+
+def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
+    spec = sc.fleets
+    shells = [(s.operator, Shell(s.name, s.altitude_km, s.inclination_deg, s.planes, s.sats_per_plane, s.phasing,
+                                 s.pattern, s.raan_offset_deg, source=s.source)) for s in sc.shells]
+    try:
+        return select_fleets(flying=spec.flying, filed=spec.filed, shells=shells, planned=spec.planned,
+                             planned_as_of=str(spec.planned_as_of) if spec.planned_as_of else None,
+                             catalog=str(sc.path(spec.catalog)) if spec.catalog else None, exclude=spec.exclude,
+                             services=spec.services, max_altitude_km=altitude_bound(sc.requirement),
+                             epoch=sc.window.start, registry=registry,
+                             keys={"flying": "fleets.flying", "filed": "fleets.filed", "catalog": "fleets.catalog",
+                                   "planned": "fleets.planned",
+                                   "max_altitude_km": "requirement.max_altitude_km"})
+    except InputError as exc:
+        raise ScenarioError(str(exc), found=exc.found, expected=exc.expected) from None
+
+
+def region_of(spec):
+    """The region a scenario's region entry names (inline GeoJSON, else a name or query)."""
+    return region_from_geojson(spec.geojson, spec.name) if spec.geojson else region(spec.query or spec.name,
+                                                                                     spec.as_of)
+
+
+def region_grid(spec) -> Grid:
+    """The grid of a scenario's region entry (by name: from the disk cache)."""
+    if spec.geojson:
+        return grid(region_of(spec), spec.spacing_km)
+    return grid(spec.query or spec.name, spec.spacing_km, as_of=spec.as_of)
+
+
+def _check_names(sc: Scenario, policies, registry) -> None:
+    """The sovereign policy, distinct region and event names, and the what-if licences name what exists."""
+    if sc.sovereign_policy and sc.sovereign_policy not in {p.name for p in policies}:
+        raise ScenarioError(f"sovereign_policy: {UnknownNameError('policy', sc.sovereign_policy, [p.name for p in policies])}",
+                            found=sc.sovereign_policy, expected="a policy name")
+    _unique(sc.regions, "regions")
+    _unique(sc.events, "events")
+    for key in sc.licences.what_if_licensed:
+        if key not in registry:
+            raise ScenarioError(f"licences.what_if_licensed: {UnknownNameError('operator', key, registry.keys())}",
+                                found=key, expected="an operator key")
+
+
+def _kill_list(sc: Scenario, fleets: dict[str, Fleet]) -> list[str]:
+    if sc.kill_switch == "none":
+        return []
+    if sc.kill_switch == "major":
+        return [k for k, f in fleets.items() if len(f) >= MAJOR_FLEET_SATELLITES]
+    for k in sc.kill_switch:
+        if k not in fleets:
+            raise ScenarioError(f"kill_switch: {UnknownNameError('fleet', k, list(fleets))}", found=k,
+                                expected="a fleet of the scenario")
+    return list(sc.kill_switch)
+
+
+def _unique(items, key: str) -> None:
+    seen = set()
+    for item in items:
+        if item.name in seen:
+            raise ScenarioError(f"{key}: the name {item.name!r} is used twice; expected one name per entry",
+                                found=item.name, expected="unique names")
+        seen.add(item.name)
+
+
+def _events(sc: Scenario, registry, fleets, owner, times, notes: list[str]) -> dict[str, tuple[Denial, ...]]:
+    """Each event as denials of its operator's fleets, checked against the registry, its area and the window."""
+    out = {}
+    first, last = times.utc[0], times.utc[-1]
+    for ev in sc.events:
+        where = f"events[{ev.name!r}]"
+        if ev.operator not in registry:
+            raise ScenarioError(f"{where}.operator: {UnknownNameError('operator', ev.operator, registry.keys())}",
+                                found=ev.operator, expected="an operator key")
+        start = parse_utc(ev.start) if ev.start else None
+        end = parse_utc(ev.end) if ev.end else None
+        if (start is not None and start > last) or (end is not None and end <= first):
+            raise ScenarioError(f"{where}: from {ev.start or 'the start'} to {ev.end or 'the end'} lies outside the "
+                                f"window ({sc.window.start} + {sc.window.duration}); expected an event that overlaps "
+                                f"it", found=(ev.start, ev.end), expected="a time inside the window")
+        cells = None
+        if ev.region:
+            r = ev.region
+            try:
+                cells = (region_from_geojson(sc.path(r)) if r.lower().endswith((".json", ".geojson")) else region(r))
+            except (UnknownNameError, InputError) as exc:
+                raise ScenarioError(f"{where}.region: {exc}", found=r, expected="a region or GeoJSON file") from None
+        hit = [k for k in fleets if owner[k] == ev.operator]
+        if not hit:
+            notes.append(f"event {ev.name!r}: {ev.operator} has no satellite among the scenario's fleets, so the "
+                         f"event changes nothing")
+            continue
+        out[ev.name] = tuple(Denial(k, cells, start, end, ev.name) for k in hit)
+    return out
+
+
+def licence_table(sc: Scenario):
+    """The scenario's landing-rights table (None when it ignores landing rights)."""
+    spec = sc.licences
+    if not spec.respect:
+        return None
+    try:
+        return licences(sc.path(spec.file) if spec.file else None)
+    except InputError as exc:
+        raise ScenarioError(f"licences.file: {exc}", found=spec.file, expected="a licences YAML file") from None
+
+
+def _licence_denials(sc: Scenario, fleets, owner, grids, notes: list[str]) -> tuple[tuple[Denial, ...], list]:
+    """Each fleet's countries without landing rights, as denials for the whole window, and the sources rows
+    that say which rule decided each operator over the scenario's regions (assumptions marked)."""
+    spec = sc.licences
+    table = licence_table(sc)
+    if table is None:
+        notes.append("licences: ignored (licences.respect = false): every operator serves every place it reaches")
+        return (), [{"what": "landing rights", "source": "ignored by the scenario (licences.respect = false)",
+                     "date": ""}]
+    home = sorted({str(c) for g in grids.values() for c in np.unique(g.country) if c})
+    out = licence_denials(fleets, owner, table, spec.what_if_licensed)
+    rows, barred, assumed = [], [], []
+    for key in fleets:
+        op = owner[key]
+        if op in spec.what_if_licensed:
+            rows.append({"what": f"landing rights: {op}", "source": "treated as licensed everywhere "
+                         "(licences.what_if_licensed)", "date": "", "confidence": "what-if"})
+            continue
+        for row in table.describe(op, home):
+            where = ", ".join(row["countries"][:8]) + (f" and {len(row['countries']) - 8} more"
+                                                        if len(row["countries"]) > 8 else "")
+            rows.append({"what": f"landing rights: {op} {'licensed' if row['licensed'] else 'NOT licensed'} in "
+                                 f"{where}", "source": row["source"], "date": row["date"],
+                         "confidence": row["confidence"]})
+            if not row["licensed"]:
+                barred.append(f"{op} ({where})")
+            elif row["confidence"] == "L":
+                assumed.append(f"{op} ({where})")
+    if barred:
+        notes.append("licences: not licensed, so serving no cell there: " + "; ".join(barred)
+                     + " (licences.what_if_licensed asks what if they were)")
+    if assumed:
+        notes.append("licences: assumed, not checked per country (confidence L), so the figures of these "
+                     "operators depend on it: " + "; ".join(assumed))
+    return out, rows
+
+
+def _supply(sc: Scenario):
+    from satsov.capacity import supply_table
+    try:
+        table = supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None)
+    except InputError as exc:
+        raise ScenarioError(f"capacity.file: {exc}", found=sc.capacity.file, expected="a capacity YAML file") from None
+    try:
+        return table.updated(sc.capacity.operators)
+    except (InputError, KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"capacity.operators: {exc}", found=sc.capacity.operators,
+                            expected="entries with the layout of data/capacity.yaml") from None
+
+
+def demand_model(sc: Scenario):
+    """The scenario's demand model: the default (or the failover profile), with its overrides."""
+    from dataclasses import replace
+
+    from satsov.capacity import CRITICAL, DemandModel, Param
+    spec = sc.demand
+    model = CRITICAL if spec.profile == "critical" else DemandModel()
+    for name in ("take_rate", "plan_mbps", "overbooking"):
+        value = getattr(spec, name)
+        if value is not None:
+            model = replace(model, **{name: Param(value, value, value, f"scenario demand.{name}", "H")})
+    return model
+
+
+def design_generation(sc: Scenario, supply):
+    """The reference satellite of ``capacity.design`` (OPERATOR:GENERATION), checked before any computation."""
+    op_key, _, gen_name = sc.capacity.design.partition(":")
+    gen = None
+    if op_key in supply.operators:
+        gens = supply.operators[op_key].generations
+        gen = next((g for g in gens if g.name == gen_name), None) if gen_name else gens[-1]
+    if gen is None:
+        raise ScenarioError(f"capacity.design: found {sc.capacity.design!r}, expected OPERATOR:GENERATION of the "
+                            f"capacity table, such as 'starlink:v2-mini'", found=sc.capacity.design,
+                            expected="OPERATOR:GENERATION")
+    return op_key, gen
