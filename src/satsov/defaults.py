@@ -8,7 +8,7 @@ from __future__ import annotations
 from satsov.data import BUILTIN_CATALOG_DATE, DEFAULT_START
 
 __all__ = ["DEFAULT_START", "BUILTIN_CATALOG_DATE", "DEFAULT_MIN_ELEVATION_DEG", "DEFAULT_SPACING_KM", "DEFAULT_STEP",
-           "DEFAULT_AVAILABILITY", "DEFAULT_ISL_RANGE_KM", "DEFAULT_MAX_EPOCH_AGE_DAYS"]
+           "DEFAULT_AVAILABILITY", "DEFAULT_ISL_RANGE_KM", "DEFAULT_MAX_EPOCH_AGE_DAYS", "MAJOR_FLEET_SATELLITES"]
 
 #: User minimum elevation: Starlink's and Kuiper's filed 25° (FCC SAT-MOD-20181108-00083; REFERENCE.md).
 DEFAULT_MIN_ELEVATION_DEG = 25.0
@@ -22,3 +22,5 @@ DEFAULT_ISL_RANGE_KM = 5016.0
 #: Warn when a window reaches further than this from a satellite's element epoch. SGP4's error grows by
 #: about 1-3 km per day in LEO (Vallado et al. 2006, "Revisiting Spacetrack Report #3", AIAA 2006-6753).
 DEFAULT_MAX_EPOCH_AGE_DAYS = 7.0
+#: A "major" fleet (``kill_switch = "major"``, the atlas's operators shown alone): at least this many satellites.
+MAJOR_FLEET_SATELLITES = 50

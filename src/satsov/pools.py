@@ -13,9 +13,11 @@ Workers ignore Ctrl-C (SIGINT): it is the parent's to handle, and the parent the
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Iterable
 
-__all__ = ["Feeders", "cores", "process_pool", "prestart", "stop_pool"]
+__all__ = ["Feeders", "cores", "process_pool", "prestart", "stop_pool", "managed_pool"]
 
 # what the fork server imports, unless a caller of prestart() asked for more before it started
 DEFAULT_PRELOAD = ("numpy", "scipy.spatial", "numba", "satsov.orbits.propagation")
@@ -158,3 +160,17 @@ class Feeders:
                 t.join(every_s)
                 if tick is not None:
                     tick()
+
+
+@contextlib.contextmanager
+def managed_pool(workers: int, **kwargs):
+    """:func:`process_pool` for the block: on leaving it normally the pool finishes its running work and stops;
+    on an error, Ctrl-C or SIGTERM its processes are terminated at once (:func:`stop_pool`) and the error goes
+    on. The one way satsov's stages hold a pool."""
+    pool = process_pool(workers, **kwargs)
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool, terminate=True)
+        raise
+    stop_pool(pool)

@@ -119,3 +119,20 @@ def test_coverage_command_json_and_out(tmp_path, capsys):
     assert set(cells["case"]) == set(data["cases"]) and {"lat_deg", "availability"} <= set(cells.columns)
     code, out, err = run(["coverage", "--region", "IS", "--operators", "bad"], capsys)
     assert code == 2 and "NAME=op1,op2" in err
+
+
+def test_coverage_applies_landing_rights_like_the_assessment(capsys):
+    """Issue 30: `satsov coverage` credited operators with places where they hold no landing rights (Qianfan in
+    Iceland, data/licences.yaml); it now applies them as `satsov assess` does, and --ignore-licences asks what if."""
+    args = ["coverage", "--region", "IS", "--spacing-km", "200", "--duration", "1h", "--operator", "qianfan",
+            "--operator", "oneweb", "--json"]
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["cases"]["qianfan"]["time_coverage_area"] == 0 and data["cases"]["oneweb"]["time_coverage_area"] > 0
+    code, out, err = run(args + ["--ignore-licences"], capsys)
+    ignored = json.loads(out)
+    assert ignored["cases"]["qianfan"]["time_coverage_area"] > 0
+    assert any("ignored" in w for w in ignored["warnings"])
+    code, out, err = run(args[:-1] + ["--min-elevation-deg", "40", "--fold", "2", "--json"], capsys)
+    assert code == 0 and json.loads(out)["n_fold"] == 2

@@ -126,3 +126,29 @@ def test_zonal_band_coverage_agrees_with_an_independent_brute_force():
     sh = r.best.shell
     assert need[(6, sh.planes, sh.phasing, sh.inclination_deg)] < lam   # the pattern chosen is one the brute force passes
     assert r.false_negatives == 0
+
+
+def test_the_dashboards_design_snapshot_draws_every_shell_at_the_designs_own_window():
+    """Issue 30: the server drew a stored design as one shell built from the first shell's fields, always at
+    2026-05-07. The snapshot now has every shell's satellites at the window's start, as Skyfield-independent
+    geometry check: each point is where the shell's own fleet is at that instant."""
+    import numpy as np
+
+    from satsov.orbits.fleet import Fleet
+    from satsov.orbits.geometry import ecef_to_geodetic
+    from satsov.orbits.walker import Shell
+    from satsov.synthesis.space import Design, design_snapshot
+    from satsov.times import time_grid
+    shells = (Shell("polar", 1200, 87.9, 3, 4, 1), Shell("mid", 550, 53, 2, 5, 0))
+    start = "2026-06-01T12:00:00Z"
+    stored = {"best": Design(shells, 0, None).to_dict(), "window": {"start": start},
+              "requirement": {"min_elevation_deg": 30}}
+    snap = design_snapshot(stored)
+    assert len(snap["satellites"]) == 3 * 4 + 2 * 5 and snap["start"] == start and snap["shells"] == ["polar", "mid"]
+    pos = Fleet.from_shells(list(shells), start).positions(time_grid(start, "0s", "60s"))[:, 0, :]
+    lat, lon, _ = ecef_to_geodetic(pos)
+    assert np.allclose(np.array(snap["satellites"]), np.c_[lon, lat], atol=1e-3)
+    other = design_snapshot({**stored, "window": {"start": "2026-05-07T00:00:00Z"}})
+    assert not np.allclose(np.array(other["satellites"]), np.array(snap["satellites"]), atol=1.0)
+    assert snap["footprints_deg"][0] > snap["footprints_deg"][1]  # the higher shell sees further
+    assert design_snapshot({"best": None})["satellites"] == []

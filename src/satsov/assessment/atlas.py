@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from satsov.defaults import DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START, MAJOR_FLEET_SATELLITES
 from satsov.errors import InputError
 from satsov.visibility.engine import coverage
 from satsov.world.cases import BASELINE, Case, FleetCase, PolicyCase
 
 __all__ = ["Atlas", "atlas", "atlas_key", "atlas_part", "estimate_atlas"]
 
-DEFAULT_START = "2026-05-07T00:00:00Z"
 ATLAS_GROUPS = ("EU27", "NATO", "FIVE_EYES", "G7", "NORDICS")
-MAJOR_MIN_SATELLITES = 50
+MAJOR_MIN_SATELLITES = MAJOR_FLEET_SATELLITES  # satsov.defaults
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _chunks(n_steps: int, parts: int) -> list[tuple[int, int]]:
 
 
 def atlas(*, spacing_km: float = 200.0, start: str = DEFAULT_START, duration: str = "6h", step: str = "10m",
-          min_elevation_deg: float = 25.0, operators: Sequence[str] | None = None, licences: bool = True,
+          min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG, operators: Sequence[str] | None = None, licences: bool = True,
           catalog=None, max_seconds: float | None = None, scheduler: str | None = None, chunks: int | None = None,
           progress: Callable[[str, int, int], None] | None = None) -> Atlas:
     """The world atlas: one coverage pass over a ``spacing_km`` world grid from ``start`` for ``duration`` at

@@ -127,7 +127,7 @@ def _coverage(study: Study, name: str, positions, runs: CapacityRuns, notes: lis
     with warnings.catch_warnings(), numba_threads(runs.coverage_threads()):
         warnings.simplefilter("ignore", StepWarning)
         res = coverage(study.fleets, study.grids[name], study.times, min_elevation_deg=req.min_elevation_deg,
-                       cases=region_cases, n_fold=req.n_fold, availability_threshold=req.availability, progress=cb,
+                       cases=region_cases, n_fold=req.fold, availability_threshold=req.availability, progress=cb,
                        max_epoch_age_days=sc.window.max_epoch_age_days, frames=min(48, len(study.times)),
                        frame_cases=framed, positions=positions)
     notes += [f"{name}: {w}" for w in res.warnings if f"{name}: {w}" not in notes]

@@ -9,7 +9,7 @@
     step = "60s"
     [requirement]
     min_elevation_deg = 25
-    n_fold = 1
+    fold = 1
     availability = 0.99
     [[regions]]
     name = "Canada"
@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from satsov.io import describe_yaml_error, load_yaml
 from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MAX_EPOCH_AGE_DAYS,
@@ -97,7 +97,13 @@ class WindowSpec(_Model):
 
 class RequirementSpec(_Model):
     min_elevation_deg: float = Field(DEFAULT_MIN_ELEVATION_DEG, ge=0, lt=90)
-    n_fold: int = Field(1, ge=1, le=100)
+    fold: int = Field(1, ge=1, le=100, validation_alias=AliasChoices("fold", "n_fold"),
+                      description="satellites needed in view at once (also accepted as n_fold, its former name)")
+
+    @property
+    def n_fold(self) -> int:
+        """The former name of :attr:`fold` (kept for a release)."""
+        return self.fold
     availability: float = Field(DEFAULT_AVAILABILITY, gt=0, le=1)
     population_weighted: bool = True
     max_altitude_km: float | None = Field(None, gt=0, description="count only satellites whose apogee is below "

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from satsov.defaults import MAJOR_FLEET_SATELLITES
 from satsov.errors import InputError, ScenarioError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.walker import Shell
@@ -43,8 +44,6 @@ from satsov.assessment.scenario import Scenario
 __all__ = ["Study", "resolve", "check_scenario", "latency_classes", "LATENCY_CLASSES",
            "MAJOR_FLEET_SATELLITES"]
 
-#: A "major" fleet for ``kill_switch = "major"``: at least this many satellites.
-MAJOR_FLEET_SATELLITES = 50
 LATENCY_CLASSES = (("LEO", 2_000.0), ("MEO", 30_000.0), ("GEO", math.inf))  # by apogee, km
 
 

@@ -438,10 +438,9 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
                 if progress is not None:
                     progress(done, n)
         return
-    from satsov.pools import process_pool, stop_pool
-    pool = process_pool(min(workers, len(chunks)), preload=("satsov.capacity.preload",), initializer=_init_worker,
-                        initargs=(ctx,))
-    try:
+    from satsov.pools import managed_pool
+    with managed_pool(min(workers, len(chunks)), preload=("satsov.capacity.preload",), initializer=_init_worker,
+                      initargs=(ctx,)) as pool:
         futures = [pool.submit(_run_chunk, None, c, positions[:, c]) for c in chunks]
         for fut in futures:
             for t, result in fut.result():
@@ -449,10 +448,6 @@ def _snapshots(ctx: _Context, positions: np.ndarray, workers: int, progress):
                 yield t, result
             if progress is not None:
                 progress(done, n)
-    except BaseException:
-        stop_pool(pool, terminate=True)
-        raise
-    stop_pool(pool)
 
 
 def _supply_of(supply: SupplyTable, op, fleet: Fleet):

@@ -36,44 +36,15 @@ def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> 
         return
     for w in a.warnings:
         warn(w, "note")
-    for name, r in a.regions.items():
-        cap = r.capacity
-        if cap is not None:  # capacity first: can the operators carry the traffic?
-            table = Table("policy", "served", "range", "p5", "loss pp", "carried by (share of served)",
-                          title=f"{name}: capacity ({cap.result.demand.region_gbps:,.0f} Gbps busy-hour demand)")
-            for k, v in cap.policies.items():
-                rng = (f"{v.served_share_low:.0%}-{v.served_share_high:.0%}" if v.served_share_low is not None
-                       else "")
-                top = sorted(v.by_operator_gbps.items(), key=lambda kv: -kv[1])[:3]
-                table.add_row(k, f"{v.served_share:.1%}", rng, f"{v.served_share_p5:.0%}", f"{v.loss_pp:.1f}",
-                              " ".join(f"{op} {gbps / max(v.served_gbps, 1e-9):.0%}" for op, gbps in top))
-            out.print(table)
-            if cap.kill_switch:
-                table = Table("switched off", "carried Gbps", "absorbed by others", "lost Gbps", "loss pp",
-                              title=f"{name}: kill switches (capacity)")
-                for k, v in cap.kill_switch.items():
-                    table.add_row(k, f"{v.carried_gbps:,.0f}", f"{v.absorbed_gbps:,.0f}", f"{v.lost_gbps:,.0f}",
-                                  f"{v.loss_pp:.1f}")
-                out.print(table)
-            if cap.events:
-                table = Table("event", "under policy", "served", "p5", "loss pp",
-                              title=f"{name}: denial events (capacity; loss against all operators, no event)")
-                for k, v in cap.events.items():
-                    table.add_row(k.event, k.policy, f"{v.served_share:.1%}", f"{v.served_share_p5:.0%}",
-                                  f"{v.loss_pp:.1f}")
-                out.print(table)
-        table = Table("policy", "served", "LEO only", "loss (pp)", "sovereignty index",
-                      title=f"{name}: visibility (an upper bound: a satellite overhead, whatever it can carry)")
-        for k, v in r.policies.items():
-            low = "same" if v.low_latency_served_share is None else f"{v.low_latency_served_share:.1%}"
-            table.add_row(k, f"{v.served_share:.1%}", low, f"{v.loss_vs_all_pp:.2f}", f"{v.sovereignty_index:.1%}")
-        out.print(table)
-        if r.events:
-            table = Table("event", "under policy", "served", "loss (pp)", "worst instant", "worst without it",
-                          title=f"{name}: denial events (visibility; loss against the same policy without it)")
-            for v in r.events.values():
-                table.add_row(v.event, v.policy, f"{v.served_share:.1%}", f"{v.loss_pp:.2f}",
-                              f"{v.min_coverage_during:.1%}", f"{v.min_coverage_baseline:.1%}")
+    from satsov.assessment.registry import TABLES
+    for name, r in a.regions.items():  # capacity first (can the operators carry the traffic?), then visibility
+        for spec in TABLES.values():
+            rows = list(spec.text_rows(r))
+            if not rows and (spec.name.startswith("capacity") or spec.name.endswith("events")):
+                continue
+            table = Table(*spec.header(), title=spec.title(name, r))
+            for row in rows:
+                table.add_row(*row)
             out.print(table)
     out.print(f"report: [bold]{paths['html']}[/] (figures: {paths['json']})")
 

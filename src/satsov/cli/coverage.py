@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from satsov.cli.options import (DEFAULT_AVAILABILITY, DEFAULT_MAX_EPOCH_AGE_DAYS, DEFAULT_MIN_ELEVATION_DEG,
-                                DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP, CatalogOpt, MaxEpochAge, Duration, Filed, Json, MinElevation, OperatorOpt, Region,
+                                DEFAULT_SPACING_KM, DEFAULT_START, DEFAULT_STEP, CatalogOpt, MaxEpochAge, Duration, Filed, Fold, Json, Licences, MinElevation,
+                                OperatorOpt, Region,
                                 SpacingKm, Start, Step, parse_sets)
 from satsov.cli.output import emit_json, out, progress_bar, warn
 
@@ -19,7 +20,7 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
              operator_sets: Optional[list[str]] = typer.Option(None, "--operators", help="a set NAME=op1,op2 (repeat)"),
              min_elevation_deg: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
              spacing_km: SpacingKm = DEFAULT_SPACING_KM,
-             n_fold: int = typer.Option(1, "--n-fold", help="satellites needed in view"),
+             n_fold: Fold = 1, licensed: Licences = True,
              threshold: float = typer.Option(DEFAULT_AVAILABILITY, "--availability", help="availability threshold"),
              out_dir: Optional[Path] = typer.Option(None, "--out", help="write cells, series and summary here"),
              check_step: bool = typer.Option(False, "--check-step",
@@ -46,14 +47,15 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
     if sets is not None and len(fleets) > 1:
         sets = {"all": list(fleets), **sets}
     g = grid(region(region_query), spacing_km)
+    denials, notes = _landing_rights(fleets, selection.owner, licensed)
     update, bar = progress_bar(f"coverage of {g.region_name}", not as_json)
     with bar, warnings.catch_warnings():
         warnings.simplefilter("ignore", StepWarning)  # reported below and in the summary
         result = run_coverage(fleets, g, times, min_elevation_deg=min_elevation_deg, sets=sets, n_fold=n_fold,
-                              availability_threshold=threshold, progress=update,
+                              denials=denials, availability_threshold=threshold, progress=update,
                               max_epoch_age_days=max_epoch_age_days)
     summary = result.summary()
-    summary["warnings"] = list(selection.warnings) + summary["warnings"]
+    summary["warnings"] = list(selection.warnings) + notes + summary["warnings"]
     for w in summary["warnings"]:
         warn(w)
     if check_step:
@@ -78,3 +80,12 @@ def coverage(region_query: Region = ..., start: Start = DEFAULT_START, duration:
                       f"{f['time_coverage_population']:.2%}", f"{f['area_share_available']:.2%}",
                       f"{f['mean_sats_in_view']:.1f}", f"{f['longest_gap_s'] / 60:.0f} min")
     out.print(table)
+
+
+def _landing_rights(fleets, owner, respect: bool) -> tuple[tuple, list[str]]:
+    """The landing-rights denials of the fleets (as ``satsov assess`` applies them), and a note."""
+    if not respect:
+        return (), ["licences: ignored (--ignore-licences): every operator serves every place it reaches"]
+    from satsov.world.licences import licence_denials, licences
+    denials = licence_denials(fleets, owner, licences())
+    return denials, []

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from satsov.cli.options import Json
+from satsov.cli.options import (DEFAULT_AVAILABILITY, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START, Fold, Json, MinElevation,
+                                Start)
 from satsov.cli.output import emit_json, err, out, progress
 
 
@@ -33,8 +34,8 @@ def _range(text: str, option: str, *, step: float, integer: bool = False) -> tup
 
 
 def design(region: str = typer.Option(..., "--region", help="country, group, A+B, WORLD or LAT:A..B"),
-           fold: int = typer.Option(1, "--fold", help="satellites needed in view at once"),
-           min_elevation_deg: float = typer.Option(25.0, "--min-elevation-deg", help="user minimum elevation"),
+           fold: Fold = 1,
+           min_elevation_deg: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
            altitude_km: list[float] = typer.Option(None, "--altitude-km", help="candidate altitude (repeat)"),
            altitude_km_range: str = typer.Option(None, "--altitude-km-range",
                                                  help="A,B[,STEP]: altitudes from A to B km (every 50 km)"),
@@ -51,7 +52,7 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
            sats_per_launch: int = typer.Option(None, "--sats-per-launch", help="satellites one launch carries"),
            objective: str = typer.Option("satellites", "--objective",
                                          help="satellites, satellites+spares or launches"),
-           availability: float = typer.Option(0.99, "--availability", help="share of population-time to meet"),
+           availability: float = typer.Option(DEFAULT_AVAILABILITY, "--availability", help="share of population-time to meet"),
            max_gap_s: float = typer.Option(None, "--max-gap-s", help="longest outage a cell may have, seconds"),
            bent_pipe: bool = typer.Option(False, "--bent-pipe", help="no inter-satellite links: every serving "
                                           "satellite must see a gateway in the allowed jurisdictions"),
@@ -71,7 +72,7 @@ def design(region: str = typer.Option(..., "--region", help="country, group, A+B
            weight: str = typer.Option("population", "--weight", help="population or area"),
            spacing_km: float = typer.Option(200.0, "--spacing-km", help="grid spacing for screening and "
                                                                          "verification"),
-           start: str = typer.Option("2026-05-07T00:00:00Z", "--start", help="ISO UTC start of the window"),
+           start: Start = DEFAULT_START,
            duration: str = typer.Option("6h", "--duration", help="verification window"),
            step: str = typer.Option("60s", "--step", help="verification step"),
            screen_duration: str = typer.Option("24h", "--screen-duration", help="window the screen samples"),

@@ -16,7 +16,7 @@ from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT
 
 __all__ = ["DEFAULT_START", "DEFAULT_STEP", "DEFAULT_MIN_ELEVATION_DEG", "DEFAULT_SPACING_KM", "DEFAULT_AVAILABILITY",
            "DEFAULT_ISL_RANGE_KM", "DEFAULT_MAX_EPOCH_AGE_DAYS", "MaxEpochAge", "Json", "Strict", "Names", "Start", "Duration", "Step", "CatalogOpt", "Filed",
-           "OperatorOpt", "MinElevation", "SpacingKm", "Region", "AsOf"]
+           "OperatorOpt", "MinElevation", "Fold", "Licences", "SpacingKm", "Region", "AsOf"]
 
 Json = Annotated[bool, typer.Option("--json", help="print machine-readable JSON on stdout")]
 Strict = Annotated[bool, typer.Option("--strict", help="exit non-zero on any bad catalogue record")]
@@ -27,7 +27,12 @@ Step = Annotated[str, typer.Option("--step", help="time step, e.g. 60s")]
 CatalogOpt = Annotated[Optional[Path], typer.Option("--catalog", help="catalogue file (default: the built-in snapshot)")]
 Filed = Annotated[Optional[list[str]], typer.Option("--filed", help="a constellation as filed (repeat)")]
 OperatorOpt = Annotated[Optional[list[str]], typer.Option("--operator", help="only these operators (repeat)")]
-MinElevation = Annotated[float, typer.Option("--min-elevation", help="user minimum elevation, degrees")]
+MinElevation = Annotated[float, typer.Option("--min-elevation-deg", "--min-elevation",
+                                             help="user minimum elevation, degrees")]
+Fold = Annotated[int, typer.Option("--fold", "--n-fold", help="satellites needed in view at once", min=1)]
+Licences = Annotated[bool, typer.Option("--licences/--ignore-licences",
+                                        help="an operator serves only where it holds landing rights "
+                                             "(data/licences.yaml)")]
 SpacingKm = Annotated[float, typer.Option("--spacing-km", help="distance between grid cell centres, km")]
 Region = Annotated[str, typer.Option("--region", help="country, group, A+B or GeoJSON file")]
 MaxEpochAge = Annotated[float, typer.Option("--max-epoch-age-days",

@@ -70,7 +70,7 @@ def propagate(file: Path = typer.Argument(..., help="catalogue file"), start: St
 def look(file: Path = typer.Argument(..., help="catalogue file"),
          site: str = typer.Option(..., "--site", help="LAT,LON[,ALT_M] in degrees and metres"),
          start: Start = ..., duration: Duration = ..., step: Step = ..., names: Names = None,
-         min_elevation_deg: float = typer.Option(-90.0, "--min-elevation",
+         min_elevation_deg: float = typer.Option(-90.0, "--min-elevation-deg", "--min-elevation",
                                                  help="only rows at or above this elevation (deg)"),
          out_path: Path = typer.Option(None, "--out", help="stream the rows to .parquet or .csv (any size)"),
          max_epoch_age_days: MaxEpochAge = DEFAULT_MAX_EPOCH_AGE_DAYS,

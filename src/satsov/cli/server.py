@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from satsov.cli.options import Json
+from satsov.cli.options import DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START, Json, MinElevation, Start
 from satsov.cli.output import emit_json, err, out, progress
 
 
@@ -25,10 +25,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="interface to bin
 
 
 def atlas(spacing_km: float = typer.Option(200.0, "--spacing-km", help="world grid spacing"),
-          start: str = typer.Option("2026-05-07T00:00:00Z", "--start"),
+          start: Start = DEFAULT_START,
           duration: str = typer.Option("6h", "--duration"),
           step: str = typer.Option("10m", "--step"),
-          min_elevation_deg: float = typer.Option(25.0, "--min-elevation-deg"),
+          min_elevation_deg: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
           operator: Optional[list[str]] = typer.Option(None, "--operator", help="operators (repeat; default: every "
                                                        "broadband fleet of 50 satellites or more)"),
           ignore_licences: bool = typer.Option(False, "--ignore-licences", help="what if every operator were licensed"),

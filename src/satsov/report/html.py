@@ -81,20 +81,15 @@ def _drawn(jobs: list, workers: int) -> list[str]:
     worker has stopped, is drawn here, where its error is raised."""
     from collections import deque
 
-    from satsov.pools import Feeders, process_pool, stop_pool
+    from satsov.pools import Feeders, managed_pool
     order = sorted(range(len(jobs)), key=lambda i: -_cost(jobs[i]))
     n = min(workers, len(jobs))
-    pool = process_pool(n, preload=("satsov.report.preload",))
-    try:
+    with managed_pool(n, preload=("satsov.report.preload",)) as pool:
         feed = Feeders(deque((i, jobs[i]) for i in order), pool, _draw_job, n, "satsov-figures")
         feed.wait()
         uris = [feed.done.get(i) for i in range(len(jobs))]
         for i in sorted(i for i, _exc in feed.failed) + [i for i, _job in feed.todo]:
             uris[i] = _draw_job(jobs[i])
-    except BaseException:
-        stop_pool(pool, terminate=True)
-        raise
-    stop_pool(pool)
     return uris
 
 
@@ -412,7 +407,7 @@ def render_html(assessment) -> str:
              f"</title><style>{_CSS}</style></head><body>",
              f"<h1>Satellite sovereignty assessment: {html.escape(sc.name)}</h1>",
              f"<p class='lead'>{html.escape(sc.description or '')} Window {sc.window.start} + {sc.window.duration} "
-             f"every {sc.window.step}; a place counts as <i>served</i> when at least {sc.requirement.n_fold} "
+             f"every {sc.window.step}; a place counts as <i>served</i> when at least {sc.requirement.fold} "
              f"satellite(s) are {sc.requirement.min_elevation_deg:g}° or more above its horizon"
              + (f" (only satellites below {sc.requirement.max_altitude_km:,.0f} km count: low-latency service)"
                 if sc.requirement.max_altitude_km else "") + ". Figures are "

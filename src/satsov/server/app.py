@@ -343,26 +343,9 @@ def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits
 
     @app.get("/api/designs/{name}/satellites")
     def design_satellites(name: str):
-        """The best design's satellites at the start of its window: sub-satellite points, for the map."""
-        import numpy as np
-
-        from satsov.orbits.fleet import Fleet
-        from satsov.orbits.geometry import ecef_to_geodetic
-        from satsov.orbits.walker import Shell
-        from satsov.times import time_grid
-        d = json.loads(design_path(name).read_text(encoding="utf-8"))
-        best = d.get("best")
-        if not best:
-            return {"satellites": [], "footprint_deg": None}
-        start = "2026-05-07T00:00:00Z"
-        shell = Shell("design", best["altitude_km"], best["inclination_deg"], best["planes"], best["sats_per_plane"],
-                      best["phasing"])
-        pos = Fleet.from_shells([shell], start).positions(time_grid(start, "0s", "60s"))
-        lat, lon, _alt = ecef_to_geodetic(np.asarray(pos)[:, 0, :])
-        from satsov.orbits.geometry import footprint_half_angle_deg
-        return {"satellites": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(lon, lat)],
-                "footprint_deg": float(footprint_half_angle_deg(best["altitude_km"],
-                                                                d["requirement"]["min_elevation_deg"]))}
+        """The best design's satellites at the start of its own window (every shell): sub-satellite points."""
+        from satsov.synthesis.space import design_snapshot
+        return design_snapshot(json.loads(design_path(name).read_text(encoding="utf-8")))
 
     if STATIC.is_dir():
         @app.get("/")

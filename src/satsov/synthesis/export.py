@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+from satsov.defaults import DEFAULT_MIN_ELEVATION_DEG
 from satsov.io import atomic_open, check_writable
 
 __all__ = ["export_design", "DESIGN_OPERATOR"]
@@ -26,7 +27,7 @@ def _toml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def export_design(design, folder: str | os.PathLike, *, region: str, epoch: str, min_elevation_deg: float = 25.0,
+def export_design(design, folder: str | os.PathLike, *, region: str, epoch: str, min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
                   fold: int = 1, spacing_km: float = 50.0, duration: str = "24h", step: str = "60s",
                   jurisdiction: str | None = None, operator_key: str = DESIGN_OPERATOR,
                   summary: str = "") -> dict[str, Path]:
@@ -60,7 +61,7 @@ def export_design(design, folder: str | os.PathLike, *, region: str, epoch: str,
              f"description = {_toml_str(summary or design.label())}", "",
              "[window]", f"start = {_toml_str(str(epoch))}", f"duration = {_toml_str(duration)}",
              f"step = {_toml_str(step)}", "", "[requirement]", f"min_elevation_deg = {min_elevation_deg:g}",
-             f"n_fold = {int(fold)}", "", "[[regions]]", f"name = {_toml_str(region)}",
+             f"fold = {int(fold)}", "", "[[regions]]", f"name = {_toml_str(region)}",
              f"query = {_toml_str(region)}", f"spacing_km = {spacing_km:g}", "", "[fleets]", 'flying = "all"',
              'operators_file = "operators.yaml"', ""]
     for i, sh in enumerate(design.shells):

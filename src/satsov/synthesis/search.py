@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from satsov.defaults import DEFAULT_AVAILABILITY, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START
 from satsov.errors import InputError
 from satsov.orbits.walker import Shell
 from satsov.synthesis.space import Design, SearchSpace
@@ -30,7 +31,6 @@ from satsov.world.grids import grid as make_grid
 __all__ = ["Requirement", "SearchSpace", "Candidate", "Verification", "DesignResult", "design", "verify",
            "compare_plans", "analytic_bounds", "pareto_front", "latency", "latency_users", "points_of_presence"]
 
-DEFAULT_START = "2026-05-07T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class Requirement:
 
     region: str
     fold: int = 1
-    min_elevation_deg: float = 25.0
-    availability: float = 0.99
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG
+    availability: float = DEFAULT_AVAILABILITY
     weight: str = "population"   # or "area"
     spacing_km: float = 200.0
     max_gap_s: float | None = None

@@ -16,7 +16,7 @@ from satsov.errors import InputError
 from satsov.orbits.walker import Pattern, Shell
 from satsov.synthesis.seeds import earth_central_angle_deg, streets_half_width_deg
 
-__all__ = ["Design", "SearchSpace", "OBJECTIVES"]
+__all__ = ["Design", "SearchSpace", "OBJECTIVES", "design_snapshot"]
 
 OBJECTIVES = ("satellites", "satellites+spares", "launches")
 
@@ -216,3 +216,28 @@ class SearchSpace:
                                     tuple((sh.altitude_km, sh.inclination_deg, sh.pattern.value, sh.phasing)
                                           for sh in d.shells)))
         return designs
+
+
+def design_snapshot(stored: dict) -> dict:
+    """The best design of a stored design result (``DesignResult.to_dict()``, or the file ``satsov design
+    --data-dir`` writes) at the start of its own window: every shell's satellites as sub-satellite points
+    ``[[lon_deg, lat_deg], ...]`` and the footprint half-angle of each shell (degrees, at the requirement's
+    mask). ``{"satellites": [], ...}`` when it has no best design. What the dashboard draws."""
+    import numpy as np
+
+    from satsov.defaults import DEFAULT_MIN_ELEVATION_DEG, DEFAULT_START
+    from satsov.orbits.fleet import Fleet
+    from satsov.orbits.geometry import ecef_to_geodetic, footprint_half_angle_deg
+    from satsov.times import time_grid
+    best = stored.get("best")
+    if not best:
+        return {"satellites": [], "footprint_deg": None, "shells": [], "start": None}
+    design = Design.from_dict(best) if best.get("shells") else Design.from_dict({"shells": [best]})
+    start = (stored.get("window") or {}).get("start") or DEFAULT_START
+    mask = (stored.get("requirement") or {}).get("min_elevation_deg", DEFAULT_MIN_ELEVATION_DEG)
+    pos = Fleet.from_shells(list(design.shells), start).positions(time_grid(start, "0s", "60s"))
+    lat, lon, _alt = ecef_to_geodetic(np.asarray(pos)[:, 0, :])
+    footprints = [float(footprint_half_angle_deg(sh.altitude_km, mask)) for sh in design.shells]
+    return {"satellites": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(lon, lat)],
+            "footprint_deg": max(footprints), "shells": [sh.name for sh in design.shells],
+            "footprints_deg": footprints, "start": str(start)}

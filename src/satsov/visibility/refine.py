@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from satsov.defaults import DEFAULT_MIN_ELEVATION_DEG
 from satsov.errors import InputError
 from satsov.orbits.fleet import Fleet
 from satsov.times import Times, time_grid
@@ -18,7 +19,7 @@ __all__ = ["refine_check"]
 
 
 def refine_check(fleets: Mapping[str, Fleet], where, times: Times, *, factor: int = 4, max_cells: int = 400,
-                 max_steps: int = 120, min_elevation_deg: float = 25.0, n_fold: int = 1, spacing_km: float = 50.0,
+                 max_steps: int = 120, min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG, n_fold: int = 1, spacing_km: float = 50.0,
                  seed: int = 0) -> dict:
     """Measure what the step hides: recompute the first ``max_steps`` steps ``factor`` times finer on up to
     ``max_cells`` cells and compare gaps and availability with the coarse run (for every operator and 'all').

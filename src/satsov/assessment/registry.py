@@ -1,0 +1,160 @@
+"""The figures of an assessment, declared once: name, label, unit and format, grouped into the tables that the
+CLI prints and that :func:`dataset` returns as labelled arrays.
+
+A figure is one :class:`Figure` line in :data:`TABLES`; the CLI's tables (``satsov assess``, ``satsov demo``)
+and :func:`dataset` iterate over the declarations, so a new figure is one declaration here (and, where it is
+new arithmetic, one function in :mod:`satsov.assessment.figures` or :mod:`satsov.assessment.capacity`).
+
+>>> TABLES["capacity-policies"].figure("served_share").format(0.2743)
+'27.4%'
+>>> [f.name for f in TABLES["capacity-kill-switch"].figures]
+['carried_gbps', 'absorbed_gbps', 'lost_gbps', 'loss_pp']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["Figure", "FigureTable", "TABLES", "dataset"]
+
+UNITS = {"share": "share of the region's demand or people (0-1)", "pp": "percentage points", "Gbps": "Gbit/s",
+         "text": "text", "index": "served by the policy over served by all operators (0-1)"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: ``name`` (its key in the JSON and the dataset), ``label`` (a column header), ``unit`` (a key of
+    :data:`UNITS`), ``fmt`` (a format spec, or a callable from the value to text) and how to read it from its
+    record (``get``: default the attribute ``name``)."""
+
+    name: str
+    label: str
+    unit: str
+    fmt: str | Callable[[object], str] = "{:.1%}"
+    get: Callable[[object], object] | None = None
+    numeric: bool = True
+
+    def value(self, record) -> object:
+        return self.get(record) if self.get is not None else getattr(record, self.name)
+
+    def format(self, value) -> str:
+        if value is None:
+            return ""
+        return self.fmt(value) if callable(self.fmt) else self.fmt.format(value)
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A table of figures: one row per case of a region (``rows(region_assessment)`` gives ``{row key: record}``,
+    ``key_labels`` name the row key's parts), and a ``title`` from the region's name and assessment."""
+
+    name: str
+    key_labels: tuple[str, ...]
+    rows: Callable[[object], dict]
+    figures: tuple[Figure, ...]
+    title: Callable[[str, object], str]
+    keys: Callable[[object], tuple] = field(default=lambda k: (str(k),))
+
+    def figure(self, name: str) -> Figure:
+        return next(f for f in self.figures if f.name == name)
+
+    def header(self) -> list[str]:
+        return [*self.key_labels, *(f.label for f in self.figures)]
+
+    def text_rows(self, region) -> Iterable[list[str]]:
+        for key, record in self.rows(region).items():
+            yield [*self.keys(key), *(f.format(f.value(record)) for f in self.figures)]
+
+
+def _range(v) -> str:
+    return f"{v[0]:.0%}-{v[1]:.0%}" if v[0] is not None else ""
+
+
+def _carriers(v) -> str:
+    top = sorted(v.by_operator_gbps.items(), key=lambda kv: -kv[1])[:3]
+    return " ".join(f"{op} {gbps / max(v.served_gbps, 1e-9):.0%}" for op, gbps in top)
+
+
+def _cap(r):
+    return r.capacity
+
+
+TABLES: dict[str, FigureTable] = {t.name: t for t in (
+    FigureTable(
+        "capacity-policies", ("policy",), lambda r: _cap(r).policies if _cap(r) else {},
+        (Figure("served_share", "served", "share"),
+         Figure("served_share_range", "range", "share", _range,
+                get=lambda v: (v.served_share_low, v.served_share_high), numeric=False),
+         Figure("served_share_p5", "p5", "share", "{:.0%}"),
+         Figure("loss_pp", "loss pp", "pp", "{:.1f}"),
+         Figure("carried_by", "carried by (share of served)", "text", _carriers, get=lambda v: v, numeric=False)),
+        lambda name, r: f"{name}: capacity ({_cap(r).result.demand.region_gbps:,.0f} Gbps busy-hour demand)"),
+    FigureTable(
+        "capacity-kill-switch", ("switched off",), lambda r: _cap(r).kill_switch if _cap(r) else {},
+        (Figure("carried_gbps", "carried Gbps", "Gbps", "{:,.0f}"),
+         Figure("absorbed_gbps", "absorbed by others", "Gbps", "{:,.0f}"),
+         Figure("lost_gbps", "lost Gbps", "Gbps", "{:,.0f}"),
+         Figure("loss_pp", "loss pp", "pp", "{:.1f}")),
+        lambda name, r: f"{name}: kill switches (capacity)"),
+    FigureTable(
+        "capacity-events", ("event", "under policy"), lambda r: _cap(r).events if _cap(r) else {},
+        (Figure("served_share", "served", "share"),
+         Figure("served_share_p5", "p5", "share", "{:.0%}"),
+         Figure("loss_pp", "loss pp", "pp", "{:.1f}")),
+        lambda name, r: f"{name}: denial events (capacity; loss against all operators, no event)",
+        keys=lambda k: (k.event, k.policy)),
+    FigureTable(
+        "visibility-policies", ("policy",), lambda r: r.policies,
+        (Figure("served_share", "served", "share"),
+         Figure("low_latency_served_share", "LEO only", "share",
+                lambda v: "same" if v is None else f"{v:.1%}"),
+         Figure("loss_vs_all_pp", "loss (pp)", "pp", "{:.2f}"),
+         Figure("sovereignty_index", "sovereignty index", "index")),
+        lambda name, r: f"{name}: visibility (an upper bound: a satellite overhead, whatever it can carry)"),
+    FigureTable(
+        "visibility-events", ("event", "under policy"), lambda r: r.events,
+        (Figure("served_share", "served", "share"),
+         Figure("loss_pp", "loss (pp)", "pp", "{:.2f}"),
+         Figure("min_coverage_during", "worst instant", "share"),
+         Figure("min_coverage_baseline", "worst without it", "share")),
+        lambda name, r: f"{name}: denial events (visibility; loss against the same policy without it)",
+        keys=lambda k: (k.event, k.policy)),
+)}
+
+
+def dataset(assessment, table: str):
+    """The numeric figures of one of :data:`TABLES` as an ``xarray.Dataset`` with dimensions ``region`` and
+    ``case`` (the row key as text: a policy, a fleet, ``event @ policy``); each variable has its ``label``,
+    ``unit`` and ``units`` text as attributes, missing combinations are NaN. Room for more dimensions
+    (``as_of`` for the years ahead) is on the outside: one dataset per study, concatenated.
+
+    >>> import satsov
+    >>> from satsov.assessment.scenario import scenario_from_dict
+    >>> a = satsov.assess(scenario_from_dict({"regions": [{"name": "IS", "spacing_km": 200}],
+    ...                                      "window": {"duration": "20m"}, "capacity": {"enabled": False},
+    ...                                      "fleets": {"flying": ["oneweb", "qianfan"]}}))
+    >>> ds = dataset(a, "visibility-policies")
+    >>> ds["served_share"].sel(region="IS", case="no-prc").item() == a.regions["IS"].policies["no-prc"].served_share
+    True
+    >>> ds["served_share"].attrs["unit"]
+    'share'
+    """
+    import numpy as np
+    import xarray as xr
+    spec = TABLES[table]
+    regions = list(assessment.regions)
+    rows = {name: spec.rows(r) for name, r in assessment.regions.items()}
+    cases = list(dict.fromkeys(" @ ".join(spec.keys(k)) for rr in rows.values() for k in rr))
+    data = {}
+    for f in spec.figures:
+        if not f.numeric:
+            continue
+        values = np.full((len(regions), len(cases)), np.nan)
+        for i, name in enumerate(regions):
+            for key, record in rows[name].items():
+                v = f.value(record)
+                values[i, cases.index(" @ ".join(spec.keys(key)))] = np.nan if v is None else float(v)
+        data[f.name] = xr.DataArray(values, dims=("region", "case"),
+                                    attrs={"label": f.label, "unit": f.unit, "units": UNITS[f.unit]})
+    return xr.Dataset(data, coords={"region": regions, "case": cases}, attrs={"table": table})
