@@ -382,8 +382,11 @@ def test_the_gap_is_also_given_in_satellites_of_a_named_design():
     per_sat = 20.0 * share                                    # v1.5: 20 Gbps (Pekhterev 2021)
     for v in cap.policies.values():
         assert v.satellites_to_close_gap == int(np.ceil(v.gap_gbps / per_sat - 1e-9))
-    assert cap.policies["no-spacex"].satellites_to_close_gap > 0 and "starlink v1.5" in cap.design
-    with pytest.raises(ScenarioError, match="capacity.design"):
+    assert cap.policies["no-spacex"].satellites_to_close_gap > 0 and "starlink v1.5" in cap.reference_satellite
+    from satsov.deprecation import SatsovDeprecationWarning
+    with pytest.warns(SatsovDeprecationWarning, match="reference_satellite"):
+        assert cap.design == cap.reference_satellite  # the former name, for a release
+    with pytest.raises(ScenarioError, match="capacity.reference_satellite"):
         assess(scenario_from_dict({**SMALL, "capacity": {"design": "nobody:x"}}))  # refused before computing
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace as _replace
 
 from satsov.assessment.cases import cases, landing_rule_notes
 from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
-from satsov.assessment.study import demand_model, design_generation, region_grid
+from satsov.assessment.study import demand_model, reference_satellite, region_grid
 from satsov.times import time_grid
 from satsov.world.cases import BASELINE, EventCase, KillSwitchCase, PolicyCase
 
@@ -106,7 +106,7 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
     base = results[0]
     variants = {name: (results[lo], results[hi]) for name, lo, hi in plan.variants}
     full = base.figures(PolicyCase(BASELINE))
-    per_sat_gbps, design = _design(sc, supply, base, fleets, owner)
+    per_sat_gbps, reference = _reference_satellite_gbps(sc, supply, base, fleets, owner)
 
     def figures(key) -> CapacityCaseFigures:
         f = base.figures(key)
@@ -128,14 +128,14 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
         lost = max(0.0, full.served_gbps - f.served_gbps)
         kills[k] = StrandedFigures(k, carried, max(0.0, carried - lost), lost,
                                    100.0 * (full.served_share - f.served_share))
-    return CapacityAssessment(base, pols, kills, evs, tuple(base.notes) + tuple(landing_rule_notes(study)), design)
+    return CapacityAssessment(base, pols, kills, evs, tuple(base.notes) + tuple(landing_rule_notes(study)), reference)
 
 
-def _design(sc, supply, base, fleets, owner) -> tuple[float, str]:
-    """Gbps one satellite of the reference design adds to the region on average: its capacity times the share
+def _reference_satellite_gbps(sc, supply, base, fleets, owner) -> tuple[float, str]:
+    """Gbps one reference satellite adds to the region on average: its capacity times the share
     of such satellites over the region at a time (measured on the flying fleet of that operator, else on the
     largest fleet). An optimistic estimate: those satellites give the region all they have."""
-    op_key, gen = design_generation(sc, supply)
+    op_key, gen = reference_satellite(sc, supply)
     own = [k for k in fleets if owner[k] == op_key]
     ref = own[0] if own else max(fleets, key=lambda k: len(fleets[k]))
     share = base.over_region_share.get(ref, 0.0)

@@ -145,7 +145,17 @@ class CapacityAssessment:
     kill_switch: dict[str, StrandedFigures]
     events: dict[EventCase, CapacityCaseFigures]
     notes: tuple[str, ...] = ()
-    design: str = ""          # the reference design behind satellites_to_close_gap, with how it was estimated
+    reference_satellite: str = ""  # the satellite behind satellites_to_close_gap, with how it was estimated
+
+    @property
+    def design(self) -> str:
+        """The former name of :attr:`reference_satellite` (goes in 0.2)."""
+        import warnings
+
+        from satsov.deprecation import SatsovDeprecationWarning
+        warnings.warn("CapacityAssessment.design is CapacityAssessment.reference_satellite since 0.1 and goes in 0.2",
+                      SatsovDeprecationWarning, stacklevel=2)
+        return self.reference_satellite
 
     def to_dict(self) -> dict:
         return {"policies": {k: v.to_dict() for k, v in self.policies.items()},
@@ -153,7 +163,9 @@ class CapacityAssessment:
                 "events": [dict(v.to_dict(), event=k.event, policy=k.policy) for k, v in self.events.items()],
                 "demand_gbps": self.result.demand.region_gbps,
                 "background_demand_gbps": self.result.demand.background_gbps,
-                "snapshots": len(self.result.times), "notes": list(self.notes), "design": self.design}
+                "snapshots": len(self.result.times), "notes": list(self.notes),
+                "reference_satellite": self.reference_satellite,
+                "design": self.reference_satellite}  # "design": the former key, kept in format version 1
 
 
 @dataclass(eq=False)

@@ -242,8 +242,15 @@ class CapacitySpec(_Model):
     workers: int | None = Field(None, ge=1, le=256, description="processes for the capacity runs (each region's "
                                 "base and sensitivity runs), after the coverage passes; default 1 "
                                 "(the CLI: the machine's cores)")
-    design: str = Field("starlink:v2-mini", description="OPERATOR:GENERATION of data/capacity.yaml: the satellites "
-                        "whose number to close each gap is estimated")
+    reference_satellite: str = Field("starlink:v2-mini", validation_alias=AliasChoices("reference_satellite", "design"),
+                                     description="OPERATOR:GENERATION of data/capacity.yaml: the satellites whose "
+                                     "number to close each gap is estimated (also accepted as design, its former "
+                                     "name)")
+
+    @property
+    def design(self) -> str:
+        """The former name of :attr:`reference_satellite` (kept for a release)."""
+        return self.reference_satellite
     operators: dict[str, dict] = Field({}, description="entries replacing data/capacity.yaml's, same layout")
 
     @field_validator("step")

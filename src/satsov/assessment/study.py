@@ -118,7 +118,7 @@ def resolve(sc: Scenario, *, build: bool = True) -> Study:
     supply = None
     if sc.capacity.enabled:
         supply = _supply(sc)
-        design_generation(sc, supply)
+        reference_satellite(sc, supply)
     fleets = selection.fleets
     allowed = {p.name: tuple(k for k in fleets if p.allows(registry[selection.owner[k]])) for p in policies}
     leo = frozenset(k for k, f in fleets.items()
@@ -364,15 +364,17 @@ def demand_model(sc: Scenario):
     return model
 
 
-def design_generation(sc: Scenario, supply):
-    """The reference satellite of ``capacity.design`` (OPERATOR:GENERATION), checked before any computation."""
-    op_key, _, gen_name = sc.capacity.design.partition(":")
+def reference_satellite(sc: Scenario, supply):
+    """The reference satellite of ``capacity.reference_satellite`` (OPERATOR:GENERATION), checked before any
+    computation."""
+    op_key, _, gen_name = sc.capacity.reference_satellite.partition(":")
     gen = None
     if op_key in supply.operators:
         gens = supply.operators[op_key].generations
         gen = next((g for g in gens if g.name == gen_name), None) if gen_name else gens[-1]
     if gen is None:
-        raise ScenarioError(f"capacity.design: found {sc.capacity.design!r}, expected OPERATOR:GENERATION of the "
-                            f"capacity table, such as 'starlink:v2-mini'", found=sc.capacity.design,
+        raise ScenarioError(f"capacity.reference_satellite: found {sc.capacity.reference_satellite!r}, expected "
+                            f"OPERATOR:GENERATION of the capacity table, such as 'starlink:v2-mini'",
+                            found=sc.capacity.reference_satellite,
                             expected="OPERATOR:GENERATION")
     return op_key, gen

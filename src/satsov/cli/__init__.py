@@ -12,7 +12,7 @@ import logging
 
 import typer
 
-from satsov.cli import assess, capacity, catalog, coverage, design, orbits, route, server, world
+from satsov.cli import assess, atlas, capacity, catalog, coverage, design, orbits, route, server, world
 from satsov.cli.output import err, error
 from satsov.errors import FetchError, SatsovError
 
@@ -48,7 +48,7 @@ app.command()(assess.assess)
 app.command()(assess.demo)
 app.command()(route.route)
 app.command("design")(design.design)
-app.command("atlas")(server.atlas)
+app.command("atlas")(atlas.atlas)
 app.command("serve")(server.serve)
 
 

@@ -368,7 +368,7 @@ def _capacity_section(rname, ra, head) -> list[str]:
                           f"{v.satellites_to_close_gap:,}",
                           ", ".join(f"{o} {g:,.0f}" for o, g in sorted(v.by_operator_gbps.items(), key=lambda kv: -kv[1])),
                           "; ".join(v.depends_on_assumptions) or "no"] for k, v in pol.items()]))
-    parts.append(f"<p class='note'>* satellites of {html.escape(cap.design)}.</p>")
+    parts.append(f"<p class='note'>* satellites of {html.escape(cap.reference_satellite)}.</p>")
     panels = [(f"{k}: {_pct(v.served_share)} carried", cap.result.cell_share(PolicyCase(k))) for k, v in pol.items()]
     g = cap.result.demand.grid.subset(cap.result.demand.in_region)
     parts.append(f"<img alt='capacity maps' src='{_small_multiples(g, panels, f'{rname}: share of each place’s busy-hour demand carried', 'share of demand served')}'>")
