@@ -475,3 +475,28 @@ def test_an_unguarded_script_with_capacity_workers_is_told_to_guard_its_entry_po
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode != 0
     assert "must guard its entry point (if __name__ == '__main__':)" in done.stderr.splitlines()[-1]
+
+
+def test_an_excluded_or_switched_off_operator_is_geofenced_and_keeps_serving_the_rest_of_the_world():
+    """Issue 31, item 2: a policy that excludes an operator and a kill switch deny its links into the region's
+    cells only; it keeps serving everyone else. Its worldwide withdrawal is a separate, labelled case, and the
+    difference (displacement) is reported."""
+    from satsov.world.cases import WithdrawalCase
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]}, "kill_switch": ["starlink"],
+                             "capacity": {"step": "30m", "sensitivity": False}})
+    cap = assess(sc).regions["Iceland"].capacity
+    res = cap.result
+    fence, gone = KillSwitchCase("starlink"), WithdrawalCase("starlink")
+    assert set(res.cases[fence]) == {"oneweb", "starlink"} and set(res.cases[gone]) == {"oneweb"}
+    # nothing of Starlink's reaches Iceland under the geofence or the policy without SpaceX ...
+    assert res.by_operator_mbps[fence]["starlink"].sum() == 0
+    assert res.by_operator_mbps[PolicyCase("no-spacex")]["starlink"].sum() == 0
+    # ... but it still serves the rest of the world: the world's total is far above the withdrawal's
+    assert (res.total_served_mbps[fence] > res.total_served_mbps[gone] + 1e6).all()
+    k = cap.kill_switch["starlink"]
+    assert k.withdrawal_loss_pp == pytest.approx(
+        100 * (cap.policies["all-operators"].served_share - res.figures(gone).served_share), abs=1e-9)
+    assert k.displacement_pp == pytest.approx(k.withdrawal_loss_pp - k.loss_pp, abs=1e-9)
+    # the policy's geofence and the switch-off of the one operator it excludes are the same case
+    assert cap.policies["no-spacex"].served_share == pytest.approx(
+        res.figures(fence).served_share, abs=1e-12)

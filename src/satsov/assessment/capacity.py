@@ -17,7 +17,7 @@ from satsov.assessment.cases import cases, landing_rule_notes
 from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
 from satsov.assessment.study import demand_model, reference_satellite, region_grid
 from satsov.times import time_grid
-from satsov.world.cases import BASELINE, EventCase, KillSwitchCase, PolicyCase
+from satsov.world.cases import BASELINE, EventCase, KillSwitchCase, PolicyCase, WithdrawalCase
 
 __all__ = ["RegionCapacityRuns", "capacity_runs", "capacity_figures", "region_capacity"]
 
@@ -121,14 +121,26 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
                                    math.ceil(gap / per_sat_gbps) if per_sat_gbps else None, sens)
     pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
     evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
-    kills = {}
+    kills, unlicensed = {}, []
     for k in kill:
+        if KillSwitchCase(k) not in base.cases:  # no landing rights anywhere in the region: nothing to switch off
+            kills[k] = StrandedFigures(k, 0.0, 0.0, 0.0, 0.0, None, None)
+            unlicensed.append(k)
+            continue
         f = base.figures(KillSwitchCase(k))
         carried = full.by_operator_gbps.get(k, 0.0)
         lost = max(0.0, full.served_gbps - f.served_gbps)
+        w = base.figures(WithdrawalCase(k)) if WithdrawalCase(k) in base.cases else None
+        withdrawal_pp = 100.0 * (full.served_share - w.served_share) if w is not None else None
         kills[k] = StrandedFigures(k, carried, max(0.0, carried - lost), lost,
-                                   100.0 * (full.served_share - f.served_share))
-    return CapacityAssessment(base, pols, kills, evs, tuple(base.notes) + tuple(landing_rule_notes(study)), reference)
+                                   100.0 * (full.served_share - f.served_share), withdrawal_pp,
+                                   None if w is None else withdrawal_pp - 100.0 * (full.served_share - f.served_share))
+    notes = tuple(base.notes) + tuple(landing_rule_notes(study))
+    if unlicensed:
+        notes += (f"kill switches of {', '.join(unlicensed)}: no landing rights in the region, so they carry nothing "
+                  f"there and switching them off over it changes nothing (their worldwide withdrawal is not "
+                  f"computed)",)
+    return CapacityAssessment(base, pols, kills, evs, notes, reference)
 
 
 def _reference_satellite_gbps(sc, supply, base, fleets, owner) -> tuple[float, str]:

@@ -5,7 +5,13 @@ Every engine takes its cases from here, each with the landing-rights denials of 
 - ``"coverage"``: each fleet alone, each policy (with the per-operator dependency counts), each denial event
   under each policy that has the event's operator, each policy restricted to LEO where it has GEO or MEO fleets,
   and each kill switch;
-- ``"capacity"``: each policy, each kill switch and each denial event under each policy (keyed as above).
+- ``"capacity"``: each policy, each kill switch and each denial event under each policy (keyed as above), and
+  each kill switch's worldwide withdrawal (:class:`~satsov.world.cases.WithdrawalCase`). Here exclusion is a
+  *geofence*: a policy that excludes an operator, and an operator switching off, deny its links into the
+  region's cells only (:data:`~satsov.world.cases.REGION`), and it keeps serving the rest of the world, which
+  competes for the same satellites. The withdrawal removes the operator everywhere; the difference between the
+  two is the displacement effect. (For visibility the two are the same over the region's cells, so the coverage
+  cases simply leave the operator out.)
 
 A policy's landing rule (``land_in``) is not a question of visibility, and the capacity model cannot apply it
 yet: both say so in their notes (:func:`landing_rule_notes`) rather than ignore it; routes apply it.
@@ -13,10 +19,10 @@ yet: both say so in their notes (:func:`landing_rule_notes`) rather than ignore 
 
 from __future__ import annotations
 
-from satsov.world.cases import (BASELINE, Case, EventCase, FleetCase, KillSwitchCase, LowLatencyCase, PolicyCase,
-                                with_denials)
+from satsov.world.cases import (BASELINE, REGION, Case, Denial, EventCase, FleetCase, KillSwitchCase, LowLatencyCase,
+                                PolicyCase, WithdrawalCase, with_denials)
 
-__all__ = ["cases", "landing_rule_notes", "PURPOSES"]
+__all__ = ["cases", "landing_rule_notes", "serves_region", "PURPOSES"]
 
 PURPOSES = ("coverage", "capacity")
 
@@ -38,10 +44,38 @@ def cases(study, region: str, purpose: str) -> list[Case]:
                 out.append(Case(LowLatencyCase(p.name), low))
         out += _kill_cases(study)
     else:
-        out += [Case(PolicyCase(p.name), allowed[p.name]) for p in policies]
-        out += _kill_cases(study)
-        out += _event_cases(study)
+        every = allowed[BASELINE]
+        out += [Case(PolicyCase(p.name), every, _geofence(every, allowed[p.name], f"policy {p.name}"))
+                for p in policies]
+        kill = [k for k in study.kill if serves_region(study, region, k)]
+        out += [Case(KillSwitchCase(k), every, _geofence(every, [o for o in every if o != k], "switch-off"))
+                for k in kill]
+        for name, denials in study.events.items():
+            for p in policies:
+                ops = allowed[p.name]
+                if any(d.operator in ops for d in denials):
+                    out.append(Case(EventCase(name, p.name), every,
+                                    _geofence(every, ops, f"policy {p.name}")
+                                    + tuple(d for d in denials if d.operator in ops)))
+        out += [Case(WithdrawalCase(k), tuple(o for o in every if o != k)) for k in kill]
     return [with_denials(c, study.licence_denials) for c in out]
+
+
+def serves_region(study, region: str, fleet: str) -> bool:
+    """Whether ``fleet`` holds landing rights in some country of the region (else it serves none of the region's
+    cells, and its switch-off changes nothing there: capacity leaves those cases out and says so)."""
+    import numpy as np
+    countries = {str(c) for c in np.unique(study.grids[region].country) if c}
+    denied = set()
+    for d in study.licence_denials:
+        if d.operator == fleet and isinstance(d.cells, frozenset):
+            denied |= d.cells
+    return not countries or not countries <= denied
+
+
+def _geofence(every, allowed, name: str) -> tuple[Denial, ...]:
+    """The fleets of ``every`` not in ``allowed``, each denied over the region's cells for the whole window."""
+    return tuple(Denial(k, REGION, None, None, name) for k in every if k not in allowed)
 
 
 def _event_cases(study) -> list[Case]:

@@ -7,7 +7,7 @@ new arithmetic, one function in :mod:`satsov.assessment.figures` or :mod:`satsov
 
 >>> TABLES["capacity-policies"].figure("served_share").format(0.2743)
 '27.4%'
->>> [f.name for f in TABLES["capacity-kill-switch"].figures]
+>>> [f.name for f in TABLES["capacity-kill-switch"].figures][:4]
 ['carried_gbps', 'absorbed_gbps', 'lost_gbps', 'loss_pp']
 """
 
@@ -95,8 +95,11 @@ TABLES: dict[str, FigureTable] = {t.name: t for t in (
         (Figure("carried_gbps", "carried Gbps", "Gbps", "{:,.0f}"),
          Figure("absorbed_gbps", "absorbed by others", "Gbps", "{:,.0f}"),
          Figure("lost_gbps", "lost Gbps", "Gbps", "{:,.0f}"),
-         Figure("loss_pp", "loss pp", "pp", "{:.1f}")),
-        lambda name, r: f"{name}: kill switches (capacity)"),
+         Figure("loss_pp", "loss pp", "pp", "{:.1f}"),
+         Figure("withdrawal_loss_pp", "withdrawn worldwide, loss pp", "pp", "{:.1f}"),
+         Figure("displacement_pp", "displacement pp", "pp", "{:+.1f}")),
+        lambda name, r: f"{name}: kill switches (capacity; switched off over the region, still serving the rest "
+                        f"of the world; and withdrawn worldwide)"),
     FigureTable(
         "capacity-events", ("event", "under policy"), lambda r: _cap(r).events if _cap(r) else {},
         (Figure("served_share", "served", "share"),

@@ -127,13 +127,18 @@ class CapacityCaseFigures(_Record):
 
 @dataclass(frozen=True)
 class StrandedFigures(_Record):
-    """An operator switched off: what it carried, how much of that the others absorb, what is lost."""
+    """An operator switched off over the region (a geofence: it keeps serving the rest of the world): what it
+    carried, how much of that the others absorb, what is lost; and, beside it, its withdrawal from the whole world
+    (``withdrawal_loss_pp``) and the difference, the displacement effect (``displacement_pp``: the rest of the
+    world's traffic that moves onto the others' satellites over the region; reported, not assumed positive)."""
 
     fleet: str
     carried_gbps: float
     absorbed_gbps: float
     lost_gbps: float
     loss_pp: float
+    withdrawal_loss_pp: float | None = None
+    displacement_pp: float | None = None
 
 
 @dataclass(eq=False)

@@ -37,7 +37,7 @@ from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
 from satsov.orbits.propagation import propagate
 from satsov.times import Times
 from satsov.world.gateways import CAPACITY_GATEWAY_MIN_ELEVATION_DEG
-from satsov.world.cases import Case, case_id, cases_from_sets, whole_window_denials
+from satsov.world.cases import REGION, Case, case_id, cases_from_sets, whole_window_denials
 from satsov.world.operators import operator_registry
 
 __all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs"]
@@ -276,13 +276,22 @@ def _cases(operators, sets, cases):
     return {key: (tuple(case.operators), tuple(case.denials)) for key, case in out.items()}
 
 
-def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0):
-    """One case on a snapshot's network: keep the allowed operators' arcs, zero denied links, share fairly."""
+def _is_fence(d) -> bool:
+    """A denial over the whole region for the whole window (a policy's exclusion, an operator's switch-off)."""
+    return isinstance(d.cells, str) and d.cells == REGION and d.start is None and d.end is None
+
+
+def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fenced=None, region_slot=None):
+    """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
+    towards the region (``fenced``: per operator), zero denied links, share fairly."""
     if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
         return np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0  # gets its bound, 0 (fair_flow's λ 1)
     keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
     cap = bn.network.cap
     reach_op = bn.reach_op
+    if fenced is not None:
+        keep &= ~(bn.arc_region & fenced[np.maximum(bn.arc_op, 0)] & (bn.arc_op >= 0))
+        reach_op = np.where(fenced[:, None] & region_slot[None, :], 0, reach_op)
     if denied.any():
         cap = cap.copy()
         link_denied = denied[bn.link_op, slot_cell[bn.link_slot]]
@@ -321,6 +330,7 @@ class _Context:
     fleet_names: list
     cases: dict
     denials: dict
+    fences: dict   # case -> per fleet, geofenced over the whole region for the whole window (cases with any)
     region_slot: np.ndarray
     slot_cell: np.ndarray
     slot_demand: np.ndarray
@@ -359,7 +369,8 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
         # Newton starts just above the share of the snapshot before, or of this snapshot's first case
         near = previous.get(key) if previous else first_lam
         hint = 1.0 if near is None else min(1.0, near * 1.02 + 1e-6)
-        flows, fair_share = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint)
+        flows, fair_share = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint,
+                                        ctx.fences.get(key), ctx.region_slot)
         first_lam = fair_share if first_lam is None else first_lam
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
@@ -499,7 +510,11 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     supply = supply or supply_table()
     registry = registry or operator_registry()
     all_cases = _cases(tuple(fleets), sets, cases)
-    denials = {k: [(d.operator, np.asarray(d.cell_mask(demand.grid), bool), d.time_mask(times)) for d in den]
+    # a geofence over the whole region for the whole window drops the fleet's satellite arcs towards the region
+    # per case (no link nodes); the other denials zero (fleet, cell) links per case
+    fences = {k: tuple(sorted({d.operator for d in den if _is_fence(d)})) for k, (_ops, den) in all_cases.items()}
+    denials = {k: [(d.operator, np.asarray(d.cell_mask(demand.grid, demand.in_region), bool), d.time_mask(times))
+                   for d in den if not _is_fence(d)]
                for k, (_ops, den) in all_cases.items()}
     all_cases = {k: ops for k, (ops, _den) in all_cases.items()}
     # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
@@ -553,8 +568,19 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     region_slot = np.zeros(tree.n_slots, bool)
     region_slot[:tree.region_slots] = True
     slot_cell = np.where(tree.cells >= 0, tree.cells, 0)
+    # cases that are the same flow problem (a policy's geofence of operators that may not serve the region
+    # anyway is the baseline; a policy without one operator is that operator's switch-off) are solved once
+    served_anywhere = (~exclude[:, region & (demand_mbps >= 1)]).any(axis=1)
+    same, solve = {}, {}
+    for k, ops in all_cases.items():
+        fence = tuple(f for f in fences[k] if f in ops and served_anywhere[fleet_names.index(f)])
+        sig = (tuple(sorted(ops)), fence, tuple((f, _digest(cm), _digest(tm)) for f, cm, tm in denials[k]))
+        same[k] = solve.setdefault(sig, k)
+    reps = {k: all_cases[k] for k in dict.fromkeys(same.values())}
+    fenced = {k: np.isin(np.arange(n_ops), [fleet_names.index(f) for f in v]) for k, v in fences.items()
+              if v and k in reps}
     ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
-                   exclude, gw_sets, fleet_names, all_cases, denials, region_slot, slot_cell,
+                   exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
                    _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el))
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
@@ -570,6 +596,10 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
             lam[key][t] = fair_share
             for f in all_cases[key]:
                 by_op[key][f][t] = per_op[fleet_names.index(f)]
+    for key, rep in same.items():  # the cases solved as another: its results, bit for bit
+        if rep != key:
+            served[key], total[key], lam[key] = served[rep].copy(), total[rep].copy(), lam[rep].copy()
+            by_op[key] = {f: by_op[rep][f].copy() for f in all_cases[key]}
     if g.spacing_km > 30:
         notes.append(f"grid: {g.spacing_km:g} km cells each pool the per-cell caps of about "
                      f"{g.spacing_km ** 2 / STARLINK_CELL_KM2:.0f} operator cells (Starlink's are about "

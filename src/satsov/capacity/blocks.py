@@ -299,6 +299,7 @@ class BlockNetwork:
     link_slot: np.ndarray
     link_op: np.ndarray
     reach_op: np.ndarray         # (n_ops, n_slots): what each operator could give each cell alone (Mbps)
+    arc_region: np.ndarray | None = None  # arcs out of a satellite towards region cells: a geofence drops them
 
 
 def _children(tree: BlockTree, level_index: int, flat_blocks: np.ndarray):
@@ -441,5 +442,16 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     if excl is not None:
         reach_op[excl[:, slot_cell] & real[None, :]] = 0
     net = Network(sink + 1, tail, head, cap, cell_first + slots)
+    # the first slot each node covers (block nodes: their block's; links and cells: their cell's), so that the
+    # arcs out of satellites towards the region are known: a geofence over the region drops them per case
+    first_slot = np.full(sink + 1, -1, np.int64)
+    if len(nodes):
+        flat_of = nodes // n_ops
+        li = np.searchsorted(tree.level_offset, flat_of, side="right") - 1
+        first_slot[block0:link0] = (flat_of - tree.level_offset[li]) << tree.levels[li]
+    first_slot[link0:cell0] = link_slot
+    first_slot[cell0:sink] = slots
+    to = first_slot[head]
+    arc_region = (tail >= 1) & (tail <= n_sats) & (to >= 0) & (to < tree.region_slots)
     return BlockNetwork(net, arc_op, deliver_slot, link_first + np.arange(len(links)), link_slot, link_op,
-                        reach_op)
+                        reach_op, arc_region)

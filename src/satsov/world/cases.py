@@ -32,11 +32,14 @@ from satsov.times import Times
 from satsov.world.grids import Grid
 from satsov.world.regions import Region
 
-__all__ = ["BASELINE", "CaseKey", "FleetCase", "PolicyCase", "EventCase", "LowLatencyCase", "KillSwitchCase",
-           "SetCase", "Case", "Denial", "case_id", "cases_from_sets", "with_denials", "whole_window_denials"]
+__all__ = ["BASELINE", "REGION", "CaseKey", "FleetCase", "PolicyCase", "EventCase", "LowLatencyCase",
+           "KillSwitchCase", "WithdrawalCase", "SetCase", "Case", "Denial", "case_id", "cases_from_sets", "with_denials", "whole_window_denials"]
 
 #: The policy every other is measured against: all operators of the scenario.
 BASELINE = "all-operators"
+#: A denial's ``cells`` for "the region's cells" of whatever grid an engine uses: a geofence over the region (the
+#: operator keeps serving everyone else). A coverage grid is the region; capacity's grid adds the rest of the world.
+REGION = "region"
 
 
 class CaseKey:
@@ -131,6 +134,23 @@ class KillSwitchCase(CaseKey):
 
 
 @dataclass(frozen=True)
+class WithdrawalCase(CaseKey):
+    """Every fleet of the baseline but one, withdrawn from the whole world (the operator fails or is sanctioned
+    everywhere), beside :class:`KillSwitchCase`, its switch-off over the region alone: the difference is the
+    displacement effect (the rest of the world's traffic moving onto the others)."""
+
+    fleet: str
+    kind: ClassVar[str] = "withdrawal"
+
+    @property
+    def label(self) -> str:
+        return self.fleet
+
+    def __str__(self) -> str:
+        return f"withdrawal {self.fleet!r}"
+
+
+@dataclass(frozen=True)
 class SetCase(CaseKey):
     """A set of fleets a user named (``--operators west=starlink,oneweb``, ``sets={"west": [...]}``)."""
 
@@ -183,9 +203,13 @@ class Denial:
     end: np.datetime64 | None = None
     name: str = ""
 
-    def cell_mask(self, g: Grid) -> np.ndarray:
+    def cell_mask(self, g: Grid, in_region=None) -> np.ndarray:
+        """The denied cells of ``g``; ``in_region``: which of them are the region's (default: all of them, as
+        on a coverage grid), for a geofence over the region (``cells=REGION``)."""
         if self.cells is None:
             return np.ones(len(g), bool)
+        if isinstance(self.cells, str) and self.cells == REGION:
+            return np.ones(len(g), bool) if in_region is None else np.asarray(in_region, bool).copy()
         if isinstance(self.cells, frozenset):  # country codes (a licence): the cells the grid gives them
             codes, inverse = _country_index(g)
             return np.isin(codes, list(self.cells))[inverse]
