@@ -130,7 +130,7 @@ def test_the_pipeline_equals_networkx_on_a_real_snapshot_built_independently():
     g = satsov.grid("IS", 100)
     d = build_demand(g, background=False)
     t = satsov.time_grid(T0, "0s", "1h")
-    r = allocate(fleets, d, t, gateways=None)
+    r = allocate(fleets, d, t, gateways=None, fair=False)  # the plain maximum flow: the graph is what is compared
     table = supply_table()
     sat_cap, pairs, link_cap = [], [], []
     cell_xyz = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
@@ -162,8 +162,10 @@ def test_kuiper_serves_nothing_well_north_of_its_inclination_and_the_far_north_r
     # = 6.8° (closed form, R = 6378 km): about 58.7°N
     north = lat > 59
     assert r.served_cells_mbps["kuiper"][:, north].sum() == 0
-    far = lat > 62
-    np.testing.assert_array_equal(r.served_cells_mbps["no-prc-no-spacex"][:, far], r.served_cells_mbps["oneweb"][:, far])
+    far = lat > 62  # OneWeb alone serves it: the same with Kuiper beside it, up to the whole-Mbps rounding of the
+    # fair levels (found along different paths in the two cases; the far north's cells ask for about 20 Mbps each)
+    np.testing.assert_allclose(r.served_cells_mbps["no-prc-no-spacex"][:, far], r.served_cells_mbps["oneweb"][:, far],
+                               atol=1)
 
 
 def test_visible_pairs_equal_a_brute_force_elevation_test():

@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from satsov.capacity.demand import Demand
 from satsov.capacity.blocks import block_network, block_tree, visible_blocks
-from satsov.capacity.flow import Network, fair_flow
+from satsov.capacity.flow import Network, fair_flow, lexicographic_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
 from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
@@ -305,7 +305,15 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fe
     position = np.full(len(keep), -1, np.int64)
     position[index] = np.arange(len(index))
     sub = Network(net.n_nodes, net.tail[index], net.head[index], cap[index], position[net.cell_arc])
-    sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=fair, start=start)
+    if fair and region_slot is not None:
+        # the region's cells get their lexicographically fair allocation (unique: whatever the solver, the arc
+        # order and the other cases of the run); the rest of the world then as much as is left
+        wanted = region_slot & (slot_demand > 0)
+        sub_flows, level = lexicographic_flow(sub, slot_demand, bound, wanted)
+        levels = np.minimum(level[wanted], bound[wanted])
+        lam = float(levels.min()) if len(levels) else 1.0
+    else:
+        sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=fair, start=start)
     flows = np.zeros(len(keep), np.int64)
     flows[index] = sub_flows
     return flows, lam if fair else 0.0

@@ -22,6 +22,13 @@ allows), typically in two or three maximum flows. Why shares: a cell with more p
 analyst reads "served share"; max-min in absolute Mbps would starve dense cells, and an arbitrary maximum
 flow would serve one cell fully and its neighbour not at all.
 
+Beyond λ, :func:`fair_flow`'s flow is one maximum flow among many (a region's share could land anywhere between
+two bounds). :func:`lexicographic_flow` gives the region's cells the unique lexicographically max-min fair
+allocation instead (every level, not only the first: Fujishige's lexicographically optimal base, found by
+parametric minimum cuts with contraction), which :func:`satsov.capacity.allocate` uses: its figures do not
+depend on the solver, the order of the arcs or the other cases of a run (tested against a brute-force
+decomposition with networkx's maximum flow).
+
 >>> import numpy as np
 >>> # one satellite (10 Gbps) over two cells of 6 Gbps demand each, operator cap 8 Gbps per cell
 >>> a = allocate_snapshot(np.array([10_000]), np.array([0, 0]), np.array([0, 1]), np.array([0, 0]),
@@ -38,7 +45,7 @@ import numpy as np
 
 from satsov.capacity.maxflow import MaxFlow
 
-__all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot"]
+__all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot", "lexicographic_shares", "lexicographic_flow"]
 
 INT_CAP = np.iinfo(np.int64).max // 4  # "unbounded" arcs (inside the block tree)
 
@@ -192,3 +199,135 @@ def allocate_snapshot(sat_cap_mbps, pair_sat, pair_cell, pair_op, cell_op_cap_mb
     served = flows[cell_arc]
     link_flow = flows[n_sat + len(pair_sat): n_sat + len(pair_sat) + n_link]
     return Allocation(served, link_cell, link_op, link_flow, int(served.sum()), lam if fair else 0.0, bound)
+
+
+def _contract(n, tail, head, cap, cell_arc, side, keep_source_side: bool):
+    """The network with one side of a cut merged into the source (``keep_source_side`` False: the source side
+    goes, the sink side stays) or into the sink (True: the sink side goes). Arcs against the cut and arcs that
+    would run from the source straight to the sink are dropped; ``cell_arc`` (arc indices of the cells' sink
+    arcs, -1 for a cell not in this network) is mapped to the new arcs. Returns ``(n, tail, head, cap,
+    cell_arc)``; node 0 stays the source and the last node the sink."""
+    sink = n - 1
+    stay = side.copy() if keep_source_side else ~side
+    stay[0] = stay[sink] = True
+    new = np.full(n, -1, np.int64)
+    inner = np.flatnonzero(stay[1:sink]) + 1
+    new[0] = 0
+    new[inner] = 1 + np.arange(len(inner))
+    new[sink] = len(inner) + 1
+    if keep_source_side:   # the sink side is merged into the sink
+        t = np.where(side[tail], new[tail], -1)
+        h = np.where(side[head], new[head], new[sink])
+        ok = side[tail]
+    else:                  # the source side is merged into the source
+        t = np.where(side[tail], 0, new[tail])
+        h = np.where(side[head], -1, new[head])
+        ok = ~side[head]
+    ok &= (t >= 0) & (h >= 0) & ~((t == 0) & (h == new[sink]))
+    index = np.flatnonzero(ok)
+    pos = np.full(len(tail), -1, np.int64)
+    pos[index] = np.arange(len(index))
+    mapped = np.where(cell_arc >= 0, pos[np.maximum(cell_arc, 0)], -1)
+    return len(inner) + 2, t[index], h[index], cap[index], mapped
+
+
+def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=MaxFlow) -> np.ndarray:
+    """Each cell's share in the lexicographically max-min fair allocation: the unique allocation in which no
+    cell's served share can rise without lowering that of a cell served a smaller or equal share (served shares
+    in the target ``min(share, bound)`` of each cell's demand, ``bound`` the share it could get alone).
+
+    The served vectors of the network form a polymatroid, whose weighted lexicographically optimal base is
+    unique (Fujishige 1980); its levels are the breakpoints of the parametric minimum cut with sink capacities
+    ``min(λ, bound) · demand``, which are nested (Gallo, Grigoriadis & Tarjan 1989). They are found by divide and
+    conquer with contraction: at the λ where the "every cell short" and "every cell served" cuts of a
+    subproblem meet, the smallest minimum cut either serves every cell (one level: they all get λ) or splits them
+    into the cells served (levels above λ: the sink side merged into the sink) and those not (levels at or below
+    λ: the source side merged into the source), each a smaller problem. A subproblem whose cells are all outside
+    ``wanted`` (a boolean mask; default every cell) is not followed: their levels are not needed. The result does
+    not depend on the order of the arcs or on the solver's state (each minimum cut is the smallest one).
+
+    Returns per cell its level λ (NaN where not computed; 0 for a cell that asks nothing or that nothing reaches);
+    the cell's allocation is ``floor(min(λ, bound) · demand)``, which :func:`lexicographic_flow` routes.
+    """
+    demand = np.asarray(demand, np.int64)
+    n_cells = len(demand)
+    bound = np.ones(n_cells) if bound is None else np.asarray(bound, float)
+    wanted = np.ones(n_cells, bool) if wanted is None else np.asarray(wanted, bool)
+    level = np.full(n_cells, np.nan)
+    live = (demand > 0) & (bound > 0)
+    level[~live] = 0.0
+    cells = np.flatnonzero(live)
+    if not len(cells):
+        return level
+    cap0 = np.asarray(net.cap, np.int64).copy()
+    cap0[net.cell_arc[~live]] = 0   # cells that ask nothing or that nothing reaches take no part
+    stack = [(net.n_nodes, net.tail, net.head, cap0, net.cell_arc[cells], cells, 0.0, 1.0)]
+    while stack:
+        n, tail, head, cap, arcs, ids, lo, hi = stack.pop()
+        if not wanted[ids].any():
+            continue
+        d, b = demand[ids], bound[ids]
+        sink = n - 1
+        # arcs into the sink that are not these cells' (what a merged sink side takes, whatever λ): a constant
+        # part of every cut that serves these cells
+        others = np.ones(len(tail), bool)
+        others[arcs] = False
+        others &= head == sink
+        # no arc out of the source needs more than every cell's demand and the constant part
+        taken = int(np.minimum(cap[others], np.iinfo(np.int64).max // 8).sum())
+        cap = np.where(tail == 0, np.minimum(cap, int(d.sum()) + taken), cap)
+        every_short = int(cap[tail == 0].sum()) - taken  # the source alone against every cell served
+        lam = min(hi, _newton_step(np.arange(len(ids)), d, b, every_short)) if every_short > 0 else lo
+        c = cap.copy()
+        c[arcs] = 0
+        mf = solver(n, tail, head, c)
+        while True:
+            # each cell's target in whole Mbps, rounded down: a bottleneck short by less than a Mbps a cell is taken
+            # as rounding (their level then errs by under one Mbps a cell), while rounding up would tie the cut that
+            # starves every cell with ones that do not
+            goal = np.floor(np.minimum(lam, b) * d).astype(np.int64)
+            mf.set_capacity(arcs, goal)
+            value = mf.solve() - taken   # what the cells get when the constant part is served
+            if value >= goal.sum() or lam <= lo:  # every cell gets λ, and together they cannot have more
+                level[ids] = lam
+                break
+            side = mf.source_side()
+            served = side[tail[arcs]]
+            if not served.any():  # every cell short: the bottleneck is inside, all of them share its level
+                lam = max(lo, min(_newton_step(np.arange(len(ids)), d, b, value), np.nextafter(lam, 0.0)))
+                continue
+            lower = _contract(n, tail, head, cap, np.where(~served, arcs, -1), side, keep_source_side=False)
+            upper = _contract(n, tail, head, cap, np.where(served, arcs, -1), side, keep_source_side=True)
+            stack.append((*lower[:4], lower[4][~served], ids[~served], lo, lam))
+            stack.append((*upper[:4], upper[4][served], ids[served], lam, hi))
+            break
+    return level
+
+
+def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=MaxFlow):
+    """A flow that gives each cell of ``wanted`` exactly its lexicographically fair allocation (see
+    :func:`lexicographic_shares`) and then serves the other cells as much as it can without taking any from
+    those. Returns ``(per-arc flow, per-cell level)``. What the ``wanted`` cells get is unique; how the flow is
+    split between operators, and what the others get, is one maximum flow among many."""
+    demand = np.asarray(demand, np.int64)
+    bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
+    wanted = np.ones(len(demand), bool) if wanted is None else np.asarray(wanted, bool)
+    level = lexicographic_shares(net, demand, bound, wanted, solver)
+    lam = np.where(np.isnan(level), 0.0, level)
+    # whole Mbps: a level found along another path can differ in its last bits, which must not move a cell by one
+    goal = np.where(wanted, np.floor(np.minimum(lam, bound) * demand + 1e-6), 0).astype(np.int64)
+    cap = net.cap.copy()
+    cap[net.cell_arc] = goal
+    mf = solver(net.n_nodes, net.tail, net.head, cap)
+    cell_node = net.tail[net.cell_arc]
+    while mf.solve() < goal.sum():
+        # the levels are exact up to floating-point rounding, which can leave a bottleneck a few Mbps short: its
+        # cells (beyond the smallest minimum cut, so whatever the solver) give up one Mbps each until it fits
+        short = ~mf.source_side()[cell_node] & (goal > 0)
+        if not short.any():  # pragma: no cover - a flow short of its goals always has a cell beyond the cut
+            raise RuntimeError("the lexicographic allocation cannot be routed")
+        goal = np.where(short, goal - 1, goal)
+        mf.set_capacity(net.cell_arc, goal)
+    mf.set_capacity(net.cell_arc, np.where(wanted, goal, demand))   # the others, without taking from these
+    mf.solve()
+    return mf.flows(), level
