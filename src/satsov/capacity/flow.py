@@ -231,7 +231,7 @@ def _contract(n, tail, head, cap, cell_arc, side, keep_source_side: bool):
     return len(inner) + 2, t[index], h[index], cap[index], mapped
 
 
-def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=MaxFlow) -> np.ndarray:
+def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=MaxFlow, _top=None) -> np.ndarray:
     """Each cell's share in the lexicographically max-min fair allocation: the unique allocation in which no
     cell's served share can rise without lowering that of a cell served a smaller or equal share (served shares
     in the target ``min(share, bound)`` of each cell's demand, ``bound`` the share it could get alone).
@@ -266,6 +266,9 @@ def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=M
         n, tail, head, cap, arcs, ids, lo, hi = stack.pop()
         if not wanted[ids].any():
             continue
+        if lo >= hi:  # served at the top of a range that has shrunk to one value: that is their level
+            level[ids] = hi
+            continue
         d, b = demand[ids], bound[ids]
         sink = n - 1
         # arcs into the sink that are not these cells' (what a merged sink side takes, whatever λ): a constant
@@ -281,6 +284,8 @@ def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=M
         c = cap.copy()
         c[arcs] = 0
         mf = solver(n, tail, head, c)
+        if _top is not None and not _top:  # the whole network's solver, kept for routing the levels
+            _top.append(mf)
         while True:
             # each cell's target in whole Mbps, rounded down: a bottleneck short by less than a Mbps a cell is taken
             # as rounding (their level then errs by under one Mbps a cell), while rounding up would tie the cut that
@@ -312,13 +317,18 @@ def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=Max
     demand = np.asarray(demand, np.int64)
     bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
     wanted = np.ones(len(demand), bool) if wanted is None else np.asarray(wanted, bool)
-    level = lexicographic_shares(net, demand, bound, wanted, solver)
+    top: list = []
+    level = lexicographic_shares(net, demand, bound, wanted, solver, top)
     lam = np.where(np.isnan(level), 0.0, level)
     # whole Mbps: a level found along another path can differ in its last bits, which must not move a cell by one
     goal = np.where(wanted, np.floor(np.minimum(lam, bound) * demand + 1e-6), 0).astype(np.int64)
-    cap = net.cap.copy()
-    cap[net.cell_arc] = goal
-    mf = solver(net.n_nodes, net.tail, net.head, cap)
+    if top:   # the whole network's solver, warm (its source arcs clipped to what the cells can take: the same flows)
+        mf = top[0]
+        mf.set_capacity(net.cell_arc, goal)
+    else:
+        cap = net.cap.copy()
+        cap[net.cell_arc] = goal
+        mf = solver(net.n_nodes, net.tail, net.head, cap)
     cell_node = net.tail[net.cell_arc]
     while mf.solve() < goal.sum():
         # the levels are exact up to floating-point rounding, which can leave a bottleneck a few Mbps short: its
