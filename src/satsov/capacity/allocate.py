@@ -187,7 +187,10 @@ def sees_any(sat_xyz: np.ndarray, site_xyz: np.ndarray, site_up: np.ndarray, min
 @dataclass(frozen=True)
 class CapacityFigures:
     """One case over the window. Shares are of the region's demand; ``*_p5`` is the 5th percentile over
-    snapshots (the bad hours); ``by_operator_gbps`` is what each operator carries into the region."""
+    snapshots (the bad hours); ``by_operator_gbps`` is what each operator carries into the region (one split
+    among many: the served shares are unique, which operator carries them is not); ``fair_share_min`` the lowest
+    level of the region's fair allocation over the snapshots (every region cell got at least that share of its
+    demand, or all it could get alone)."""
 
     case: Hashable
     operators: tuple[str, ...]
@@ -495,8 +498,13 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
              positions: np.ndarray | None = None, workers: int = 1, registry=None) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
-    ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``; default: each fleet alone and
-    ``'all'``). ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
+    ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
+    :class:`~satsov.world.cases.Case` objects with their denials; default: each fleet alone and ``'all'``). A
+    denial over :data:`~satsov.world.cases.REGION` for the whole window is a geofence: the fleet serves no cell of
+    the region and keeps serving the rest of the world. With ``fair`` (the default) the region's cells get the
+    unique lexicographically fair allocation (:func:`~satsov.capacity.flow.lexicographic_flow`), so a case's
+    figures depend neither on the order of the work nor on the other cases of the call; cases that are the same
+    flow problem are solved once. ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
     low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"published"`` (each
     operator's operational gateways from :func:`~satsov.world.sites.published_sites`; operators without any
     get placed ones, said in the notes), ``"cited"`` (the same without the sites known only from community

@@ -346,9 +346,11 @@ def _capacity_section(rname, ra, head) -> list[str]:
     parts = [f"<h3>Capacity: can the operators carry {html.escape(rname)}'s traffic?</h3>",
              f"<p>Busy-hour demand {cap.result.demand.region_gbps:,.0f} Gbps in the region (and "
              f"{cap.result.demand.background_gbps:,.0f} Gbps elsewhere competing for the same satellites), "
-             f"{len(cap.result.times)} snapshots; each satellite's capacity is shared by maximum flow, fairly "
-             f"between places (satsov.capacity). Ranges run over the sensitivity below: each parameter alone at "
-             f"its low and high value.</p>",
+             f"{len(cap.result.times)} snapshots; each satellite's capacity is shared by the unique fair "
+             f"allocation (no place's served share can rise without lowering one that is no higher; "
+             f"satsov.capacity). An operator excluded or switched off is geofenced: it keeps serving the rest of "
+             f"the world. Ranges run over the sensitivity below: each parameter alone at its low and high "
+             f"value.</p>",
              "<div class='kpis'>"
              f"<div class='kpi'>All operators carry<b>{_pct(pol[BASELINE].served_share)}</b>of the busy-hour demand "
              f"(range {_range(pol[BASELINE])})</div>"
@@ -387,10 +389,18 @@ def _capacity_section(rname, ra, head) -> list[str]:
                              for k, v in pol.items()]))
     if cap.kill_switch:
         ks = sorted(cap.kill_switch.values(), key=lambda v: -v.loss_pp)
-        parts.append("<h4>Switch-offs: the traffic each operator carries, and how much the others absorb</h4>")
-        parts.append(_table(["switched off", "it carried (Gbps)", "absorbed by the others", "lost (Gbps)", "loss (pp)"],
+        parts.append("<h4>Switch-offs over the region: the traffic each operator carries, how much the others "
+                     "absorb, and its withdrawal from the whole world beside it</h4>")
+        parts.append(_table(["switched off", "it carried (Gbps)", "absorbed by the others", "lost (Gbps)", "loss (pp)",
+                             "withdrawn worldwide: loss (pp)", "displacement (pp)"],
                             [[v.fleet, f"{v.carried_gbps:,.0f}", f"{v.absorbed_gbps:,.0f}", f"{v.lost_gbps:,.0f}",
-                              f"{v.loss_pp:.1f}"] for v in ks]))
+                              f"{v.loss_pp:.1f}",
+                              "—" if v.withdrawal_loss_pp is None else f"{v.withdrawal_loss_pp:.1f}",
+                              "—" if v.displacement_pp is None else f"{v.displacement_pp:+.1f}"] for v in ks]))
+        parts.append("<p class='note'>Displacement: how much more the region loses when the operator is withdrawn "
+                     "from the whole world than when it switches off over the region alone (the rest of the "
+                     "world's traffic moving onto the others' satellites); reported as measured, not assumed "
+                     "positive.</p>")
     if cap.events:
         parts.append("<h4>Service-denial events (capacity)</h4>")
         parts.append(_table(["event", "under policy", "served", "worst hours (p5)", "loss vs all (pp)"],
