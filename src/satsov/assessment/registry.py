@@ -62,8 +62,12 @@ class FigureTable:
     def header(self) -> list[str]:
         return [*self.key_labels, *(f.label for f in self.figures)]
 
-    def text_rows(self, region) -> Iterable[list[str]]:
-        for key, record in self.rows(region).items():
+    def text_rows(self, region, order: Callable[[object], object] | None = None) -> Iterable[list[str]]:
+        """Each row as text, in the rows' order or sorted by ``order(record)``."""
+        rows = list(self.rows(region).items())
+        if order is not None:
+            rows.sort(key=lambda kv: order(kv[1]))
+        for key, record in rows:
             yield [*self.keys(key), *(f.format(f.value(record)) for f in self.figures)]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from satsov.assessment.registry import TABLES
 from satsov.assessment.results import BASELINE, PolicyCase
 from satsov.io import atomic_open, check_writable, dumps_json, stamped, write_json
 
@@ -388,24 +389,18 @@ def _capacity_section(rname, ra, head) -> list[str]:
                                                           for n in names]
                              for k, v in pol.items()]))
     if cap.kill_switch:
-        ks = sorted(cap.kill_switch.values(), key=lambda v: -v.loss_pp)
         parts.append("<h4>Switch-offs over the region: the traffic each operator carries, how much the others "
                      "absorb, and its withdrawal from the whole world beside it</h4>")
-        parts.append(_table(["switched off", "it carried (Gbps)", "absorbed by the others", "lost (Gbps)", "loss (pp)",
-                             "withdrawn worldwide: loss (pp)", "displacement (pp)"],
-                            [[v.fleet, f"{v.carried_gbps:,.0f}", f"{v.absorbed_gbps:,.0f}", f"{v.lost_gbps:,.0f}",
-                              f"{v.loss_pp:.1f}",
-                              "—" if v.withdrawal_loss_pp is None else f"{v.withdrawal_loss_pp:.1f}",
-                              "—" if v.displacement_pp is None else f"{v.displacement_pp:+.1f}"] for v in ks]))
+        spec = TABLES["capacity-kill-switch"]  # the columns as declared once (satsov.assessment.registry)
+        parts.append(_table(spec.header(), spec.text_rows(ra, order=lambda v: -v.loss_pp)))
         parts.append("<p class='note'>Displacement: how much more the region loses when the operator is withdrawn "
                      "from the whole world than when it switches off over the region alone (the rest of the "
                      "world's traffic moving onto the others' satellites); reported as measured, not assumed "
                      "positive.</p>")
     if cap.events:
         parts.append("<h4>Service-denial events (capacity)</h4>")
-        parts.append(_table(["event", "under policy", "served", "worst hours (p5)", "loss vs all (pp)"],
-                            [[k.event, k.policy, _pct(v.served_share), _pct(v.served_share_p5), f"{v.loss_pp:.1f}"]
-                             for k, v in cap.events.items()]))
+        spec = TABLES["capacity-events"]
+        parts.append(_table(spec.header(), spec.text_rows(ra)))
     for n in cap.notes:
         parts.append(f"<p class='note'>{html.escape(n)}</p>")
     return parts
@@ -491,11 +486,8 @@ def render_html(assessment) -> str:
         # events
         if ra.events:
             parts.append("<h3>Service-denial events</h3>")
-            parts.append(_table(["event", "under policy", "served", "loss (pp)", "lowest coverage during window",
-                                 "lowest without the event"],
-                                [[v.event, v.policy, _pct(v.served_share), f"{v.loss_pp:.2f}",
-                                  _pct(v.min_coverage_during), _pct(v.min_coverage_baseline)]
-                                 for v in ra.events.values()]))
+            spec = TABLES["visibility-events"]
+            parts.append(_table(spec.header(), spec.text_rows(ra)))
             col = "coverage_population" if sc.requirement.population_weighted else "coverage_area"
             for case, v in ra.events.items():
                 pairs = [(f"{v.policy} without the event", ra.coverage.series[PolicyCase(v.policy)][col], "-"),
