@@ -500,3 +500,12 @@ def test_an_excluded_or_switched_off_operator_is_geofenced_and_keeps_serving_the
     # the policy's geofence and the switch-off of the one operator it excludes are the same case
     assert cap.policies["no-spacex"].served_share == pytest.approx(
         res.figures(fence).served_share, abs=1e-12)
+
+
+def test_a_scenario_can_ask_for_the_bounds_of_each_capacity_figure():
+    sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]},
+                             "capacity": {"step": "30m", "sensitivity": False, "bounds": True}})
+    cap = assess(sc).regions["Iceland"].capacity
+    for name, v in cap.policies.items():
+        assert v.served_share_world_first is not None, name
+        assert v.served_share_world_first - 1e-3 <= v.served_share <= v.served_share_region_first + 1e-3, name

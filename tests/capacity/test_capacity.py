@@ -375,3 +375,16 @@ def test_runs_on_the_same_cells_reuse_footprints_and_give_what_a_fresh_process_g
         assert np.array_equal(kept.fair_share[k], fresh.fair_share[k])
     allocate(fleets, build_demand(satsov.grid("IS", 200), background=False), t, gateways=None)  # other cells
     assert len(calls) == 3 * len(t)
+
+
+def test_the_capacity_command_gives_the_bounds_beside_the_fair_share(capsys):
+    code, out, err = run(["capacity", "--region", "IE", "--spacing-km", "100", "--duration", "1h", "--step", "1h",
+                          "--operator", "starlink", "--operator", "oneweb", "--operator", "kuiper",
+                          "--policy", "no-spacex", "--bounds", "--json"], capsys)
+    assert code == 0, err
+    cases = json.loads(out)["cases"]
+    for f in cases.values():
+        lo, hi = f["served_share_world_first"], f["served_share_region_first"]
+        slack = 1e-3  # whole Mbps
+        assert lo - slack <= f["served_share"] <= hi + slack, f["id"]
+    assert cases["policy:no-spacex"]["served_share_region_first"] > cases["policy:no-spacex"]["served_share_world_first"]

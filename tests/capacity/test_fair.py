@@ -153,3 +153,41 @@ def test_the_region_gets_its_fair_share_and_no_more_than_any_maximum_flow_allows
     demand = np.floor(d.mbps[d.in_region])
     share = fair.served_cells_mbps["all"] / np.maximum(demand, 1)
     assert (share[:, demand > 0] >= fair.fair_share["all"][:, None] - 1e-3 - 1 / np.maximum(demand[demand > 0], 1)).all()
+
+
+def _lp_max(net, lower, upper, objective):
+    """max objective·served subject to lower <= served <= upper per cell and the flow's capacities and
+    conservation (HiGHS through scipy's linprog): an independent solve of the bounds."""
+    from scipy.optimize import linprog
+    m, n = len(net.tail), net.n_nodes
+    a_eq = np.zeros((n - 2, m))
+    for v in range(1, n - 1):
+        a_eq[v - 1, net.head == v] = 1
+        a_eq[v - 1, net.tail == v] = -1
+    bounds = [(0, float(c)) for c in net.cap]
+    for i, a in enumerate(net.cell_arc):
+        bounds[a] = (float(lower[i]), float(upper[i]))
+    c = np.zeros(m)
+    c[net.cell_arc] = -np.asarray(objective, float)
+    res = linprog(c, A_eq=a_eq, b_eq=np.zeros(n - 2), bounds=bounds, method="highs")
+    assert res.status == 0, res.message
+    return -res.fun
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_two_bounds_are_the_linear_programs_and_bracket_the_fair_allocation(seed):
+    from satsov.capacity.flow import fair_bounds
+    net, demand, rng = _random_network(seed)
+    region = rng.random(len(demand)) < 0.5
+    b = fair_bounds(net, demand, None, region)
+    floor = b["floor"]
+    region_first = _lp_max(net, floor, demand, region)
+    background_most = _lp_max(net, floor, demand, ~region)
+    total = _lp_max(net, floor, demand, np.ones(len(demand)))
+    assert b["region_first"] == pytest.approx(region_first, abs=1e-6)
+    assert b["world_first"] == pytest.approx(total - background_most, abs=1e-6)
+    assert b["total"] == pytest.approx(total, abs=1e-6)
+    fair = lexicographic_flow(net, demand, None, region)[0][net.cell_arc][region].sum()
+    slack = 2 * len(demand)  # whole Mbps
+    assert b["world_first"] - slack <= fair <= b["region_first"] + slack

@@ -65,7 +65,7 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
                          **options))
 
     todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
-    run(model, level, by_key)
+    run(model, level, by_key, bounds=cap.bounds)
     # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and
     # overbooking at their low and high values) and every capacity that no source publishes
     variants: list[tuple[str, int, int]] = []
@@ -118,7 +118,8 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
                                    f.served_share_p5, min(values) if sens else None, max(values) if sens else None,
                                    f.demand_gbps, f.served_gbps, gap, 100.0 * (full.served_share - f.served_share),
                                    f.by_operator_gbps, f.depends_on_assumptions,
-                                   math.ceil(gap / per_sat_gbps) if per_sat_gbps else None, sens)
+                                   math.ceil(gap / per_sat_gbps) if per_sat_gbps else None, sens,
+                                   f.served_share_world_first, f.served_share_region_first)
     pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
     evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
     kills, unlicensed = {}, []
@@ -158,7 +159,7 @@ def _reference_satellite_gbps(sc, supply, base, fleets, owner) -> tuple[float, s
     return gbps, text
 
 
-def region_capacity(sc, *, policies=None, sets=None, level: str = "base", progress=None):
+def region_capacity(sc, *, policies=None, sets=None, level: str = "base", bounds: bool = False, progress=None):
     """The capacity of the scenario's (first) region as one :func:`satsov.capacity.allocate` run over the same
     cases as :func:`~satsov.assessment.run.assess` makes (policies, kill switches, events, with landing rights),
     plus each fleet alone and the user's ``sets`` ({name: fleets}, as :class:`~satsov.world.cases.SetCase`).
@@ -188,6 +189,7 @@ def region_capacity(sc, *, policies=None, sets=None, level: str = "base", progre
         extra.append(Case(SetCase(name), tuple(members)))
     wanted |= {c.key: with_denials(c, study.licence_denials) for c in extra}
     run["cases"] = wanted
+    run["bounds"] = bounds
     result = allocate(**run, progress=progress)
     result.notes = list(study.notes) + list(result.notes) + landing_rule_notes(study)
     return result

@@ -91,6 +91,8 @@ TABLES: dict[str, FigureTable] = {t.name: t for t in (
          Figure("served_share_range", "range", "share", _range,
                 get=lambda v: (v.served_share_low, v.served_share_high), numeric=False),
          Figure("served_share_p5", "p5", "share", "{:.0%}"),
+         Figure("served_share_bounds", "bounds", "share", _range,
+                get=lambda v: (v.served_share_world_first, v.served_share_region_first), numeric=False),
          Figure("loss_pp", "loss pp", "pp", "{:.1f}"),
          Figure("carried_by", "carried by (share of served)", "text", _carriers, get=lambda v: v, numeric=False)),
         lambda name, r: f"{name}: capacity ({_cap(r).result.demand.region_gbps:,.0f} Gbps busy-hour demand)"),

@@ -123,6 +123,8 @@ class CapacityCaseFigures(_Record):
     depends_on_assumptions: tuple[str, ...]
     satellites_to_close_gap: int | None = None   # of the scenario's reference design (see CapacityAssessment)
     sensitivity: dict = field(default_factory=dict)  # parameter varied -> (served share at low, at high)
+    served_share_world_first: float | None = None    # capacity.bounds: the least and the most any maximum flow
+    served_share_region_first: float | None = None   # keeping the world's first fair level gives the region
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from satsov.capacity.demand import Demand
 from satsov.capacity.blocks import block_network, block_tree, visible_blocks
-from satsov.capacity.flow import Network, fair_flow, lexicographic_flow
+from satsov.capacity.flow import Network, fair_bounds, fair_flow, lexicographic_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
 from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
@@ -201,6 +201,8 @@ class CapacityFigures:
     fair_share_min: float
     by_operator_gbps: dict
     depends_on_assumptions: tuple[str, ...]
+    served_share_world_first: float | None = None   # the bounds of any maximum flow keeping the world's first
+    served_share_region_first: float | None = None  # fair level (allocate(bounds=True)), mean over snapshots
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -227,6 +229,8 @@ class CapacityResult:
     satellites: dict = field(default_factory=dict)
     over_region_share: dict = field(default_factory=dict)  # fleet -> mean share of its satellites over the region
     total_served_mbps: dict = field(default_factory=dict)  # key -> (n_snapshots,): every cell, background included
+    bounds_mbps: dict = field(default_factory=dict)  # key -> (n_snapshots, 2): into the region, world first and
+    # region first (allocate(bounds=True))
 
     def figures(self, case: Hashable) -> CapacityFigures:
         if case not in self.cases:
@@ -238,10 +242,13 @@ class CapacityResult:
         ops = self.cases[case]
         by_op = {op: float(v.mean() / 1000.0) for op, v in self.by_operator_mbps[case].items() if v.mean() > 0}
         relied = tuple(f"{op}: {a}" for op in ops for a in self.assumptions.get(op, ()) if op in by_op)
+        span = self.bounds_mbps.get(case)
+        lo_hi = (None, None) if span is None or total <= 0 else (float(span[:, 0].mean() / total),
+                                                                 float(span[:, 1].mean() / total))
         return CapacityFigures(case, tuple(ops), total / 1000.0, float(served.mean() / 1000.0),
                                float(share.mean()), float(np.percentile(share, 5)),
                                float(self.fair_share[case].min()) if len(self.fair_share[case]) else 1.0,
-                               by_op, relied)
+                               by_op, relied, *lo_hi)
 
     def cell_share(self, case: Hashable) -> np.ndarray:
         """Per region cell: the mean share of its demand served over the snapshots (1 where it asks nothing)."""
@@ -284,11 +291,13 @@ def _is_fence(d) -> bool:
     return isinstance(d.cells, str) and d.cells == REGION and d.start is None and d.end is None
 
 
-def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fenced=None, region_slot=None):
+def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fenced=None, region_slot=None,
+                bounds=False):
     """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
     towards the region (``fenced``: per operator), zero denied links, share fairly."""
     if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
-        return np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0  # gets its bound, 0 (fair_flow's λ 1)
+        return (np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0,  # gets its bound, 0 (fair_flow's λ 1)
+                (0, 0) if bounds else None)
     keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
     cap = bn.network.cap
     reach_op = bn.reach_op
@@ -319,7 +328,11 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fe
         sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=fair, start=start)
     flows = np.zeros(len(keep), np.int64)
     flows[index] = sub_flows
-    return flows, lam if fair else 0.0
+    span = None
+    if bounds and region_slot is not None:  # what any maximum flow keeping the world's fair floor gives the region
+        b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0))
+        span = (b["world_first"], b["region_first"])
+    return flows, lam if fair else 0.0, span
 
 
 
@@ -349,6 +362,7 @@ class _Context:
     n_region: int
     fair: bool
     footprint_key: bytes  # the cells and the masks: what the visible blocks depend on besides positions
+    bounds: bool = False  # also the world-first and region-first bounds of each case
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = None):
@@ -380,14 +394,14 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
         # Newton starts just above the share of the snapshot before, or of this snapshot's first case
         near = previous.get(key) if previous else first_lam
         hint = 1.0 if near is None else min(1.0, near * 1.02 + 1e-6)
-        flows, fair_share = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint,
-                                        ctx.fences.get(key), ctx.region_slot)
+        flows, fair_share, span = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint,
+                                              ctx.fences.get(key), ctx.region_slot, ctx.bounds)
         first_lam = fair_share if first_lam is None else first_lam
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
         row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
         per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
-        out[key] = (row, float(cell_flow.sum()), per_op, fair_share)
+        out[key] = (row, float(cell_flow.sum()), per_op, fair_share, span)
     return out, over
 
 
@@ -495,7 +509,8 @@ def assumed_figures(fleets: Mapping[str, Fleet], owner: Mapping[str, str] | None
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
-             positions: np.ndarray | None = None, workers: int = 1, registry=None) -> CapacityResult:
+             positions: np.ndarray | None = None, workers: int = 1, registry=None,
+             bounds: bool = False) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
@@ -504,7 +519,10 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     the region and keeps serving the rest of the world. With ``fair`` (the default) the region's cells get the
     unique lexicographically fair allocation (:func:`~satsov.capacity.flow.lexicographic_flow`), so a case's
     figures depend neither on the order of the work nor on the other cases of the call; cases that are the same
-    flow problem are solved once. ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
+    flow problem are solved once. ``bounds``: also what any maximum flow that keeps the world's first fair level
+    can give the region, the rest of the world served first and the region first
+    (:func:`~satsov.capacity.flow.fair_bounds`; about the cost of the fair allocation again): the figures'
+    ``served_share_world_first`` and ``served_share_region_first``. ``owner`` maps fleets to operator keys (default: fleets are operators). ``level``: which of the
     low / base / high supply figures to use, for every fleet or per fleet (``{fleet: level}``, others base). ``gateways``: ``"published"`` (each
     operator's operational gateways from :func:`~satsov.world.sites.published_sites`; operators without any
     get placed ones, said in the notes), ``"cited"`` (the same without the sites known only from community
@@ -598,23 +616,28 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
                    exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
-                   _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el))
+                   _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
     total = {k: np.zeros(n_snap) for k in all_cases}
+    spans = {k: np.zeros((n_snap, 2)) for k in all_cases} if bounds else {}
     over = np.zeros(n_ops)
     for t, (out, over_t) in _snapshots(ctx, positions, workers, progress):
         over += over_t / n_snap
-        for key, (row, tot, per_op, fair_share) in out.items():
+        for key, (row, tot, per_op, fair_share, span) in out.items():
             served[key][t] = row
             total[key][t] = tot
             lam[key][t] = fair_share
+            if span is not None:
+                spans[key][t] = span
             for f in all_cases[key]:
                 by_op[key][f][t] = per_op[fleet_names.index(f)]
     for key, rep in same.items():  # the cases solved as another: its results, bit for bit
         if rep != key:
             served[key], total[key], lam[key] = served[rep].copy(), total[rep].copy(), lam[rep].copy()
+            if bounds:
+                spans[key] = spans[rep].copy()
             by_op[key] = {f: by_op[rep][f].copy() for f in all_cases[key]}
     if g.spacing_km > 30:
         notes.append(f"grid: {g.spacing_km:g} km cells each pool the per-cell caps of about "
@@ -625,4 +648,5 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
     return CapacityResult(demand, times, default_level if not levels else str(levels), all_cases, served, by_op, lam, assumptions, notes,
-                          {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())), total)
+                          {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())), total,
+                          spans)

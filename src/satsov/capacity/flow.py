@@ -45,7 +45,8 @@ import numpy as np
 
 from satsov.capacity.maxflow import MaxFlow
 
-__all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot", "lexicographic_shares", "lexicographic_flow"]
+__all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot", "lexicographic_shares", "lexicographic_flow",
+           "fair_bounds"]
 
 INT_CAP = np.iinfo(np.int64).max // 4  # "unbounded" arcs (inside the block tree)
 
@@ -341,3 +342,31 @@ def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=Max
     mf.set_capacity(net.cell_arc, np.where(wanted, goal, demand))   # the others, without taking from these
     mf.solve()
     return mf.flows(), level
+
+
+def fair_bounds(net: Network, demand, bound=None, region=None, solver=MaxFlow) -> dict:
+    """What any maximum flow that keeps the fair floor can give the region: the floor is every cell's
+    ``floor(min(λ, bound) · demand)`` at the first level λ of :func:`fair_flow`; ``region_first`` is the most the
+    region's cells (``region``, a boolean mask) can then get, the rest of the world held at its floor;
+    ``world_first`` what is left for them when the rest of the world is served first (its most, the region held
+    at its floor), the flow then completed to a maximum flow. Both are maximum-flow values, so unique. Returns
+    ``{"lambda", "floor", "region_first", "world_first", "total"}`` (Mbps; ``total`` the maximum flow)."""
+    demand = np.asarray(demand, np.int64)
+    bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
+    region = np.ones(len(demand), bool) if region is None else np.asarray(region, bool)
+    _flows, lam = fair_flow(net, demand, bound)
+    floor = np.floor(np.minimum(lam, bound) * demand).astype(np.int64)
+    out = {"lambda": float(lam), "floor": floor}
+    cells = net.cell_arc
+    for first, name in ((region, "region_first"), (~region, "world_first")):
+        cap = net.cap.copy()
+        cap[cells] = floor
+        mf = solver(net.n_nodes, net.tail, net.head, cap)
+        mf.solve()
+        mf.set_capacity(cells, np.where(first, demand, floor))  # the first side to its most, the other at floor
+        mf.solve()
+        mf.set_capacity(cells, demand)                          # then everyone: a maximum flow
+        out["total"] = mf.solve()
+        served = mf.flows()[cells]
+        out[name] = int(served[region].sum())
+    return out

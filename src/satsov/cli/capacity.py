@@ -29,6 +29,8 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
              background: bool = typer.Option(True, "--background/--no-background",
                                              help="the rest of the world competes for the satellites"),
              level: str = typer.Option("base", "--level", help="low, base or high supply and demand figures"),
+             bounds: bool = typer.Option(False, "--bounds", help="also the world-first and region-first bounds of "
+                                         "any maximum flow keeping the world's first fair level (twice the work)"),
              capacity_file: Optional[Path] = typer.Option(None, "--capacity-file",
                                                           help="YAML overriding data/capacity.yaml entries"),
              as_json: Json = False):
@@ -62,7 +64,7 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
     try:
         with bar:
             result = region_capacity(sc, policies=list(policy or ()), sets=parse_sets(operator_sets) or {},
-                                     level=level, progress=update)
+                                     level=level, bounds=bounds, progress=update)
     except ScenarioError as exc:  # the scenario's keys are this command's options
         raise ScenarioError(_as_options(str(exc), region_query), found=exc.found, expected=exc.expected) from None
     g, times = result.demand.grid, result.times
@@ -73,13 +75,16 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
         return
     for note in result.notes:
         warn(note, "note")
-    table = Table("case", "demand (Gbps)", "served (Gbps)", "served share", "worst hours (p5)", "carried by",
+    table = Table("case", "demand (Gbps)", "served (Gbps)", "served share", "worst hours (p5)",
+                  *(["bounds (world first - region first)"] if bounds else []), "carried by",
                   title=f"{g.region_name}: {len(times)} snapshots, {level} figures")
     for _, f in summary["cases"].items():
-        key = f["case"]
+        key = f["id"]
         by = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(f["by_operator_gbps"].items(), key=lambda kv: -kv[1]))
+        span = ([f"{f['served_share_world_first']:.1%} - {f['served_share_region_first']:.1%}"]
+                if bounds and f.get("served_share_world_first") is not None else [""] if bounds else [])
         table.add_row(key, f"{f['demand_gbps']:,.0f}", f"{f['served_gbps']:,.0f}", f"{f['served_share']:.1%}",
-                      f"{f['served_share_p5']:.1%}", by)
+                      f"{f['served_share_p5']:.1%}", *span, by)
     out.print(table)
 
 
