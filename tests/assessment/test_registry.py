@@ -51,6 +51,8 @@ def test_the_cli_prints_the_registrys_tables(tmp_path, capsys, monkeypatch):
     spec = registry.TABLES["capacity-policies"]
     patched = type(spec)(spec.name, spec.key_labels, spec.rows, spec.figures + (extra,), spec.title, spec.keys)
     registry.TABLES["capacity-policies"] = patched
+    monkeypatch.setitem(registry.CLI_COLUMNS, "capacity-policies",
+                        registry.CLI_COLUMNS["capacity-policies"] + ("demand_gbps",))
     try:
         path = tmp_path / "s.toml"
         path.write_text('name = "x"\nkill_switch = "none"\n[window]\nduration = "10m"\n[[regions]]\nname = "IS"\n'

@@ -7,6 +7,8 @@ new arithmetic, one function in :mod:`satsov.assessment.figures` or :mod:`satsov
 
 >>> TABLES["capacity-policies"].figure("served_share").format(0.2743)
 '27.4%'
+>>> CLI_COLUMNS["capacity-policies"]
+('served_share', 'served_share_range', 'served_share_p5', 'served_share_bounds', 'loss_pp', 'carried_by')
 >>> [f.name for f in TABLES["capacity-kill-switch"].figures][:4]
 ['carried_gbps', 'absorbed_gbps', 'lost_gbps', 'loss_pp']
 """
@@ -16,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Figure", "FigureTable", "TABLES", "dataset"]
+__all__ = ["Figure", "FigureTable", "TABLES", "CLI_COLUMNS", "dataset"]
 
 UNITS = {"share": "share of the region's demand or people (0-1)", "pp": "percentage points", "Gbps": "Gbit/s",
-         "text": "text", "index": "served by the policy over served by all operators (0-1)"}
+         "text": "text", "index": "served by the policy over served by all operators (0-1)",
+         "satellites": "satellites of the scenario's reference satellite"}
 
 
 @dataclass(frozen=True)
@@ -59,16 +62,27 @@ class FigureTable:
     def figure(self, name: str) -> Figure:
         return next(f for f in self.figures if f.name == name)
 
-    def header(self) -> list[str]:
-        return [*self.key_labels, *(f.label for f in self.figures)]
+    def _chosen(self, only) -> tuple[Figure, ...]:
+        return self.figures if only is None else tuple(f for f in self.figures if f.name in only)
 
-    def text_rows(self, region, order: Callable[[object], object] | None = None) -> Iterable[list[str]]:
+    def filled(self, region, only=None) -> tuple[str, ...]:
+        """The names of the figures (of ``only``, default all) with something to show for ``region``: a column
+        that would be empty (the bounds, unless a scenario asks for them) is left out."""
+        records = list(self.rows(region).values())
+        return tuple(f.name for f in self._chosen(only) if any(f.format(f.value(v)) for v in records))
+
+    def header(self, only=None) -> list[str]:
+        """The column labels (``only``: the names of the figures to show, in the table's order; default all)."""
+        return [*self.key_labels, *(f.label for f in self._chosen(only))]
+
+    def text_rows(self, region, order: Callable[[object], object] | None = None, only=None) -> Iterable[list[str]]:
         """Each row as text, in the rows' order or sorted by ``order(record)``."""
         rows = list(self.rows(region).items())
         if order is not None:
             rows.sort(key=lambda kv: order(kv[1]))
+        figures = self._chosen(only)
         for key, record in rows:
-            yield [*self.keys(key), *(f.format(f.value(record)) for f in self.figures)]
+            yield [*self.keys(key), *(f.format(f.value(record)) for f in figures)]
 
 
 def _range(v) -> str:
@@ -94,7 +108,11 @@ TABLES: dict[str, FigureTable] = {t.name: t for t in (
          Figure("served_share_bounds", "bounds", "share", _range,
                 get=lambda v: (v.served_share_world_first, v.served_share_region_first), numeric=False),
          Figure("loss_pp", "loss pp", "pp", "{:.1f}"),
-         Figure("carried_by", "carried by (share of served)", "text", _carriers, get=lambda v: v, numeric=False)),
+         Figure("carried_by", "carried by (share of served)", "text", _carriers, get=lambda v: v, numeric=False),
+         Figure("gap_gbps", "gap Gbps", "Gbps", "{:,.0f}"),
+         Figure("satellites_to_close_gap", "satellites to close it*", "satellites", "{:,}"),
+         Figure("depends_on_assumptions", "rests on assumed figures", "text", lambda v: "; ".join(v) or "no",
+                numeric=False)),
         lambda name, r: f"{name}: capacity ({_cap(r).result.demand.region_gbps:,.0f} Gbps busy-hour demand)"),
     FigureTable(
         "capacity-kill-switch", ("switched off",), lambda r: _cap(r).kill_switch if _cap(r) else {},
@@ -130,6 +148,11 @@ TABLES: dict[str, FigureTable] = {t.name: t for t in (
         lambda name, r: f"{name}: denial events (visibility; loss against the same policy without it)",
         keys=lambda k: (k.event, k.policy)),
 )}
+
+
+#: The figures a terminal has room for, per table (the others: every figure); the report shows them all.
+CLI_COLUMNS = {"capacity-policies": ("served_share", "served_share_range", "served_share_p5", "served_share_bounds",
+                                     "loss_pp", "carried_by")}
 
 
 def dataset(assessment, table: str):

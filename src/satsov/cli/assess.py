@@ -36,13 +36,14 @@ def _run(scenario, out_dir: Path, as_json: bool, workers: int | None = None) -> 
         return
     for w in a.warnings:
         warn(w, "note")
-    from satsov.assessment.registry import TABLES
+    from satsov.assessment.registry import CLI_COLUMNS, TABLES
     for name, r in a.regions.items():  # capacity first (can the operators carry the traffic?), then visibility
         for spec in TABLES.values():
-            rows = list(spec.text_rows(r))
+            only = spec.filled(r, CLI_COLUMNS.get(spec.name))
+            rows = list(spec.text_rows(r, only=only))
             if not rows and (spec.name.startswith("capacity") or spec.name.endswith("events")):
                 continue
-            table = Table(*spec.header(), title=spec.title(name, r))
+            table = Table(*spec.header(only), title=spec.title(name, r))
             for row in rows:
                 table.add_row(*row)
             out.print(table)

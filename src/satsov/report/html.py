@@ -364,13 +364,9 @@ def _capacity_section(rname, ra, head) -> list[str]:
              + "</div>"]
     labels = list(pol)
     parts.append(f"<img alt='capacity per policy' src='{_bars(labels, [100 * pol[k].served_share for k in labels], f'{rname}: busy-hour demand carried under each policy', 'demand served (%)')}'>")
-    parts.append(_table(["policy", "served (mean)", "worst hours (p5)", "range (low–high figures)", "loss vs all (pp)",
-                         "gap (Gbps)", "satellites to close it*", "carried by (Gbps)", "rests on assumed figures"],
-                        [[k, _pct(v.served_share), _pct(v.served_share_p5), _range(v), f"{v.loss_pp:.1f}",
-                          f"{v.gap_gbps:,.0f}", "—" if v.satellites_to_close_gap is None else
-                          f"{v.satellites_to_close_gap:,}",
-                          ", ".join(f"{o} {g:,.0f}" for o, g in sorted(v.by_operator_gbps.items(), key=lambda kv: -kv[1])),
-                          "; ".join(v.depends_on_assumptions) or "no"] for k, v in pol.items()]))
+    spec = TABLES["capacity-policies"]  # every figure of the table that has something to show, as declared once
+    shown = spec.filled(ra)
+    parts.append(_table(spec.header(shown), spec.text_rows(ra, only=shown)))
     parts.append(f"<p class='note'>* satellites of {html.escape(cap.reference_satellite)}.</p>")
     panels = [(f"{k}: {_pct(v.served_share)} carried", cap.result.cell_share(PolicyCase(k))) for k, v in pol.items()]
     g = cap.result.demand.grid.subset(cap.result.demand.in_region)
@@ -392,7 +388,8 @@ def _capacity_section(rname, ra, head) -> list[str]:
         parts.append("<h4>Switch-offs over the region: the traffic each operator carries, how much the others "
                      "absorb, and its withdrawal from the whole world beside it</h4>")
         spec = TABLES["capacity-kill-switch"]  # the columns as declared once (satsov.assessment.registry)
-        parts.append(_table(spec.header(), spec.text_rows(ra, order=lambda v: -v.loss_pp)))
+        shown = spec.filled(ra)
+        parts.append(_table(spec.header(shown), spec.text_rows(ra, order=lambda v: -v.loss_pp, only=shown)))
         parts.append("<p class='note'>Displacement: how much more the region loses when the operator is withdrawn "
                      "from the whole world than when it switches off over the region alone (the rest of the "
                      "world's traffic moving onto the others' satellites); reported as measured, not assumed "
