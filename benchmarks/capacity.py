@@ -45,6 +45,30 @@ def lp_total(sat_cap, ps, pc, po, link_cap, demand) -> float:
     return -res.fun
 
 
+def satellite_arrays(fleets):
+    """Per satellite of ``fleets`` (the base supply figures of data/capacity.yaml): the element sets, the fleet's
+    index, the capacity (Mbps) and the minimum elevation; and per fleet its capacity density into a cell."""
+    table = supply_table()
+    elements = [e for f in fleets.values() for e in f]
+    sat_fleet = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
+    caps = np.concatenate([np.floor(table.satellite_capacity_gbps(f, k)[0] * 1000)
+                           for k, f in fleets.items()]).astype(np.int64)
+    min_el = np.concatenate([np.full(len(f), table.operator(k, geo=all(e.is_deep_space for e in f)).min_elevation_deg)
+                             for k, f in fleets.items()])
+    density = np.array([table.operator(k, geo=all(e.is_deep_space for e in f)).cell_capacity.base
+                        for k, f in fleets.items()])
+    return elements, sat_fleet, caps, min_el, density
+
+
+def cell_blocks(demand):
+    """The demand grid's cell positions and up vectors, whole-Mbps demand, and the block tree over them."""
+    from satsov.capacity.blocks import block_tree
+    cg = demand.grid
+    xyz, up = geodetic_to_ecef(cg.lat_deg, cg.lon_deg, 0.0), up_vectors(cg.lat_deg, cg.lon_deg)
+    d_mbps = np.floor(demand.mbps).astype(np.int64)
+    return xyz, up, d_mbps, block_tree(xyz, up, d_mbps >= 1, demand.in_region)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--spacing-km", type=float, default=25.0)
@@ -84,21 +108,11 @@ def main():
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
 
-    from satsov.capacity.blocks import block_network, block_tree, visible_blocks
+    from satsov.capacity.blocks import block_network, visible_blocks
     from satsov.capacity.flow import Network, fair_flow
-    table = supply_table()
-    elements = [e for f in fleets.values() for e in f]
-    sat_fleet = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
-    caps = np.concatenate([np.floor(table.satellite_capacity_gbps(f, k)[0] * 1000)
-                           for k, f in fleets.items()]).astype(np.int64)
-    min_el = np.concatenate([np.full(len(f), table.operator(k, geo=all(e.is_deep_space for e in f)).min_elevation_deg)
-                             for k, f in fleets.items()])
-    density = np.array([table.operator(k, geo=all(e.is_deep_space for e in f)).cell_capacity.base
-                        for k, f in fleets.items()])
+    elements, sat_fleet, caps, min_el, density = satellite_arrays(fleets)
     cg = demand.grid
-    xyz, up = geodetic_to_ecef(cg.lat_deg, cg.lon_deg, 0.0), up_vectors(cg.lat_deg, cg.lon_deg)
-    d_mbps = np.floor(demand.mbps).astype(np.int64)
-    tree = block_tree(xyz, up, d_mbps >= 1, demand.in_region)
+    xyz, up, d_mbps, tree = cell_blocks(demand)
     t_blocks = t_dinic = t_lp = 0.0
     worst = 0.0
     names = list(fleets)

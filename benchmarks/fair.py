@@ -23,14 +23,18 @@ import sys
 import time
 import warnings
 
-import numpy as np
+from pathlib import Path
 
-import satsov
-from satsov.capacity import build_demand, supply_table
-from satsov.capacity.blocks import block_network, block_tree, visible_blocks
-from satsov.capacity.flow import Network, fair_flow, lexicographic_flow
-from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
-from satsov.world.operators import operator_registry
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # first: importing numba drops the script's folder
+from capacity import cell_blocks, satellite_arrays  # noqa: E402 (benchmarks/capacity.py: the same network)
+
+import numpy as np  # noqa: E402
+
+import satsov  # noqa: E402
+from satsov.capacity import build_demand  # noqa: E402
+from satsov.capacity.blocks import block_network, visible_blocks  # noqa: E402
+from satsov.capacity.flow import Network, fair_flow, lexicographic_flow  # noqa: E402
+from satsov.world.operators import operator_registry  # noqa: E402
 
 
 def main():
@@ -42,19 +46,9 @@ def main():
     registry = operator_registry()
     fleets = {k: f for k, f in satsov.as_flying().items() if registry[k].service == "broadband"}
     demand = build_demand(satsov.grid("CA+EU27", args.spacing_km), background_spacing_km=args.background_km)
-    table = supply_table()
-    elements = [e for f in fleets.values() for e in f]
-    sat_fleet = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
-    caps = np.concatenate([np.floor(table.satellite_capacity_gbps(f, k)[0] * 1000)
-                           for k, f in fleets.items()]).astype(np.int64)
-    min_el = np.concatenate([np.full(len(f), table.operator(k, geo=all(e.is_deep_space for e in f)).min_elevation_deg)
-                             for k, f in fleets.items()])
-    density = np.array([table.operator(k, geo=all(e.is_deep_space for e in f)).cell_capacity.base
-                        for k, f in fleets.items()])
+    elements, sat_fleet, caps, min_el, density = satellite_arrays(fleets)
     g = demand.grid
-    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
-    d_mbps = np.floor(demand.mbps).astype(np.int64)
-    tree = block_tree(xyz, up, d_mbps >= 1, demand.in_region)
+    _xyz, _up, d_mbps, tree = cell_blocks(demand)
     pos = satsov.propagate(elements, satsov.time_grid("2026-05-07T00:00:00Z", "0s", "1h"))[0][:, 0]
     s, lv, b = visible_blocks(tree, pos, min_el, caps > 0)
     bn = block_network(tree, s, lv, b, sat_fleet, caps, density, g.area_km2, d_mbps, len(fleets))

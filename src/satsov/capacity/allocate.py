@@ -37,7 +37,7 @@ from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
 from satsov.orbits.propagation import propagate
 from satsov.times import Times
 from satsov.world.gateways import CAPACITY_GATEWAY_MIN_ELEVATION_DEG
-from satsov.world.cases import REGION, Case, case_id, cases_from_sets, whole_window_denials
+from satsov.world.cases import REGION, Case, case_key_id, cases_from_sets, whole_window_denials
 from satsov.world.operators import operator_registry
 
 __all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs"]
@@ -207,7 +207,7 @@ class CapacityFigures:
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["case"] = str(self.case)
-        out["id"] = "{}:{}".format(*case_id(self.case))
+        out["id"] = case_key_id(self.case)
         out["operators"] = list(self.operators)
         out["depends_on_assumptions"] = list(self.depends_on_assumptions)
         return out
@@ -262,7 +262,7 @@ class CapacityResult:
                 "start": self.times.isoformat()[0], "end": self.times.isoformat()[-1],
                 "demand_region_gbps": self.demand.region_gbps, "demand_background_gbps": self.demand.background_gbps,
                 "satellites": self.satellites, "notes": self.notes,
-                "cases": {"{}:{}".format(*case_id(k)): self.figures(k).to_dict() for k in self.cases}}
+                "cases": {case_key_id(k): self.figures(k).to_dict() for k in self.cases}}
 
 
 def _cases(operators, sets, cases):
@@ -291,8 +291,7 @@ def _is_fence(d) -> bool:
     return isinstance(d.cells, str) and d.cells == REGION and d.start is None and d.end is None
 
 
-def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fenced=None, region_slot=None,
-                bounds=False):
+def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False):
     """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
     towards the region (``fenced``: per operator), zero denied links, share fairly."""
     if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
@@ -317,19 +316,19 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, start=1.0, fe
     position = np.full(len(keep), -1, np.int64)
     position[index] = np.arange(len(index))
     sub = Network(net.n_nodes, net.tail[index], net.head[index], cap[index], position[net.cell_arc])
-    if fair and region_slot is not None:
+    if fair:
         # the region's cells get their lexicographically fair allocation (unique: whatever the solver, the arc
         # order and the other cases of the run); the rest of the world then as much as is left
         wanted = region_slot & (slot_demand > 0)
         sub_flows, level = lexicographic_flow(sub, slot_demand, bound, wanted)
         levels = np.minimum(level[wanted], bound[wanted])
         lam = float(levels.min()) if len(levels) else 1.0
-    else:
-        sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=fair, start=start)
+    else:  # a plain maximum flow
+        sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=False)
     flows = np.zeros(len(keep), np.int64)
     flows[index] = sub_flows
     span = None
-    if bounds and region_slot is not None:  # what any maximum flow keeping the world's fair floor gives the region
+    if bounds:  # what any maximum flow keeping the world's fair floor gives the region
         b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0))
         span = (b["world_first"], b["region_first"])
     return flows, lam if fair else 0.0, span
@@ -365,10 +364,9 @@ class _Context:
     bounds: bool = False  # also the world-first and region-first bounds of each case
 
 
-def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = None):
-    """Every case at one snapshot: {case: (served per region cell, total served, per fleet into the region, λ)}
-    and the share of each fleet's satellites over the region. ``previous``: the shares of the snapshot before,
-    where Newton's method starts (it only saves steps)."""
+def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
+    """Every case at one snapshot: {case: (served per region cell, total served, per fleet into the region, λ,
+    the bounds or None)} and the share of each fleet's satellites over the region."""
     tree, n_ops = ctx.tree, len(ctx.fleet_names)
     usable = ctx.caps > 0
     for idx, gw_xyz, gw_up in ctx.gw_sets:  # a bent-pipe satellite carries traffic only while it sees a gateway
@@ -383,7 +381,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
                        ctx.demand_mbps, n_ops, ctx.force, ctx.exclude)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
-    out, first_lam = {}, None
+    out = {}
     for key, ops in ctx.cases.items():
         allowed = np.zeros(n_ops, bool)
         allowed[[ctx.fleet_names.index(f) for f in ops]] = True
@@ -391,12 +389,8 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray, previous: dict | None = No
         for fleet_key, cell_mask, time_mask in ctx.denials[key]:  # the union of the case's denials
             if time_mask[t]:
                 denied[ctx.fleet_names.index(fleet_key)] |= cell_mask
-        # Newton starts just above the share of the snapshot before, or of this snapshot's first case
-        near = previous.get(key) if previous else first_lam
-        hint = 1.0 if near is None else min(1.0, near * 1.02 + 1e-6)
-        flows, fair_share, span = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair, hint,
-                                              ctx.fences.get(key), ctx.region_slot, ctx.bounds)
-        first_lam = fair_share if first_lam is None else first_lam
+        flows, fair_share, span = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair,
+                                              ctx.region_slot, ctx.fences.get(key), ctx.bounds)
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
         row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
@@ -448,13 +442,8 @@ def _init_worker(ctx: _Context) -> None:
 
 
 def _run_chunk(ctx, ts, positions):
-    """Consecutive snapshots, each starting Newton's method from the one before."""
-    out, previous = [], None
-    for i, t in enumerate(ts):
-        result = _snapshot(ctx or _WORKER_CONTEXT, t, positions[:, i], previous)
-        previous = {k: v[3] for k, v in result[0].items()}
-        out.append((t, result))
-    return out
+    """Consecutive snapshots (each independent of the others)."""
+    return [(t, _snapshot(ctx or _WORKER_CONTEXT, t, positions[:, i])) for i, t in enumerate(ts)]
 
 
 CHUNK_SNAPSHOTS = 6  # snapshots per chunk: fixed, so that the results do not depend on the number of workers

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from satsov.world.cases import case_id
+from satsov.world.cases import case_id, case_key_id
 
 __all__ = ["region_layers"]
 
@@ -20,7 +20,7 @@ def region_layers(assessment) -> dict:
         cases, avail, series, frames = [], {}, {}, {}
         for key in res.cells:
             kind, label = case_id(key)
-            cid = f"{kind}:{label}"
+            cid = case_key_id(key)
             cases.append({"id": cid, "kind": kind, "label": label,
                           "operators": list(res.cases[key].operators),
                           "denials": [d.name or d.operator for d in res.cases[key].denials if d.name != "licence"]})
@@ -43,7 +43,7 @@ def region_layers(assessment) -> dict:
             capacity_layer = {
                 "cells": {"lat_deg": np.round(cg.lat_deg[inside], 3).tolist(),
                           "lon_deg": np.round(cg.lon_deg[inside], 3).tolist(), "spacing_km": cg.spacing_km},
-                "served_share": {"{}:{}".format(*case_id(k)): np.round(res_c.cell_share(k), 3).tolist()
+                "served_share": {case_key_id(k): np.round(res_c.cell_share(k), 3).tolist()
                                  for k in res_c.cases},
             }
         out[name] = {

@@ -33,7 +33,7 @@ from satsov.world.grids import Grid
 from satsov.world.regions import Region
 
 __all__ = ["BASELINE", "REGION", "CaseKey", "FleetCase", "PolicyCase", "EventCase", "LowLatencyCase",
-           "KillSwitchCase", "WithdrawalCase", "SetCase", "Case", "Denial", "case_id", "cases_from_sets", "with_denials", "whole_window_denials"]
+           "KillSwitchCase", "WithdrawalCase", "SetCase", "Case", "Denial", "case_id", "case_key_id", "cases_from_sets", "with_denials", "whole_window_denials"]
 
 #: The policy every other is measured against: all operators of the scenario.
 BASELINE = "all-operators"
@@ -176,6 +176,15 @@ def case_id(key: Hashable) -> tuple[str, str]:
     return "case", str(key)
 
 
+def case_key_id(key: Hashable) -> str:
+    """``kind:label`` of any case key, as JSON, URLs and the dashboard name it.
+
+    >>> case_key_id(PolicyCase("no-prc")), case_key_id("west")
+    ('policy:no-prc', 'case:west')
+    """
+    return "{}:{}".format(*case_id(key))
+
+
 _COUNTRY_INDEX: dict[int, tuple] = {}
 
 
@@ -255,7 +264,7 @@ class Case:
 
     @property
     def id(self) -> str:
-        return "{}:{}".format(*case_id(self.key))
+        return case_key_id(self.key)
 
 
 def cases_from_sets(operators: Sequence[str], sets=None, denials=(), *, dependency: bool = True) -> list[Case]:
