@@ -121,3 +121,17 @@ def test_the_openapi_schema_documents_the_api(tmp_path):
     with TestClient(create_app(tmp_path)) as client:
         paths = client.get("/openapi.json").json()["paths"]
         assert {"/api/jobs", "/api/jobs/{job_id}/events", "/api/atlas", "/api/countries.geojson"} <= set(paths)
+
+
+def test_a_damaged_stored_design_is_refused_with_the_reason_not_a_server_error(tmp_path):
+    (tmp_path / "designs").mkdir()
+    shell = {"altitude_km": 550, "inclination_deg": 53, "planes": 2, "sats_per_plane": 2, "phasing": 0}
+    (tmp_path / "designs" / "badtime.json").write_text(json.dumps({"best": {"shells": [shell]},
+                                                                   "window": {"start": "not a time"}}))
+    (tmp_path / "designs" / "nokey.json").write_text(json.dumps({"best": {"altitude_km": 550}}))
+    with TestClient(create_app(tmp_path), raise_server_exceptions=False) as client:
+        r = client.get("/api/designs/badtime/satellites")
+        assert r.status_code == 422 and "badtime" in r.json()["detail"] and "not a time" in r.json()["detail"]
+        r = client.get("/api/designs/nokey/satellites")
+        assert r.status_code == 422 and "missing key" in r.json()["detail"]
+        assert client.get("/api/designs/../x/satellites").status_code == 404

@@ -42,5 +42,11 @@ def designs(request: Request):
 @router.get("/api/designs/{name}/satellites")
 def design_satellites(name: str, request: Request):
     """The best design's satellites at the start of its own window (every shell): sub-satellite points."""
+    from satsov.errors import SatsovError
     from satsov.synthesis.space import design_snapshot
-    return design_snapshot(json.loads(design_path(request, name).read_text(encoding="utf-8")))
+    path = design_path(request, name)
+    try:
+        return design_snapshot(json.loads(path.read_text(encoding="utf-8")))
+    except (SatsovError, KeyError, TypeError, ValueError) as exc:  # a file damaged or written by hand
+        what = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+        raise HTTPException(422, f"design {name!r} cannot be drawn: {what}") from None
