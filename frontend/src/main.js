@@ -22,6 +22,37 @@ async function api(path, options = {}) {
   return { ok: res.ok, status: res.status, body };
 }
 
+// ---- text is text: the page is built from elements and textContent, never from markup (no innerHTML) ----------
+// el("td", { class: "num" }, "12%") builds <td class="num">12%</td>; a string child is always a text node.
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "style") Object.assign(e.style, v);   // CSSOM: allowed by the page's style-src 'self'
+    else e.setAttribute(k, String(v));
+  }
+  e.append(...nodes(children));
+  return e;
+}
+function nodes(children) {
+  return children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== "" && c !== false)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
+}
+// replace what an element shows
+function show(target, ...children) { (typeof target === "string" ? $(target) : target).replaceChildren(...nodes(children)); }
+// a table row: th or td cells; a cell is text, an element, or [text, {attrs}]
+function tr(cells, { head = false, attrs = {} } = {}) {
+  return el("tr", attrs, cells.map((c) => (Array.isArray(c) ? el(head ? "th" : "td", c[1], c[0]) : el(head ? "th" : "td", {}, c))));
+}
+const num = (text) => [text, { class: "num" }];
+// the options of a select: [value, text, title]
+function options(select, items) {
+  show(select, items.map(([value, text, title]) => el("option", { value, title }, text ?? value)));
+}
+function swatch(colour) { return el("span", { class: "swatch", style: { background: rgb(colour) } }); }
+const pct = (v, digits = 1) => `${(100 * v).toFixed(digits)}%`;
+
 function withToken(url) {
   return TOKEN ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(TOKEN)}` : url;
 }
@@ -105,7 +136,7 @@ async function clearCountries() {
 async function assessments(select) {
   const { body } = await api("/api/jobs");
   const done = body.jobs.filter((j) => j.status === "done" && j.kind === "assess");
-  $(select).innerHTML = done.map((j) => `<option value="${j.id}">${j.name} · ${j.finished_utc}</option>`).join("");
+  options(select, done.map((j) => [j.id, `${j.name} · ${j.finished_utc}`]));
   return done;
 }
 
@@ -143,9 +174,9 @@ function fillAtlasControls() {
   $("#atlas-status").textContent = `${Object.keys(a.countries).length} countries · ${a.params.spacing_km} km grid · ` +
     `${a.params.duration} from ${a.params.start} every ${a.params.step}`;
   const pol = $("#atlas-policy");
-  pol.innerHTML = a.policies.map((p) => `<option value="${p.name}" title="${p.description}">${p.name}</option>`).join("");
+  options(pol, a.policies.map((p) => [p.name, p.name, p.description]));
   const op = $("#atlas-operator");
-  op.innerHTML = a.operators.map((o) => `<option value="${o}">${o}</option>`).join("");
+  options(op, a.operators.map((o) => [o]));
   pol.value = a.policies.some((p) => p.name === state.policy) ? state.policy : a.policies[0].name;
   op.value = a.operators.includes(state.operator) ? state.operator : a.operators[0];
   $("#atlas-metric").value = state.metric;
@@ -165,15 +196,12 @@ function paintAtlas() {
     const colour = state.metric === "sole" ? diffColour(-v) : shareColour(v);
     map.setFeatureState({ source: "countries", id: code }, { colour: rgb(colour) });
   }
-  const rows = Object.entries(a.groups).map(([name, g]) => {
-    const v = atlasValue(g);
-    return `<tr><td>${name}</td><td class="num">${(100 * v).toFixed(1)}%</td></tr>`;
-  }).join("");
+  const rows = Object.entries(a.groups).map(([name, g]) => tr([name, num(pct(atlasValue(g)))]));
   const label = state.metric === "policy" ? `served under ${state.policy}` :
     state.metric === "alone" ? `served by ${state.operator} alone` : `served only by ${state.operator}`;
-  $("#atlas-groups").innerHTML = `<caption>${label}</caption><tr><th>group</th><th>share of people</th></tr>${rows}`;
-  $("#atlas-legend").innerHTML = state.metric === "sole" ? [0, 0.25, 0.5, 1].map((v) =>
-    `<span class="swatch" style="background:${rgb(diffColour(-v))}"></span>${Math.round(v * 100)}% only it`).join(" ") : legend(false);
+  show("#atlas-groups", el("caption", {}, label), tr(["group", "share of people"], { head: true }), rows);
+  show("#atlas-legend", state.metric === "sole" ? [0, 0.25, 0.5, 1].map((v) =>
+    [swatch(diffColour(-v)), `${Math.round(v * 100)}% only it `]) : legend(false));
   document.body.dataset.atlasMetric = `${state.metric}:${state.metric === "policy" ? state.policy : state.operator}`;
   document.body.dataset.updateMs = (performance.now() - t0).toFixed(1);
   writeHash();
@@ -183,20 +211,19 @@ function paintAtlas() {
 function showCountry(code) {
   const e = atlasData && atlasData.countries[code];
   if (!e) return;
-  const pols = Object.entries(e.policies).map(([k, v]) => `<tr><td>${k}</td><td class="num">${(100 * v).toFixed(1)}%</td></tr>`).join("");
-  const ops = Object.entries(e.alone).map(([k, v]) =>
-    `<tr><td>${k}</td><td class="num">${(100 * v).toFixed(1)}%</td><td class="num">${(100 * (e.sole[k] || 0)).toFixed(1)}%</td></tr>`).join("");
-  $("#atlas-country").innerHTML = `<h3>${e.name} (${code})</h3><table><tr><th>policy</th><th>served</th></tr>${pols}</table>` +
-    `<table><tr><th>operator</th><th>alone</th><th>only it</th></tr>${ops}</table>`;
+  const pols = Object.entries(e.policies).map(([k, v]) => tr([k, num(pct(v))]));
+  const ops = Object.entries(e.alone).map(([k, v]) => tr([k, num(pct(v)), num(pct(e.sole[k] || 0))]));
+  show("#atlas-country", el("h3", {}, `${e.name} (${code})`),
+    el("table", {}, tr(["policy", "served"], { head: true }), pols),
+    el("table", {}, tr(["operator", "alone", "only it"], { head: true }), ops));
 }
 
 function legend(diverging) {
   if (diverging) {  // a difference map: loss in red, gain in blue, in percentage points
     return [-1, -0.5, -0.1, 0, 0.1, 0.5, 1].map((v) =>
-      `<span class="swatch" style="background:${rgb(diffColour(v))}"></span>${v > 0 ? "+" : ""}${Math.round(v * 100)} pp`).join(" ");
+      [swatch(diffColour(v)), `${v > 0 ? "+" : ""}${Math.round(v * 100)} pp `]);
   }
-  return [0, 0.25, 0.5, 0.75, 0.9, 1].map((v) =>
-    `<span class="swatch" style="background:${rgb(shareColour(v))}"></span>${Math.round(v * 100)}%`).join(" ");
+  return [0, 0.25, 0.5, 0.75, 0.9, 1].map((v) => [swatch(shareColour(v)), `${Math.round(v * 100)}% `]);
 }
 
 // ---- region view ------------------------------------------------------------------------------------------
@@ -217,7 +244,7 @@ async function showRegion() {
   $("#region-job").value = state.job;
   await loadView(state.job);
   const names = Object.keys(viewData.regions);
-  $("#region-name").innerHTML = names.map((n) => `<option>${n}</option>`).join("");
+  options("#region-name", names.map((n) => [n]));
   if (!names.includes(state.region)) state.region = names[0];
   $("#region-name").value = state.region;
   fillCases();
@@ -226,9 +253,9 @@ async function showRegion() {
 
 function fillCases() {
   const r = viewData.regions[state.region];
-  const opts = r.cases.filter((c) => c.kind !== "fleet").map((c) => `<option value="${c.id}">${c.kind}: ${c.label}</option>`).join("");
-  $("#region-case").innerHTML = opts;
-  $("#region-compare").innerHTML = `<option value="">(no comparison)</option>` + opts;
+  const opts = r.cases.filter((c) => c.kind !== "fleet").map((c) => [c.id, `${c.kind}: ${c.label}`]);
+  options("#region-case", opts);
+  options("#region-compare", [["", "(no comparison)"], ...opts]);
   if (!r.cases.some((c) => c.id === state.case)) state.case = "policy:all-operators";
   $("#region-case").value = state.case;
   $("#region-compare").value = state.compare;
@@ -281,20 +308,19 @@ function paintRegion(fit) {
   // the step shown: a frame's first step, or the slider's step
   const t = framed ? Math.min(r.time.length - 1, r.time.indexOf(r.frame_start[f]) >= 0 ? r.time.indexOf(r.frame_start[f]) : 0) : Number(state.t);
   const series = r.series[state.case];
-  $("#region-figures").innerHTML = `<tr><th>case</th><td>${state.case}</td></tr>` +
-    (pol ? `<tr><th>served</th><td class="num">${(100 * pol.served_share).toFixed(1)}%</td></tr>` +
-      `<tr><th>loss vs all</th><td class="num">${pol.loss_pp.toFixed(1)} pp</td></tr>` : "") +
-    (fig.kill_switch[label] ? `<tr><th>served with ${label} off</th><td class="num">${(100 * fig.kill_switch[label].served_share).toFixed(1)}%</td></tr>` : "") +
-    `<tr><th>at ${r.time[t]}</th><td class="num">${(100 * series[t]).toFixed(1)}% of people covered</td></tr>`;
+  const figRow = (head, value) => el("tr", {}, el("th", {}, head), el("td", { class: "num" }, value));
+  show("#region-figures", el("tr", {}, el("th", {}, "case"), el("td", {}, state.case)),
+    pol ? [figRow("served", pct(pol.served_share)), figRow("loss vs all", `${pol.loss_pp.toFixed(1)} pp`)] : null,
+    fig.kill_switch[label] ? figRow(`served with ${label} off`, pct(fig.kill_switch[label].served_share)) : null,
+    figRow(`at ${r.time[t]}`, `${pct(series[t])} of people covered`));
   $("#region-time-label").textContent = framed ? `map of ${r.frame_start[f]} onwards` : r.time[t];
   const ops = Object.entries(fig.operators);
-  $("#region-operators").innerHTML = ops.map(([k, v]) =>
-    `<div class="bar"><span class="bar-label">${k}</span><span class="bar-fill" style="width:${(100 * v.alone).toFixed(1)}%"></span>` +
-    `<span class="bar-value">${(100 * v.alone).toFixed(0)}%</span></div>`).join("");
+  show("#region-operators", ops.map(([k, v]) => el("div", { class: "bar" }, el("span", { class: "bar-label" }, k),
+    el("span", { class: "bar-fill", style: { width: pct(v.alone) } }), el("span", { class: "bar-value" }, pct(v.alone, 0)))));
   const capacity = fig.capacity && fig.capacity.policies;
-  $("#region-capacity").innerHTML = capacity ? `<caption>capacity (served share of busy-hour demand)</caption>` +
-    Object.entries(capacity).map(([k, v]) => `<tr><td>${k}</td><td class="num">${(100 * (v.served_share ?? 0)).toFixed(1)}%</td></tr>`).join("") : "";
-  $("#region-legend").innerHTML = legend(!!b);
+  show("#region-capacity", capacity ? [el("caption", {}, "capacity (served share of busy-hour demand)"),
+    Object.entries(capacity).map(([k, v]) => tr([k, num(pct(v.served_share ?? 0))]))] : null);
+  show("#region-legend", legend(!!b));
   $("#region-status").textContent = `${useCap ? "capacity: share of busy-hour demand carried" : "visibility: share of the time a satellite is in view"} · ${n} cells · ${cells.spacing_km} km`;
   renderRoutes();
   document.body.dataset.regionCase = `${state.case}|${state.compare}|${useCap ? "capacity" : "visibility"}`;
@@ -306,11 +332,12 @@ function paintRegion(fit) {
 
 function renderRoutes() {
   const routes = (viewData.routes || []);
-  $("#region-routes").innerHTML = routes.length ? `<tr><th>from</th><th>to</th><th>policy</th><th>reachable</th><th>RTT median</th><th>operators</th><th>gateway countries</th></tr>` +
-    routes.map((r) => `<tr><td>${r.from}</td><td>${r.to}</td><td>${r.policy}</td><td class="num">${(100 * r.reachable_share).toFixed(0)}%</td>` +
-      `<td class="num">${r.rtt_ms_median == null ? "—" : r.rtt_ms_median.toFixed(1) + " ms"}</td>` +
-      `<td>${Object.entries(r.operators_share || {}).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}</td>` +
-      `<td>${Object.entries(r.gateway_countries_share || {}).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}</td></tr>`).join("") : "";
+  const shares = (d) => Object.entries(d || {}).map(([k, v]) => `${k} ${pct(v, 0)}`).join(", ");
+  show("#region-routes", routes.length ? [
+    tr(["from", "to", "policy", "reachable", "RTT median", "operators", "gateway countries"], { head: true }),
+    routes.map((r) => tr([r.from, r.to, r.policy, num(pct(r.reachable_share, 0)),
+      num(r.rtt_ms_median == null ? "—" : r.rtt_ms_median.toFixed(1) + " ms"), shares(r.operators_share),
+      shares(r.gateway_countries_share)]))] : null);
 }
 
 // ---- routes: each hop coloured by the jurisdiction of its satellite or gateway ------------------------------
@@ -326,7 +353,7 @@ function jurisdictionColour(code) {
 
 async function loadView(job) {
   if (viewJob !== job) {
-    viewData = (await api(`/api/jobs/${job}/view.json`)).body;
+    viewData = (await api(`/api/jobs/${encodeURIComponent(job)}/view.json`)).body;
     viewJob = job;
   }
   return viewData;
@@ -342,7 +369,7 @@ async function showRoutes() {
   $("#routes-job").value = state.job;
   const v = await loadView(state.job);
   const routes = v.routes || [];
-  $("#routes-route").innerHTML = routes.map((r, i) => `<option value="${i}">${r.from} → ${r.to} · ${r.policy}</option>`).join("");
+  options("#routes-route", routes.map((r, i) => [String(i), `${r.from} → ${r.to} · ${r.policy}`]));
   if (!routes.length) {
     $("#routes-status").textContent = "this assessment audits no route: add city_pairs to the scenario";
     overlay.setProps({ layers: [] });
@@ -383,12 +410,12 @@ function paintRoute(fit) {
     const code = h[0] === "sat" ? (r.jurisdictions || {})[h[5]] || h[5] : h[5];
     seen.set(code, (seen.get(code) || 0) + 1);
   }
-  $("#routes-legend").innerHTML = [...seen.keys()].sort().map((c) => `<span class="swatch" style="background:${rgb(jurisdictionColour(c))}"></span>${c}`).join(" ");
+  show("#routes-legend", [...seen.keys()].sort().map((c) => [swatch(jurisdictionColour(c)), `${c} `]));
   const time = (viewData.routes[Number(state.route)].time || [])[t] || "";
   $("#routes-time-label").textContent = time;
-  $("#routes-hops").innerHTML = hops ? `<tr><th>hop</th><th>where</th><th>jurisdiction</th></tr>` + hops.map((h) =>
-    `<tr><td>${h[0]} ${h[1]}</td><td>${h[3].toFixed(1)}°, ${h[2].toFixed(1)}°${h[0] === "sat" ? ` · ${h[4].toFixed(0)} km` : ""}</td>` +
-    `<td>${h[0] === "sat" ? `${h[5]} (${(r.jurisdictions || {})[h[5]] || "?"})` : h[5]}</td></tr>`).join("") : `<tr><td>unreachable at this step</td></tr>`;
+  show("#routes-hops", hops ? [tr(["hop", "where", "jurisdiction"], { head: true }), hops.map((h) => tr([`${h[0]} ${h[1]}`,
+    `${h[3].toFixed(1)}°, ${h[2].toFixed(1)}°${h[0] === "sat" ? ` · ${h[4].toFixed(0)} km` : ""}`,
+    h[0] === "sat" ? `${h[5]} (${(r.jurisdictions || {})[h[5]] || "?"})` : h[5]]))] : tr(["unreachable at this step"]));
   $("#routes-status").textContent = `reachable ${(100 * r.reachable_share).toFixed(0)}% of the time · RTT median ` +
     `${r.rtt_ms_median == null ? "—" : r.rtt_ms_median.toFixed(1) + " ms"} · lands in ${Object.keys(r.gateway_countries_share || {}).join(", ") || "—"}`;
   document.body.dataset.routeHops = hops ? String(hops.length) : "0";
@@ -404,21 +431,22 @@ async function showDesigns() {
   const { body } = await api("/api/designs");
   const list = body.designs;
   if (!list.length) {
-    $("#designs-table").innerHTML = "";
+    show("#designs-table");
     $("#designs-status").textContent = "no design stored: run `satsov design --region R --altitude-km H --data-dir DIR`";
     overlay.setProps({ layers: [] });
     whenDrawn("designs-empty");
     return;
   }
   if (!list.some((d) => d.name === state.design)) state.design = list[0].name;
-  $("#designs-table").innerHTML = `<tr><th>region</th><th>requirement</th><th>best</th><th></th></tr>` + list.map((d) => {
+  show("#designs-table", tr(["region", "requirement", "best", ""], { head: true }), list.map((d) => {
     const r = d.requirement, b = d.best;
-    return `<tr${d.name === state.design ? ' class="selected"' : ""}><td>${r.region}</td><td>${r.fold}-fold ≥${r.min_elevation_deg}° for ${(100 * r.availability).toFixed(0)}% of ${r.weight}</td>` +
-      `<td>${b ? `${b.satellites} sats: ${b.planes} × ${b.sats_per_plane}, ${b.inclination_deg}°, ${b.altitude_km} km (verified ${(100 * b.verified_availability).toFixed(1)}%)` : "none met it"}</td>` +
-      `<td><a href="#view=designs&design=${d.name}">show</a></td></tr>`;
-  }).join("");
+    return tr([r.region, `${r.fold}-fold ≥${r.min_elevation_deg}° for ${pct(r.availability, 0)} of ${r.weight}`,
+      b ? `${b.satellites} sats: ${b.planes} × ${b.sats_per_plane}, ${b.inclination_deg}°, ${b.altitude_km} km (verified ${pct(b.verified_availability)})` : "none met it",
+      el("a", { href: `#view=designs&design=${encodeURIComponent(d.name)}` }, "show")],
+    { attrs: { class: d.name === state.design ? "selected" : null } });
+  }));
   const chosen = list.find((d) => d.name === state.design);
-  const sats = (await api(`/api/designs/${state.design}/satellites`)).body;
+  const sats = (await api(`/api/designs/${encodeURIComponent(state.design)}/satellites`)).body;
   const radius = (sats.footprint_deg || 0) * 111195;
   overlay.setProps({ layers: [
     new ScatterplotLayer({ id: "footprints", data: sats.satellites, getPosition: (p) => p, getRadius: radius, radiusUnits: "meters",
@@ -441,9 +469,9 @@ async function showRun() {
   $("#run-panel").hidden = false;
   if (!catalogue) {
     catalogue = (await api("/api/catalogue")).body;
-    $("#f-operators").innerHTML = catalogue.operators.filter((o) => o.service === "broadband").map((o) =>
-      `<label><input type="checkbox" name="op" value="${o.key}"> ${o.key}</label>`).join(" ");
-    $("#f-policies").innerHTML = catalogue.policies.map((p) => `<span title="${p.description}">${p.name}</span>`).join(", ");
+    show("#f-operators", catalogue.operators.filter((o) => o.service === "broadband").map((o) =>
+      [el("label", {}, el("input", { type: "checkbox", name: "op", value: o.key }), ` ${o.key}`), " "]));
+    show("#f-policies", catalogue.policies.map((p, i) => [i ? ", " : "", el("span", { title: p.description }, p.name)]));
   }
   await refreshJobs();
   markReady("run");
@@ -518,11 +546,15 @@ function follow(id) {
 
 async function refreshJobs() {
   const { body } = await api("/api/jobs");
-  $("#jobs").innerHTML = `<tr><th>scenario</th><th>status</th><th>created</th><th></th></tr>` + body.jobs.map((j) =>
-    `<tr><td>${j.name}</td><td>${j.status}</td><td>${j.created_utc}</td><td>` +
-    (j.status === "done" && j.kind === "assess" ? `<a class="report" href="${withToken(`/api/jobs/${j.id}/report.html`)}">report</a> · ` +
-      `<a href="${withToken(`/api/jobs/${j.id}/report.json`)}">JSON</a> · <a href="#view=region&job=${j.id}" class="open">open</a>` : "") +
-    (j.status === "failed" ? `<span class="error">${j.error.split("\n")[0]}</span>` : "") + `</td></tr>`).join("");
+  show("#jobs", tr(["scenario", "status", "created", ""], { head: true }), body.jobs.map((j) => {
+    const id = encodeURIComponent(j.id);
+    const links = j.status === "done" && j.kind === "assess" ? [
+      el("a", { class: "report", href: withToken(`/api/jobs/${id}/report.html`) }, "report"), " · ",
+      el("a", { href: withToken(`/api/jobs/${id}/report.json`) }, "JSON"), " · ",
+      el("a", { href: `#view=region&job=${id}`, class: "open" }, "open")] : null;
+    const failed = j.status === "failed" ? el("span", { class: "error" }, String(j.error || "").split("\n")[0]) : null;
+    return el("tr", {}, el("td", {}, j.name), el("td", {}, j.status), el("td", {}, j.created_utc), el("td", {}, links, failed));
+  }));
   for (const a of document.querySelectorAll("#jobs a.open")) a.addEventListener("click", () => setTimeout(route, 0));
 }
 

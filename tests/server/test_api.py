@@ -33,8 +33,8 @@ def wait(client, job_id, states=("done", "failed"), timeout=120):
 
 def test_off_localhost_a_token_is_required_on_every_api_call(tmp_path):
     with pytest.raises(InputError, match="needs a token"):
-        serve(host="0.0.0.0", data_dir=tmp_path, token=None)
-    with TestClient(create_app(tmp_path, token="s3cret")) as client:
+        serve(host="0.0.0.0", data_dir=tmp_path, token=None, no_token=True)
+    with TestClient(create_app(tmp_path, token="s3cret"), base_url="http://127.0.0.1") as client:
         assert client.get("/api/health").status_code == 401
         assert client.get("/api/jobs", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert client.get("/api/health", headers={"Authorization": "Bearer s3cret"}).status_code == 200
@@ -43,7 +43,7 @@ def test_off_localhost_a_token_is_required_on_every_api_call(tmp_path):
 
 
 def test_oversized_and_out_of_bounds_requests_are_refused_with_the_key_named(tmp_path):
-    with TestClient(create_app(tmp_path)) as client:
+    with TestClient(create_app(tmp_path), base_url="http://127.0.0.1") as client:
         big = client.post("/api/jobs", content=b"{" + b" " * 300_000 + b"}", headers={"Content-Type": "application/json"})
         assert big.status_code == 413 and "at most" in big.json()["detail"]
         fine = client.post("/api/jobs", json={"scenario": {**SMALL, "regions": [{"name": "x", "query": "IS", "spacing_km": 5}]}})
@@ -68,7 +68,7 @@ def test_oversized_and_out_of_bounds_requests_are_refused_with_the_key_named(tmp
 
 
 def test_a_job_runs_to_completion_its_results_survive_a_restart(tmp_path):
-    with TestClient(create_app(tmp_path)) as client:
+    with TestClient(create_app(tmp_path), base_url="http://127.0.0.1") as client:
         job = client.post("/api/jobs", json={"scenario": SMALL}).json()
         assert job["status"] == "queued"
         events = client.get(f"/api/jobs/{job['id']}/events").text   # the stream ends when the job does
@@ -80,14 +80,14 @@ def test_a_job_runs_to_completion_its_results_survive_a_restart(tmp_path):
         assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
         view = client.get(f"/api/jobs/{job['id']}/view.json").json()
         assert "policy:all-operators" in view["regions"]["Iceland"]["availability"]
-    with TestClient(create_app(tmp_path)) as client:   # a new server on the same data directory
+    with TestClient(create_app(tmp_path), base_url="http://127.0.0.1") as client:   # a new server on the same data directory
         jobs = client.get("/api/jobs").json()["jobs"]
         assert [(j["id"], j["status"]) for j in jobs] == [(job["id"], "done")]
         assert json.loads(client.get(f"/api/jobs/{job['id']}/report.json").content)["regions"]["Iceland"]
 
 
 def test_at_most_max_jobs_run_at_once_and_a_killed_job_is_marked_failed(tmp_path):
-    with TestClient(create_app(tmp_path, limits=Limits(max_jobs=1))) as client:
+    with TestClient(create_app(tmp_path, limits=Limits(max_jobs=1)), base_url="http://127.0.0.1") as client:
         runner = client.app.state.runner
         first = client.post("/api/jobs", json={"scenario": SLOW}).json()
         second = client.post("/api/jobs", json={"scenario": SMALL}).json()
@@ -111,15 +111,15 @@ def test_jobs_left_running_when_the_server_stopped_are_marked_failed_on_restart(
     job = store.add("assess", "interrupted", {"scenario": SMALL})
     store.started(job.id)
     store.close()
-    with TestClient(create_app(tmp_path)) as client:
+    with TestClient(create_app(tmp_path), base_url="http://127.0.0.1") as client:
         j = client.get(f"/api/jobs/{job.id}").json()
         assert j["status"] == "failed" and "stopped" in j["error"]
         assert client.app.state.lost_on_start == 1
 
 
 def test_the_openapi_schema_documents_the_api(tmp_path):
-    with TestClient(create_app(tmp_path)) as client:
-        paths = client.get("/openapi.json").json()["paths"]
+    with TestClient(create_app(tmp_path), base_url="http://127.0.0.1") as client:
+        paths = client.get("/api/openapi.json").json()["paths"]
         assert {"/api/jobs", "/api/jobs/{job_id}/events", "/api/atlas", "/api/countries.geojson"} <= set(paths)
 
 
@@ -129,7 +129,7 @@ def test_a_damaged_stored_design_is_refused_with_the_reason_not_a_server_error(t
     (tmp_path / "designs" / "badtime.json").write_text(json.dumps({"best": {"shells": [shell]},
                                                                    "window": {"start": "not a time"}}))
     (tmp_path / "designs" / "nokey.json").write_text(json.dumps({"best": {"altitude_km": 550}}))
-    with TestClient(create_app(tmp_path), raise_server_exceptions=False) as client:
+    with TestClient(create_app(tmp_path), raise_server_exceptions=False, base_url="http://127.0.0.1") as client:
         r = client.get("/api/designs/badtime/satellites")
         assert r.status_code == 422 and "badtime" in r.json()["detail"] and "not a time" in r.json()["detail"]
         r = client.get("/api/designs/nokey/satellites")

@@ -2,7 +2,9 @@
 playwright. Every wait is on an explicit ready signal the page sets (body[data-ready=...]), never a sleep."""
 
 import io
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -47,14 +49,17 @@ def server(tmp_path_factory):
     env = {**os.environ, "SATSOV_DATA_DIR": str(data)}
     log = open(data / "serve.log", "wb")
     proc = subprocess.Popen(cmd + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     import httpx
     t0 = time.monotonic()
-    while True:  # the server's own ready signal: /api/health answers
+    url = None
+    while True:  # the tokenised URL it prints (as a user copies it), then its ready signal: /api/health answers
+        if url is None:
+            found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", (data / "serve.log").read_text())
+            url = found.group(0) if found else None
         try:
-            if httpx.get(url + "/api/health", timeout=1).json()["ready"]:
+            if url and httpx.get(url.replace("/?", "/api/health?"), timeout=1).json()["ready"]:
                 break
-        except (httpx.HTTPError, ValueError):
+        except (httpx.HTTPError, ValueError, KeyError):
             pass
         if proc.poll() is not None or time.monotonic() - t0 > 60:
             raise AssertionError(f"satsov serve did not start: {(data / 'serve.log').read_text()}")
@@ -73,6 +78,8 @@ def page(server):
         pg = browser.new_page(viewport={"width": 1300, "height": 800})
         errors = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
+        # the Content-Security-Policy holds for the app itself: no violation of it, ever
+        pg.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
         yield pg
         browser.close()
         assert not errors, errors
@@ -97,7 +104,7 @@ def _open(page, url, what):
 @requires_playwright
 @requires_chromium
 def test_the_atlas_draws_and_a_policy_switch_changes_figures_and_map(page, server):
-    _open(page, server + "/#view=atlas&metric=policy&policy=all-operators", "atlas")
+    _open(page, server + "#view=atlas&metric=policy&policy=all-operators", "atlas")
     px = _map_pixels(page)
     ocean = np.array([0xdc, 0xe8, 0xf2])
     land = (np.abs(px - ocean).sum(axis=2) > 30)
@@ -114,17 +121,17 @@ def test_the_atlas_draws_and_a_policy_switch_changes_figures_and_map(page, serve
     after = _map_pixels(page)
     assert np.abs(after - px).sum(axis=2).astype(bool).mean() > 0.05    # the map changed
     DOCS.mkdir(exist_ok=True)
-    _open(page, server + "/#view=atlas&metric=alone&operator=starlink", "atlas")
+    _open(page, server + "#view=atlas&metric=alone&operator=starlink", "atlas")
     page.screenshot(path=str(DOCS / "dashboard-atlas.png"))
 
 
 @requires_playwright
 @requires_chromium
 def test_a_bad_scenario_shows_the_field_error(page, server):
-    _open(page, server + "/#view=run", "run")
+    _open(page, server + "#view=run", "run")
     page.fill("#f-duration", "abc")
     page.click("#run-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#err-window').textContent.length > 0")
+    page.wait_for_selector("#err-window:not(:empty)")   # (no wait_for_function: the page's CSP forbids eval)
     assert "window.duration" in page.inner_text("#err-window")
     assert "expected a duration" in page.inner_text("#err-window")
 
@@ -132,7 +139,7 @@ def test_a_bad_scenario_shows_the_field_error(page, server):
 @requires_playwright
 @requires_chromium
 def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_its_view_restores(page, server):
-    _open(page, server + "/#view=run", "run")
+    _open(page, server + "#view=run", "run")
     page.fill("#f-regions", "NO")
     page.fill("#f-spacing", "100")
     page.fill("#f-duration", "40m")
@@ -154,7 +161,7 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     assert "Satellite" in Path(dl.value.path()).read_text() or "satsov" in Path(dl.value.path()).read_text()
     # a shared URL restores the region view: the case, its comparison and the time
     state = f"#view=region&job={job}&region=NO&case=kill:starlink&compare=policy:all-operators&t=15"
-    _open(page, server + "/" + state, "region")
+    _open(page, server + state, "region")
     assert page.input_value("#region-case") == "kill:starlink"
     assert page.input_value("#region-compare") == "policy:all-operators"
     assert page.input_value("#region-time") == "15"
@@ -180,7 +187,7 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
     assert "capacity" in page.inner_text("#region-status")
     page.screenshot(path=str(DOCS / "dashboard-region.png"))
     # the audited route, drawn hop by hop and coloured by jurisdiction
-    _open(page, server + f"/#view=routes&job={job}&route=0&t=1", "routes")
+    _open(page, server + f"#view=routes&job={job}&route=0&t=1", "routes")
     assert int(page.evaluate("document.body.dataset.routeHops")) >= 3      # city, satellite(s), city
     assert "Tromso" in page.inner_text("#routes-hops") or "Tromsø" in page.inner_text("#routes-hops")
     assert "US" in page.inner_text("#routes-legend") or "GB" in page.inner_text("#routes-legend")
@@ -190,8 +197,54 @@ def test_a_scenario_from_the_form_runs_with_progress_its_report_downloads_and_it
 @requires_playwright
 @requires_chromium
 def test_a_stored_design_is_listed_and_its_satellites_drawn(page, server):
-    _open(page, server + "/#view=designs", "designs")
+    _open(page, server + "#view=designs", "designs")
     n = int(page.evaluate("document.body.dataset.designSatellites"))
     assert 40 <= n <= 60                                       # the smallest 87.9° shell at 1,200 km for Iceland
     assert "IS" in page.inner_text("#designs-table") and f"{n} sats" in page.inner_text("#designs-table")
     page.screenshot(path=str(DOCS / "dashboard-designs.png"))
+
+
+@requires_playwright
+@requires_chromium
+def test_markup_in_names_shows_as_text_and_another_site_cannot_submit_jobs(page, server):
+    import http.server
+    import threading
+
+    import httpx
+    api = server.replace("/?", "/api/jobs?")
+    small = {"regions": [{"name": "Iceland", "query": "IS", "spacing_km": 300}],
+             "window": {"duration": "10m", "step": "300s"}, "fleets": {"flying": ["oneweb"]},
+             "capacity": {"enabled": False}}
+    name = '<img src=x onerror="document.body.dataset.xss=1">'
+    assert httpx.post(api, json={"scenario": {**small, "name": name}}).status_code == 202
+    _open(page, server + "#view=run", "run")
+    page.wait_for_selector("#jobs td")
+    assert name in page.inner_text("#jobs")                  # shown as the text it is
+    assert page.locator("#jobs img").count() == 0
+    assert page.evaluate("document.body.dataset.xss") is None
+    # a page on another site (another port is another origin) posts to the dashboard's API, even knowing the
+    # token: the simple request a page may send without asking (text/plain) and a JSON one
+    evil = ("<!doctype html><script>const b = JSON.stringify({scenario: %s});"
+            "Promise.allSettled([fetch('%s', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'}, body: b}),"
+            "fetch('%s', {method: 'POST', mode: 'no-cors', body: b})]).then(() => { document.title = 'sent'; });"
+            "</script>") % (json.dumps({**small, "name": "planted"}), api, api)
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(evil.encode())
+
+        def log_message(self, *args):
+            pass
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/")
+        page.wait_for_function("document.title === 'sent'")
+    finally:
+        other.shutdown()
+        other.server_close()
+    names = [j["name"] for j in httpx.get(api).json()["jobs"]]
+    assert "planted" not in names and name in names

@@ -9,7 +9,7 @@ from satsov.errors import InputError, ScenarioError, UnknownNameError
 from satsov.times import time_grid
 from satsov.world.gateways import gateway_sites
 from satsov.world.licences import landing_rule
-from satsov.world.regions import region
+from satsov.assessment.regions import region_of
 from satsov.world.sites import city_from_text, load_sites
 
 __all__ = ["RouteRequest", "route_request", "audit"]
@@ -36,7 +36,7 @@ def route_request(sc, owner: dict[str, str], notes: list[str]):
     try:
         chosen = gateway_sites(operators, published=spec.published_gateways, planned=spec.planned_gateways,
                                cited_only=spec.cited_gateways_only,
-                               extra=load_sites(sc.path(spec.gateways_file)) if spec.gateways_file else (),
+                               extra=load_sites(sc.path(spec.gateways_file, "routing.gateways_file")) if spec.gateways_file else (),
                                place_in=spec.gateway_countries, per_country=spec.gateways_per_country,
                                cited_hint="routing.cited_gateways_only")
     except (UnknownNameError, InputError) as exc:
@@ -61,8 +61,7 @@ def route_request(sc, owner: dict[str, str], notes: list[str]):
         pairs.append((site(pair.a, f"city_pairs[{i}].a"), None if internet else site(pair.b, f"city_pairs[{i}].b")))
     home = set()
     for r in sc.regions:
-        if not r.geojson:
-            home |= set(region(r.query or r.name, r.as_of).codes)
+        home |= set(region_of(r, sc).codes)
     return RouteRequest(tuple(pairs), tuple(gateways), frozenset(home))
 
 

@@ -13,7 +13,7 @@
     availability = 0.99
     [[regions]]
     name = "Canada"
-    query = "CA"
+    query = "CA"               # or geojson = "file.geojson", or geometry = {type = "Polygon", ...} (inline)
     spacing_km = 50
     [fleets]
     flying = "all"             # or a list of operators, or "none"
@@ -47,7 +47,8 @@
     [capacity.operators.kuiper]            # or inline, one operator at a time (same layout as the data file)
     min_elevation_deg = {value = 35, source = "FCC 20-102"}
 
-Relative paths are read from the scenario file's folder.
+Relative paths are read from the scenario file's folder. A scenario sent to the server (``files=False``) may
+name no file: its regions and event areas are names or inline GeoJSON.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from satsov.io import describe_yaml_error, load_yaml
 from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT_MAX_EPOCH_AGE_DAYS,
@@ -117,6 +119,16 @@ class RegionSpec(_Model):
     name: str
     query: str | None = None
     geojson: str | None = None
+    geometry: dict | None = Field(None, description="the region as inline GeoJSON (a Feature, FeatureCollection, "
+                                  "Polygon or MultiPolygon in lon/lat degrees): what a scenario sent to the "
+                                  "server uses where a file would be named")
+
+    @model_validator(mode="after")
+    def _one_shape(self):
+        given = [k for k in ("query", "geojson", "geometry") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"found {' and '.join(given)}, expected at most one of query, geojson and geometry")
+        return self
     spacing_km: float = Field(DEFAULT_SPACING_KM, ge=1, le=2000)
     as_of: str | None = None
 
@@ -170,7 +182,7 @@ class PolicySpec(_Model):
 class EventSpec(_Model):
     name: str
     operator: str
-    region: str | None = None
+    region: str | dict | None = None   # a region name, a GeoJSON file, or inline GeoJSON
     start: str | None = None
     end: str | None = None
     description: str = ""
@@ -294,11 +306,34 @@ class Scenario(_Model):
     routing: RoutingSpec = RoutingSpec()
     demand: DemandSpec = DemandSpec()
     capacity: CapacitySpec = CapacitySpec()
-    base_dir: str = Field(".", exclude=True)
+    _base_dir: str = PrivateAttr(".")
+    _files: bool = PrivateAttr(True)
 
-    def path(self, relative: str) -> Path:
+    @property
+    def base_dir(self) -> str:
+        """The folder relative paths are read from (the scenario file's)."""
+        return self._base_dir
+
+    @property
+    def names_files(self) -> bool:
+        """Whether this scenario may name files (False for scenarios sent to the server)."""
+        return self._files
+
+    def path(self, relative: str, key: str = "") -> Path:
+        """The file a scenario key names, relative to the scenario's folder. A scenario that may not name
+        files (one sent to the server) raises :class:`ScenarioError` naming the key, having touched nothing."""
+        if not self._files:
+            raise ScenarioError(f"{key or 'a key'}: a scenario sent to the server cannot name files; expected a "
+                                f"name (or, for a region, inline GeoJSON in its geometry key)",
+                                found=str(relative)[:80], expected="no file")
         p = Path(relative)
-        return p if p.is_absolute() else Path(self.base_dir) / p
+        return p if p.is_absolute() else Path(self._base_dir) / p
+
+    def with_base_dir(self, base_dir: str, *, files: bool = True) -> "Scenario":
+        """A copy reading relative paths from ``base_dir`` (and naming files only if ``files``)."""
+        out = self.model_copy()
+        out._base_dir, out._files = str(base_dir), files
+        return out
 
 
 def _format_location(loc) -> str:
@@ -306,6 +341,15 @@ def _format_location(loc) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
+
+
+def _short(value, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters (an integer of thousands of digits, a deep structure)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):   # int too long to print; too deeply nested
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -333,9 +377,16 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     return scenario_from_dict(data, str(path), base_dir=str(path.parent))
 
 
-def scenario_from_dict(data: dict, where: str = "<scenario>", base_dir: str = ".") -> Scenario:
+def scenario_from_dict(data: dict, where: str = "<scenario>", base_dir: str = ".", *, files: bool = True) -> Scenario:
+    """A validated scenario from its keys. ``files=False`` (the server) refuses every key that would name a
+    file, when it is used (:meth:`Scenario.path`), and reads region queries as names only."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{where}: found {type(data).__name__}, expected a table of keys", found=type(data).__name__,
+                            expected="table")
     try:
-        return Scenario(**data, base_dir=base_dir)
+        sc = Scenario(**{str(k): v for k, v in data.items()})
+        sc._base_dir, sc._files = str(base_dir), files
+        return sc
     except ValidationError as exc:
         lines = []
         for e in exc.errors():
@@ -345,9 +396,8 @@ def scenario_from_dict(data: dict, where: str = "<scenario>", base_dir: str = ".
             elif e["type"] == "missing":
                 lines.append(f"{key}: missing; this key is required")
             else:
-                found = e.get("input")
                 msg = e["msg"].removeprefix("Value error, ")
-                lines.append(f"{key}: found {found!r}: {msg}")
+                lines.append(f"{key}: found {_short(e.get('input'))}: {msg}")
         raise ScenarioError(f"{where}: invalid scenario\n  " + "\n  ".join(lines), found=data,
                             expected="a valid scenario") from None
     except InputError as exc:  # from validators that parse times

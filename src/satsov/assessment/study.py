@@ -33,11 +33,11 @@ from satsov.orbits.walker import Shell
 from satsov.times import Times, parse_utc, time_grid
 from satsov.world.cases import BASELINE, Denial
 from satsov.world.constellations import FleetSelection, select_fleets
-from satsov.world.grids import Grid, grid
+from satsov.world.grids import Grid
 from satsov.world.licences import licence_denials, licences
 from satsov.world.operators import OperatorRegistry, operator_registry
 from satsov.world.policies import Policy, expand_jurisdictions, standard_policies
-from satsov.world.regions import region, region_from_geojson
+from satsov.assessment.regions import event_region, region_grid, region_of  # noqa: F401 (region_grid: API)
 from satsov.assessment.routes import RouteRequest, route_request
 from satsov.assessment.scenario import Scenario
 
@@ -91,7 +91,7 @@ def resolve(sc: Scenario, *, build: bool = True) -> Study:
     """The scenario's :class:`Study`, every name checked (raises :class:`~satsov.errors.ScenarioError` naming
     the key). ``build=False`` checks without building grids or landing-rights denials (the server's form check,
     ``satsov assess --check``)."""
-    registry = operator_registry(sc.path(sc.fleets.operators_file) if sc.fleets.operators_file else None)
+    registry = operator_registry(sc.path(sc.fleets.operators_file, "fleets.operators_file") if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
     selection = _fleets(sc, registry)
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
@@ -103,9 +103,9 @@ def resolve(sc: Scenario, *, build: bool = True) -> Study:
     for spec in sc.regions:
         try:
             if build:
-                grids[spec.name] = region_grid(spec)
+                grids[spec.name] = region_grid(spec, sc)
             else:
-                region_of(spec)
+                region_of(spec, sc)
         except (UnknownNameError, InputError) as exc:
             raise ScenarioError(f"regions[{spec.name!r}]: {exc}", found=spec.query, expected="a region") from None
     sources = list(selection.sources)
@@ -201,7 +201,7 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
     try:
         return select_fleets(flying=spec.flying, filed=spec.filed, shells=shells, planned=spec.planned,
                              planned_as_of=str(spec.planned_as_of) if spec.planned_as_of else None,
-                             catalog=str(sc.path(spec.catalog)) if spec.catalog else None, exclude=spec.exclude,
+                             catalog=str(sc.path(spec.catalog, "fleets.catalog")) if spec.catalog else None, exclude=spec.exclude,
                              services=spec.services, max_altitude_km=altitude_bound(sc.requirement),
                              epoch=sc.window.start, registry=registry,
                              keys={"flying": "fleets.flying", "filed": "fleets.filed", "catalog": "fleets.catalog",
@@ -209,19 +209,6 @@ def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:
                                    "max_altitude_km": "requirement.max_altitude_km"})
     except InputError as exc:
         raise ScenarioError(str(exc), found=exc.found, expected=exc.expected) from None
-
-
-def region_of(spec):
-    """The region a scenario's region entry names (inline GeoJSON, else a name or query)."""
-    return region_from_geojson(spec.geojson, spec.name) if spec.geojson else region(spec.query or spec.name,
-                                                                                     spec.as_of)
-
-
-def region_grid(spec) -> Grid:
-    """The grid of a scenario's region entry (by name: from the disk cache)."""
-    if spec.geojson:
-        return grid(region_of(spec), spec.spacing_km)
-    return grid(spec.query or spec.name, spec.spacing_km, as_of=spec.as_of)
 
 
 def _check_names(sc: Scenario, policies, registry) -> None:
@@ -277,9 +264,12 @@ def _events(sc: Scenario, registry, fleets, owner, times, notes: list[str]) -> d
         if ev.region:
             r = ev.region
             try:
-                cells = (region_from_geojson(sc.path(r)) if r.lower().endswith((".json", ".geojson")) else region(r))
+                cells = event_region(sc, r, f"{where}.region")
+            except ScenarioError:
+                raise
             except (UnknownNameError, InputError) as exc:
-                raise ScenarioError(f"{where}.region: {exc}", found=r, expected="a region or GeoJSON file") from None
+                raise ScenarioError(f"{where}.region: {exc}", found=str(r)[:80],
+                                    expected="a region or GeoJSON") from None
         hit = [k for k in fleets if owner[k] == ev.operator]
         if not hit:
             notes.append(f"event {ev.name!r}: {ev.operator} has no satellite among the scenario's fleets, so the "
@@ -295,7 +285,7 @@ def licence_table(sc: Scenario):
     if not spec.respect:
         return None
     try:
-        return licences(sc.path(spec.file) if spec.file else None)
+        return licences(sc.path(spec.file, "licences.file") if spec.file else None)
     except InputError as exc:
         raise ScenarioError(f"licences.file: {exc}", found=spec.file, expected="a licences YAML file") from None
 
@@ -340,7 +330,7 @@ def _licence_denials(sc: Scenario, fleets, owner, grids, notes: list[str]) -> tu
 def _supply(sc: Scenario):
     from satsov.capacity import supply_table
     try:
-        table = supply_table(sc.path(sc.capacity.file) if sc.capacity.file else None)
+        table = supply_table(sc.path(sc.capacity.file, "capacity.file") if sc.capacity.file else None)
     except InputError as exc:
         raise ScenarioError(f"capacity.file: {exc}", found=sc.capacity.file, expected="a capacity YAML file") from None
     try:

@@ -41,19 +41,45 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """The names a request's Host header may give when serving on ``host``: the loopback names, ``host`` itself
+    and ``extra``; ``None`` (any) when binding every interface (0.0.0.0, ::), where the token guards."""
+    from satsov.server.app import LOOPBACK_HOSTS
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    return tuple(dict.fromkeys((*LOOPBACK_HOSTS, host, *extra)))
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | Path | None = None, token: str | None = None,
-          max_jobs: int = 2) -> None:
-    """Run the dashboard until interrupted. Off the loopback interface a token is required."""
+          max_jobs: int = 2, *, no_token: bool = False, allow_hosts: tuple[str, ...] = (), announce=print) -> None:
+    """Run the dashboard until interrupted.
+
+    A token guards every API call: ``token``, else ``$SATSOV_TOKEN``, else one made now (and printed in the
+    dashboard's URL, as Jupyter does). ``no_token`` serves without one, on the loopback interface only.
+    ``announce`` receives the line saying where the dashboard is, once every check has passed."""
+    import secrets
+
     from satsov._optional import attempt_import
     attempt_import("uvicorn", extra="server")
     import uvicorn
 
     from satsov.server.app import Limits, create_app
     token = token or os.environ.get("SATSOV_TOKEN") or None
-    if not is_loopback(host) and not token:
-        raise InputError(f"--host {host}: serving beyond this machine needs a token: give --token or set "
-                         f"SATSOV_TOKEN", found=host, expected="127.0.0.1, or a token")
+    if no_token and token:
+        raise InputError("--no-token and a token (--token or SATSOV_TOKEN) were both given; expected one",
+                         found="both", expected="one")
+    if no_token and not is_loopback(host):
+        raise InputError(f"--host {host}: serving beyond this machine needs a token; --no-token is for "
+                         f"127.0.0.1 only", found=host, expected="127.0.0.1, or a token")
+    if not (1 <= port <= 65535):
+        raise InputError(f"--port: found {port}, expected 1 to 65535", found=port, expected="1..65535")
     if max_jobs < 1:
         raise InputError(f"--max-jobs: found {max_jobs}, expected 1 or more", found=max_jobs, expected=">= 1")
-    app = create_app(Path(data_dir) if data_dir else default_data_dir(), token=token, limits=Limits(max_jobs=max_jobs))
+    if not no_token and not token:
+        token = secrets.token_urlsafe(24)
+    where = Path(data_dir) if data_dir else default_data_dir()
+    app = create_app(where, token=token, limits=Limits(max_jobs=max_jobs), hosts=allowed_hosts(host, allow_hosts))
+    shown = f"[{host}]" if ":" in host else host
+    announce(f"satsov dashboard on http://{shown}:{port}/{'?token=' + token if token else ''} (data: {where}); "
+             f"Ctrl-C to stop")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -36,7 +36,7 @@ def run_job(kind: str, request: dict, out_dir: str, conn) -> None:
             from satsov.assessment.scenario import scenario_from_dict
             from satsov.report.html import write_report
             from satsov.report.layers import region_layers
-            a = assess(scenario_from_dict(request["scenario"], where="<submitted scenario>"), progress=progress)
+            a = assess(scenario_from_dict(request["scenario"], where="<submitted scenario>", files=False), progress=progress)
             write_report(a, part)
             write_json(stamped(region_layers(a), "satsov.view"), part / "view.json")
         elif kind == "atlas":

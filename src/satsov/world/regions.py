@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -317,25 +318,39 @@ def group_members(name: str, as_of: str | date | None = None) -> tuple[str, ...]
     return tuple(dict.fromkeys(members))
 
 
-def region(query: str, as_of: str | date | None = None) -> Region:
+def names_file(query: str) -> bool:
+    """Whether a region query names a file (a path, or a name ending in .json or .geojson) rather than a
+    country, group, union, difference or latitude band."""
+    q = query.strip()
+    return q.lower().endswith((".geojson", ".json")) or os.path.sep in q or "/" in q or "\\" in q
+
+
+def region(query: str, as_of: str | date | None = None, *, files: bool = True) -> Region:
     """A country, a group (``EU27``, ``NATO``, ``FIVE_EYES``, ``EEA``, ``G7``, ``NORDICS``), ``WORLD`` (every
     country's land), a latitude band ``"LAT:-65..65"`` (land and sea), a union ``"CA+EU27"``, a difference
     ``"NATO-US"``, or a GeoJSON file path.
+
+    ``files=False`` refuses a query that names a file (the server's scenarios): nothing is read, and the
+    message is the same whether or not such a file exists.
     """
     q = query.strip()
-    if q.lower().endswith((".geojson", ".json")) or os.path.sep in q:
+    if not files and any(names_file(part) for part in re.split(r"[+]| - ", q)):
+        raise InputError(f"region {q[:80]!r}: names a file, and files cannot be named here; expected a country, "
+                         f"group, union, difference or latitude band (or inline GeoJSON where the scenario allows "
+                         f"it)", found=q[:80], expected="a region name")
+    if names_file(q) and "+" not in q:
         return region_from_geojson(q)
     if "+" not in q and q.upper().startswith("LAT:"):
         return latitude_band(q)
     if "+" in q:
-        parts = [region(p, as_of) for p in q.split("+")]
+        parts = [region(p, as_of, files=files) for p in q.split("+")]
         out = parts[0]
         for p in parts[1:]:
             out = out | p
         return Region(q, out.geometry, out.codes, out.source)
     if " - " in q or (q.count("-") == 1 and len(q.split("-")[1].strip()) in (2, 3)):
         a, b = q.rsplit("-", 1)
-        out = region(a.strip(), as_of) - region(b.strip(), as_of)
+        out = region(a.strip(), as_of, files=files) - region(b.strip(), as_of, files=files)
         return Region(q, out.geometry, out.codes, out.source)
     key = q.upper().replace(" ", "_")
     if key == "WORLD":
@@ -407,12 +422,31 @@ def region_from_geojson(path: str | os.PathLike, name: str | None = None) -> Reg
     """A region from a GeoJSON file (Feature, FeatureCollection or bare geometry) in lon/lat WGS-84."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text())
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError(f"{p}: no such file; expected a GeoJSON file", found=str(p), expected="GeoJSON") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: a folder; expected a GeoJSON file", found=str(p), expected="GeoJSON") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: byte {exc.start}: not UTF-8 text; expected a GeoJSON file", found=str(p),
+                         expected="UTF-8 GeoJSON") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})", found=str(p),
                          expected="GeoJSON") from None
+    except RecursionError:
+        raise InputError(f"{p}: nested too deeply to be GeoJSON", found=str(p), expected="GeoJSON") from None
+    return region_from_geojson_data(data, name or p.stem, where=str(p), source=f"user file {p}")
+
+
+def region_from_geojson_data(data, name: str, *, where: str = "<inline GeoJSON>",
+                             source: str = "inline GeoJSON") -> Region:
+    """A region from GeoJSON already read (a Feature, FeatureCollection or bare geometry in lon/lat WGS-84):
+    the scenario's inline ``geometry``. ``where`` names it in messages."""
+    p = where
+    if not isinstance(data, dict):
+        raise InputError(f"{p}: found {type(data).__name__}, expected a GeoJSON object (Feature, "
+                         f"FeatureCollection, Polygon or MultiPolygon)", found=type(data).__name__,
+                         expected="a GeoJSON object")
     features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else [data]
     geoms = []
     for i, feat in enumerate(features or []):
@@ -424,7 +458,7 @@ def region_from_geojson(path: str | os.PathLike, name: str | None = None) -> Reg
     geometry = unary_union(geoms)
     codes = tuple(c.alpha2 for c in countries().values()
                   if _intersects_country(c, geometry))
-    return Region(name or p.stem, geometry, codes, f"user file {p}")
+    return Region(name, geometry, codes, source)
 
 
 def _geojson_polygon(g, where: str):

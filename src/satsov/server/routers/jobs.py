@@ -33,7 +33,7 @@ async def submit(request: Request):
     if files:
         return unprocessable([item(k, "a scenario sent to the server cannot name files") for k in files])
     try:
-        sc = scenario_from_dict(body["scenario"], where="<submitted scenario>")
+        sc = scenario_from_dict(body["scenario"], where="<submitted scenario>", files=False)
         errors = bounds(sc, request.app.state.limits)
         if errors:
             return unprocessable(errors)
