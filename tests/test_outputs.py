@@ -79,6 +79,34 @@ def test_files_get_the_permissions_of_a_plain_open(tmp_path, capsys):
     assert code == 0 and stat.S_IMODE((tmp_path / "c.json").stat().st_mode) == 0o644
 
 
+def test_only_a_regular_file_is_replaced(tmp_path, capsys):
+    """Issue 32, item 4: a device, a FIFO, a link to a device or a read-only file at the output is refused in one
+    line and left as it was; a link to a regular file is followed (the link stays, its target is replaced)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    dev_link = tmp_path / "to-null"
+    dev_link.symlink_to("/dev/null")
+    read_only = tmp_path / "ro.json"
+    read_only.write_text("keep")
+    read_only.chmod(0o444)
+    cases = {"/dev/full": "a device is there", "/dev/null": "a device is there", str(fifo): "a FIFO",
+             str(dev_link): "the link's target /dev/null", str(read_only): "read-only (mode 0444)"}
+    for target, says in cases.items():
+        code, out, err = run(["catalog", "convert", SAMPLE, target], capsys)
+        assert code == 2 and says in err and "Traceback" not in err, (target, err)
+        assert len(err.strip().splitlines()) == 1
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert dev_link.is_symlink() and read_only.read_text() == "keep"
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    real.chmod(0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, out, err = run(["catalog", "convert", SAMPLE, str(link)], capsys)
+    assert code == 0, err
+    assert link.is_symlink() and real.read_text() != "old" and stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
 def _default_signals():
     # a test run started in the background by a non-interactive shell inherits SIGINT ignored, and Python keeps
     # an ignored SIGINT ignored (as a background job should): give the command the disposition a terminal gives

@@ -14,6 +14,7 @@ import enum
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +37,35 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _kind(mode: int) -> str:
+    return ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a folder" if stat.S_ISDIR(mode) else "not a regular file")
+
+
+def output_target(path: str | os.PathLike) -> Path:
+    """The regular file a write to ``path`` replaces: ``path`` itself, or the file a symbolic link there points
+    to (followed deliberately: the link stays, its target is replaced). Refused with one
+    :class:`~satsov.errors.OutputError`: a device, a FIFO, a socket or a folder there (or at the link's
+    target), and a read-only file (its permissions say it is not to be replaced)."""
+    from satsov.errors import OutputError
+    path = Path(path)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise OutputError(path, _reason(exc)) from None
+    if not stat.S_ISREG(st.st_mode):
+        where = "" if target == path else f" (the link's target {target})"
+        raise OutputError(path, f"{_kind(st.st_mode)} is there{where}; expected a regular file (or nothing) to "
+                                f"write the output to")
+    if not st.st_mode & 0o222:
+        raise OutputError(path, f"the file there is read-only (mode {stat.S_IMODE(st.st_mode):04o}); expected a "
+                                f"writable file: remove it or make it writable to replace it")
+    return target
+
+
 def check_writable(path: str | os.PathLike, *, folder: bool = False) -> Path:
     """Make sure ``path`` (a file, or with ``folder=True`` a folder to write files into) can be written,
     before any long computation: its folder exists or can be made and accepts files, and nothing of the
@@ -47,6 +77,8 @@ def check_writable(path: str | os.PathLike, *, folder: bool = False) -> Path:
         raise OutputError(path, "a file is there; expected a folder (or nothing) for the outputs")
     if not folder and path.is_dir():
         raise OutputError(path, "a folder is there; expected a file name")
+    if not folder:
+        target_dir = output_target(path).parent
     existing = target_dir
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -67,11 +99,18 @@ def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
 
     On any exception (Ctrl-C and, in the CLI, SIGTERM included) the temporary file is removed and ``path`` is
-    untouched. The file gets the permissions ``open(path, "w")`` would give (0666 less the umask), not
-    ``mkstemp``'s 0600. An operating-system error becomes one :class:`~satsov.errors.OutputError`.
+    untouched. Only a regular file is replaced (a symbolic link is followed to its target; a device, FIFO,
+    socket or read-only file is refused: :func:`output_target`). The file keeps the permissions of the one it
+    replaces, else gets those ``open(path, "w")`` would give (0666 less the umask), not ``mkstemp``'s 0600. An
+    operating-system error becomes one :class:`~satsov.errors.OutputError`.
     """
     from satsov.errors import OutputError
-    path = Path(path)
+    given = Path(path)
+    path = output_target(given)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -80,7 +119,8 @@ def atomic_path(path: str | os.PathLike):
         raise OutputError(path, _reason(exc)) from None
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, mode)
+        output_target(given)   # nothing of another kind took its place meanwhile
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
