@@ -137,3 +137,36 @@ def test_a_signal_leaves_no_half_written_file(tmp_path, sig, code):
     assert proc.returncode == code, stderr
     assert "no output was left half-written" in stderr and "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_report_pair_is_replaced_as_a_unit_when_a_signal_arrives_between_the_files(tmp_path, monkeypatch):
+    """Issue 32, item 13: SIGTERM after report.html is renamed used to leave a new report.html beside an old
+    report.json. Now the signal waits until both are in place, then acts."""
+    from satsov.report.html import write_html_and_json
+
+    class Stopped(Exception):
+        pass
+
+    def stop(_sig, _frame):
+        raise Stopped
+
+    old_handler = signal.signal(signal.SIGTERM, stop)
+    (tmp_path / "report.html").write_text("old")
+    (tmp_path / "report.json").write_text("old")
+    real_replace, renamed = os.replace, []
+
+    def replace_then_signal(a, b):
+        real_replace(a, b)
+        renamed.append(b)
+        if len(renamed) == 1:
+            signal.raise_signal(signal.SIGTERM)   # between the two renames
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    try:
+        with pytest.raises(Stopped):
+            write_html_and_json(tmp_path, "report", lambda: "<p>new</p>", lambda: {"new": True})
+    finally:
+        signal.signal(signal.SIGTERM, old_handler)
+    assert len(renamed) == 2
+    assert (tmp_path / "report.html").read_text() == "<p>new</p>"
+    assert '"new": true' in (tmp_path / "report.json").read_text()
+    assert not list(tmp_path.glob(".*.part"))

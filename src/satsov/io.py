@@ -131,6 +131,43 @@ def atomic_path(path: str | os.PathLike):
 
 
 @contextlib.contextmanager
+def deferred_signals():
+    """Hold SIGINT and SIGTERM while the block runs, then deliver them (to the handlers there were before): a
+    set of outputs replaced inside is replaced as a unit. Outside the main thread (where Python cannot set
+    handlers) it defers nothing."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in old:
+        signal.signal(sig, lambda s, _frame: got.append(s))
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for sig in dict.fromkeys(got):
+            signal.raise_signal(sig)
+
+
+def write_together(texts: Mapping) -> None:
+    """Write each ``{path: text or bytes}`` atomically and replace them as a unit: every file is written to
+    its temporary first, then all are renamed, with SIGINT and SIGTERM held throughout (:func:`deferred_signals`:
+    the texts are ready, so that is the time to write them), so that an interruption leaves either every old file
+    or every new one."""
+    with deferred_signals(), contextlib.ExitStack() as stack:
+        files = {Path(p): stack.enter_context(atomic_path(p)) for p in texts}
+        for (path, tmp), text in zip(files.items(), texts.values()):
+            if isinstance(text, bytes):
+                tmp.write_bytes(text)
+            else:
+                tmp.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8", newline=None):
     """Open a temporary file for writing that replaces ``path`` only when closed without error."""
     if "b" in mode:

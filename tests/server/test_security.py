@@ -183,3 +183,28 @@ def test_markup_in_a_job_name_is_stored_and_returned_as_text(client):
     r = _post(client, {**SMALL, "name": name})
     assert r.status_code == 202 and r.json()["name"] == name
     assert r.headers["content-type"].startswith("application/json")
+
+
+def test_a_second_server_on_the_same_data_directory_is_refused_and_leaves_the_first_s_jobs_alone(tmp_path):
+    """Issue 32, item 12: the second server used to mark the first's running job failed while it ran on."""
+    from satsov.errors import InputError
+    from satsov.server.store import Store
+    store = Store(tmp_path)
+    job = store.add("assess", "running elsewhere", {"scenario": SMALL})
+    store.started(job.id)
+    with TestClient(create_app(tmp_path, hosts=None), base_url=BASE):
+        with pytest.raises(InputError, match="another satsov server"):
+            with TestClient(create_app(tmp_path), base_url=BASE):
+                pass
+        with pytest.raises(InputError, match="another satsov server"):
+            serve(port=8123, data_dir=tmp_path, announce=print)
+    with TestClient(create_app(tmp_path), base_url=BASE) as client:    # the first stopped: the lock is free
+        assert client.get(f"/api/jobs/{job.id}").json()["status"] == "failed"
+
+
+def test_a_damaged_or_read_only_job_database_is_one_message(tmp_path, capsys):
+    from satsov.testing import run_cli
+    (tmp_path / "satsov.db").write_bytes(b"this is not a database" * 100)
+    code, out, err = run_cli(["serve", "--data-dir", str(tmp_path), "--port", "8124"], capsys)
+    assert code == 2 and "satsov.db" in err and "not a database" in err and "Traceback" not in err
+    assert "dashboard on" not in err

@@ -15,7 +15,7 @@ import numpy as np
 
 from satsov.assessment.registry import TABLES
 from satsov.assessment.results import BASELINE, PolicyCase
-from satsov.io import atomic_open, check_writable, dumps_json, stamped, write_json
+from satsov.io import check_writable, dumps_json, stamped, write_together
 
 __all__ = ["write_report", "render_html"]
 
@@ -518,15 +518,16 @@ def render_html(assessment) -> str:
 
 
 def write_html_and_json(out_dir, stem: str, render, data) -> dict[str, Path]:
-    """Write ``<stem>.html`` (``render()``) and ``<stem>.json`` (``data()``) into ``out_dir``, each atomically,
-    after checking the folder is writable; return their paths."""
+    """Write ``<stem>.html`` (``render()``) and ``<stem>.json`` (``data()``) into ``out_dir`` as a pair: both are
+    made first, then both replace the old ones as a unit (:func:`satsov.io.write_together`), so an interruption
+    leaves the old pair or the new one, never one of each. The folder is checked writable first; returns their
+    paths."""
     out_dir = Path(out_dir)
     check_writable(out_dir, folder=True)
     paths = {"html": out_dir / f"{stem}.html", "json": out_dir / f"{stem}.json"}
     text = render()
-    with atomic_open(paths["html"]) as f:
-        f.write(text)
-    write_json(data(), paths["json"])
+    blob = dumps_json(data()) + "\n"
+    write_together({paths["html"]: text, paths["json"]: blob})
     return paths
 
 

@@ -78,8 +78,19 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | Path | None
     if not no_token and not token:
         token = secrets.token_urlsafe(24)
     where = Path(data_dir) if data_dir else default_data_dir()
-    app = create_app(where, token=token, limits=Limits(max_jobs=max_jobs), hosts=allowed_hosts(host, allow_hosts))
+    from satsov.server.store import DataDirLock, Store
+    lock = DataDirLock(where)       # refused at once if another server uses the folder
+    try:
+        Store(where).close()        # a damaged or read-only database: one message, before anything starts
+    except BaseException:
+        lock.release()
+        raise
+    app = create_app(where, token=token, limits=Limits(max_jobs=max_jobs), hosts=allowed_hosts(host, allow_hosts),
+                     lock=lock)
     shown = f"[{host}]" if ":" in host else host
     announce(f"satsov dashboard on http://{shown}:{port}/{'?token=' + token if token else ''} (data: {where}); "
              f"Ctrl-C to stop")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        lock.release()

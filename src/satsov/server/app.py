@@ -32,7 +32,7 @@ from satsov.server.common import (FILE_KEYS, RESULT_FILES, Limits, countries_geo
                                   item as _item)
 from satsov.server.jobs import JobRunner  # noqa: E402
 from satsov.server.routers import atlas, designs, jobs, meta  # noqa: E402
-from satsov.server.store import Store  # noqa: E402
+from satsov.server.store import DataDirLock, Store  # noqa: E402
 
 __all__ = ["Limits", "create_app", "LOOPBACK_HOSTS", "CONTENT_SECURITY_POLICY"]
 
@@ -62,28 +62,35 @@ def _host_name(value: str) -> str:
 
 
 def create_app(data_dir: str | Path, *, token: str | None = None, limits: Limits = Limits(),
-               hosts: tuple[str, ...] | None = LOOPBACK_HOSTS):
+               hosts: tuple[str, ...] | None = LOOPBACK_HOSTS, lock: DataDirLock | None = None):
     """The FastAPI application over ``data_dir`` (the SQLite database, results and cached atlases).
 
     ``hosts``: the names a request's ``Host`` may give (any port); ``None`` accepts any, which
-    :func:`satsov.server.serve` allows only with a token (serving on every interface)."""
+    :func:`satsov.server.serve` allows only with a token (serving on every interface). The data directory is
+    locked (``lock``, else taken when the application starts) and the store opened when it starts."""
     from contextlib import asynccontextmanager
 
     from satsov import __version__
     data_dir = Path(data_dir).resolve()
-    store = Store(data_dir)
-    lost = store.fail_unfinished("the server stopped while the job was queued or running")
-    runner = JobRunner(store, limits.max_jobs)
 
     @asynccontextmanager
-    async def lifespan(_app):
-        yield
-        runner.shutdown()
+    async def lifespan(app):
+        # one server per data directory: only the one holding the lock may call unfinished jobs failed
+        held = lock or DataDirLock(data_dir)
+        store = Store(data_dir)
+        lost = store.fail_unfinished("the server stopped while the job was queued or running")
+        runner = JobRunner(store, limits.max_jobs)
+        app.state.store, app.state.runner, app.state.lost_on_start = store, runner, lost
+        try:
+            yield
+        finally:
+            runner.shutdown()
+            held.release()
     app = FastAPI(title="satsov", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Satellite sovereignty: the dashboard's API (the same library functions as the CLI).")
     allowed = None if hosts is None else {h.lower().strip("[]") for h in hosts}
-    app.state.store, app.state.runner, app.state.limits, app.state.lost_on_start = store, runner, limits, lost
+    app.state.limits = limits
     app.state.data_dir = data_dir
 
     def refuse(status: int, detail: str):

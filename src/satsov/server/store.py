@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-__all__ = ["Job", "Store", "JOB_ID"]
+__all__ = ["Job", "Store", "JOB_ID", "DataDirLock"]
 
 JOB_ID = r"^[0-9a-f]{32}$"
 STATES = ("queued", "running", "done", "failed")
@@ -60,18 +60,66 @@ class Job:
                 "progress": {"label": self.progress_label, "done": self.progress_done, "total": self.progress_total}}
 
 
-class Store:
-    """The jobs table. Safe to share between threads (one connection, one lock)."""
+class DataDirLock:
+    """One server per data directory: an exclusive lock on ``<data_dir>/server.lock`` (``flock``), held while
+    the server runs and released by the operating system if it dies. A second server on the same directory is
+    refused with a message naming the holder, instead of marking the first's running jobs failed."""
 
     def __init__(self, data_dir: str | Path):
+        import fcntl
+        import os
+
+        from satsov.errors import InputError
+        self.path = Path(data_dir) / "server.lock"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot lock the data directory ({exc.strerror or exc}); expected a "
+                             f"folder this user can write", found=str(self.path), expected="a writable folder") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(self._fd, 64, 0).decode(errors="replace").strip() or "?"
+            os.close(self._fd)
+            raise InputError(f"{Path(data_dir)}: another satsov server (pid {holder}) is using this data directory; "
+                             f"expected one server per data directory: stop it, or give --data-dir another folder",
+                             found=str(data_dir), expected="a data directory no other server uses") from None
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, str(os.getpid()).encode(), 0)
+
+    def release(self) -> None:
+        import os
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class Store:
+    """The jobs table. Safe to share between threads (one connection, one lock). A database that is not
+    SQLite, or that cannot be written, is refused with one message naming the file."""
+
+    def __init__(self, data_dir: str | Path):
+        from satsov.errors import InputError
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "jobs").mkdir(exist_ok=True)
         self.path = self.data_dir / "satsov.db"
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            (self.data_dir / "jobs").mkdir(exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("SELECT id, kind, name, status, created_utc, started_utc, finished_utc, request, "
+                             "progress_label, progress_done, progress_total, error FROM jobs LIMIT 1").fetchall()
+            self._db.execute("BEGIN IMMEDIATE")   # writable? (a read-only file or folder fails here)
+            self._db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path}: {exc}; expected satsov's job database, writable by this user (move the "
+                             f"file away to start a new one)", found=str(self.path), expected="satsov.db") from None
+        except OSError as exc:
+            raise InputError(f"{self.data_dir}: {exc.strerror or exc}; expected a folder this user can write",
+                             found=str(self.data_dir), expected="a writable folder") from None
 
     def close(self) -> None:
         with self._lock:
