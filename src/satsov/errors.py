@@ -139,4 +139,5 @@ class FetchError(SatsovError, OSError):
     def __init__(self, url: str, message: str, *, status: int | None = None):
         self.url = url
         self.status = status
+        self.reason = message
         super().__init__(f"{url}: {message}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 
@@ -56,14 +56,42 @@ def parse_duration_s(text: str | float | int, *, name: str = "duration") -> floa
     return value
 
 
+#: The instants satsov computes for: from 1900 (before the first satellite) to 2200, well inside what
+#: ``datetime64[ns]`` holds (1678 to 2262), so that no time wraps round silently.
+EARLIEST_UTC = datetime(1900, 1, 1)
+LATEST_UTC = datetime(2200, 1, 1)
+_RANGE_TEXT = "1900-01-01 to 2200-01-01 UTC"
+
+
+def _in_range(dt: datetime, text, name: str) -> datetime:
+    if not (EARLIEST_UTC <= dt <= LATEST_UTC):
+        raise InputError(f"{name}: found {str(text)[:40]!r}, outside the times satsov computes for ({_RANGE_TEXT})",
+                         found=str(text)[:40], expected=_RANGE_TEXT)
+    return dt
+
+
 def parse_utc(value: str | datetime | np.datetime64, *, name: str = "time") -> np.datetime64:
     """Parse an ISO 8601 instant in UTC into ``datetime64[ns]``.
 
     Naive datetimes are refused (satsov never guesses a time zone); strings
-    without an offset are read as UTC, as is usual for orbital data.
+    without an offset are read as UTC, as is usual for orbital data. Only ISO
+    8601 text is read (not ``now``, ``today`` or ``NaT``), and only times from
+    1900 to 2200 (:data:`EARLIEST_UTC`, :data:`LATEST_UTC`).
+
+    >>> parse_utc("2300-01-01")
+    Traceback (most recent call last):
+    ...
+    satsov.errors.InputError: time: found '2300-01-01', outside the times satsov computes for (1900-01-01 to 2200-01-01 UTC)
     """
     if isinstance(value, np.datetime64):
-        return value.astype("datetime64[ns]")
+        if np.isnat(value):
+            raise InputError(f"{name}: found NaT, expected a time", found="NaT", expected="a time")
+        ns = value.astype("datetime64[ns]")
+        if ns.astype("datetime64[us]") != value.astype("datetime64[us]"):
+            raise InputError(f"{name}: found {value}, outside the times satsov computes for ({_RANGE_TEXT})",
+                             found=str(value), expected=_RANGE_TEXT)
+        _in_range(ns.astype("datetime64[us]").item(), value, name)
+        return ns
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise InputError(
@@ -71,16 +99,16 @@ def parse_utc(value: str | datetime | np.datetime64, *, name: str = "time") -> n
                 f"Fix: pass {value.replace(tzinfo=timezone.utc)!r}, i.e. datetime(..., tzinfo=timezone.utc)",
                 found=value, expected="timezone-aware datetime")
         dt = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return np.datetime64(dt, "ns")
+        return np.datetime64(_in_range(dt, value, name), "ns")
     text = str(value).strip()
     try:
         dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise InputError(f"{name}: found {text!r}, expected an ISO 8601 UTC time such as '2026-05-07T00:00:00Z'",
-                         found=text, expected="ISO 8601 time") from None
+        raise InputError(f"{name}: found {text[:40]!r}, expected an ISO 8601 UTC time such as "
+                         f"'2026-05-07T00:00:00Z'", found=text[:40], expected="ISO 8601 time") from None
     if dt.tzinfo is not None:
         dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return np.datetime64(dt, "ns")
+    return np.datetime64(_in_range(dt, text, name), "ns")
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -215,6 +243,15 @@ def time_grid(start, duration, step) -> Times:
     if step_s <= 0:
         raise InputError(f"step: found {step!r}, expected a positive duration such as '60s'", found=step,
                          expected="step > 0")
+    if step_s > duration_s > 0:
+        raise InputError(f"step: found {step!r}, longer than the duration {duration!r}: the window would be one "
+                         f"instant; expected a step at most the duration (or duration 0 for one instant)",
+                         found=step, expected=f"<= {duration}")
+    try:
+        end = t0.astype("datetime64[us]").item() + timedelta(seconds=min(duration_s, 1e11))
+    except OverflowError:
+        end = datetime.max
+    _in_range(end, f"{start} + {duration}", "the window's end")
     n = int(np.floor(duration_s / step_s + 1e-9)) + 1
     from satsov.budget import check_memory
     check_memory(f"a time grid of {n:,} steps ({duration} every {step})", n * 8.0 * 4,

@@ -248,3 +248,73 @@ def test_space_track_without_credentials_says_how_to_give_them(tmp_path, monkeyp
     code, _, err = run_cli(["catalog", "fetch", "--space-track", "--catnr", "25544", "--base-url",
                             "http://127.0.0.1:9", "--cache-dir", str(tmp_path)], capsys)
     assert code == 2 and "SPACETRACK_IDENTITY" in " ".join(err.split()) and ".netrc" in err
+
+
+# ---- issue 32: a damaged manifest, answers too large, too slow or too odd to parse -----------------------------
+def test_a_damaged_manifest_is_refused_and_kept_not_silently_replaced(server, omm, tmp_path, capsys):
+    server.answer = (200, omm["json"])
+    fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0)
+    manifest = tmp_path / "celestrak" / "manifest.json"
+    manifest.write_text('{"group-oneweb": {"path": "x"},')          # cut short
+    code, out, err = run_cli(["catalog", "fetch", "--group", "starlink", "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and "manifest.json: line" in err and "move it away" in err and "Traceback" not in err
+    assert manifest.read_text() == '{"group-oneweb": {"path": "x"},'  # provenance of the others not lost
+    assert len(server.requests) == 1                                  # nothing was sent
+
+
+def test_an_answer_larger_than_any_catalogue_is_refused_and_the_request_recorded(server, omm, tmp_path, monkeypatch):
+    import satsov.fetch.celestrak as celestrak
+    monkeypatch.setattr(celestrak, "MAX_BODY_BYTES", 1000)
+    server.answer = (200, omm["json"])
+    with pytest.raises(FetchError, match="more than the 1,000 read"):
+        fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0)
+    with pytest.raises(FetchError, match="not requested again"):     # the two-hour rule holds
+        fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0 + dt.timedelta(minutes=5))
+    assert len(server.requests) == 1 and not (tmp_path / "celestrak" / "group-oneweb.json").exists()
+
+
+@pytest.mark.parametrize("body", [b"[" + b"1" * 5000 + b"]", b"[" * 100_000 + b"]" * 100_000])
+def test_an_answer_too_odd_to_parse_is_refused_and_the_request_recorded(server, tmp_path, body):
+    """A 5,000-digit integer or 100,000 nested brackets used to escape as a traceback, unrecorded, so the
+    two-hour rule broke."""
+    server.answer = (200, body)
+    with pytest.raises(FetchError, match="does not parse"):
+        fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0)
+    with pytest.raises(FetchError, match="not requested again"):
+        fetch_catalog(group="oneweb", base_url=server.url, cache=tmp_path, now=T0 + dt.timedelta(minutes=5))
+    assert len(server.requests) == 1
+
+
+def test_a_body_trickled_in_is_given_up_at_the_deadline(tmp_path, monkeypatch):
+    """A body sent a byte every 5 s used to be waited on for 95 s: the whole answer has a deadline."""
+    import time
+
+    import satsov.fetch.celestrak as celestrak
+    monkeypatch.setattr(celestrak, "DEADLINE_S", 1.0)
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                for _ in range(40):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+        def log_message(self, *args):
+            pass
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="not complete within 1 s"):
+            fetch_catalog(group="oneweb", base_url=f"http://127.0.0.1:{httpd.server_address[1]}", cache=tmp_path,
+                          now=T0)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert time.monotonic() - t0 < 3.5

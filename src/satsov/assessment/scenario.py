@@ -356,7 +356,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read and validate a TOML (``.toml``) or YAML (``.yaml``/``.yml``) scenario."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")   # a byte-order mark is not a key
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file; expected a scenario (.toml or .yaml)", found=str(path),
                             expected="scenario file") from None

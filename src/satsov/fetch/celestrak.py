@@ -33,7 +33,49 @@ __all__ = ["fetch_catalog", "snapshots", "Snapshot", "cache_dir", "CELESTRAK_URL
 CELESTRAK_URL = "https://celestrak.org"
 MIN_INTERVAL_S = 2 * 3600  # CelesTrak: data change at most every 2 hours; repeats within that are refused
 FORMATS = ("json", "csv")  # OMM: five-digit catalogue numbers (TLE) ran out in 2026
-TIMEOUT_S = 60.0
+TIMEOUT_S = 60.0           # for each step of a request (connecting, each read)
+DEADLINE_S = 180.0         # for the whole answer: a body trickled a byte at a time is given up
+MAX_BODY_BYTES = 256 * 1024 * 1024   # as read_catalog: every object in orbit is about 40 MB as OMM JSON
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer read whole within the size cap and the deadline."""
+
+    status_code: int
+    content: bytes
+    reason_phrase: str
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+def read_answer(client, method: str, url: str, *, deadline_s: float | None = None,
+                max_bytes: int | None = None, **kwargs) -> Answer:
+    """Send one request and read its answer as a stream, refusing a body beyond ``max_bytes``
+    (:data:`MAX_BODY_BYTES`) or one not complete within ``deadline_s`` (:data:`DEADLINE_S`) of the request,
+    however slowly it trickles in. Raises :class:`~satsov.errors.FetchError` naming the cap or the deadline."""
+    import time
+    deadline_s = DEADLINE_S if deadline_s is None else deadline_s
+    max_bytes = MAX_BODY_BYTES if max_bytes is None else max_bytes
+    t0 = time.monotonic()
+    chunks, size = [], 0
+    with client.stream(method, url, **kwargs) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(url, f"the answer is {int(declared):,} bytes, more than the {max_bytes:,} read "
+                                  f"(larger than any catalogue)", status=response.status_code)
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(url, f"the answer passed {max_bytes:,} bytes (larger than any catalogue)",
+                                 status=response.status_code)
+            if time.monotonic() - t0 > deadline_s:
+                raise FetchError(url, f"the answer was not complete within {deadline_s:.0f} s ({size:,} bytes "
+                                      f"so far)", status=response.status_code)
+            chunks.append(chunk)
+        return Answer(response.status_code, b"".join(chunks), response.reason_phrase)
 
 
 @dataclass(frozen=True)
@@ -99,13 +141,25 @@ def _query(group, name, catnr, supplemental, fmt) -> tuple[str, str, dict]:
 
 
 def _read_manifest(folder: Path) -> dict:
+    """The cache's record of its snapshots (provenance, and the time of each query's last request for the
+    two-hour rule). A damaged one is refused, never silently replaced: replacing it would lose every other
+    snapshot's provenance and let a query be sent again within two hours."""
     f = folder / "manifest.json"
     if not f.exists():
         return {}
+    fix = ("expected the cache's manifest (a JSON object of snapshot entries); the snapshots beside it are "
+           "untouched: repair it, or move it away to start a new one (their provenance is then lost)")
     try:
-        return json.loads(f.read_text())
-    except (OSError, json.JSONDecodeError):
-        return {}
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{f}: line {exc.lineno}: not valid JSON ({exc.msg}); {fix}", found=str(f),
+                         expected="a manifest") from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError(f"{f}: cannot be read ({exc}); {fix}", found=str(f), expected="a manifest") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InputError(f"{f}: found a JSON {type(data).__name__} that is not a set of entries; {fix}",
+                         found=str(f), expected="a manifest")
+    return data
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
@@ -195,17 +249,19 @@ def fetch_catalog(*, group: str | None = None, name: str | None = None, catnr: s
     try:
         with httpx.Client(headers={"User-Agent": _user_agent()}, timeout=TIMEOUT_S, transport=transport,
                           follow_redirects=True) as client:
-            response = client.get(url)
+            response = read_answer(client, "GET", url)
     except httpx.HTTPError as exc:
         _refuse(folder, manifest, slug, entry, url, f"no answer ({type(exc).__name__}: {exc})", None)
+    except FetchError as exc:
+        _refuse(folder, manifest, slug, entry, url, exc.reason, exc.status)
     _refuse_unless_ok(folder, manifest, slug, entry, url, response)
     from satsov.orbits.omm import parse_omm_csv, parse_omm_json
     body = response.content
     try:
-        text = body.decode("utf-8")
+        text = body.decode("utf-8-sig")
         elements, rejected = (parse_omm_json if format == "json" else parse_omm_csv)(text, url)
-    except (UnicodeDecodeError, CatalogError) as exc:
-        _refuse(folder, manifest, slug, entry, url, f"the answer does not parse ({exc})", 200)
+    except (UnicodeDecodeError, CatalogError, ValueError, RecursionError) as exc:
+        _refuse(folder, manifest, slug, entry, url, f"the answer does not parse ({str(exc)[:300]})", 200)
     if not elements:
         message = text.strip()[:300]
         _refuse(folder, manifest, slug, entry, url, f"the answer holds no satellite ({len(rejected)} rejected "

@@ -17,8 +17,8 @@ import netrc
 import os
 
 from satsov._optional import attempt_import
-from satsov.errors import CatalogError, InputError
-from satsov.fetch.celestrak import (TIMEOUT_S, Snapshot, _cached, _iso, _read_manifest, _refuse, _refuse_unless_ok,
+from satsov.errors import CatalogError, FetchError, InputError
+from satsov.fetch.celestrak import (TIMEOUT_S, read_answer, Snapshot, _cached, _iso, _read_manifest, _refuse, _refuse_unless_ok,
                                     _store, _user_agent, cache_dir)
 
 __all__ = ["fetch_spacetrack", "SPACETRACK_URL", "credentials"]
@@ -81,16 +81,18 @@ def fetch_spacetrack(catnr=None, *, base_url: str | None = None, cache: str | os
             if login.status_code != 200 or "failed" in login.text.lower():
                 _refuse(folder, manifest, slug, entry, url, f"answered {login.status_code}: login refused: "
                         f"{(login.text or login.reason_phrase).strip()[:500]}", login.status_code)
-            response = client.get(url)
+            response = read_answer(client, "GET", url)
     except httpx.HTTPError as exc:
         _refuse(folder, manifest, slug, entry, url, f"no answer ({type(exc).__name__}: {exc})", None)
+    except FetchError as exc:
+        _refuse(folder, manifest, slug, entry, url, exc.reason, exc.status)
     _refuse_unless_ok(folder, manifest, slug, entry, url, response)
     from satsov.orbits.omm import parse_omm_json
     body = response.content
     try:
-        elements, rejected = parse_omm_json(body.decode("utf-8"), url)
-    except (UnicodeDecodeError, CatalogError) as exc:
-        _refuse(folder, manifest, slug, entry, url, f"the answer does not parse ({exc})", 200)
+        elements, rejected = parse_omm_json(body.decode("utf-8-sig"), url)
+    except (UnicodeDecodeError, CatalogError, ValueError, RecursionError) as exc:
+        _refuse(folder, manifest, slug, entry, url, f"the answer does not parse ({str(exc)[:300]})", 200)
     if not elements:
         _refuse(folder, manifest, slug, entry, url,
                 f"the answer holds no satellite ({len(rejected)} rejected record(s))", 200)

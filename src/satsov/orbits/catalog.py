@@ -169,23 +169,57 @@ def _catalog_from_arrays(a: dict[str, np.ndarray], path: str) -> "Catalog":
     return Catalog(elements, [], path, meta["format"], list(meta["duplicates"]))
 
 
+#: The largest catalogue read (after gzip): every object in orbit is about 40 MB as OMM JSON (2026), so a
+#: larger file is not a catalogue; reading it would take about ten times its size in memory.
+MAX_CATALOG_BYTES = 256 * 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _text_encoding_problem(raw: bytes) -> str | None:
+    """Why ``raw`` is not UTF-8 text a catalogue can be, when it is plainly another encoding."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > 20:
+        return "the file is UTF-16 or UTF-32 text; expected UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)"
+    return None
+
+
+def _read_capped(path: str) -> bytes:
+    """The file's bytes (gunzipped for ``.gz``), refused beyond :data:`MAX_CATALOG_BYTES`."""
+    cap_mb = MAX_CATALOG_BYTES // 2**20
+    size = os.path.getsize(path)
+    if size > MAX_CATALOG_BYTES:
+        raise CatalogError(path, f"{size / 2**20:,.0f} MB: larger than any catalogue (at most {cap_mb} MB read; "
+                                 f"every object in orbit is about 40 MB as OMM JSON)")
+    raw = Path(path).read_bytes()
+    if path.lower().endswith(".gz"):
+        import gzip
+        import io as _io
+        try:
+            with gzip.GzipFile(fileobj=_io.BytesIO(raw)) as f:
+                raw = f.read(MAX_CATALOG_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise CatalogError(path, f"is not a readable gzip file ({exc})") from None
+        if len(raw) > MAX_CATALOG_BYTES:
+            raise CatalogError(path, f"unpacks to more than {cap_mb} MB: larger than any catalogue")
+    return raw
+
+
 def _read_catalog(path: str, strict: bool, format: str | None, keep_duplicates: bool) -> "Catalog":
     try:
-        raw = Path(path).read_bytes()
+        raw = _read_capped(path)
     except FileNotFoundError:
         raise CatalogError(path, "no such file") from None
     except IsADirectoryError:
         raise CatalogError(path, "is a directory, expected a catalogue file") from None
     except OSError as exc:
         raise CatalogError(path, f"cannot be read ({exc.strerror})") from None
-    name_for_format = path
-    if path.lower().endswith(".gz"):
-        import gzip
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise CatalogError(path, f"is not a readable gzip file ({exc})") from None
-        name_for_format = path[:-3]
+    name_for_format = path[:-3] if path.lower().endswith(".gz") else path
+    problem = _text_encoding_problem(raw)
+    if problem:
+        raise CatalogError(path, problem)
+    raw = raw.removeprefix(_UTF8_BOM)   # a byte-order mark is not part of the first satellite's name
+    if b"CCSDS_OMM_VERS" in raw[:4096]:
+        raise CatalogError(path, "this is CCSDS OMM in KVN (key = value text) form; expected TLE, or OMM as JSON, "
+                                 "CSV or XML (Space-Track and CelesTrak give those: FORMAT=json)")
     if not raw.strip():
         raise CatalogError(path, "the file is empty; expected TLE lines or OMM records")
     fmt = format or detect_format(name_for_format, raw[:4096])

@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
@@ -23,9 +24,12 @@ import numpy as np
 from sgp4.api import WGS72, Satrec
 
 from satsov.orbits.elements import ElementSet
-from satsov.errors import CatalogError, RecordError
+from satsov.errors import CatalogError, InputError, RecordError
+from satsov.times import parse_utc
 
 __all__ = ["parse_omm_json", "parse_omm_csv", "parse_omm_xml", "omm_records", "REQUIRED_FIELDS"]
+
+_ISO_EPOCH = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?[Zz]?")
 
 # field -> (attribute, low, high, expected text)
 REQUIRED_FIELDS = {
@@ -54,11 +58,14 @@ def _record(fields: dict, path: str, line: int | None, record: int | None) -> El
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             raise bad(key, "nothing (field missing)", expected)
         if key == "EPOCH":
-            text = str(raw).strip().rstrip("Z")
+            text = str(raw).strip()
+            if not isinstance(raw, str) or not _ISO_EPOCH.fullmatch(text):
+                raise bad(key, str(raw)[:40], expected)
             try:
-                values[attr] = np.datetime64(text, "ns")
-            except ValueError:
-                raise bad(key, raw, expected) from None
+                parse_utc(text[:26].rstrip("Zz") + "Z", name="EPOCH")   # the range (µs is enough for it)
+                values[attr] = np.datetime64(text.rstrip("Zz"), "ns")
+            except (InputError, ValueError):
+                raise bad(key, str(raw)[:40], f"{expected}, from 1900 to 2200") from None
             continue
         if isinstance(raw, bool):  # JSON true/false would read as 1/0
             raise bad(key, raw, expected)
@@ -117,6 +124,10 @@ def parse_omm_json(text: str, path: str = "<omm.json>"):
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(path, f"line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise CatalogError(path, "nested too deeply to be OMM JSON; expected an array of OMM records") from None
+    except ValueError as exc:   # an integer of thousands of digits (Python's int conversion limit)
+        raise CatalogError(path, f"not OMM JSON ({str(exc)[:120]}); expected an array of OMM records") from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):

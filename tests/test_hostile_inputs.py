@@ -1,0 +1,115 @@
+"""Issue 32: inputs tried as a hostile user would. Each class is fixed at its root and each case pinned here:
+times that would wrap round, catalogues in other encodings or forms, numbers too long to print, structures
+too deep to parse, files too large to be catalogues. One clear line, exit 2, never a traceback."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from satsov.data import sample_catalog_path
+from satsov.errors import CatalogError, InputError
+from satsov.orbits.catalog import read_catalog
+from satsov.orbits.omm import parse_omm_json
+from satsov.testing import run_cli
+from satsov.times import parse_utc, time_grid
+
+SAMPLE = str(sample_catalog_path())
+RECORD = {"OBJECT_NAME": "X", "NORAD_CAT_ID": 1, "EPOCH": "2026-05-07T12:00:00.000000", "MEAN_MOTION": 15.0,
+          "ECCENTRICITY": 0.001, "INCLINATION": 53, "RA_OF_ASC_NODE": 10, "ARG_OF_PERICENTER": 10,
+          "MEAN_ANOMALY": 10, "BSTAR": 0.0001, "MEAN_MOTION_DOT": 0, "MEAN_MOTION_DDOT": 0}
+
+
+def one_line_error(code, err):
+    assert code == 2 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+# ------------------------------------------------------------------------------------------------- times
+@pytest.mark.parametrize("start", ["2300-01-01T00:00:00Z", "1600-01-01T00:00:00Z", "9999-12-31T00:00:00Z"])
+def test_times_outside_1900_to_2200_are_refused_not_wrapped(start, capsys):
+    """--start 2300-01-01 used to compute for 1715 and report 2300; 1600 wrote rows in 2184."""
+    with pytest.raises(InputError, match="outside the times satsov computes for"):
+        parse_utc(start)
+    code, out, err = run_cli(["propagate", SAMPLE, "--start", start, "--duration", "10m", "--step", "60s", "--out",
+                              "/tmp/never-written.csv"], capsys)
+    one_line_error(code, err)
+    assert "1900-01-01 to 2200-01-01" in err
+
+
+def test_a_window_that_ends_after_2200_or_a_step_longer_than_it_is_refused():
+    with pytest.raises(InputError, match="the window's end"):
+        time_grid("2199-12-31T00:00:00Z", "400d", "1d")
+    with pytest.raises(InputError, match="longer than the duration"):
+        time_grid("2026-05-07T00:00:00Z", "1h", "2h")
+    assert len(time_grid("2026-05-07T00:00:00Z", 0, "2h")) == 1     # duration 0: one instant, on purpose
+
+
+@pytest.mark.parametrize("epoch", [12345, "12345", "now", "today", "NaT", "2300-01-01T00:00:00", "1823-01-01",
+                                   "", "2026-05-07 garbage"])
+def test_omm_epochs_that_are_not_iso_times_in_range_are_rejected_records(epoch):
+    """OMM EPOCH: 12345 used to become 1823; "now", "today" and "NaT" were accepted."""
+    elements, rejected = parse_omm_json(json.dumps([{**RECORD, "EPOCH": epoch}]))
+    assert not elements and len(rejected) == 1 and "EPOCH" in str(rejected[0])
+
+
+def test_omm_epochs_keep_nanoseconds():
+    elements, _ = parse_omm_json(json.dumps([{**RECORD, "EPOCH": "2026-05-07T12:00:00.123456789Z"}]))
+    assert str(elements[0].epoch) == "2026-05-07T12:00:00.123456789"
+
+
+# --------------------------------------------------------------------------------------------- catalogues
+def test_a_byte_order_mark_does_not_become_part_of_the_first_satellite_s_name(tmp_path, capsys):
+    """A UTF-8 BOM stayed in the first satellite's name, so it matched no operator and --names dropped it."""
+    text = Path(SAMPLE).read_text(encoding="utf-8")
+    bom = tmp_path / "bom.tle"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    plain, marked = read_catalog(SAMPLE), read_catalog(bom)
+    assert [e.name for e in marked.elements] == [e.name for e in plain.elements] and not marked.rejected
+    omm = tmp_path / "bom.json"
+    omm.write_bytes(b"\xef\xbb\xbf" + json.dumps([RECORD]).encode())
+    assert read_catalog(omm).elements[0].name == "X"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_utf16_catalogue_is_named_as_such_not_read_as_garbage_records(tmp_path, capsys, encoding):
+    f = tmp_path / "wide.tle"
+    f.write_bytes(Path(SAMPLE).read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(CatalogError, match="UTF-16 or UTF-32"):
+        read_catalog(f)
+    code, out, err = run_cli(["catalog", "inspect", str(f)], capsys)
+    one_line_error(code, err)
+
+
+def test_ccsds_omm_in_kvn_form_is_named_not_read_as_tle_with_bad_records(tmp_path):
+    kvn = tmp_path / "x.txt"
+    kvn.write_text("CCSDS_OMM_VERS = 2.0\nCREATION_DATE = 2026-05-07T00:00:00\nORIGINATOR = 18 SPCS\n"
+                   "OBJECT_NAME = X\nEPOCH = 2026-05-07T12:00:00.000000\nMEAN_MOTION = 15.0\n")
+    with pytest.raises(CatalogError, match="KVN"):
+        read_catalog(kvn)
+
+
+@pytest.mark.parametrize("body", ["[" + "1" * 5000 + "]", "[" * 100_000 + "]" * 100_000,
+                                  json.dumps([{**RECORD, "NORAD_CAT_ID": None}]).replace("null", "9" * 5000)])
+def test_numbers_too_long_to_print_and_structures_too_deep_are_one_message(tmp_path, capsys, body):
+    f = tmp_path / "odd.json"
+    f.write_text(body)
+    code, out, err = run_cli(["catalog", "inspect", str(f)], capsys)
+    one_line_error(code, err)
+
+
+def test_a_file_too_large_to_be_a_catalogue_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch):
+    """catalog inspect on a 2 GB file used 21 GB of memory."""
+    import satsov.orbits.catalog as catalog
+    monkeypatch.setattr(catalog, "MAX_CATALOG_BYTES", 1000)
+    big = tmp_path / "big.tle"
+    big.write_bytes(b"x" * 5000)
+    with pytest.raises(CatalogError, match="larger than any catalogue"):
+        read_catalog(big)
+    import gzip
+    bomb = tmp_path / "bomb.tle.gz"
+    bomb.write_bytes(gzip.compress(b"\n" * 100_000))
+    with pytest.raises(CatalogError, match="unpacks to more than"):
+        read_catalog(bomb)
+    code, out, err = run_cli(["catalog", "inspect", str(big)], capsys)
+    one_line_error(code, err)
