@@ -113,3 +113,55 @@ def test_a_file_too_large_to_be_a_catalogue_is_refused_before_it_is_read(tmp_pat
         read_catalog(bomb)
     code, out, err = run_cli(["catalog", "inspect", str(big)], capsys)
     one_line_error(code, err)
+
+
+# ------------------------------------------------------------------------------------------ scenarios and CLI
+def test_a_scenario_refuses_infinities_a_base_dir_key_and_a_standard_policy_s_name():
+    from satsov.assessment.run import check_scenario
+    from satsov.assessment.scenario import scenario_from_dict
+    from satsov.errors import ScenarioError
+    base = {"regions": [{"name": "IS", "spacing_km": 300}], "window": {"duration": "10m"}}
+    for bad, key in [({"demand": {"plan_mbps": float("inf")}}, "demand.plan_mbps"),
+                     ({"demand": {"take_rate": float("nan")}}, "demand.take_rate"),
+                     ({"base_dir": "/etc"}, "base_dir")]:
+        with pytest.raises(ScenarioError, match=key.replace(".", r"\.")):
+            scenario_from_dict({**base, **bad})
+    # a scenario's policy named like a standard one used to replace it silently
+    with pytest.raises(ScenarioError, match="name of a standard policy"):
+        check_scenario(scenario_from_dict({**base, "policies": [{"name": "no-spacex", "deny_operators": ["oneweb"]}]}))
+    check_scenario(scenario_from_dict({**base, "standard_policies": False,      # on purpose: allowed
+                                       "policies": [{"name": "no-spacex", "deny_operators": ["oneweb"]}]}))
+
+
+def test_a_group_with_no_member_on_the_date_is_one_message(capsys):
+    code, out, err = run_cli(["grid", "NATO", "--as-of", "1800-01-01", "--spacing-km", "500", "--out",
+                              "/tmp/never.csv"], capsys)
+    one_line_error(code, err)
+    assert "no member on 1800-01-01" in err
+
+
+@pytest.mark.parametrize("args,says", [
+    (["coverage", "--region", "IS", "--fold", "100000"], "--fold: found 100000, expected a value in [1, 100]"),
+    (["coverage", "--region", "IS", "--max-epoch-age-days", "-1"], "--max-epoch-age-days: found -1"),
+    (["coverage", "--region", "IS", "--spacing-km", "nan"], "--spacing-km: found nan"),
+    (["capacity", "--region", "IS", "--take-rate", "-0.5"], "--take-rate: found -0.5"),
+    (["capacity", "--region", "IS", "--take-rate", "2"], "--take-rate: found 2.0"),
+    (["capacity", "--region", "IS", "--overbooking", "0"], "--overbooking: found 0.0"),
+])
+def test_options_out_of_range_are_refused_naming_the_option_and_json_gets_an_error_object(args, says, capsys):
+    code, out, err = run_cli([*args, "--duration", "10m", "--step", "10m", "--json"], capsys)
+    assert code == 2 and says in err and "Traceback" not in err
+    assert json.loads(out) == {"error": json.loads(out)["error"], "exit_code": 2} and says in json.loads(out)["error"]
+
+
+def test_markup_and_emoji_codes_in_a_message_are_printed_as_they_are(capsys):
+    code, out, err = run_cli(["coverage", "--region", "[bold]:x:Nowhere", "--duration", "10m"], capsys)
+    assert code == 2 and "[bold]:x:Nowhere" in err and "❌" not in err
+
+
+def test_a_refused_run_leaves_no_empty_output_folder_behind(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[regions]]\nname = "IS"\nquery = "Nowhereland"\n')
+    out_dir = tmp_path / "new" / "folder"
+    code, out, err = run_cli(["assess", str(bad), "--out", str(out_dir)], capsys)
+    assert code == 2 and not (tmp_path / "new").exists()

@@ -84,9 +84,10 @@ def check_writable(path: str | os.PathLike, *, folder: bool = False) -> Path:
         existing = existing.parent
     if not existing.is_dir():
         raise OutputError(path, f"{existing} is a file, not a folder")
-    try:  # the real test: make the folder and a file in it, as the write will
-        target_dir.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".satsov-probe.", dir=target_dir)
+    try:  # the real test: a file in the folder (or, where it is still to be made, in the folder it goes in),
+        # as the write will; a folder is made only when something is written into it, so a run refused later
+        # leaves no empty folder behind
+        fd, probe = tempfile.mkstemp(prefix=".satsov-probe.", dir=target_dir if target_dir.is_dir() else existing)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:

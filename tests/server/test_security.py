@@ -208,3 +208,28 @@ def test_a_damaged_or_read_only_job_database_is_one_message(tmp_path, capsys):
     code, out, err = run_cli(["serve", "--data-dir", str(tmp_path), "--port", "8124"], capsys)
     assert code == 2 and "satsov.db" in err and "not a database" in err and "Traceback" not in err
     assert "dashboard on" not in err
+
+
+@pytest.mark.parametrize("body,status", [(b"5", 422), (b"[1, 2]", 422), (b"[" * 50_000 + b"]" * 50_000, 400),
+                                         (b"{\"spacing_km\": " + b"9" * 5000 + b"}", 400), (b"{not json", 400)])
+def test_bodies_that_are_not_json_objects_are_4xx_never_500(tmp_path, body, status):
+    with TestClient(create_app(tmp_path), base_url=BASE, raise_server_exceptions=False) as client:
+        for path in ("/api/atlas", "/api/jobs"):
+            r = client.post(path, content=body, headers={"Content-Type": "application/json"})
+            assert r.status_code == status, (path, r.status_code, r.text)
+
+
+@pytest.mark.parametrize("params,loc", [({"step": "0s"}, "step"), ({"spacing_km": "nan"}, "spacing_km"),
+                                        ({"spacing_km": 10}, "spacing_km"), ({"start": "2300-01-01"}, "start"),
+                                        ({"duration": "1h", "step": "2h"}, "step"), ({"colour": "red"}, "colour")])
+def test_atlas_parameters_are_checked_naming_the_key(tmp_path, params, loc):
+    with TestClient(create_app(tmp_path), base_url=BASE, raise_server_exceptions=False) as client:
+        r = client.post("/api/atlas", json=params)
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["loc"] == loc
+        assert client.get("/api/jobs").json()["jobs"] == []
+
+
+def test_a_job_asking_for_worker_processes_is_refused_naming_the_key(client):
+    r = _post(client, {**SMALL, "capacity": {"enabled": True, "workers": 8}})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "capacity.workers"

@@ -73,7 +73,7 @@ __all__ = ["Scenario", "load_scenario", "scenario_from_dict", "demo_scenario", "
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)   # inf and nan are never a value
 
 
 class WindowSpec(_Model):

@@ -151,6 +151,13 @@ def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
         except UnknownNameError as exc:
             raise ScenarioError(f"policies[{spec.name!r}]: {exc}", found=spec, expected="known jurisdictions") from None
         if spec.name in names:
+            standard = next(q for q in out if q.name == spec.name)
+            import dataclasses
+            if dataclasses.replace(p, description=standard.description) != standard and sc.standard_policies:
+                raise ScenarioError(f"policies[{spec.name!r}]: {spec.name!r} is the name of a standard policy "
+                                    f"({standard.description or 'built in'}); expected another name, or "
+                                    f"standard_policies = false to define the policies yourself",
+                                    found=spec.name, expected="a name no standard policy has")
             out = [q for q in out if q.name != spec.name]
         out.append(p)
         names.add(spec.name)

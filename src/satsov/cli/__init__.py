@@ -92,6 +92,16 @@ def console() -> None:
 
 
 def _main(argv) -> None:
+    import sys
+    as_json = "--json" in (sys.argv[1:] if argv is None else list(argv))
+
+    def fail(message, code: int):
+        """One line on stderr; with --json also a JSON error object on stdout (a script reads one or the other)."""
+        error(message)
+        if as_json:
+            from satsov.cli.output import emit_json
+            emit_json({"error": str(message), "exit_code": code})
+        raise SystemExit(code) from None
     try:
         rv = app(args=argv, standalone_mode=False)
         if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
@@ -99,18 +109,15 @@ def _main(argv) -> None:
                 err.print("[yellow]interrupted[/]: no output was left half-written")
             raise SystemExit(rv)
     except FetchError as exc:  # the service refused or failed: its message, exit 1 (not the caller's input)
-        error(exc)
-        raise SystemExit(1) from None
+        fail(exc, 1)
     except SatsovError as exc:
-        error(exc)
-        raise SystemExit(2) from None
+        fail(exc, 2)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: no output was left half-written")
         raise SystemExit(130) from None
     except OSError as exc:  # a file system refusing a read or a write: one line, no traceback
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        error(f"{where}{exc.strerror or exc}")
-        raise SystemExit(1) from None
+        fail(f"{where}{exc.strerror or exc}", 1)
     except Exception as exc:  # click's usage errors (typer vendors its own click: match by shape, not class)
         name = type(exc).__name__
         if name == "Exit":
@@ -120,5 +127,9 @@ def _main(argv) -> None:
             raise SystemExit(130) from None
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
+            if as_json:
+                from satsov.cli.output import emit_json
+                emit_json({"error": exc.format_message() if hasattr(exc, "format_message") else str(exc),
+                           "exit_code": exc.exit_code})
             raise SystemExit(exc.exit_code) from None
         raise

@@ -98,4 +98,5 @@ def _as_options(text: str, region_query: str) -> str:
     text = text.replace(f"regions[{region_query!r}]", "--region")
     for key, option in _OPTIONS:
         text = text.replace(key, option)
-    return text
+    import re
+    return re.sub(r"--[a-z_]+", lambda m: m.group(0).replace("_", "-"), text)

@@ -16,7 +16,26 @@ from satsov.defaults import (DEFAULT_AVAILABILITY, DEFAULT_ISL_RANGE_KM, DEFAULT
 
 __all__ = ["DEFAULT_START", "DEFAULT_STEP", "DEFAULT_MIN_ELEVATION_DEG", "DEFAULT_SPACING_KM", "DEFAULT_AVAILABILITY",
            "DEFAULT_ISL_RANGE_KM", "DEFAULT_MAX_EPOCH_AGE_DAYS", "MaxEpochAge", "Json", "Strict", "Names", "Start", "Duration", "Step", "CatalogOpt", "Filed",
-           "OperatorOpt", "MinElevation", "Fold", "Licences", "SpacingKm", "Region", "AsOf"]
+           "OperatorOpt", "within", "MinElevation", "Fold", "Licences", "SpacingKm", "Region", "AsOf"]
+
+def within(option: str, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False):
+    """A typer callback refusing a value outside [lo, hi] (``lo_open``: (lo, hi]) with one line naming the
+    option (:class:`~satsov.errors.InputError`, exit 2), the bounds the library and the scenario hold to."""
+    import math
+
+    def check(value):
+        from satsov.errors import InputError
+        if value is None:
+            return value
+        bad = (isinstance(value, float) and not math.isfinite(value)) or \
+            (lo is not None and (value <= lo if lo_open else value < lo)) or (hi is not None and value > hi)
+        if bad:
+            span = (f"{'(' if lo_open else '['}{lo:g}, {hi:g}]" if lo is not None and hi is not None else
+                    f"{'>' if lo_open else '>='} {lo:g}" if lo is not None else f"<= {hi:g}")
+            raise InputError(f"{option}: found {value:g}, expected a value in {span}", found=value, expected=span)
+        return value
+    return check
+
 
 Json = Annotated[bool, typer.Option("--json", help="print machine-readable JSON on stdout")]
 Strict = Annotated[bool, typer.Option("--strict", help="exit non-zero on any bad catalogue record")]
@@ -28,15 +47,19 @@ CatalogOpt = Annotated[Optional[Path], typer.Option("--catalog", help="catalogue
 Filed = Annotated[Optional[list[str]], typer.Option("--filed", help="a constellation as filed (repeat)")]
 OperatorOpt = Annotated[Optional[list[str]], typer.Option("--operator", help="only these operators (repeat)")]
 MinElevation = Annotated[float, typer.Option("--min-elevation-deg", "--min-elevation",
-                                             help="user minimum elevation, degrees")]
-Fold = Annotated[int, typer.Option("--fold", "--n-fold", help="satellites needed in view at once", min=1)]
+                                             help="user minimum elevation, degrees",
+                                             callback=within("--min-elevation-deg", 0, 90))]
+Fold = Annotated[int, typer.Option("--fold", "--n-fold", help="satellites needed in view at once (1 to 100)",
+                                   callback=within("--fold", 1, 100))]
 Licences = Annotated[bool, typer.Option("--licences/--ignore-licences",
                                         help="an operator serves only where it holds landing rights "
                                              "(data/licences.yaml)")]
-SpacingKm = Annotated[float, typer.Option("--spacing-km", help="distance between grid cell centres, km")]
+SpacingKm = Annotated[float, typer.Option("--spacing-km", help="distance between grid cell centres, km",
+                                           callback=within("--spacing-km", 1, 2000))]
 Region = Annotated[str, typer.Option("--region", help="country, group, A+B or GeoJSON file")]
 MaxEpochAge = Annotated[float, typer.Option("--max-epoch-age-days",
-                                            help="warn when the window is further than this from an element epoch")]
+                                            help="warn when the window is further than this from an element epoch",
+                                            callback=within("--max-epoch-age-days", 0, 36525))]
 AsOf = Annotated[Optional[str], typer.Option("--as-of", help="membership date for groups (YYYY-MM-DD)")]
 
 

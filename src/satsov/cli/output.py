@@ -10,8 +10,8 @@ from rich.markup import escape
 
 __all__ = ["out", "err", "emit_json", "warn", "error", "warn_rejected", "report_failures", "progress", "progress_bar"]
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+out = Console(emoji=False)                        # ":x:" in a name is text, not an emoji
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def emit_json(data) -> None:

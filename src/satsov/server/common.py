@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse  # noqa: E402
 from satsov.server.store import JOB_ID  # noqa: E402
 
 __all__ = ["Limits", "RESULT_FILES", "FILE_KEYS", "item", "error_items", "file_keys", "bounds", "countries_geojson",
-           "unprocessable", "job_or_404", "queue_or_429"]
+           "unprocessable", "job_or_404", "queue_or_429", "json_object"]
 
 RESULT_FILES = {"report.html": "text/html", "report.json": "application/json", "view.json": "application/json",
                 "atlas.json": "application/json"}
@@ -118,6 +118,23 @@ def countries_geojson() -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
 
 
+
+
+async def json_object(request: Request, *, empty: dict | None = None) -> dict:
+    """The request's body as a JSON object, or a 4xx naming what is wrong (not JSON, too deeply nested, a number
+    too long, not an object): never a 500. ``empty``: what an empty body means (else refused)."""
+    raw = await request.body()
+    if not raw.strip() and empty is not None:
+        return dict(empty)
+    try:
+        body = json.loads(raw)
+    except RecursionError:
+        raise HTTPException(400, "the body is nested too deeply; expected a JSON object") from None
+    except ValueError as exc:   # not JSON, or an integer of thousands of digits
+        raise HTTPException(400, f"the body is not JSON ({str(exc)[:120]}); expected a JSON object") from None
+    if not isinstance(body, dict):
+        raise HTTPException(422, f"the body is a JSON {type(body).__name__}; expected a JSON object")
+    return body
 
 
 def unprocessable(items: list[dict]):

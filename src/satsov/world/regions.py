@@ -358,6 +358,10 @@ def region(query: str, as_of: str | date | None = None, *, files: bool = True) -
     if key in groups():
         codes = group_members(key, as_of)
         entry = groups()[key]
+        if not codes:
+            when = parse_date(as_of, name="as_of") or "today"
+            raise InputError(f"region {key}: no member on {when} (as_of); expected a date when the group had "
+                             f"members", found=str(when), expected="a date with members")
         geometry = _union_of(codes)
         when = parse_date(as_of, name="as_of") or entry.get("as_of") or "today"
         return Region(key, geometry, codes, f"{entry['source']} (membership as of {when}); {NATURAL_EARTH_VERSION}")

@@ -3,12 +3,11 @@ the estimate, when it would take longer than the server allows)."""
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
 
-from satsov.server.common import item, queue_or_429, unprocessable
+from satsov.server.common import item, json_object, queue_or_429, unprocessable
 
 router = APIRouter()
 
@@ -24,31 +23,45 @@ def atlas_latest(request: Request):
     return FileResponse(files[-1], media_type="application/json")
 
 
+class AtlasRequest(BaseModel):
+    """What ``POST /api/atlas`` takes: the atlas's parameters, each bounded."""
+
+    model_config = ConfigDict(extra="forbid")
+    spacing_km: float = Field(200.0, ge=50, le=2000, allow_inf_nan=False)
+    start: str | None = None
+    duration: str = "6h"
+    step: str = "10m"
+    min_elevation_deg: float = Field(25.0, ge=0, lt=90, allow_inf_nan=False)
+    operators: list[str] | None = Field(None, max_length=64)
+    licences: bool = True
+
+
 @router.post("/api/atlas", status_code=202)
 async def atlas_job(request: Request):
-    """Compute an atlas as a job: ``{"spacing_km": 200, "duration": "6h", "step": "10m"}``."""
+    """Compute an atlas as a job: ``{"spacing_km": 200, "duration": "6h", "step": "10m"}``. Errors: 422 with
+    ``errors: [{loc, message}]``."""
+    from pydantic import ValidationError
+
     from satsov.assessment.atlas import estimate_atlas
-    from satsov.times import parse_duration_s
+    from satsov.errors import InputError
+    from satsov.times import time_grid
+    body = await json_object(request, empty={})
     try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise HTTPException(400, "the body is not JSON") from None
-    allowed = {"spacing_km", "start", "duration", "step", "min_elevation_deg", "operators", "licences"}
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        return unprocessable([item(k, f"unknown key; expected one of {sorted(allowed)}") for k in unknown])
+        params = AtlasRequest(**body)
+    except ValidationError as exc:
+        return unprocessable([item(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()])
     try:
-        spacing = float(body.get("spacing_km", 200.0))
-        steps = parse_duration_s(body.get("duration", "6h")) / parse_duration_s(body.get("step", "10m"))
-    except (TypeError, ValueError) as exc:
-        return unprocessable([item("", str(exc))])
-    if spacing < 50:
-        return unprocessable([item("spacing_km", "expected at least 50 km on this server")])
-    est = estimate_atlas(spacing, int(steps), 12_000)  # about the built-in broadband fleet
+        from satsov.defaults import DEFAULT_START
+        times = time_grid(params.start or DEFAULT_START, params.duration, params.step)
+    except InputError as exc:
+        key = next((k for k in ("step", "duration", "start") if str(exc).startswith(k)), "")
+        return unprocessable([item(key, str(exc).split(": ", 1)[-1])])
+    est = estimate_atlas(params.spacing_km, len(times), 12_000)  # about the built-in broadband fleet
     if est["seconds_2_cores"] > request.app.state.limits.atlas_max_seconds:
         return unprocessable([item("", f"about {est['seconds_2_cores']:.0f} s, over this server's "
                                          f"{request.app.state.limits.atlas_max_seconds:.0f} s: coarser spacing or longer step")])
     queue_or_429(request)
-    job = request.app.state.store.add("atlas", f"atlas {spacing:g} km", {"params": body})
+    stored = params.model_dump(exclude_none=True, exclude_unset=True)
+    job = request.app.state.store.add("atlas", f"atlas {params.spacing_km:g} km", {"params": stored})
     request.app.state.runner.submit(job.id)
     return job.to_dict()

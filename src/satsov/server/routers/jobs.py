@@ -9,8 +9,8 @@ import json
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, StreamingResponse
 
-from satsov.server.common import (RESULT_FILES, bounds, error_items, file_keys, item, job_or_404, queue_or_429,
-                                  unprocessable)
+from satsov.server.common import (RESULT_FILES, bounds, error_items, file_keys, item, job_or_404, json_object,
+                                  queue_or_429, unprocessable)
 
 router = APIRouter()
 
@@ -23,11 +23,8 @@ async def submit(request: Request):
     from satsov.assessment.run import check_scenario
     from satsov.assessment.scenario import scenario_from_dict
     from satsov.errors import SatsovError
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise HTTPException(400, "the body is not JSON: expected {\"scenario\": {...}}") from None
-    if not isinstance(body, dict) or not isinstance(body.get("scenario"), dict):
+    body = await json_object(request)
+    if not isinstance(body.get("scenario"), dict):
         raise HTTPException(422, "expected {\"scenario\": {...}}")
     files = file_keys(body["scenario"])
     if files:
@@ -37,6 +34,9 @@ async def submit(request: Request):
         errors = bounds(sc, request.app.state.limits)
         if errors:
             return unprocessable(errors)
+        if sc.capacity.workers not in (None, 1):
+            return unprocessable([item("capacity.workers", f"found {sc.capacity.workers}, expected 1 on this "
+                                                           f"server (a job runs in one process of its pool)")])
         await asyncio.to_thread(check_scenario, sc)
     except SatsovError as exc:
         return unprocessable(error_items(exc))
