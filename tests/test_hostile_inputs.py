@@ -165,3 +165,71 @@ def test_a_refused_run_leaves_no_empty_output_folder_behind(tmp_path, capsys):
     out_dir = tmp_path / "new" / "folder"
     code, out, err = run_cli(["assess", str(bad), "--out", str(out_dir)], capsys)
     assert code == 2 and not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("duration", ["3650d", "365d"])
+def test_a_window_that_cannot_fit_is_refused_before_anything_is_allocated(tmp_path, duration):
+    """10 years at 1 s over Iceland reached 22.8 GB and was killed; one year was refused only after 24 s and
+    5.8 GB. Now the whole assessment's peak is estimated from the scenario before the window is allocated."""
+    import subprocess
+    import sys
+    import time
+    sc = tmp_path / "long.toml"
+    sc.write_text(f'name = "long"\n[[regions]]\nname = "Iceland"\nquery = "IS"\nspacing_km = 100\n'
+                  f'[window]\nduration = "{duration}"\nstep = "1s"\n')
+    code = ("import resource, sys\nfrom satsov.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
+            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, e.code)\n")
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", code, "assess", str(sc), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True, env={**__import__("os").environ, "SATSOV_MAX_MEMORY_GB": "8"})
+    seconds = time.perf_counter() - t0
+    peak_kb, exit_code = map(int, r.stdout.split()[-2:])
+    assert exit_code == 2 and "steps" in r.stderr and "use a longer window.step" in r.stderr, r.stderr
+    assert seconds < 20 and peak_kb < 1_000_000, (seconds, peak_kb)
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------------------------------------ people
+def _box(w, s, e, n):
+    return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
+
+
+@pytest.mark.parametrize("name,box,spacing_km", [("Southern Ocean near Réunion", (52, -24, 54, -22), 50),
+                                                 ("mid-Atlantic", (-40, 10, -38, 12), 50),
+                                                 ("off Brittany", (-8, 47, -6, 48), 25)])
+def test_the_sea_holds_no_one(name, box, spacing_km):
+    """A box in the Southern Ocean used to get Réunion's 871,157 people, one in the Atlantic French Guiana's."""
+    from satsov.world.grids import grid
+    from satsov.world.regions import region_from_geojson_data
+    g = grid(region_from_geojson_data(_box(*box), name), spacing_km)
+    assert g.population.sum() == 0 and set(g.country) == {""}
+
+
+def test_a_user_polygon_s_sea_cells_hold_no_one_and_its_people_stay_in_their_countries():
+    """examples/ukraine-east.geojson put 36,268 people in cells at sea."""
+    from satsov.world.grids import grid
+    from satsov.world.regions import country, region_from_geojson
+    g = grid(region_from_geojson(Path(__file__).parents[1] / "examples" / "ukraine-east.geojson"), 25)
+    assert g.population[g.country == ""].sum() == 0 and (g.country == "").any()
+    for code in set(g.country) - {""}:
+        cells = g.country == code
+        assert country(code).contains(g.lat_deg[cells], g.lon_deg[cells]).all()
+
+
+def test_a_polygon_smaller_than_a_cell_holds_the_share_of_the_cell_it_covers():
+    """A 100 m square in Brussels used to get 3.1 M people in 0.01 km²."""
+    from satsov.world.grids import grid
+    from satsov.world.regions import region_from_geojson_data
+    square = region_from_geojson_data(_box(4.3517, 50.8466, 4.3531, 50.8475), "Grand-Place")
+    g = grid(square, 10)
+    be = grid("BE", 10)
+    densest = float((be.population / be.area_km2).max())
+    assert len(g) == 1 and 0 < g.population.sum() <= densest * square.area_km2 * 1.01
+    assert any("smaller than a cell" in n for n in g.notes)
+
+
+@pytest.mark.parametrize("code,spacing_km", [("MT", 5), ("LU", 10), ("IS", 50)])
+def test_a_country_keeps_all_its_people_at_any_spacing(code, spacing_km):
+    from satsov.world.grids import grid
+    from satsov.world.regions import countries
+    assert grid(code, spacing_km).population.sum() == pytest.approx(countries()[code].population, rel=1e-9)

@@ -232,10 +232,12 @@ class Times:
         return [str(t) + "Z" for t in self.utc.astype("datetime64[s]")]
 
 
-def time_grid(start, duration, step) -> Times:
+def time_grid(start, duration, step, *, snapshots: bool = False) -> Times:
     """A regular grid from ``start`` (ISO UTC) over ``duration`` every ``step``, both ends included.
 
-    ``duration`` and ``step`` accept ``'24h'``, ``'90m'``, ``'60s'`` or seconds.
+    ``duration`` and ``step`` accept ``'24h'``, ``'90m'``, ``'60s'`` or seconds. A step longer than a window
+    of some length is refused (the window would silently be one instant), unless ``snapshots``: snapshots of
+    the window (capacity, routes) every ``step``, where one snapshot at the start is what a long step means.
     """
     t0 = parse_utc(start, name="start")
     duration_s = parse_duration_s(duration, name="duration")
@@ -243,7 +245,7 @@ def time_grid(start, duration, step) -> Times:
     if step_s <= 0:
         raise InputError(f"step: found {step!r}, expected a positive duration such as '60s'", found=step,
                          expected="step > 0")
-    if step_s > duration_s > 0:
+    if step_s > duration_s > 0 and not snapshots:
         raise InputError(f"step: found {step!r}, longer than the duration {duration!r}: the window would be one "
                          f"instant; expected a step at most the duration (or duration 0 for one instant)",
                          found=step, expected=f"<= {duration}")
@@ -254,7 +256,10 @@ def time_grid(start, duration, step) -> Times:
     _in_range(end, f"{start} + {duration}", "the window's end")
     n = int(np.floor(duration_s / step_s + 1e-9)) + 1
     from satsov.budget import check_memory
-    check_memory(f"a time grid of {n:,} steps ({duration} every {step})", n * 8.0 * 4,
+    check_memory(f"a time grid of {n:,} steps ({duration} every {step})", n * 8.0 * 3,
                  "use a shorter duration or a longer step")
-    offsets_ns = np.round(np.arange(n) * step_s * 1e9).astype("int64").astype("timedelta64[ns]")
+    if float(step_s * 1e9).is_integer():   # whole nanoseconds: exact integers, no float temporaries
+        offsets_ns = (np.arange(n, dtype=np.int64) * np.int64(step_s * 1e9)).view("timedelta64[ns]")
+    else:
+        offsets_ns = np.round(np.arange(n) * step_s * 1e9).astype("int64").astype("timedelta64[ns]")
     return Times(t0 + offsets_ns)

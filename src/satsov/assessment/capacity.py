@@ -44,7 +44,7 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
     cap = sc.capacity
     g = coverage_grid if cap.spacing_km in (None, coverage_grid.spacing_km) else region_grid(
         spec.model_copy(update={"spacing_km": cap.spacing_km}), sc)
-    times = time_grid(sc.window.start, sc.window.duration, cap.step)
+    times = time_grid(sc.window.start, sc.window.duration, cap.step, snapshots=True)
     points = [(pt.lat_deg, pt.lon_deg, pt.gbps, pt.name) for pt in sc.demand.points]
     model = demand_model(sc)
     by_key = {c.key: c for c in cases(study, spec.name, "capacity")}

@@ -73,7 +73,7 @@ def audit(study) -> list[dict]:
     from satsov.network import Network, audit_routes
     sc, request = study.scenario, study.routes
     spec = sc.routing
-    times = time_grid(sc.window.start, sc.window.duration, spec.step)
+    times = time_grid(sc.window.start, sc.window.duration, spec.step, snapshots=True)
     mask = spec.min_elevation_deg if spec.min_elevation_deg is not None else sc.requirement.min_elevation_deg
     isl, isl_notes = (study.supply or supply_table()).isl_fleets(study.fleets, study.owner, study.registry)
     net = Network.from_fleets(study.fleets, nearest_isls=spec.nearest_isls, max_isl_range_km=spec.isl_range_km,

@@ -94,6 +94,7 @@ def resolve(sc: Scenario, *, build: bool = True) -> Study:
     registry = operator_registry(sc.path(sc.fleets.operators_file, "fleets.operators_file") if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
     selection = _fleets(sc, registry)
+    check_peak(sc, len(policies), selection.fleets)   # before anything the size of the window is allocated
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
     kill = _kill_list(sc, selection.fleets)
     _check_names(sc, policies, registry)
@@ -199,6 +200,37 @@ def altitude_bound(req) -> float | None:
     bounds = [b for b in (req.max_altitude_km,
                           req.max_rtt_ms * 1e-3 * SPEED_OF_LIGHT_KM_S / 4.0 if req.max_rtt_ms else None) if b]
     return min(bounds) if bounds else None
+
+
+#: Bytes an assessment keeps per case and time step: the coverage engine's series (24), the figures' and the
+#: report's copies of them (float64 arrays, their JSON text and the HTML report's plots: about 80).
+BYTES_PER_CASE_STEP = 104.0
+#: Bytes per time step for the times themselves and their temporaries (:func:`~satsov.times.time_grid`).
+BYTES_PER_STEP = 32.0
+
+
+def peak_bytes(sc: Scenario, n_policies: int, fleets: dict) -> tuple[float, int, int]:
+    """The assessment's peak memory from what grows with the window, computed from the scenario alone (nothing
+    allocated): ``(bytes, steps, cases per region)``. The cells' share is checked by the coverage engine once
+    the grids exist; this is the part a long window or a short step makes huge."""
+    from satsov.times import parse_duration_s
+    duration_s = parse_duration_s(sc.window.duration, name="window.duration")
+    step_s = parse_duration_s(sc.window.step, name="window.step")
+    steps = int(duration_s // step_s) + 1 if step_s > 0 else 1
+    kills = (sum(len(f) >= MAJOR_FLEET_SATELLITES for f in fleets.values()) if sc.kill_switch == "major" else
+             0 if sc.kill_switch == "none" else len(sc.kill_switch))
+    cases = n_policies + 2 * kills + len(sc.events) + len(fleets) + 1
+    return (steps * BYTES_PER_STEP + len(sc.regions) * cases * steps * BYTES_PER_CASE_STEP, steps, cases)
+
+
+def check_peak(sc: Scenario, n_policies: int, fleets: dict) -> None:
+    """Refuse, before anything is allocated, an assessment whose window cannot fit in memory: the estimate,
+    what it is made of, and the fix (:class:`~satsov.errors.JobTooLargeError`)."""
+    from satsov.budget import check_memory
+    need, steps, cases = peak_bytes(sc, n_policies, fleets)
+    check_memory(f"window.duration/window.step: {sc.window.duration} every {sc.window.step} is {steps:,} steps; "
+                 f"with {cases} cases in each of {len(sc.regions)} region(s) the assessment", need,
+                 "use a longer window.step or a shorter window.duration")
 
 
 def _fleets(sc: Scenario, registry: OperatorRegistry) -> FleetSelection:

@@ -241,7 +241,7 @@ def verify(design_: Design, requirement: Requirement, *, grid=None, start=DEFAUL
     if not requirement.isl:
         from satsov.synthesis.gateways import gateway_candidates, smallest_gateway_set
         countries = requirement.gateway_countries or tuple(c for c in region(requirement.region).codes)
-        gtimes = time_grid(start, f"{int(duration_s)}s", f"{int(max(step_s, gateway_step_s))}s")
+        gtimes = time_grid(start, f"{int(duration_s)}s", f"{int(max(step_s, gateway_step_s))}s", snapshots=True)
         own = None if requirement.gateway_countries else g
         plan = smallest_gateway_set(fleet.positions(gtimes), g, gateway_candidates(countries, region_grid=own),
                                     user_min_elevation_deg=requirement.min_elevation_deg,

@@ -206,25 +206,29 @@ def _build_grid(reg: Region, spacing_km: float, population: bool) -> Grid:
     inside = reg.contains(lat, lon)
     lat, lon, area = lat[inside], lon[inside], area[inside]
     country_of = np.full(len(lat), "", dtype=object)
-    for part in reg.parts():
+    members, single = _members(reg)
+    pieces = []   # (cell, country, lat, lon, area): pieces of a country smaller than a cell
+    for part in members:
         code = part.codes[0] if part.codes else ""
         todo = country_of == ""
-        if len(reg.parts()) == 1:
+        if single:
             country_of[:] = code
             break
         hit = np.zeros(len(lat), bool)
         hit[todo] = part.contains(lat[todo], lon[todo])
         country_of[hit] = code
     notes = []
-    for member in reg.parts():  # a member smaller than a cell still counts: one cell at a point inside it
+    for member in members:  # a member smaller than a cell still counts: one cell at a point inside it
         code = member.codes[0] if member.codes else ""
         if (country_of == code).any():
             continue
-        part = member if len(reg.parts()) == 1 else member & reg  # only the member's share of the region
+        part = member if single else member & reg  # only the member's share of the region
         part = Region(member.name, part.geometry, member.codes, member.source)
         if part.geometry.is_empty or part.area_km2 <= 0:
             continue
         point = part.geometry.representative_point()
+        if code and part.area_km2 < 0.999 * member.area_km2:   # a piece of a country smaller than a cell
+            pieces.append((len(lat), code, point.y, point.x, part.area_km2))
         lat = np.append(lat, point.y)
         lon = np.append(lon, point.x)
         area = np.append(area, part.area_km2)
@@ -234,9 +238,36 @@ def _build_grid(reg: Region, spacing_km: float, population: bool) -> Grid:
     if population:  # a territory without a polygon of its own (Réunion inside France's) and without a cell
         lat, lon, area, country_of = _territory_cells(lat, lon, area, country_of, spacing_km, reg, notes)
     pop = _population(lat, lon, area, country_of, spacing_km, reg) if population else np.zeros(len(lat))
+    for i, code, p_lat, p_lon, p_area in pieces if population else ():
+        # the people of the country's own cell there, times the share of that cell the piece covers (a 100 m
+        # square in a city holds a 100 m square's share of its cell, not the city)
+        own = grid(code, spacing_km)
+        if len(own):
+            j = int(cKDTree(geodetic_to_ecef(own.lat_deg, own.lon_deg, 0.0)).query(
+                geodetic_to_ecef(np.array([p_lat]), np.array([p_lon]), 0.0))[1][0])
+            pop[i] = own.population[j] * min(1.0, p_area / max(own.area_km2[j], 1e-12))
+            notes.append(f"the piece of {code} at ({p_lat:.2f}°, {p_lon:.2f}°) is smaller than a cell: it holds "
+                         f"{min(1.0, p_area / max(own.area_km2[j], 1e-12)):.2%} of the people of {code}'s cell there")
     return Grid(reg.name, float(spacing_km), lat, lon, area, country_of.astype(str), pop,
                 f"{reg.source}; population: {_population_source(country_of) if population else 'none'}",
                 notes=tuple(notes))
+
+
+def _members(reg: Region) -> tuple[list[Region], bool]:
+    """The countries whose land a grid's cells are assigned to, and whether the region is one country itself
+    (then every cell is that country's). A user's polygon or a band is cut by each country's land: a cell on
+    no country's land (the sea) belongs to none and holds no one."""
+    parts = reg.parts()
+    if len(parts) > 1 or not reg.codes:
+        return parts, False
+    from satsov.world.regions import country
+    try:
+        whole = country(reg.codes[0])
+    except InputError:
+        return parts, True
+    if abs(whole.area_km2 - reg.area_km2) <= 1e-6 * max(whole.area_km2, 1.0):
+        return parts, True
+    return [whole], False
 
 
 def _population_source(country_of) -> str:
@@ -315,7 +346,7 @@ def population_units(lat, lon, country_of) -> np.ndarray:
     d_orphan, i_orphan = cKDTree(pxyz[orphan]).query(xyz)
     orphan_code = places["country"].to_numpy()[orphan][i_orphan]
     by_code = _places_of()
-    for code in set(unit):
+    for code in set(unit) - {""}:   # a cell on no country's land is no territory's either
         sel = np.flatnonzero(unit == code)
         own = by_code.get(code, np.zeros(0, np.int64))
         d_own = cKDTree(pxyz[own]).query(xyz[sel])[0] if len(own) else np.full(len(sel), np.inf)
@@ -388,7 +419,12 @@ def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarr
         tree = cKDTree(xyz[cells])
         dist, nearest = tree.query(pxyz[own])
         # a coastal or island place may fall just outside the 1:50m coastline: keep it if a cell is near
-        inside = reg.contains(plat[own], plon[own]) | (dist <= min(2.0 * spacing_km, COAST_TOLERANCE_KM))
+        # (a place inside the country's own outline but outside the region is not the region's: its people stay
+        # where they live, whatever the cells near it)
+        near = dist <= min(2.0 * spacing_km, COAST_TOLERANCE_KM)
+        if near.any() and code in _mapped_codes():
+            near[near] &= ~_outline_contains(code, plat[own][near], plon[own][near])
+        inside = reg.contains(plat[own], plon[own]) | near
         whole = _whole_country(code, reg) or (c is not None and c.area_km2 > 0
                                               and area[cells].sum() >= 0.9 * c.area_km2)
         if code not in _mapped_codes() or whole:  # the whole country or territory is in: every place of it
@@ -446,6 +482,15 @@ def _divisions(code: str, own: np.ndarray, inside: np.ndarray, total: float, ppo
     # a place in a division admin1.csv does not list (the builder refuses them) keeps its own figure
     totals.append(ppop[own][(label == len(names)) & inside].sum())
     return label[inside], totals
+
+
+def _outline_contains(code: str, lat, lon) -> np.ndarray:
+    """Whether the country's 1:50m outline holds each point (False where it has no outline of its own)."""
+    from satsov.world.regions import country
+    try:
+        return country(code).contains(np.asarray(lat, float), np.asarray(lon, float))
+    except InputError:
+        return np.zeros(len(lat), bool)
 
 
 def _whole_country(code: str, reg: Region) -> bool:
