@@ -353,6 +353,11 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     assert data["capacity"]["kill_switch"]["starlink"]["loss_pp"] > 50 and "upper bound" in data["visibility_note"]
     text = (tmp_path / "report.html").read_text()
     assert "Capacity: can the operators carry Iceland" in text and "Visibility: an upper bound" in text
+    # capacity leads, and no visibility card contradicts it (issue 31, item 7): visibility sees no gap when
+    # Starlink switches off, the card says so and points to the capacity loss instead of reading "none"
+    assert text.index("Capacity: can the operators carry") < text.index("In view: all operators cover")
+    assert "Worst single switch-off in view<b>no gap in view</b>" in text and "starlink switching off costs" in text
+    assert "Worst single switch-off<b>none</b>" not in text
     assert listed in text and f"{listed} (low / high)" not in text    # one run: one value, not a low and a high
     assert a.headline()["Iceland"]["capacity_kill_switch_loss_pp"]["starlink"] > 50
     # the same runs on two worker processes (while the coverage pass runs here): the same figures

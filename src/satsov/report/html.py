@@ -312,14 +312,21 @@ def _pct(x) -> str:
 _NEGLIGIBLE_PP = 0.05
 
 
-def _kill_card(kill_worst) -> str:
+def _kill_card(kill_worst, capacity_worst=None) -> str:
+    """The worst single switch-off in view. Beside capacity figures it says "in view" and, where visibility
+    sees no loss but capacity does, points to the capacity figure rather than read as "none"."""
     if kill_worst is None:
         return ""
     name, figures = kill_worst
+    label = "Worst single switch-off in view" if capacity_worst is not None else "Worst single switch-off"
     if figures.loss_pp < _NEGLIGIBLE_PP:
-        return ("<div class='kpi'>Worst single switch-off<b>none</b>no operator switching off alone costs "
+        if capacity_worst is not None and capacity_worst.loss_pp >= _NEGLIGIBLE_PP:
+            return (f"<div class='kpi'>{label}<b>no gap in view</b>a satellite stays in view everywhere, but "
+                    f"capacity does not: {html.escape(capacity_worst.fleet)} switching off costs "
+                    f"−{capacity_worst.loss_pp:.1f} pp of the busy-hour demand carried (above)</div>")
+        return (f"<div class='kpi'>{label}<b>none</b>no operator switching off alone costs "
                 "population served</div>")
-    return (f"<div class='kpi'>Worst single switch-off: {html.escape(name)}<b>−{figures.loss_pp:.1f} pp</b>"
+    return (f"<div class='kpi'>{label}: {html.escape(name)}<b>−{figures.loss_pp:.1f} pp</b>"
             f"of population served</div>")
 
 
@@ -339,6 +346,12 @@ def _range(v) -> str:
     return f"{_pct(lo)} – {_pct(hi)}"
 
 
+def _bounds(v) -> str:
+    """"; bounds a – b" when the two bounds beside the fair figure were computed (world first, region first)."""
+    lo, hi = getattr(v, "served_share_world_first", None), getattr(v, "served_share_region_first", None)
+    return "" if lo is None or hi is None else f"; bounds {_pct(lo)} – {_pct(hi)}"
+
+
 def _capacity_section(rname, ra, head) -> list[str]:
     """Capacity first: who can carry the region's busy-hour traffic under each policy and switch-off."""
     cap = ra.capacity
@@ -354,9 +367,9 @@ def _capacity_section(rname, ra, head) -> list[str]:
              f"value.</p>",
              "<div class='kpis'>"
              f"<div class='kpi'>All operators carry<b>{_pct(pol[BASELINE].served_share)}</b>of the busy-hour demand "
-             f"(range {_range(pol[BASELINE])})</div>"
+             f"(range {_range(pol[BASELINE])}{_bounds(pol[BASELINE])})</div>"
              f"<div class='kpi'>{html.escape(head)} carries<b>{_pct(pol[head].served_share)}</b>"
-             f"(range {_range(pol[head])})</div>"
+             f"(range {_range(pol[head])}{_bounds(pol[head])})</div>"
              + (f"<div class='kpi'>Worst single switch-off: {html.escape(worst.fleet)}<b>−{worst.loss_pp:.1f} pp</b>"
                 f"{worst.absorbed_gbps:,.0f} of its {worst.carried_gbps:,.0f} Gbps absorbed by the others</div>"
                 if worst is not None and worst.loss_pp >= _NEGLIGIBLE_PP else
@@ -425,17 +438,20 @@ def render_html(assessment) -> str:
         head = sc.sovereign_policy or min(pol, key=lambda k: pol[k].sovereignty_index)
         kill_worst = max(ra.kill_switch.items(), key=lambda kv: kv[1].loss_pp, default=None)
         dep = max(ra.operators.items(), key=lambda kv: kv[1].sole_provider_share)
+        capacity_worst = None
+        if ra.capacity is not None:   # capacity leads: can the operators carry the traffic?
+            parts += _capacity_section(rname, ra, head)
+            capacity_worst = max(ra.capacity.kill_switch.values(), key=lambda v: v.loss_pp, default=None)
+            parts.append("<h3>Visibility: an upper bound</h3><p class='note'>The figures below count a place as "
+                         "served whenever a satellite is in view above the mask, whatever the load: they are an upper "
+                         "bound on the capacity figures above, never a headline of their own.</p>")
+        seen = "In view: all operators cover" if ra.capacity is not None else "All operators serve"
         parts.append("<div class='kpis'>"
-                     f"<div class='kpi'>All operators serve<b>{_pct(pol[BASELINE].served_share)}</b>of the "
+                     f"<div class='kpi'>{seen}<b>{_pct(pol[BASELINE].served_share)}</b>of the "
                      f"population-time</div>"
                      f"<div class='kpi'>Sovereignty index ({html.escape(head)})<b>{_pct(pol[head].sovereignty_index)}"
                      f"</b>of that is kept by the allowed operators alone</div>"
-                     + _kill_card(kill_worst) + _dependency_card(dep) + "</div>")
-        if ra.capacity is not None:
-            parts += _capacity_section(rname, ra, head)
-            parts.append("<h3>Visibility: an upper bound</h3><p class='note'>The figures below count a place as "
-                         "served whenever a satellite is in view above the mask, whatever the load: they are an upper "
-                         "bound on the capacity figures above.</p>")
+                     + _kill_card(kill_worst, capacity_worst) + _dependency_card(dep) + "</div>")
         # policies
         labels = list(pol)
         parts.append("<h3>What is left under each supplier policy (visibility)</h3>")
