@@ -93,6 +93,7 @@ def resolve(sc: Scenario, *, build: bool = True) -> Study:
     ``satsov assess --check``)."""
     registry = operator_registry(sc.path(sc.fleets.operators_file, "fleets.operators_file") if sc.fleets.operators_file else None)
     policies = _policies(sc, registry)
+    check_peak(sc, len(policies), {})   # a lower bound, before the fleets are even read
     selection = _fleets(sc, registry)
     check_peak(sc, len(policies), selection.fleets)   # before anything the size of the window is allocated
     times = time_grid(sc.window.start, sc.window.duration, sc.window.step)
