@@ -30,6 +30,7 @@ depend on the solver, the order of the arcs or the other cases of a run (tested 
 decomposition with networkx's maximum flow).
 
 >>> import numpy as np
+from numba import njit
 >>> # one satellite (10 Gbps) over two cells of 6 Gbps demand each, operator cap 8 Gbps per cell
 >>> a = allocate_snapshot(np.array([10_000]), np.array([0, 0]), np.array([0, 1]), np.array([0, 0]),
 ...                       np.array([8_000, 8_000]), np.array([6_000, 6_000]))
@@ -42,6 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from satsov.capacity.maxflow import MaxFlow
 
@@ -207,29 +209,53 @@ def _contract(n, tail, head, cap, cell_arc, side, keep_source_side: bool):
     goes, the sink side stays) or into the sink (True: the sink side goes). Arcs against the cut and arcs that
     would run from the source straight to the sink are dropped; ``cell_arc`` (arc indices of the cells' sink
     arcs, -1 for a cell not in this network) is mapped to the new arcs. Returns ``(n, tail, head, cap,
-    cell_arc)``; node 0 stays the source and the last node the sink."""
+    cell_arc)``; node 0 stays the source and the last node the sink; the arcs kept keep their order."""
+    return _contract_kernel(int(n), np.ascontiguousarray(tail, np.int64), np.ascontiguousarray(head, np.int64),
+                            np.ascontiguousarray(cap, np.int64), np.ascontiguousarray(cell_arc, np.int64),
+                            np.ascontiguousarray(side, np.bool_), bool(keep_source_side))
+
+
+@njit(cache=True, nogil=True)
+def _contract_kernel(n, tail, head, cap, cell_arc, side, keep_source_side):
+    # compiled: the divide and conquer contracts two networks at each split, thousands a case, where numpy's
+    # per-call cost was most of the time on the small ones
     sink = n - 1
-    stay = side.copy() if keep_source_side else ~side
-    stay[0] = stay[sink] = True
     new = np.full(n, -1, np.int64)
-    inner = np.flatnonzero(stay[1:sink]) + 1
+    k = 1
+    for u in range(1, sink):
+        if side[u] == keep_source_side:
+            new[u] = k
+            k += 1
     new[0] = 0
-    new[inner] = 1 + np.arange(len(inner))
-    new[sink] = len(inner) + 1
-    if keep_source_side:   # the sink side is merged into the sink
-        t = np.where(side[tail], new[tail], -1)
-        h = np.where(side[head], new[head], new[sink])
-        ok = side[tail]
-    else:                  # the source side is merged into the source
-        t = np.where(side[tail], 0, new[tail])
-        h = np.where(side[head], -1, new[head])
-        ok = ~side[head]
-    ok &= (t >= 0) & (h >= 0) & ~((t == 0) & (h == new[sink]))
-    index = np.flatnonzero(ok)
-    pos = np.full(len(tail), -1, np.int64)
-    pos[index] = np.arange(len(index))
-    mapped = np.where(cell_arc >= 0, pos[np.maximum(cell_arc, 0)], -1)
-    return len(inner) + 2, t[index], h[index], cap[index], mapped
+    new[sink] = k
+    m = len(tail)
+    t = np.empty(m, np.int64)
+    h = np.empty(m, np.int64)
+    c = np.empty(m, np.int64)
+    pos = np.full(m, -1, np.int64)
+    j = 0
+    for i in range(m):
+        a, b = tail[i], head[i]
+        if keep_source_side:   # the sink side is merged into the sink
+            if not side[a]:
+                continue
+            ta = new[a]
+            hb = new[b] if side[b] else new[sink]
+        else:                  # the source side is merged into the source
+            if side[b]:
+                continue
+            ta = 0 if side[a] else new[a]
+            hb = new[b]
+        if ta < 0 or hb < 0 or (ta == 0 and hb == new[sink]):
+            continue
+        t[j], h[j], c[j] = ta, hb, cap[i]
+        pos[i] = j
+        j += 1
+    mapped = np.full(len(cell_arc), -1, np.int64)
+    for q in range(len(cell_arc)):
+        if cell_arc[q] >= 0:
+            mapped[q] = pos[cell_arc[q]]
+    return k + 1, t[:j].copy(), h[:j].copy(), c[:j].copy(), mapped
 
 
 def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=MaxFlow, _top=None) -> np.ndarray:
