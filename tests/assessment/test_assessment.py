@@ -336,6 +336,9 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     cap = r.capacity
     assert cap.kill_switch["starlink"].loss_pp > 50                      # capacity: OneWeb cannot absorb it
     assert cap.kill_switch["starlink"].absorbed_gbps < cap.kill_switch["starlink"].carried_gbps
+    for k, ks in cap.kill_switch.items():   # who carries the fair allocation: a range, one flow's value inside it
+        assert 0 <= ks.carried_low_gbps <= ks.carried_gbps + 1e-9 and ks.carried_gbps <= ks.carried_high_gbps + 1e-9
+    assert sum(ks.carried_low_gbps for ks in cap.kill_switch.values()) <= cap.policies[BASELINE].served_gbps + 1e-9
     assert cap.policies["no-spacex"].served_share < cap.policies[BASELINE].served_share
     v = cap.policies["no-spacex"]
     assert v.served_share_low <= v.served_share <= v.served_share_high

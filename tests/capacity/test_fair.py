@@ -191,3 +191,59 @@ def test_the_two_bounds_are_the_linear_programs_and_bracket_the_fair_allocation(
     fair = lexicographic_flow(net, demand, None, region)[0][net.cell_arc][region].sum()
     slack = 2 * len(demand)  # whole Mbps
     assert b["world_first"] - slack <= fair <= b["region_first"] + slack
+
+
+# ---- who carries the fair allocation (issue 31, item 3): a range, not one flow's split -------------------------
+def _network_with_operators(seed: int):
+    """As :func:`_random_network`, with each arc's operator (-1 for the source's and the sink's arcs), whether it
+    delivers into a cell, and a random region."""
+    rng = np.random.default_rng(seed)
+    n_sat, n_cell, n_op = int(rng.integers(2, 8)), int(rng.integers(2, 8)), int(rng.integers(1, 4))
+    sat_cap = rng.integers(0, 60, n_sat) * 100
+    sat_op = rng.integers(0, n_op, n_sat)
+    pairs = [(s, c) for s in range(n_sat) for c in range(n_cell) if rng.random() < 0.45]
+    links = sorted({(c, int(sat_op[s])) for s, c in pairs})
+    sat0, link0 = 1, 1 + n_sat
+    cell0 = link0 + len(links)
+    sink = cell0 + n_cell
+    arcs = [(0, sat0 + s, int(sat_cap[s]), -1, -1) for s in range(n_sat)]
+    arcs += [(sat0 + s, link0 + links.index((c, int(sat_op[s]))), int(sat_cap[s]), int(sat_op[s]), -1) for s, c in pairs]
+    arcs += [(link0 + i, cell0 + c, int(rng.integers(5, 80)) * 100, o, c) for i, (c, o) in enumerate(links)]
+    cell_arc = np.arange(len(arcs), len(arcs) + n_cell)
+    demand = rng.integers(0, 50, n_cell) * 100
+    arcs += [(cell0 + c, sink, int(demand[c]), -1, -1) for c in range(n_cell)]
+    tail, head, cap, op, cell = (np.array(x) for x in zip(*arcs))
+    net = Network(sink + 1, tail, head, cap.astype(np.int64), cell_arc)
+    region = rng.random(n_cell) < 0.6
+    into_region = (cell >= 0) & region[np.maximum(cell, 0)]
+    return net, demand.astype(np.int64), op, into_region, region, n_op
+
+
+def _carried_by_networkx(net, goal, region, into_region, mine, sign: int) -> int:
+    """The operator's flow into the region, made as large (sign -1) or as small (+1) as a minimum-cost maximum
+    flow (networkx) allows with every region cell asking its goal and the others nothing."""
+    g = nx.DiGraph()
+    sink_cap = {int(a): (int(goal[i]) if region[i] else 0) for i, a in enumerate(net.cell_arc)}
+    for i, (t, h, c) in enumerate(zip(net.tail, net.head, net.cap)):
+        g.add_edge(int(t), int(h), capacity=sink_cap.get(i, int(c)), weight=sign if (into_region[i] and mine[i]) else 0)
+    flow = nx.max_flow_min_cost(g, 0, net.n_nodes - 1)
+    return sum(flow[int(t)][int(h)] for i, (t, h) in enumerate(zip(net.tail, net.head)) if into_region[i] and mine[i])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_what_an_operator_carries_is_a_range_of_minimum_cost_flows_and_the_fair_flow_lies_in_it(seed):
+    from satsov.capacity.flow import carried_range
+    net, demand, op, into_region, region, n_op = _network_with_operators(seed)
+    flows, _level = lexicographic_flow(net, demand, None, region & (demand > 0))
+    goal = flows[net.cell_arc]
+    lows = []
+    for k in range(n_op):
+        mine = op == k
+        lo, hi = carried_range(net, goal, region, into_region, mine)
+        assert (lo, hi) == (_carried_by_networkx(net, goal, region, into_region, mine, +1),
+                            _carried_by_networkx(net, goal, region, into_region, mine, -1))
+        carried = int(flows[into_region & mine].sum())
+        assert 0 <= lo <= carried <= hi <= int(goal[region].sum())
+        lows.append(lo)
+    assert sum(lows) <= int(goal[region].sum())      # each must carry its least in any one flow: they add up

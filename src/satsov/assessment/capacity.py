@@ -65,7 +65,9 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
                          **options))
 
     todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
-    run(model, level, by_key, bounds=cap.bounds)
+    base_case = by_key.get(PolicyCase(BASELINE))
+    carried = [(base_case.key, k) for k in study.kill if base_case is not None and k in base_case.operators]
+    run(model, level, by_key, bounds=cap.bounds, carried=carried)
     # sensitivity, one parameter at a time, on the policies: the demand per person (take rate, plan and
     # overbooking at their low and high values) and every capacity that no source publishes
     variants: list[tuple[str, int, int]] = []
@@ -133,9 +135,11 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
         lost = max(0.0, full.served_gbps - f.served_gbps)
         w = base.figures(WithdrawalCase(k)) if WithdrawalCase(k) in base.cases else None
         withdrawal_pp = 100.0 * (full.served_share - w.served_share) if w is not None else None
+        span = base.carried_gbps(PolicyCase(BASELINE), k)
         kills[k] = StrandedFigures(k, carried, max(0.0, carried - lost), lost,
                                    100.0 * (full.served_share - f.served_share), withdrawal_pp,
-                                   None if w is None else withdrawal_pp - 100.0 * (full.served_share - f.served_share))
+                                   None if w is None else withdrawal_pp - 100.0 * (full.served_share - f.served_share),
+                                   *(span if span is not None else (None, None)))
     notes = tuple(base.notes) + tuple(landing_rule_notes(study))
     if unlicensed:
         notes += (f"kill switches of {', '.join(unlicensed)}: no landing rights in the region, so they carry nothing "

@@ -117,6 +117,9 @@ TABLES: dict[str, FigureTable] = {t.name: t for t in (
     FigureTable(
         "capacity-kill-switch", ("switched off",), lambda r: _cap(r).kill_switch if _cap(r) else {},
         (Figure("carried_gbps", "carried Gbps", "Gbps", "{:,.0f}"),
+         Figure("carried_range_gbps", "carried range Gbps", "Gbps",
+                lambda v: f"{v[0]:,.0f} – {v[1]:,.0f}", numeric=False,
+                get=lambda v: None if v.carried_low_gbps is None else (v.carried_low_gbps, v.carried_high_gbps)),
          Figure("absorbed_gbps", "absorbed by others", "Gbps", "{:,.0f}"),
          Figure("lost_gbps", "lost Gbps", "Gbps", "{:,.0f}"),
          Figure("loss_pp", "loss pp", "pp", "{:.1f}"),

@@ -130,7 +130,8 @@ class CapacityCaseFigures(_Record):
 @dataclass(frozen=True)
 class StrandedFigures(_Record):
     """An operator switched off over the region (a geofence: it keeps serving the rest of the world): what it
-    carried, how much of that the others absorb, what is lost; and, beside it, its withdrawal from the whole world
+    carried (a range over every flow that gives the region's cells their fair allocation, and one such flow's
+    value), how much of that the others absorb, what is lost; and, beside it, its withdrawal from the whole world
     (``withdrawal_loss_pp``) and the difference, the displacement effect (``displacement_pp``: the rest of the
     world's traffic that moves onto the others' satellites over the region; reported, not assumed positive)."""
 
@@ -141,6 +142,11 @@ class StrandedFigures(_Record):
     loss_pp: float
     withdrawal_loss_pp: float | None = None
     displacement_pp: float | None = None
+    # the least and the most it carries into the region over every flow that gives each region cell its fair
+    # allocation (unique: the fair allocation fixes what each cell gets, not who carries it; carried_gbps is
+    # one flow's value between them)
+    carried_low_gbps: float | None = None
+    carried_high_gbps: float | None = None
 
 
 @dataclass(eq=False)

@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from satsov.capacity.demand import Demand
 from satsov.capacity.blocks import block_network, block_tree, visible_blocks
-from satsov.capacity.flow import Network, fair_bounds, fair_flow, lexicographic_flow
+from satsov.capacity.flow import Network, carried_ranges, fair_bounds, fair_flow, lexicographic_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
 from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
@@ -231,6 +231,15 @@ class CapacityResult:
     total_served_mbps: dict = field(default_factory=dict)  # key -> (n_snapshots,): every cell, background included
     bounds_mbps: dict = field(default_factory=dict)  # key -> (n_snapshots, 2): into the region, world first and
     # region first (allocate(bounds=True))
+    carried_mbps: dict = field(default_factory=dict)  # (key, fleet) -> (n_snapshots, 2): the least and the most
+    # the fleet carries into the region over the flows that give every region cell its allocation (carried=...)
+
+    def carried_gbps(self, case: Hashable, fleet: str) -> tuple[float, float] | None:
+        """The least and the most ``fleet`` carries into the region in ``case`` (mean over the snapshots, Gbps)
+        over every flow that gives each region cell its allocation (unique, whatever the solver); None where
+        not asked for (``allocate(carried=...)``)."""
+        span = self.carried_mbps.get((case, fleet))
+        return None if span is None else (float(span[:, 0].mean() / 1000.0), float(span[:, 1].mean() / 1000.0))
 
     def figures(self, case: Hashable) -> CapacityFigures:
         if case not in self.cases:
@@ -291,12 +300,10 @@ def _is_fence(d) -> bool:
     return isinstance(d.cells, str) and d.cells == REGION and d.start is None and d.end is None
 
 
-def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False):
-    """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
-    towards the region (``fenced``: per operator), zero denied links, share fairly."""
-    if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
-        return (np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0,  # gets its bound, 0 (fair_flow's λ 1)
-                (0, 0) if bounds else None)
+def _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced=None):
+    """A case's arcs on a snapshot's network: ``(keep, cap, reach_op)``: the allowed operators' arcs less the
+    geofenced operators' arcs towards the region (``fenced``: per operator), denied links at capacity 0, and
+    what each operator could give each cell alone."""
     keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
     cap = bn.network.cap
     reach_op = bn.reach_op
@@ -308,6 +315,16 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
         link_denied = denied[bn.link_op, slot_cell[bn.link_slot]]
         cap[bn.link_arc[link_denied]] = 0
         reach_op = np.where(denied[:, slot_cell], 0, reach_op)
+    return keep, cap, reach_op
+
+
+def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False):
+    """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
+    towards the region (``fenced``: per operator), zero denied links, share fairly."""
+    if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
+        return (np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0,  # gets its bound, 0 (fair_flow's λ 1)
+                (0, 0) if bounds else None)
+    keep, cap, reach_op = _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced)
     reach = reach_op[allowed].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
@@ -362,6 +379,7 @@ class _Context:
     fair: bool
     footprint_key: bytes  # the cells and the masks: what the visible blocks depend on besides positions
     bounds: bool = False  # also the world-first and region-first bounds of each case
+    carried: tuple = ()   # (case, fleet): the least and the most the fleet carries into the region in that case
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
@@ -381,7 +399,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
                        ctx.demand_mbps, n_ops, ctx.force, ctx.exclude)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
-    out = {}
+    out, carried = {}, {}
     for key, ops in ctx.cases.items():
         allowed = np.zeros(n_ops, bool)
         allowed[[ctx.fleet_names.index(f) for f in ops]] = True
@@ -396,7 +414,18 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
         per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
         out[key] = (row, float(cell_flow.sum()), per_op, fair_share, span)
-    return out, over
+        wanted = [f for k, f in ctx.carried if k == key]
+        if wanted and allowed.any():   # what each of these operators carries, over every flow giving the same cells
+            keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, ctx.fences.get(key))
+            net = bn.network
+            case_net = Network(net.n_nodes, net.tail, net.head, np.where(keep, cap, 0), net.cell_arc)
+            ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op,
+                                    [ctx.fleet_names.index(f) for f in wanted])
+            for f in wanted:
+                carried[(key, f)] = ranges[ctx.fleet_names.index(f)]
+        for f in wanted if not allowed.any() else ():
+            carried[(key, f)] = (0, 0)
+    return out, over, carried
 
 
 _FOOTPRINTS: dict = {}  # footprint key -> {positions digest: (sat, level, block)}, the last two keys
@@ -499,7 +528,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
              positions: np.ndarray | None = None, workers: int = 1, registry=None,
-             bounds: bool = False) -> CapacityResult:
+             bounds: bool = False, carried=()) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
@@ -520,6 +549,9 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     serves only that operator's satellites), or None (every bent-pipe satellite assumed to see a gateway).
     A bent-pipe satellite carries traffic only while a gateway of its operator sees it. ``workers``: processes for the snapshots (the results
     do not depend on it). ``registry``: the operators (default the built-in registry; a scenario's own file).
+    ``carried``: ``(case, fleet)`` pairs whose carried range to compute: the least and the most the fleet
+    carries into the region over every flow that gives each region cell its allocation in that case
+    (:func:`~satsov.capacity.flow.carried_range`; :meth:`CapacityResult.carried_gbps`).
     """
     levels = level if isinstance(level, Mapping) else {}
     default_level = "base" if isinstance(level, Mapping) else level
@@ -600,20 +632,31 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         sig = (tuple(sorted(ops)), fence, tuple((f, _digest(cm), _digest(tm)) for f, cm, tm in denials[k]))
         same[k] = solve.setdefault(sig, k)
     reps = {k: all_cases[k] for k in dict.fromkeys(same.values())}
+    carried_pairs = [(k, f) for k, f in carried]
+    for k, f in carried_pairs:
+        if k not in all_cases or f not in all_cases[k]:
+            raise InputError(f"carried: ({k!s}, {f}) is not a case of this call and one of its fleets",
+                             found=(str(k), f), expected="(case, fleet of the case)")
     fenced = {k: np.isin(np.arange(n_ops), [fleet_names.index(f) for f in v]) for k, v in fences.items()
               if v and k in reps}
     ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
                    exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
-                   _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds)
+                   _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds,
+                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)))
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
     total = {k: np.zeros(n_snap) for k in all_cases}
     spans = {k: np.zeros((n_snap, 2)) for k in all_cases} if bounds else {}
     over = np.zeros(n_ops)
-    for t, (out, over_t) in _snapshots(ctx, positions, workers, progress):
+    carried_mbps = {pair: np.zeros((n_snap, 2)) for pair in carried_pairs}
+    for t, (out, over_t, carried_t) in _snapshots(ctx, positions, workers, progress):
         over += over_t / n_snap
+        for (rep_key, f), span in carried_t.items():
+            for pair in carried_pairs:
+                if same[pair[0]] == rep_key and pair[1] == f:
+                    carried_mbps[pair][t] = span
         for key, (row, tot, per_op, fair_share, span) in out.items():
             served[key][t] = row
             total[key][t] = tot
@@ -638,4 +681,4 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))
     return CapacityResult(demand, times, default_level if not levels else str(levels), all_cases, served, by_op, lam, assumptions, notes,
                           {k: len(f) for k, f in fleets.items()}, dict(zip(fleet_names, over.tolist())), total,
-                          spans)
+                          spans, carried_mbps)

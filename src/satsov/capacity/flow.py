@@ -48,7 +48,7 @@ from numba import njit
 from satsov.capacity.maxflow import MaxFlow
 
 __all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot", "lexicographic_shares", "lexicographic_flow",
-           "fair_bounds"]
+           "fair_bounds", "carried_range", "carried_ranges"]
 
 INT_CAP = np.iinfo(np.int64).max // 4  # "unbounded" arcs (inside the block tree)
 
@@ -368,6 +368,52 @@ def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=Max
     mf.set_capacity(net.cell_arc, np.where(wanted, goal, demand))   # the others, without taking from these
     mf.solve()
     return mf.flows(), level
+
+
+def carried_range(net: Network, goal, region, into_region, mine, solver=MaxFlow) -> tuple[int, int]:
+    """What one operator carries into the region among the flows that give every region cell exactly its
+    ``goal`` (its fair allocation): ``(least, most)``, both maximum-flow values, so unique. The fair allocation
+    fixes what each cell gets, not which operator carries it; these two numbers bound the latter.
+
+    ``region`` (per cell) marks the region's cells; ``into_region`` (per arc) the arcs that deliver into a region
+    cell; ``mine`` (per arc) those of the operator. ``most``: the operator's arcs alone, the region's cells
+    asking their goal (a flow that gives each its goal can carry no more on them, and one that reaches the goal
+    with the others' arcs added keeps it: an augmenting path never returns to the source). ``least``: the
+    region's goals less what the others' arcs can carry without it (``goal`` must be feasible)."""
+    mine = np.asarray(mine, bool)
+    return carried_ranges(net, goal, region, into_region, np.where(mine, 0, 1), [0], solver)[0]
+
+
+def carried_ranges(net: Network, goal, region, into_region, arc_op, ops, solver=MaxFlow) -> dict:
+    """:func:`carried_range` for each operator of ``ops`` (``arc_op``: each arc's operator, -1 for none), on
+    the network pruned once to the arcs that lie on a path into a region cell that asks something (the rest of
+    the world asks nothing here, so its arcs carry nothing)."""
+    goal = np.asarray(goal, np.int64)
+    region = np.asarray(region, bool)
+    into_region, arc_op = np.asarray(into_region, bool), np.asarray(arc_op, np.int64)
+    cap = net.cap.copy()
+    cap[net.cell_arc] = np.where(region, goal, 0)
+    useful_node = np.zeros(net.n_nodes, bool)
+    useful_node[net.n_nodes - 1] = True
+    useful = np.zeros(len(cap), bool)
+    while True:   # a DAG of a few layers: a few passes
+        now = (cap > 0) & useful_node[net.head]
+        if np.array_equal(now, useful):
+            break
+        useful = now
+        useful_node[net.tail[useful]] = True
+    index = np.flatnonzero(useful)
+    tail, head, sub_cap = net.tail[index], net.head[index], cap[index]
+    sub_into, sub_op = into_region[index], arc_op[index]
+    total = int(goal[region].sum())
+    out = {}
+    for k in ops:
+        alone = np.where(sub_into & (sub_op != k), 0, sub_cap)
+        most = solver(net.n_nodes, tail, head, alone).solve() if len(index) else 0
+        without = np.where(sub_into & (sub_op == k), 0, sub_cap)
+        rest = solver(net.n_nodes, tail, head, without).solve() if len(index) else 0
+        out[k] = (max(0, total - int(rest)), int(most))
+    return out
 
 
 def fair_bounds(net: Network, demand, bound=None, region=None, solver=MaxFlow) -> dict:
