@@ -134,7 +134,8 @@ def test_headline_cards_say_none_when_nothing_is_at_risk(tmp_path):
     from satsov.assessment.scenario import scenario_from_dict
     sc = scenario_from_dict({"regions": [{"name": "Iceland", "query": "IS", "spacing_km": 100}],
                              "window": {"duration": "20m", "step": "60s"},
-                             "fleets": {"flying": ["oneweb", "starlink"]}})
+                             "fleets": {"flying": ["oneweb", "starlink"]},
+                             "capacity": {"enabled": False}})   # visibility alone (with capacity it leads: issue 31)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         a = satsov.assess(sc)

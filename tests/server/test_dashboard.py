@@ -22,6 +22,10 @@ pytest.importorskip("fastapi")
 # working tree as it found it; otherwise they go to a temporary folder.
 DOCS = (Path(__file__).resolve().parents[2] / "docs" if os.environ.get("SATSOV_UPDATE_DOCS")
         else Path(tempfile.mkdtemp(prefix="satsov-screens-")))
+if not os.environ.get("SATSOV_UPDATE_DOCS"):   # the temporary folder goes when the run ends
+    import atexit
+    import shutil
+    atexit.register(shutil.rmtree, DOCS, ignore_errors=True)
 ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
         "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 

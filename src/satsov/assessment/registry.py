@@ -10,7 +10,7 @@ new arithmetic, one function in :mod:`satsov.assessment.figures` or :mod:`satsov
 >>> CLI_COLUMNS["capacity-policies"]
 ('served_share', 'served_share_range', 'served_share_p5', 'served_share_bounds', 'loss_pp', 'carried_by')
 >>> [f.name for f in TABLES["capacity-kill-switch"].figures][:4]
-['carried_gbps', 'absorbed_gbps', 'lost_gbps', 'loss_pp']
+['carried_gbps', 'carried_range_gbps', 'absorbed_gbps', 'lost_gbps']
 """
 
 from __future__ import annotations

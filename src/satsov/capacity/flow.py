@@ -30,7 +30,6 @@ depend on the solver, the order of the arcs or the other cases of a run (tested 
 decomposition with networkx's maximum flow).
 
 >>> import numpy as np
-from numba import njit
 >>> # one satellite (10 Gbps) over two cells of 6 Gbps demand each, operator cap 8 Gbps per cell
 >>> a = allocate_snapshot(np.array([10_000]), np.array([0, 0]), np.array([0, 1]), np.array([0, 0]),
 ...                       np.array([8_000, 8_000]), np.array([6_000, 6_000]))
