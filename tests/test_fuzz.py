@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from satsov.errors import CatalogError, InputError, SatsovError
@@ -55,6 +55,7 @@ def test_mutated_tle_records_give_elements_or_rejected_records(edits, as_bytes):
 @FUZZ
 @given(st.dictionaries(st.sampled_from(sorted(REQUIRED_FIELDS) + ["OBJECT_NAME", "EPHEMERIS_TYPE"]), ODD,
                        max_size=5))
+@example({"ARG_OF_PERICENTER": "\r"})        # found by this test: a bare carriage return broke the CSV reader
 def test_omm_records_with_odd_values_give_elements_or_rejected_records(changes):
     record = {**GOOD, **changes}
     try:

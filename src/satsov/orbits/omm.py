@@ -145,14 +145,17 @@ def parse_omm_json(text: str, path: str = "<omm.json>"):
 
 def parse_omm_csv(text: str, path: str = "<omm.csv>"):
     """Parse OMM records as CSV with a header line (CelesTrak ``FORMAT=csv``)."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [k for k in REQUIRED_FIELDS if k not in (reader.fieldnames or [])]
-    if missing:
-        raise CatalogError(path, f"line 1: the CSV header lacks {', '.join(missing)}; expected the OMM field "
-                                 f"names ({', '.join(REQUIRED_FIELDS)})")
+    reader = csv.DictReader(io.StringIO(text, newline=""))   # the csv module's own line endings (\r, \r\n, \n)
     records = []
-    for row in reader:
-        records.append((row, reader.line_num, None))
+    try:
+        missing = [k for k in REQUIRED_FIELDS if k not in (reader.fieldnames or [])]
+        if missing:
+            raise CatalogError(path, f"line 1: the CSV header lacks {', '.join(missing)}; expected the OMM field "
+                                     f"names ({', '.join(REQUIRED_FIELDS)})")
+        for row in reader:
+            records.append((row, reader.line_num, None))
+    except csv.Error as exc:   # a field too large, a stray quote or line ending: the whole file is in doubt
+        raise CatalogError(path, f"line {reader.line_num}: not CSV that can be read ({exc})") from None
     return _collect(records, path)
 
 
