@@ -4,6 +4,7 @@ server never answers 500 and never opens a file outside its data directory (an a
 
 import json
 import math
+import os
 import sys
 import threading
 import time
@@ -22,7 +23,10 @@ TLE = ["STARLINK-1008", "1 44714U 19074B   26127.76079841  .00014042  00000+0  2
 GOOD = {"OBJECT_NAME": "X", "NORAD_CAT_ID": 1, "EPOCH": "2026-05-07T12:00:00.000000", "MEAN_MOTION": 15.0,
         "ECCENTRICITY": 0.001, "INCLINATION": 53, "RA_OF_ASC_NODE": 10, "ARG_OF_PERICENTER": 10,
         "MEAN_ANOMALY": 10, "BSTAR": 0.0001, "MEAN_MOTION_DOT": 0, "MEAN_MOTION_DDOT": 0}
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The default run is derandomized (the same examples every time, so that main stays green on what it has
+# passed); SATSOV_FUZZ_RANDOM=1 explores afresh (how the carriage-return case below was found).
+RANDOM = bool(os.environ.get("SATSOV_FUZZ_RANDOM"))
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=not RANDOM)
 ODD = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=10**30, max_value=10**40),
                 st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
                 st.sampled_from(["now", "NaT", "1e400", "-0", "2300-01-01", "\ufeff1", "١٢"]),
@@ -118,7 +122,7 @@ scenario = st.fixed_dictionaries(
               "unknown": ODD})
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=not RANDOM)
 @given(scenario)
 def test_scenarios_are_checked_into_a_study_or_one_clear_error(data):
     from satsov.assessment.run import check_scenario
@@ -129,7 +133,7 @@ def test_scenarios_are_checked_into_a_study_or_one_clear_error(data):
         assert str(exc) and "Traceback" not in str(exc)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=not RANDOM)
 @given(st.sampled_from(["IS", "LU", "IS+LU"]), st.sampled_from([["oneweb"], "all"]),
        st.sampled_from(["no-spacex", "no-prc"]))
 def test_a_small_assessment_s_shares_lie_in_0_to_1(query, flying, policy):
@@ -207,7 +211,7 @@ def test_the_api_never_answers_500_nor_opens_a_file_outside_its_data_directory(l
     body = st.one_of(json_value, st.fixed_dictionaries({"scenario": st.one_of(json_value, scenario.map(
         lambda d: {**d, "regions": [{**r, "query": secret} for r in d["regions"]]}))}))
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+    @settings(max_examples=150, deadline=None, derandomize=not RANDOM, suppress_health_check=[HealthCheck.too_slow,
                                                                       HealthCheck.function_scoped_fixture])
     @given(st.sampled_from(paths), hostile_text, body)
     def probe(route, text, payload):
