@@ -109,7 +109,7 @@ def main():
     from scipy.sparse.csgraph import maximum_flow
 
     from satsov.capacity.blocks import block_network, visible_blocks
-    from satsov.capacity.flow import Network, fair_flow
+    from satsov.capacity.flow import fair_flow
     elements, sat_fleet, caps, min_el, density = satellite_arrays(fleets)
     cg = demand.grid
     xyz, up, d_mbps, tree = cell_blocks(demand)
@@ -132,12 +132,7 @@ def main():
         for k, ops in cases.items():
             allowed = np.isin(np.arange(len(names)), [names.index(o) for o in ops])
             t1 = time.perf_counter()
-            keep_arc = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
-            idx = np.flatnonzero(keep_arc)
-            pos_of = np.full(len(keep_arc), -1)
-            pos_of[idx] = np.arange(len(idx))
-            net = bn.network
-            sub = Network(net.n_nodes, net.tail[idx], net.head[idx], net.cap[idx], pos_of[net.cell_arc])
+            sub = bn.network.subset((bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)])
             flows, _ = fair_flow(sub, slot_demand, fair=False)
             ours = int(flows[sub.cell_arc].sum())
             t_blocks += time.perf_counter() - t1
@@ -153,7 +148,7 @@ def main():
                 t_fair[name] += time.perf_counter() - t1
                 got[name] = (lam, int(f[sub.cell_arc].sum()))
             fair_same &= len(set(got.values())) == 1
-            arcs_blocks += len(idx)
+            arcs_blocks += len(sub.tail)
             keep = allowed[sat_fleet[sat]] & (caps[sat] > 0) & (d_mbps[cell] >= 1)
             ps, pc = sat[keep], cell[keep]
             po = sat_fleet[ps]

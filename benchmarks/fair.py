@@ -63,12 +63,7 @@ def main():
     rng = np.random.default_rng(1)
     for case, ops in [("all operators", names), ("without SpaceX", [n for n in names if n != "starlink"])]:
         allowed = np.isin(np.arange(len(names)), [names.index(o) for o in ops])
-        keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
-        idx = np.flatnonzero(keep)
-        at = np.full(len(keep), -1)
-        at[idx] = np.arange(len(idx))
-        net = bn.network
-        sub = Network(net.n_nodes, net.tail[idx], net.head[idx], net.cap[idx], at[net.cell_arc])
+        sub = bn.network.subset((bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)])
         perm = rng.permutation(len(sub.tail))
         permuted = Network(sub.n_nodes, sub.tail[perm], sub.head[perm], sub.cap[perm], np.argsort(perm)[sub.cell_arc])
         reach = bn.reach_op[allowed].sum(axis=0)

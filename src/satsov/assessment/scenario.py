@@ -329,12 +329,6 @@ class Scenario(_Model):
         p = Path(relative)
         return p if p.is_absolute() else Path(self._base_dir) / p
 
-    def with_base_dir(self, base_dir: str, *, files: bool = True) -> "Scenario":
-        """A copy reading relative paths from ``base_dir`` (and naming files only if ``files``)."""
-        out = self.model_copy()
-        out._base_dir, out._files = str(base_dir), files
-        return out
-
 
 def _format_location(loc) -> str:
     out = ""

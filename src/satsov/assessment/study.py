@@ -22,7 +22,7 @@ passes, the capacity runs, the figures, the routes) takes the study, never a bun
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -154,8 +154,7 @@ def _policies(sc: Scenario, registry: OperatorRegistry) -> list[Policy]:
             raise ScenarioError(f"policies[{spec.name!r}]: {exc}", found=spec, expected="known jurisdictions") from None
         if spec.name in names:
             standard = next(q for q in out if q.name == spec.name)
-            import dataclasses
-            if dataclasses.replace(p, description=standard.description) != standard and sc.standard_policies:
+            if replace(p, description=standard.description) != standard and sc.standard_policies:
                 raise ScenarioError(f"policies[{spec.name!r}]: {spec.name!r} is the name of a standard policy "
                                     f"({standard.description or 'built in'}); expected another name, or "
                                     f"standard_policies = false to define the policies yourself",
@@ -382,8 +381,6 @@ def _supply(sc: Scenario):
 
 def demand_model(sc: Scenario):
     """The scenario's demand model: the default (or the failover profile), with its overrides."""
-    from dataclasses import replace
-
     from satsov.capacity import CRITICAL, DemandModel, Param
     spec = sc.demand
     model = CRITICAL if spec.profile == "critical" else DemandModel()

@@ -328,11 +328,7 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
     reach = reach_op[allowed].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
-    index = np.flatnonzero(keep)
-    net = bn.network
-    position = np.full(len(keep), -1, np.int64)
-    position[index] = np.arange(len(index))
-    sub = Network(net.n_nodes, net.tail[index], net.head[index], cap[index], position[net.cell_arc])
+    sub = bn.network.subset(keep, cap)
     if fair:
         # the region's cells get their lexicographically fair allocation (unique: whatever the solver, the arc
         # order and the other cases of the run); the rest of the world then as much as is left
@@ -343,7 +339,7 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
     else:  # a plain maximum flow
         sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=False)
     flows = np.zeros(len(keep), np.int64)
-    flows[index] = sub_flows
+    flows[keep] = sub_flows
     span = None
     if bounds:  # what any maximum flow keeping the world's fair floor gives the region
         b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0))
@@ -414,17 +410,15 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
         per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
         out[key] = (row, float(cell_flow.sum()), per_op, fair_share, span)
-        wanted = [f for k, f in ctx.carried if k == key]
+        wanted = [ctx.fleet_names.index(f) for k, f in ctx.carried if k == key]
+        ranges = {i: (0, 0) for i in wanted}   # a case with no operator carries nothing
         if wanted and allowed.any():   # what each of these operators carries, over every flow giving the same cells
             keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, ctx.fences.get(key))
             net = bn.network
             case_net = Network(net.n_nodes, net.tail, net.head, np.where(keep, cap, 0), net.cell_arc)
-            ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op,
-                                    [ctx.fleet_names.index(f) for f in wanted])
-            for f in wanted:
-                carried[(key, f)] = ranges[ctx.fleet_names.index(f)]
-        for f in wanted if not allowed.any() else ():
-            carried[(key, f)] = (0, 0)
+            ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op, wanted)
+        for i in wanted:
+            carried[(key, ctx.fleet_names[i])] = ranges[i]
     return out, over, carried
 
 

@@ -63,6 +63,16 @@ class Network:
     cap: np.ndarray
     cell_arc: np.ndarray
 
+    def subset(self, keep, cap=None) -> "Network":
+        """The network with only the arcs ``keep`` (a boolean mask that keeps every cell's arc), in their order,
+        at capacities ``cap`` (per arc of this network; default its own)."""
+        keep = np.asarray(keep, bool)
+        index = np.flatnonzero(keep)
+        position = np.full(len(keep), -1, np.int64)
+        position[index] = np.arange(len(index))
+        cap = self.cap if cap is None else np.asarray(cap)
+        return Network(self.n_nodes, self.tail[index], self.head[index], cap[index], position[self.cell_arc])
+
     @property
     def sink(self) -> int:
         return self.n_nodes - 1

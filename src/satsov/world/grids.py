@@ -26,7 +26,6 @@ import csv
 import gzip
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +37,7 @@ from scipy.spatial import cKDTree
 from satsov.data import data_path
 from satsov.errors import InputError
 from satsov.orbits.geometry import MEAN_EARTH_RADIUS_KM, WGS84_A_KM, WGS84_E2, geodetic_to_ecef, up_vectors
-from satsov.world.regions import Region, band_area_km2, countries, region
+from satsov.world.regions import Region, band_area_km2, countries, country, names_file, region
 
 __all__ = ["Grid", "grid", "band_area_km2", "cities_table", "candidate_points"]
 
@@ -154,7 +153,7 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
     if not (isinstance(spacing_km, (int, float)) and 1.0 <= spacing_km <= 2000.0):
         raise InputError(f"spacing_km: found {spacing_km!r}, expected a number of km in [1, 2000]",
                          found=spacing_km, expected="[1, 2000] km")
-    if isinstance(region_or_name, str) and _named(region_or_name):  # a named region: kept in the disk cache
+    if isinstance(region_or_name, str) and not names_file(region_or_name):  # a named region: kept in the disk cache
         from satsov.cache import cached, entry_key
         key = entry_key("grid", {"region": region_or_name.strip(), "spacing_km": float(spacing_km),
                                  "population": bool(population), "as_of": str(as_of)}, _grid_depends())
@@ -162,12 +161,6 @@ def grid(region_or_name: Region | str, spacing_km: float, *, population: bool = 
                       _grid_arrays, _grid_from_arrays)
     reg = region(region_or_name, as_of) if isinstance(region_or_name, str) else region_or_name
     return _build_grid(reg, spacing_km, population)
-
-
-def _named(query: str) -> bool:
-    """A region given by name (country, group, union, difference, band), not a file of the user's."""
-    q = query.strip()
-    return not (q.lower().endswith((".geojson", ".json")) or os.path.sep in q or "/" in q)
 
 
 @lru_cache(maxsize=1)
@@ -260,7 +253,6 @@ def _members(reg: Region) -> tuple[list[Region], bool]:
     parts = reg.parts()
     if len(parts) > 1 or not reg.codes:
         return parts, False
-    from satsov.world.regions import country
     try:
         whole = country(reg.codes[0])
     except InputError:
@@ -486,7 +478,6 @@ def _divisions(code: str, own: np.ndarray, inside: np.ndarray, total: float, ppo
 
 def _outline_contains(code: str, lat, lon) -> np.ndarray:
     """Whether the country's 1:50m outline holds each point (False where it has no outline of its own)."""
-    from satsov.world.regions import country
     try:
         return country(code).contains(np.asarray(lat, float), np.asarray(lon, float))
     except InputError:
