@@ -27,6 +27,7 @@ from pathlib import Path
 from satsov._optional import attempt_import
 from satsov.errors import CatalogError, FetchError, InputError
 from satsov.io import atomic_open, atomic_path
+from satsov.orbits.catalog import MAX_CATALOG_BYTES
 
 __all__ = ["fetch_catalog", "snapshots", "Snapshot", "cache_dir", "CELESTRAK_URL", "MIN_INTERVAL_S"]
 
@@ -35,7 +36,7 @@ MIN_INTERVAL_S = 2 * 3600  # CelesTrak: data change at most every 2 hours; repea
 FORMATS = ("json", "csv")  # OMM: five-digit catalogue numbers (TLE) ran out in 2026
 TIMEOUT_S = 60.0           # for each step of a request (connecting, each read)
 DEADLINE_S = 180.0         # for the whole answer: a body trickled a byte at a time is given up
-MAX_BODY_BYTES = 256 * 1024 * 1024   # as read_catalog: every object in orbit is about 40 MB as OMM JSON
+MAX_BODY_BYTES = MAX_CATALOG_BYTES   # as read_catalog: an answer larger is not a catalogue
 
 
 @dataclass(frozen=True)

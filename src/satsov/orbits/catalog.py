@@ -169,8 +169,10 @@ def _catalog_from_arrays(a: dict[str, np.ndarray], path: str) -> "Catalog":
     return Catalog(elements, [], path, meta["format"], list(meta["duplicates"]))
 
 
-#: The largest catalogue read (after gzip): every object in orbit is about 40 MB as OMM JSON (2026), so a
-#: larger file is not a catalogue; reading it would take about ten times its size in memory.
+#: The largest catalogue read (after gzip). Every satellite ever catalogued fits many times over: catalogue
+#: numbers passed 99,999 only in 2026 (the end of five-digit numbers, shared/REFERENCE.md), and an OMM JSON record
+#: takes about 500 bytes (satsov's writer on the built-in 12,074 satellites: 6.0 MB), so 100,000 records are about
+#: 50 MB. A larger file is not a catalogue, and reading it would take about ten times its size in memory.
 MAX_CATALOG_BYTES = 256 * 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -188,7 +190,7 @@ def _read_capped(path: str) -> bytes:
     size = os.path.getsize(path)
     if size > MAX_CATALOG_BYTES:
         raise CatalogError(path, f"{size / 2**20:,.0f} MB: larger than any catalogue (at most {cap_mb} MB read; "
-                                 f"every object in orbit is about 40 MB as OMM JSON)")
+                                 f"every satellite ever catalogued is about 50 MB as OMM JSON)")
     raw = Path(path).read_bytes()
     if path.lower().endswith(".gz"):
         import gzip
