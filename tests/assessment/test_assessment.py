@@ -339,6 +339,14 @@ def test_capacity_tells_policies_and_switch_offs_apart_where_visibility_cannot(t
     for k, ks in cap.kill_switch.items():   # who carries the fair allocation: a range, one flow's value inside it
         assert 0 <= ks.carried_low_gbps <= ks.carried_gbps + 1e-9 and ks.carried_gbps <= ks.carried_high_gbps + 1e-9
     assert sum(ks.carried_low_gbps for ks in cap.kill_switch.values()) <= cap.policies[BASELINE].served_gbps + 1e-9
+    # issue 31, item 3: the identities hold by construction, to the Mbps, at every snapshot
+    for k, ks in cap.kill_switch.items():
+        assert 0 <= ks.lost_gbps <= ks.carried_low_gbps + 1e-9 and ks.absorbed_gbps >= 0
+    assert sum(ks.lost_gbps for ks in cap.kill_switch.values()) <= cap.policies[BASELINE].served_gbps + 1e-9
+    base = cap.result.served_cells_mbps[PolicyCase(BASELINE)].sum(axis=1)
+    for key, cells in cap.result.served_cells_mbps.items():   # a geofence never raises the region's share
+        if isinstance(key, (PolicyCase, KillSwitchCase, EventCase)):
+            assert (cells.sum(axis=1) <= base).all(), key
     assert cap.policies["no-spacex"].served_share < cap.policies[BASELINE].served_share
     v = cap.policies["no-spacex"]
     assert v.served_share_low <= v.served_share <= v.served_share_high

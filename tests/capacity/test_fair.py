@@ -247,3 +247,98 @@ def test_what_an_operator_carries_is_a_range_of_minimum_cost_flows_and_the_fair_
         assert 0 <= lo <= carried <= hi <= int(goal[region].sum())
         lows.append(lo)
     assert sum(lows) <= int(goal[region].sum())      # each must carry its least in any one flow: they add up
+
+
+# ---- geofences with guarantees (issue 31, item 3): the world held at its allocation ----------------------------
+def _held_rank(net, demand, region, held, cells) -> int:
+    """The contracted polymatroid's rank: networkx's maximum flow with the region's cells of ``cells`` asking
+    their demand and every other cell its ``held`` amount, less the held amounts (feasible by construction)."""
+    g = nx.DiGraph()
+    sink_cap = {int(a): (int(demand[i]) if i in cells else 0) if region[i] else int(held[i])
+                for i, a in enumerate(net.cell_arc)}
+    for i, (t, h, c) in enumerate(zip(net.tail, net.head, net.cap)):
+        c = sink_cap.get(i, int(c))
+        if g.has_edge(int(t), int(h)):
+            g[int(t)][int(h)]["capacity"] += c
+        else:
+            g.add_edge(int(t), int(h), capacity=c)
+    return nx.maximum_flow_value(g, 0, net.n_nodes - 1) - int(held[~region].sum())
+
+
+def _fujishige_held(net, demand, region, held) -> np.ndarray:
+    """Fujishige's decomposition (as :func:`_fujishige`) of the region's polymatroid with the world held."""
+    level = np.full(len(demand), np.nan)
+    fixed: set[int] = set()
+    live = [i for i in range(len(demand)) if region[i] and demand[i] > 0]
+    while len(fixed) < len(live):
+        rest = [i for i in live if i not in fixed]
+        base = _held_rank(net, demand, region, held, fixed)
+        best, best_set = None, ()
+        for r in range(1, len(rest) + 1):
+            for a in itertools.combinations(rest, r):
+                ratio = (_held_rank(net, demand, region, held, fixed | set(a)) - base) / demand[list(a)].sum()
+                if best is None or ratio < best - 1e-12 or (abs(ratio - best) <= 1e-12 and len(a) > len(best_set)):
+                    best, best_set = ratio, a
+        for i in best_set:
+            level[i] = min(best, 1.0)
+        fixed |= set(best_set)
+    return level
+
+
+def _geofenced(net, op, into_region, ops):
+    """The network without the arcs of operators ``ops`` into the region's cells (a geofence)."""
+    cap = np.where(into_region & np.isin(op, list(ops)), 0, net.cap)
+    return Network(net.n_nodes, net.tail, net.head, cap, net.cell_arc)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_a_geofence_holds_the_world_and_the_region_shares_the_rest_fairly(seed):
+    """The region's allocation under a geofence is the lexicographically optimal base of the region's polymatroid
+    with the rest of the world held at its fair allocation without the geofence (brute-force Fujishige with
+    networkx), and its total is the linear program's most with the world held (HiGHS)."""
+    net, demand, op, into_region, region, n_op = _network_with_operators(seed)
+    base = lexicographic_flow(net, demand)[0][net.cell_arc]
+    held = np.where(region, 0, base)
+    k = int(np.random.default_rng(seed).integers(0, n_op))
+    fenced = _geofenced(net, op, into_region, [k])
+    flows, level = lexicographic_flow(fenced, demand, None, region & (demand > 0), held=held)
+    served = flows[net.cell_arc]
+    assert np.array_equal(served[~region], held[~region])              # the world keeps exactly its allocation
+    expected = np.nan_to_num(_fujishige_held(fenced, demand, region, held)) * demand
+    tol = 2 + 1e-3 * demand.max()
+    assert np.allclose(served[region], expected[region], atol=tol)
+    lp = _lp_max(fenced, np.where(region, 0, held), np.where(region, demand, held), region)
+    assert served[region].sum() == pytest.approx(lp, abs=tol * region.sum())
+    # nothing removed: the same allocation as every cell's fair allocation
+    same = lexicographic_flow(net, demand, None, region & (demand > 0), held=held)[0][net.cell_arc]
+    assert np.allclose(same[region], base[region], atol=tol)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_lost_is_never_negative_never_more_than_carried_and_never_more_than_served_in_all(seed):
+    """Issue 31, item 3: lost_k = S(A) - S(A with k geofenced) >= 0; lost_k <= the least k carries into the region
+    (over every flow giving each cell its allocation); the losses add up to no more than what is served; a
+    geofence of more operators never gives the region more; the bounds bracket the geofenced allocation."""
+    from satsov.capacity.flow import carried_ranges, fair_bounds
+    net, demand, op, into_region, region, n_op = _network_with_operators(seed)
+    wanted = region & (demand > 0)
+    base = lexicographic_flow(net, demand, None, None, fill=wanted)[0][net.cell_arc]
+    held = np.where(region, 0, base)
+    s_all = int(base[region].sum())
+    ranges = carried_ranges(net, base, region, into_region, op, range(n_op), held=held)
+    lost = []
+    for k in range(n_op):
+        fenced = _geofenced(net, op, into_region, [k])
+        s_k = int(lexicographic_flow(fenced, demand, None, wanted, held=held, fill=wanted)[0][net.cell_arc][region].sum())
+        least, most = ranges[k]
+        lost.append(s_all - s_k)     # exact, in whole Mbps: no slack
+        assert 0 <= lost[-1] <= least <= most
+        b = fair_bounds(fenced, demand, None, region, held=held)
+        assert b["world_first"] <= s_k <= b["region_first"]
+        for j in range(n_op):   # a second operator geofenced as well: never more
+            both = _geofenced(net, op, into_region, [k, j])
+            s_kj = int(lexicographic_flow(both, demand, None, wanted, held=held, fill=wanted)[0][net.cell_arc][region].sum())
+            assert s_kj <= s_k
+    assert sum(lost) <= s_all

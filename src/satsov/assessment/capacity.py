@@ -132,7 +132,7 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
             continue
         f = base.figures(KillSwitchCase(k))
         carried = full.by_operator_gbps.get(k, 0.0)
-        lost = max(0.0, full.served_gbps - f.served_gbps)
+        lost = full.served_gbps - f.served_gbps   # >= 0 and <= the least it carries, by construction (allocate)
         w = base.figures(WithdrawalCase(k)) if WithdrawalCase(k) in base.cases else None
         withdrawal_pp = 100.0 * (full.served_share - w.served_share) if w is not None else None
         span = base.carried_gbps(PolicyCase(BASELINE), k)

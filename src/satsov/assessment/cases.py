@@ -8,9 +8,9 @@ Every engine takes its cases from here, each with the landing-rights denials of 
 - ``"capacity"``: each policy, each kill switch and each denial event under each policy (keyed as above), and
   each kill switch's worldwide withdrawal (:class:`~satsov.world.cases.WithdrawalCase`). Here exclusion is a
   *geofence*: a policy that excludes an operator, and an operator switching off, deny its links into the
-  region's cells only (:data:`~satsov.world.cases.REGION`), and it keeps serving the rest of the world, which
-  competes for the same satellites. The withdrawal removes the operator everywhere; the difference between the
-  two is the displacement effect. (For visibility the two are the same over the region's cells, so the coverage
+  region's cells only (:data:`~satsov.world.cases.REGION`), and it keeps serving the rest of the world, which is
+  held at its fair allocation without the geofence (:func:`satsov.capacity.allocate`). The withdrawal removes the
+  operator everywhere; the difference between the two is the displacement effect. (For visibility the two are the same over the region's cells, so the coverage
   cases simply leave the operator out.)
 
 A policy's landing rule (``land_in``) is not a question of visibility, and the capacity model cannot apply it

@@ -5,7 +5,8 @@ its operator's minimum elevation over a cell may carry traffic to it, up to its 
 capacity into the cell, and the cell's demand; satellites of operators without inter-satellite links carry
 traffic only while they see a gateway. The flow per snapshot is :func:`satsov.capacity.flow.allocate_snapshot`.
 Every case (a set of operators: a policy, an operator switched off) is a separate flow on the same
-visibility, so removing an operator never raises what is served.
+visibility; a geofence (an operator switched off over the region) holds the rest of the world at its allocation
+without it, so that it never raises what the region is served.
 
 >>> from satsov import as_flying, grid, time_grid
 >>> from satsov.capacity.demand import build_demand
@@ -295,6 +296,12 @@ def _cases(operators, sets, cases):
     return {key: (tuple(case.operators), tuple(case.denials)) for key, case in out.items()}
 
 
+def _is_standing(d) -> bool:
+    """A denial by country for the whole window (landing rights): part of the case's own network, which the
+    changes of a case (geofences, events) are measured against."""
+    return isinstance(d.cells, frozenset) and d.start is None and d.end is None
+
+
 def _is_fence(d) -> bool:
     """A denial over the whole region for the whole window (a policy's exclusion, an operator's switch-off)."""
     return isinstance(d.cells, str) and d.cells == REGION and d.start is None and d.end is None
@@ -318,9 +325,12 @@ def _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced=None):
     return keep, cap, reach_op
 
 
-def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False):
+def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False,
+                held=None):
     """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
-    towards the region (``fenced``: per operator), zero denied links, share fairly."""
+    towards the region (``fenced``: per operator), zero denied links, share fairly: every cell's lexicographically
+    fair allocation, or with ``held`` (per slot) the rest of the world served exactly that and the region's cells
+    sharing fairly what is left."""
     if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
         return (np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0,  # gets its bound, 0 (fair_flow's λ 1)
                 (0, 0) if bounds else None)
@@ -330,11 +340,14 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
         bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
     sub = bn.network.subset(keep, cap)
     if fair:
-        # the region's cells get their lexicographically fair allocation (unique: whatever the solver, the arc
-        # order and the other cases of the run); the rest of the world then as much as is left
-        wanted = region_slot & (slot_demand > 0)
-        sub_flows, level = lexicographic_flow(sub, slot_demand, bound, wanted)
-        levels = np.minimum(level[wanted], bound[wanted])
+        # every cell gets its lexicographically fair allocation (unique: whatever the solver, the arc order and the
+        # other cases of the run), or the region's cells fairly share what the held world leaves
+        wanted = slot_demand > 0 if held is None else region_slot & (slot_demand > 0)
+        mine = region_slot & (slot_demand > 0)
+        # the region's cells then take what rounding left (the world kept where it is): their total is exactly the
+        # most they can get with the world at its allocation, so a geofence can only lower it
+        sub_flows, level = lexicographic_flow(sub, slot_demand, bound, wanted, held=held, fill=mine)
+        levels = np.minimum(level[mine], bound[mine])
         lam = float(levels.min()) if len(levels) else 1.0
     else:  # a plain maximum flow
         sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=False)
@@ -342,10 +355,9 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
     flows[keep] = sub_flows
     span = None
     if bounds:  # what any maximum flow keeping the world's fair floor gives the region
-        b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0))
+        b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0), held=held)
         span = (b["world_first"], b["region_first"])
     return flows, lam if fair else 0.0, span
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -395,28 +407,58 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
                        ctx.demand_mbps, n_ops, ctx.force, ctx.exclude)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
-    out, carried = {}, {}
+    out, carried, baselines = {}, {}, {}
+    world_slot = ~ctx.region_slot
+    world_cells = np.zeros(len(ctx.demand_mbps), bool)
+    world_cells[ctx.slot_cell[world_slot & (tree.cells >= 0)]] = True
+
+    def baseline(allowed, standing):
+        """The allowed operators with the case's standing denials only: every cell's fair allocation."""
+        k = allowed.tobytes() + _digest(standing)
+        if k not in baselines:
+            baselines[k] = _solve_case(bn, allowed, standing, ctx.slot_cell, ctx.slot_demand, ctx.fair,
+                                       ctx.region_slot, None, ctx.bounds)
+        return baselines[k]
+
     for key, ops in ctx.cases.items():
         allowed = np.zeros(n_ops, bool)
         allowed[[ctx.fleet_names.index(f) for f in ops]] = True
+        standing = np.zeros((n_ops, len(ctx.demand_mbps)), bool)
         denied = np.zeros((n_ops, len(ctx.demand_mbps)), bool)
-        for fleet_key, cell_mask, time_mask in ctx.denials[key]:  # the union of the case's denials
-            if time_mask[t]:
+        for fleet_key, cell_mask, time_mask, is_standing in ctx.denials[key]:  # the union of the case's denials
+            if is_standing:
+                standing[ctx.fleet_names.index(fleet_key)] |= cell_mask
+            elif time_mask[t]:
                 denied[ctx.fleet_names.index(fleet_key)] |= cell_mask
-        flows, fair_share, span = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair,
-                                              ctx.region_slot, ctx.fences.get(key), ctx.bounds)
+        denied &= ~standing
+        fenced = ctx.fences.get(key)
+        changed = denied.any() or (fenced is not None and fenced[allowed].any())
+        held, rebalanced = None, False
+        if not changed:   # this snapshot's network is the case's own: every cell's fair allocation
+            flows, fair_share, span = baseline(allowed, standing)
+        else:
+            if ctx.fair and not denied[:, world_cells].any():   # the world held at its allocation without them
+                base_flows = baseline(allowed, standing)[0]
+                held = np.zeros(len(ctx.slot_demand), np.int64)
+                held[world_slot] = base_flows[bn.network.cell_arc][world_slot]
+            else:
+                rebalanced = ctx.fair   # a denial outside the region: every cell's allocation again
+            flows, fair_share, span = _solve_case(bn, allowed, denied | standing, ctx.slot_cell, ctx.slot_demand, ctx.fair,
+                                                  ctx.region_slot, fenced, ctx.bounds, held)
+        denied |= standing
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
         row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
         per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
-        out[key] = (row, float(cell_flow.sum()), per_op, fair_share, span)
+        out[key] = (row, float(cell_flow.sum()), per_op, fair_share, span, rebalanced)
         wanted = [ctx.fleet_names.index(f) for k, f in ctx.carried if k == key]
         ranges = {i: (0, 0) for i in wanted}   # a case with no operator carries nothing
         if wanted and allowed.any():   # what each of these operators carries, over every flow giving the same cells
-            keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, ctx.fences.get(key))
+            keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced)
             net = bn.network
             case_net = Network(net.n_nodes, net.tail, net.head, np.where(keep, cap, 0), net.cell_arc)
-            ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op, wanted)
+            ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op, wanted,
+                                    held=np.where(world_slot, cell_flow, 0) if ctx.fair else None)
         for i in wanted:
             carried[(key, ctx.fleet_names[i])] = ranges[i]
     return out, over, carried
@@ -528,8 +570,12 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
     :class:`~satsov.world.cases.Case` objects with their denials; default: each fleet alone and ``'all'``). A
     denial over :data:`~satsov.world.cases.REGION` for the whole window is a geofence: the fleet serves no cell of
-    the region and keeps serving the rest of the world. With ``fair`` (the default) the region's cells get the
-    unique lexicographically fair allocation (:func:`~satsov.capacity.flow.lexicographic_flow`), so a case's
+    the region and keeps serving the rest of the world. With ``fair`` (the default) every cell gets the unique
+    lexicographically fair allocation of the case's own network (its operators with their standing denials, the
+    landing rights: :func:`~satsov.capacity.flow.lexicographic_flow`); a geofence, or a denial inside the region,
+    holds the rest of the world at that allocation and the region's cells share the rest fairly, so that it never
+    raises the region's share and loses no more than the operator carried (``docs/design/capacity.md``). A
+    denial that reaches outside the region computes every cell's allocation again (said in the notes). A case's
     figures depend neither on the order of the work nor on the other cases of the call; cases that are the same
     flow problem are solved once. ``bounds``: also what any maximum flow that keeps the world's first fair level
     can give the region, the rest of the world served first and the region first
@@ -562,8 +608,10 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     # a geofence over the whole region for the whole window drops the fleet's satellite arcs towards the region
     # per case (no link nodes); the other denials zero (fleet, cell) links per case
     fences = {k: tuple(sorted({d.operator for d in den if _is_fence(d)})) for k, (_ops, den) in all_cases.items()}
-    denials = {k: [(d.operator, np.asarray(d.cell_mask(demand.grid, demand.in_region), bool), d.time_mask(times))
-                   for d in den if not _is_fence(d)]
+    # per denial: (fleet, cells, snapshots, standing): a standing denial (landing rights: countries, for the whole
+    # window) is part of the case's own network; the others (events) change it, as a geofence does
+    denials = {k: [(d.operator, np.asarray(d.cell_mask(demand.grid, demand.in_region), bool), d.time_mask(times),
+                    _is_standing(d)) for d in den if not _is_fence(d)]
                for k, (_ops, den) in all_cases.items()}
     all_cases = {k: ops for k, (ops, _den) in all_cases.items()}
     # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
@@ -605,14 +653,15 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     # (fleet, cell) pairs that every case with the fleet denies for the whole window (landing rights) are left out
     # of the network; the other denials are per case
     exclude = np.zeros((n_ops, len(g)), bool)
-    for f, cells in whole_window_denials(all_cases, denials, len(g)).items():
+    for f, cells in whole_window_denials(all_cases, {k: [x[:3] for x in den if x[3]] for k, den in denials.items()},
+                                         len(g)).items():
         exclude[fleet_names.index(f)] = cells
-    denials = {k: [(fk, cm & ~exclude[fleet_names.index(fk)], tm) for fk, cm, tm in den
+    denials = {k: [(fk, cm & ~exclude[fleet_names.index(fk)], tm, st) for fk, cm, tm, st in den
                    if (cm & ~exclude[fleet_names.index(fk)]).any()] for k, den in denials.items()}
     # every (fleet, cell) that some case may deny gets a link node, so a denial is a zero cap
     force = np.zeros((n_ops, len(g)), bool)
     for den in denials.values():
-        for fleet_key, cell_mask, _time_mask in den:
+        for fleet_key, cell_mask, _time_mask, _standing in den:
             force[fleet_names.index(fleet_key)] |= cell_mask
     region_slot = np.zeros(tree.n_slots, bool)
     region_slot[:tree.region_slots] = True
@@ -623,7 +672,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     same, solve = {}, {}
     for k, ops in all_cases.items():
         fence = tuple(f for f in fences[k] if f in ops and served_anywhere[fleet_names.index(f)])
-        sig = (tuple(sorted(ops)), fence, tuple((f, _digest(cm), _digest(tm)) for f, cm, tm in denials[k]))
+        sig = (tuple(sorted(ops)), fence, tuple((f, _digest(cm), _digest(tm), st) for f, cm, tm, st in denials[k]))
         same[k] = solve.setdefault(sig, k)
     reps = {k: all_cases[k] for k in dict.fromkeys(same.values())}
     carried_pairs = [(k, f) for k, f in carried]
@@ -645,13 +694,16 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     spans = {k: np.zeros((n_snap, 2)) for k in all_cases} if bounds else {}
     over = np.zeros(n_ops)
     carried_mbps = {pair: np.zeros((n_snap, 2)) for pair in carried_pairs}
+    rebalanced: set = set()
     for t, (out, over_t, carried_t) in _snapshots(ctx, positions, workers, progress):
         over += over_t / n_snap
         for (rep_key, f), span in carried_t.items():
             for pair in carried_pairs:
                 if same[pair[0]] == rep_key and pair[1] == f:
                     carried_mbps[pair][t] = span
-        for key, (row, tot, per_op, fair_share, span) in out.items():
+        for key, (row, tot, per_op, fair_share, span, again) in out.items():
+            if again:
+                rebalanced.add(key)
             served[key][t] = row
             total[key][t] = tot
             lam[key][t] = fair_share
@@ -665,6 +717,10 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
             if bounds:
                 spans[key] = spans[rep].copy()
             by_op[key] = {f: by_op[rep][f].copy() for f in all_cases[key]}
+    if rebalanced:
+        notes.append(f"denials outside the region ({', '.join(sorted(map(str, rebalanced)))}): the rest of the world "
+                     f"could not be held at its allocation, so every cell's fair allocation is computed again (the "
+                     f"region's share may then rise or fall as the world's traffic moves)")
     if g.spacing_km > 30:
         notes.append(f"grid: {g.spacing_km:g} km cells each pool the per-cell caps of about "
                      f"{g.spacing_km ** 2 / STARLINK_CELL_KM2:.0f} operator cells (Starlink's are about "

@@ -345,19 +345,40 @@ def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=M
     return level
 
 
-def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=MaxFlow):
+def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=MaxFlow, held=None, fill=None):
     """A flow that gives each cell of ``wanted`` exactly its lexicographically fair allocation (see
     :func:`lexicographic_shares`) and then serves the other cells as much as it can without taking any from
     those. Returns ``(per-arc flow, per-cell level)``. What the ``wanted`` cells get is unique; how the flow is
-    split between operators, and what the others get, is one maximum flow among many."""
+    split between operators, and what the others get, is one maximum flow among many (unless ``wanted`` is every
+    cell: then every cell's allocation is unique).
+
+    ``held`` (per cell, whole Mbps; read for the cells not ``wanted``): those cells get exactly that, first, and
+    the ``wanted`` cells share fairly what is left (the lexicographically optimal base of the polymatroid
+    contracted by ``held``: a feasible ``held`` is served whatever the ``wanted`` cells ask). A geofence is
+    computed so: the rest of the world held at what it got without the geofence, the region's cells fairly
+    sharing the rest.
+
+    ``fill`` (per cell): after the allocation is routed, these cells (only) take what the whole-Mbps rounding of
+    the levels left, which never takes flow from any cell: their total is then exactly a maximum-flow value (the
+    most they can get with every other cell kept at what it has), so that it can only fall as arcs are removed.
+    Default: the cells not ``wanted`` and not held get what they can."""
     demand = np.asarray(demand, np.int64)
     bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
     wanted = np.ones(len(demand), bool) if wanted is None else np.asarray(wanted, bool)
     top: list = []
-    level = lexicographic_shares(net, demand, bound, wanted, solver, top)
+    if held is None:
+        fixed = np.zeros(len(demand), np.int64)
+        level = lexicographic_shares(net, demand, bound, wanted, solver, top)
+    else:   # the held cells' arcs are constant: part of every cut, as a merged sink side is
+        fixed = np.where(wanted, 0, np.asarray(held, np.int64))
+        cap = net.cap.copy()
+        cap[net.cell_arc[~wanted]] = fixed[~wanted]
+        sub = Network(net.n_nodes, net.tail, net.head, cap, net.cell_arc[wanted])
+        level = np.full(len(demand), np.nan)
+        level[wanted] = lexicographic_shares(sub, demand[wanted], bound[wanted], None, solver, top)
     lam = np.where(np.isnan(level), 0.0, level)
     # whole Mbps: a level found along another path can differ in its last bits, which must not move a cell by one
-    goal = np.where(wanted, np.floor(np.minimum(lam, bound) * demand + 1e-6), 0).astype(np.int64)
+    goal = np.where(wanted, np.floor(np.minimum(lam, bound) * demand + 1e-6), fixed).astype(np.int64)
     if top:   # the whole network's solver, warm (its source arcs clipped to what the cells can take: the same flows)
         mf = top[0]
         mf.set_capacity(net.cell_arc, goal)
@@ -369,17 +390,22 @@ def lexicographic_flow(net: Network, demand, bound=None, wanted=None, solver=Max
     while mf.solve() < goal.sum():
         # the levels are exact up to floating-point rounding, which can leave a bottleneck a few Mbps short: its
         # cells (beyond the smallest minimum cut, so whatever the solver) give up one Mbps each until it fits
-        short = ~mf.source_side()[cell_node] & (goal > 0)
-        if not short.any():  # pragma: no cover - a flow short of its goals always has a cell beyond the cut
-            raise RuntimeError("the lexicographic allocation cannot be routed")
+        short = ~mf.source_side()[cell_node] & (goal > 0) & wanted
+        if not short.any():
+            raise RuntimeError("the lexicographic allocation cannot be routed"
+                               + (" (the held cells' allocation is not feasible)" if held is not None else ""))
         goal = np.where(short, goal - 1, goal)
         mf.set_capacity(net.cell_arc, goal)
-    mf.set_capacity(net.cell_arc, np.where(wanted, goal, demand))   # the others, without taking from these
-    mf.solve()
+    if fill is not None:
+        mf.set_capacity(net.cell_arc, np.where(np.asarray(fill, bool), demand, goal))
+        mf.solve()
+    elif held is None:
+        mf.set_capacity(net.cell_arc, np.where(wanted, goal, demand))   # the others, without taking from these
+        mf.solve()
     return mf.flows(), level
 
 
-def carried_range(net: Network, goal, region, into_region, mine, solver=MaxFlow) -> tuple[int, int]:
+def carried_range(net: Network, goal, region, into_region, mine, solver=MaxFlow, held=None) -> tuple[int, int]:
     """What one operator carries into the region among the flows that give every region cell exactly its
     ``goal`` (its fair allocation): ``(least, most)``, both maximum-flow values, so unique. The fair allocation
     fixes what each cell gets, not which operator carries it; these two numbers bound the latter.
@@ -388,20 +414,26 @@ def carried_range(net: Network, goal, region, into_region, mine, solver=MaxFlow)
     cell; ``mine`` (per arc) those of the operator. ``most``: the operator's arcs alone, the region's cells
     asking their goal (a flow that gives each its goal can carry no more on them, and one that reaches the goal
     with the others' arcs added keeps it: an augmenting path never returns to the source). ``least``: the
-    region's goals less what the others' arcs can carry without it (``goal`` must be feasible)."""
+    region's goals less what the others' arcs can carry without it (``goal`` must be feasible). ``held`` (per
+    cell, read outside the region): the rest of the world served exactly that in every flow considered (default:
+    the rest of the world asks nothing). With the world held at the allocation the geofences are computed
+    against, ``least`` is at least what switching the operator off over the region loses."""
     mine = np.asarray(mine, bool)
-    return carried_ranges(net, goal, region, into_region, np.where(mine, 0, 1), [0], solver)[0]
+    return carried_ranges(net, goal, region, into_region, np.where(mine, 0, 1), [0], solver, held)[0]
 
 
-def carried_ranges(net: Network, goal, region, into_region, arc_op, ops, solver=MaxFlow) -> dict:
+def carried_ranges(net: Network, goal, region, into_region, arc_op, ops, solver=MaxFlow, held=None) -> dict:
     """:func:`carried_range` for each operator of ``ops`` (``arc_op``: each arc's operator, -1 for none), on
-    the network pruned once to the arcs that lie on a path into a region cell that asks something (the rest of
-    the world asks nothing here, so its arcs carry nothing)."""
+    the network pruned once to the arcs that lie on a path into a cell that asks something (without ``held``,
+    only the region's cells do). With ``held``, every flow considered serves the world's cells exactly ``held``
+    (feasible by assumption): a maximum flow with the world's cells capped there saturates them (the served
+    vectors form a polymatroid, so ``held`` extends to a maximum), and the region gets the value less their sum."""
     goal = np.asarray(goal, np.int64)
     region = np.asarray(region, bool)
     into_region, arc_op = np.asarray(into_region, bool), np.asarray(arc_op, np.int64)
+    world = np.zeros(len(goal), np.int64) if held is None else np.where(region, 0, np.asarray(held, np.int64))
     cap = net.cap.copy()
-    cap[net.cell_arc] = np.where(region, goal, 0)
+    cap[net.cell_arc] = np.where(region, goal, world)
     useful_node = np.zeros(net.n_nodes, bool)
     useful_node[net.n_nodes - 1] = True
     useful = np.zeros(len(cap), bool)
@@ -414,24 +446,32 @@ def carried_ranges(net: Network, goal, region, into_region, arc_op, ops, solver=
     index = np.flatnonzero(useful)
     tail, head, sub_cap = net.tail[index], net.head[index], cap[index]
     sub_into, sub_op = into_region[index], arc_op[index]
-    total = int(goal[region].sum())
+    total, taken = int(goal[region].sum()), int(world.sum())
     out = {}
     for k in ops:
         alone = np.where(sub_into & (sub_op != k), 0, sub_cap)
-        most = solver(net.n_nodes, tail, head, alone).solve() if len(index) else 0
+        most = solver(net.n_nodes, tail, head, alone).solve() - taken if len(index) else 0
         without = np.where(sub_into & (sub_op == k), 0, sub_cap)
-        rest = solver(net.n_nodes, tail, head, without).solve() if len(index) else 0
-        out[k] = (max(0, total - int(rest)), int(most))
+        rest = solver(net.n_nodes, tail, head, without).solve() - taken if len(index) else 0
+        out[k] = (max(0, total - int(rest)), max(0, int(most)))
     return out
 
 
-def fair_bounds(net: Network, demand, bound=None, region=None, solver=MaxFlow) -> dict:
+def fair_bounds(net: Network, demand, bound=None, region=None, solver=MaxFlow, held=None) -> dict:
     """What any maximum flow that keeps the fair floor can give the region: the floor is every cell's
     ``floor(min(λ, bound) · demand)`` at the first level λ of :func:`fair_flow`; ``region_first`` is the most the
     region's cells (``region``, a boolean mask) can then get, the rest of the world held at its floor;
     ``world_first`` what is left for them when the rest of the world is served first (its most, the region held
     at its floor), the flow then completed to a maximum flow. Both are maximum-flow values, so unique. Returns
-    ``{"lambda", "floor", "region_first", "world_first", "total"}`` (Mbps; ``total`` the maximum flow)."""
+    ``{"lambda", "floor", "region_first", "world_first", "total"}`` (Mbps; ``total`` the maximum flow).
+
+    ``held`` (per cell, read outside the region): the allocation a geofence is measured against (see
+    :func:`lexicographic_flow`). Then ``world_first`` is what the region gets when the rest of the world, keeping
+    at least ``held``, first takes all it can, and ``region_first`` the most the region gets with the rest of the
+    world kept at its floor or ``held``, whichever is less: the two ends of the operators re-balancing the
+    capacity a geofence frees, which bracket the allocation with the world held (any flow serving the world more
+    than ``held`` can be cut back to it without taking from the region, and one serving it ``held`` can be cut
+    back to the floor)."""
     demand = np.asarray(demand, np.int64)
     bound = np.ones(len(demand)) if bound is None else np.asarray(bound, float)
     region = np.ones(len(demand), bool) if region is None else np.asarray(region, bool)
@@ -439,14 +479,19 @@ def fair_bounds(net: Network, demand, bound=None, region=None, solver=MaxFlow) -
     floor = np.floor(np.minimum(lam, bound) * demand).astype(np.int64)
     out = {"lambda": float(lam), "floor": floor}
     cells = net.cell_arc
+    if held is None:
+        start = {"region_first": floor, "world_first": floor}
+    else:
+        held = np.where(region, 0, np.asarray(held, np.int64))
+        start = {"region_first": np.where(region, 0, np.minimum(floor, held)), "world_first": held}
     for first, name in ((region, "region_first"), (~region, "world_first")):
         cap = net.cap.copy()
-        cap[cells] = floor
+        cap[cells] = start[name]
         mf = solver(net.n_nodes, net.tail, net.head, cap)
         mf.solve()
-        mf.set_capacity(cells, np.where(first, demand, floor))  # the first side to its most, the other at floor
+        mf.set_capacity(cells, np.where(first, demand, start[name]))  # the first side to its most, the other kept
         mf.solve()
-        mf.set_capacity(cells, demand)                          # then everyone: a maximum flow
+        mf.set_capacity(cells, demand)                               # then everyone: a maximum flow
         out["total"] = mf.solve()
         served = mf.flows()[cells]
         out[name] = int(served[region].sum())
