@@ -150,7 +150,7 @@ def test_the_region_gets_its_fair_share_and_no_more_than_any_maximum_flow_allows
     # every cell of the region is served at least its fair floor and the world's total is no more than a
     # maximum flow's
     assert (fair.total_served_mbps["all"] <= plain.total_served_mbps["all"] + 1e-6).all()
-    demand = np.floor(d.mbps[d.in_region])
+    demand = np.floor(fair.demand.mbps[fair.demand.in_region])   # the demand laid out on beam cells
     share = fair.served_cells_mbps["all"] / np.maximum(demand, 1)
     assert (share[:, demand > 0] >= fair.fair_share["all"][:, None] - 1e-3 - 1 / np.maximum(demand[demand > 0], 1)).all()
 

@@ -369,7 +369,7 @@ class _Context:
     caps: np.ndarray
     min_el: np.ndarray
     bent: np.ndarray
-    density: np.ndarray
+    density: np.ndarray   # per fleet and cell: its cap into the cell (Mbps)
     area_km2: np.ndarray
     demand_mbps: np.ndarray
     force: np.ndarray
@@ -564,7 +564,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
              positions: np.ndarray | None = None, workers: int = 1, registry=None,
-             bounds: bool = False, carried=()) -> CapacityResult:
+             bounds: bool = False, carried=(), beam_caps: bool = True) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
@@ -591,7 +591,9 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     do not depend on it). ``registry``: the operators (default the built-in registry; a scenario's own file).
     ``carried``: ``(case, fleet)`` pairs whose carried range to compute: the least and the most the fleet
     carries into the region over every flow that gives each region cell its allocation in that case
-    (:func:`~satsov.capacity.flow.carried_range`; :meth:`CapacityResult.carried_gbps`).
+    (:func:`~satsov.capacity.flow.carried_range`; :meth:`CapacityResult.carried_gbps`). ``beam_caps``: apply
+    each operator's cap per beam cell, pre-clipped onto the grid (:mod:`satsov.capacity.beams`; the default), or
+    (False) as its density times each analysis cell's area, which moves with the grid (for comparison).
     """
     levels = level if isinstance(level, Mapping) else {}
     default_level = "base" if isinstance(level, Mapping) else level
@@ -615,7 +617,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                for k, (_ops, den) in all_cases.items()}
     all_cases = {k: ops for k, (ops, _den) in all_cases.items()}
     # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
-    elements, sat_fleet, caps, min_el, bent, density = [], [], [], [], [], []
+    elements, sat_fleet, caps, min_el, bent, density, beam = [], [], [], [], [], [], []
     assumptions, notes = {}, list(demand.notes)
     for i, (key, fleet) in enumerate(fleets.items()):
         op = registry[owner[key]]
@@ -628,6 +630,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         min_el.append(np.full(len(fleet), s.min_elevation_deg))
         bent.append(np.full(len(fleet), not s.inter_satellite_links))
         density.append(s.cell_capacity.at(lv))
+        beam.append(s.beam_cell_km2 if (beam_caps and s.beam_cell_km2) else np.nan)
         if s.assumed:
             assumptions[key] = s.assumed
         if s.key.startswith("_"):
@@ -636,6 +639,21 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     sat_fleet, caps = np.concatenate(sat_fleet), np.concatenate(caps).astype(np.int64)
     min_el, bent, density = np.concatenate(min_el), np.concatenate(bent), np.array(density)
     g = demand.grid
+    # each operator's cap into each cell, per beam cell and pre-clipped onto this grid (satsov.capacity.beams)
+    from satsov.capacity.beams import beam_caps as _beam_caps
+    beam = np.array(beam, float)
+    demand, cell_caps = _beam_caps(demand, density, beam)
+    g = demand.grid
+    flat = [k for k, b in zip(fleets, beam) if not np.isfinite(b)]
+    if np.isfinite(beam).any():
+        notes.append("caps: each operator's capacity density applies per beam cell ("
+                     + ", ".join(f"{k} {b:,.0f} km²" for k, b in zip(fleets, beam) if np.isfinite(b))
+                     + "), pre-clipped onto this grid: a cell gets, of its beam cells' demand, what their caps allow "
+                     "(data/capacity.yaml, beam_cell_km2); the demand is laid out on Starlink-sized beam cells, so that "
+                     "neither moves with the grid's spacing")
+    if flat:
+        notes.append(f"caps: no beam cell for {', '.join(flat)}: the cap scales with the analysis cell's area (a dense "
+                     f"place on a coarse grid can draw more than it could in reality)")
     cell_xyz = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
     cell_up = up_vectors(g.lat_deg, g.lon_deg)
     demand_mbps = np.floor(demand.mbps).astype(np.int64)
@@ -682,7 +700,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                              found=(str(k), f), expected="(case, fleet of the case)")
     fenced = {k: np.isin(np.arange(n_ops), [fleet_names.index(f) for f in v]) for k, v in fences.items()
               if v and k in reps}
-    ctx = _Context(tree, sat_fleet, caps, min_el, bent, density, np.asarray(g.area_km2, float), demand_mbps, force,
+    ctx = _Context(tree, sat_fleet, caps, min_el, bent, cell_caps, np.asarray(g.area_km2, float), demand_mbps, force,
                    exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
                    _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds,
@@ -721,11 +739,6 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         notes.append(f"denials outside the region ({', '.join(sorted(map(str, rebalanced)))}): the rest of the world "
                      f"could not be held at its allocation, so every cell's fair allocation is computed again (the "
                      f"region's share may then rise or fall as the world's traffic moves)")
-    if g.spacing_km > 30:
-        notes.append(f"grid: {g.spacing_km:g} km cells each pool the per-cell caps of about "
-                     f"{g.spacing_km ** 2 / STARLINK_CELL_KM2:.0f} operator cells (Starlink's are about "
-                     f"{STARLINK_CELL_KM2:g} km²), so a dense place can draw more than it could in reality: the "
-                     f"served shares are upper bounds that fall as the spacing nears 25 km")
     if assumptions:
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))

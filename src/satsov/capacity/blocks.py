@@ -319,8 +319,9 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
                   demand_mbps, n_ops: int, force_links=None, exclude=None):
     """The flow network of one snapshot from :func:`visible_blocks` arcs.
 
-    ``sat_op``/``sat_cap`` per satellite; ``cap_density`` per operator (Mbps per km² into one cell);
-    ``cell_area_km2`` and ``demand_mbps`` per cell (grid order); ``force_links`` (n_ops, n_cells) bool: give
+    ``sat_op``/``sat_cap`` per satellite; ``cap_density`` per operator (Mbps per km² into one cell), or per
+    operator and cell (a 2-D array: each operator's cap into each cell in Mbps, e.g. pre-clipped per beam cell by
+    :func:`satsov.capacity.beams.pre_clipped_caps`); ``cell_area_km2`` and ``demand_mbps`` per cell (grid order); ``force_links`` (n_ops, n_cells) bool: give
     these (cell, operator) pairs a link node even where the cap cannot bind (denials zero them per case);
     ``exclude`` (n_ops, n_cells) bool: pairs that no case may serve (an operator without landing rights): their
     arcs are left out of the network altogether.
@@ -335,6 +336,12 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     slot_cell = np.where(real, tree.cells, 0)
     slot_demand = np.where(real, np.asarray(demand_mbps, np.int64)[slot_cell], 0)
     slot_area = np.where(real, np.asarray(cell_area_km2, float)[slot_cell], 0.0)
+    per_cell = np.ndim(cap_density) == 2
+
+    def cap_into(ops, slots):   # each operator's cap into each slot's cell (Mbps)
+        if per_cell:
+            return np.where(real[slots], np.asarray(cap_density)[ops, slot_cell[slots]], 0).astype(np.int64)
+        return np.floor(np.asarray(cap_density, float)[ops] * slot_area[slots]).astype(np.int64)
     op = sat_op[sat]
     flat = tree.level_offset[level_index] + block
     leaf = level_index == n_levels - 1
@@ -363,7 +370,7 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         lowest_parent, lowest_slot, lowest_op = lowest_parent[ok], lowest_slot[ok], lowest_op[ok]
     leaf_slot = np.concatenate([block_leaf, lowest_slot])
     leaf_op = np.concatenate([op_leaf, lowest_op])
-    link_cap_of = np.floor(np.asarray(cap_density, float)[leaf_op] * slot_area[leaf_slot]).astype(np.int64)
+    link_cap_of = cap_into(leaf_op, leaf_slot)
     needs = link_cap_of < slot_demand[leaf_slot]
     if force_links is not None:
         needs |= np.asarray(force_links, bool)[leaf_op, slot_cell[leaf_slot]]
@@ -408,7 +415,7 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         add(block_node(active[-1][lowest_parent]), h, np.full(len(h), INT_CAP), lowest_op,
             np.where(direct, lowest_slot, -1))
     link_first = sum(len(t) for t in tails)
-    link_caps = np.floor(np.asarray(cap_density, float)[link_op] * slot_area[link_slot]).astype(np.int64)
+    link_caps = cap_into(link_op, link_slot)
     add(link0 + np.arange(len(links)), cell0 + link_slot, link_caps, link_op, link_slot)
     cell_first = sum(len(t) for t in tails)
     slots = np.arange(n_slots)
@@ -438,7 +445,9 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     np.add.at(diff, (op, lo), sat_cap[sat])
     np.add.at(diff, (op, hi), -sat_cap[sat])
     seen = np.cumsum(diff, axis=1)[:, :n_slots]
-    reach_op = np.minimum(seen, np.floor(np.asarray(cap_density, float)[:, None] * slot_area[None, :]).astype(np.int64))
+    all_slots = np.arange(n_slots)
+    reach_op = np.minimum(seen, np.stack([cap_into(np.full(n_slots, o), all_slots) for o in range(n_ops)])
+                          if n_ops else np.zeros((0, n_slots), np.int64))
     if excl is not None:
         reach_op[excl[:, slot_cell] & real[None, :]] = 0
     net = Network(sink + 1, tail, head, cap, cell_first + slots)

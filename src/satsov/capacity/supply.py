@@ -87,6 +87,8 @@ class OperatorSupply:
     sources: tuple[str, ...] = ()
     assumed: tuple[str, ...] = ()  # which of its figures are assumptions
     isl_source: str = ""
+    beam_cell_km2: float | None = None  # the area one beam cell serves (its cap: the density times this area);
+    # None: no beam layout known, the cap scales with the analysis cell's area
 
     def generation_of(self, name: str) -> Generation:
         return next(g for g in self.generations if g.matches(name))
@@ -120,6 +122,16 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
     min_el, src_el, ass_el = _value(entry.get("min_elevation_deg"), f"{where}.min_elevation_deg")
     isl, src_isl, ass_isl = _value(entry.get("inter_satellite_links"), f"{where}.inter_satellite_links")
     cell = _param(entry.get("cell_capacity_gbps_per_1000km2"), f"{where}.cell_capacity_gbps_per_1000km2")
+    beam, src_beam, ass_beam = None, "", False
+    if entry.get("beam_cell_km2") is not None:
+        beam, src_beam, ass_beam = _value(entry["beam_cell_km2"], f"{where}.beam_cell_km2")
+        try:
+            beam = float(beam)
+        except (TypeError, ValueError):
+            beam = -1.0
+        if not (1.0 <= beam <= 1e6):
+            raise InputError(f"{where}.beam_cell_km2: found {entry['beam_cell_km2'].get('value')!r}, expected an area in "
+                             f"km² from 1 to 1,000,000", found=entry["beam_cell_km2"].get("value"), expected="[1, 1e6] km²")
     gens = []
     for i, g in enumerate(entry.get("generations") or []):
         rule = g.get("rule") or {}
@@ -129,10 +141,11 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
         raise InputError(f"{where}.generations: expected at least one generation and a default rule",
                          found=len(gens), expected="a generation with rule {default: true}")
     assumed = tuple(n for n, a in (("min_elevation_deg", ass_el), ("inter_satellite_links", ass_isl),
-                                   ("cell capacity", cell.assumed)) if a)
+                                   ("cell capacity", cell.assumed), ("beam cell", ass_beam)) if a)
     assumed += tuple(f"{g.name} capacity" for g in gens if g.capacity_gbps.assumed)
-    sources = tuple(dict.fromkeys([src_el, src_isl, cell.source] + [g.capacity_gbps.source for g in gens]))
-    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl)
+    sources = tuple(dict.fromkeys([src_el, src_isl, cell.source] + ([src_beam] if src_beam else [])
+                                  + [g.capacity_gbps.source for g in gens]))
+    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl, beam)
 
 
 class SupplyTable:

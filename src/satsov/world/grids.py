@@ -6,8 +6,9 @@ of its band divided by the number of cells in the band. A cell belongs to the
 region when its centre does, so the cells' areas add up to the region's geodesic
 area up to a sampling error of order perimeter × spacing.
 
-Population (:func:`_population`): every GeoNames place of 500 people or more lands
-in its nearest cell of its country; the rest of each country's total (GeoNames, or
+Population (:func:`_population`): every GeoNames place of 500 people or more spreads
+over its footprint in the cells of its country (a disc of its people at the country's
+urban density, Demographia's table; its nearest cell where the disc is smaller); the rest of each country's total (GeoNames, or
 a newer census where GeoNames' figure is old) follows the places, spread over a
 settlement radius around each, so empty land stays empty; territories inside
 another country's outline (French Guiana, Réunion) count as themselves; each total
@@ -322,6 +323,47 @@ def _mapped_codes() -> frozenset[str]:
 _TOTAL_INCLUDES = {"FR": ("GF", "GP", "MQ", "RE", "YT")}
 
 SETTLEMENT_RADIUS_KM = 25.0  # the scale over which a place's surroundings are settled (rural remainder)
+
+
+@lru_cache(maxsize=1)
+def urban_density() -> dict[str, float]:
+    """People per km² of built-up urban area: by country code, by ``continent:XX`` and ``default``
+    (``data/world/urban_density.csv``, Demographia's table by country and area, each row with its source)."""
+    with open(str(data_path("world", "urban_density.csv")), newline="", encoding="utf-8") as f:
+        return {row["key"]: float(row["people_per_km2"]) for row in csv.DictReader(f)}
+
+
+def footprint_radius_km(population, code: str) -> np.ndarray:
+    """The radius of a settlement's footprint: a disc of its people at its country's urban density
+    (:func:`urban_density`), so that a city of 2.7 M in Canada covers about 1,700 km²."""
+    table = countries()
+    c = table.get(code)
+    density = urban_density()
+    d = density.get(code) or (density.get(f"continent:{c.continent}") if c is not None else None) or density["default"]
+    return np.sqrt(np.asarray(population, float) / (math.pi * d))
+
+
+def _spread_places(tree: cKDTree, cell_xyz: np.ndarray, area: np.ndarray, place_xyz: np.ndarray, people: np.ndarray,
+                   nearest: np.ndarray, radius_km: np.ndarray, spacing_km: float) -> np.ndarray:
+    """People per cell: each place's people over the cells its footprint (a disc of ``radius_km``) covers,
+    weighted by each cell's area times the share of its width inside the disc (a ramp one spacing wide at the
+    edge), conserved per place; a footprint that covers no cell's centre gives everything to its nearest cell."""
+    out = np.zeros(len(cell_xyz))
+    wide = radius_km > spacing_km / 4.0
+    np.add.at(out, nearest[~wide], people[~wide])
+    for j in np.flatnonzero(wide):
+        reach = radius_km[j] + spacing_km / 2.0
+        near = np.asarray(tree.query_ball_point(place_xyz[j], reach), np.int64)
+        if not len(near):
+            out[nearest[j]] += people[j]
+            continue
+        d = np.linalg.norm(cell_xyz[near] - place_xyz[j], axis=1)
+        w = area[near] * np.clip((reach - d) / spacing_km, 0.0, 1.0)
+        if w.sum() <= 0:
+            out[nearest[j]] += people[j]
+        else:
+            out[near] += people[j] * w / w.sum()
+    return out
 COAST_TOLERANCE_KM = 30.0  # a place this close to a cell but outside the 1:50m outline still counts (coast, islands)
 
 
@@ -379,7 +421,9 @@ def _territory_cells(lat, lon, area, country_of, spacing_km, reg: Region, notes:
 def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarray:
     """People per cell. Each country or territory's total is conserved (times the share of its places that the
     region holds), and each of its divisions' where ``admin1.csv`` divides it (:func:`_divisions`); its places
-    of 500 or more land in their nearest cell of that country; the rest of each total (total minus its places)
+    of 500 or more spread over their footprint (a disc of their people at the country's urban density,
+    :func:`footprint_radius_km`) in the cells of that country, or land in the nearest where the disc is smaller
+    than a cell; the rest of each total (total minus its places)
     follows its places, each spread over the cells within a few settlement radii of it (a Gaussian of
     ``SETTLEMENT_RADIUS_KM``, widened to the spacing); where the places add up to more than the total
     (GeoNames lists city sections beside their city), the excess is taken from the largest places, in
@@ -432,8 +476,9 @@ def _population(lat, lon, area, country_of, spacing_km, reg: Region) -> np.ndarr
             if excess > 0:  # sections listed beside their city: take the excess from the largest places
                 placed[sel] = _trim_largest(placed[sel], excess)
             rests[gi] = max(0.0, t - placed[sel].sum())
-        cell_pop = np.zeros(len(cells))
-        np.add.at(cell_pop, nearest[inside], placed)
+        # each place's people over its footprint (a city finer than the spacing spreads over the cells it covers)
+        cell_pop = _spread_places(tree, xyz[cells], area[cells], pxyz[kept], placed, nearest[inside],
+                                  footprint_radius_km(placed, code), spacing_km)
         if rests.sum() > 0:  # the rest of each total follows its own places
             pairs = tree.sparse_distance_matrix(cKDTree(pxyz[kept]), 3.0 * sigma, output_type="ndarray")
             k = np.exp(-0.5 * (pairs["v"] / sigma) ** 2)
