@@ -55,6 +55,16 @@ def beam_grid(spacing_km: float):
     return g, xyz, cKDTree(xyz)
 
 
+@lru_cache(maxsize=4)
+def _by_country(spacing_km: float) -> dict:
+    """The beam grid's cells grouped by country code: ``{code: indices}``."""
+    g = beam_grid(spacing_km)[0]
+    codes, inverse = np.unique(np.asarray(g.country, str), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(codes) + 1))
+    return {str(c): order[bounds[i]:bounds[i + 1]] for i, c in enumerate(codes)}
+
+
 def beam_layout(grid, spacing_km: float, weight=None):
     """How the beam cells of ``spacing_km`` (:func:`beam_grid`) lie on an analysis ``grid``: a sparse matrix
     (analysis cells × beam cells) whose row for a cell at least a beam wide sums the beam cells nearest to it
@@ -68,10 +78,13 @@ def beam_layout(grid, spacing_km: float, weight=None):
     weight = area if weight is None else np.asarray(weight, float)
     coarse = area >= 0.999 * spacing_km * spacing_km
     rows, cols, vals = [], [], []
-    country, bcountry = np.asarray(grid.country, str), np.asarray(g.country, str)
-    for code in np.unique(country):
-        cells = np.flatnonzero(country == code)
-        beams = np.flatnonzero(bcountry == code)
+    codes, inverse = np.unique(np.asarray(grid.country, str), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(codes) + 1))
+    by_country = _by_country(spacing_km)
+    for i, code in enumerate(codes):
+        cells = order[bounds[i]:bounds[i + 1]]
+        beams = by_country.get(str(code), np.zeros(0, np.int64))
         if not len(beams) or not code:
             continue
         _d, owner = cKDTree(cx[cells]).query(bxyz[beams])
