@@ -342,3 +342,18 @@ def test_lost_is_never_negative_never_more_than_carried_and_never_more_than_serv
             s_kj = int(lexicographic_flow(both, demand, None, wanted, held=held, fill=wanted)[0][net.cell_arc][region].sum())
             assert s_kj <= s_k
     assert sum(lost) <= s_all
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_compiled_subtrees_take_the_same_steps_as_the_python_loop(seed):
+    """lexicographic_shares hands each subtree below its first split to a compiled driver; with any other solver
+    class it runs the same steps in Python. The two give bit-identical levels."""
+    from satsov.capacity.maxflow import MaxFlow
+
+    class Plain(MaxFlow):
+        pass
+    net, demand, rng = _random_network(seed, scale=int(np.random.default_rng(seed).integers(1, 1000)))
+    wanted = rng.random(len(demand)) < 0.7
+    assert np.array_equal(lexicographic_shares(net, demand, None, wanted),
+                          lexicographic_shares(net, demand, None, wanted, Plain), equal_nan=True)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from satsov.capacity.maxflow import MaxFlow
+from satsov.capacity.maxflow import MaxFlow, _build, _set_capacity, _solve, _source_side
 
 __all__ = ["Allocation", "Network", "fair_flow", "allocate_snapshot", "lexicographic_shares", "lexicographic_flow",
            "fair_bounds", "carried_range", "carried_ranges"]
@@ -267,6 +267,133 @@ def _contract_kernel(n, tail, head, cap, cell_arc, side, keep_source_side):
     return k + 1, t[:j].copy(), h[:j].copy(), c[:j].copy(), mapped
 
 
+@njit(cache=True, nogil=True)
+def _newton_kernel(d, b, allowance):
+    """:func:`_newton_step` over every cell given (compiled, for the subproblems below)."""
+    if allowance <= 0 or len(d) == 0:
+        return 0.0
+    order = np.argsort(b, kind="mergesort")
+    bs = b[order]
+    ds = d[order].astype(np.float64)
+    m = len(bs)
+    fixed = np.zeros(m + 1)
+    rest = np.zeros(m + 1)
+    total = ds.sum()
+    rest[0] = total
+    for i in range(m):
+        fixed[i + 1] = fixed[i] + bs[i] * ds[i]
+        rest[i + 1] = rest[i] - ds[i]
+    k = 0
+    while k < m and fixed[k] + bs[k] * rest[k] <= allowance:   # breakpoints at or below the allowance
+        k += 1
+    if k >= m:
+        return bs[m - 1]
+    return (allowance - fixed[k]) / rest[k] if rest[k] > 0 else bs[k]
+
+
+@njit(cache=True, nogil=True)
+def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound, wanted, level):
+    """The divide and conquer of :func:`lexicographic_shares` below its first split, compiled: the same steps
+    on every subproblem of one subtree (most subproblems are a few cells, where the per-call cost of numpy and of
+    building a solver from Python was most of the time). Writes ``level`` in place."""
+    big = np.iinfo(np.int64).max // 8
+    s_n = [n0]
+    s_tail = [tail0]
+    s_head = [head0]
+    s_cap = [cap0]
+    s_arcs = [arcs0]
+    s_ids = [ids0]
+    s_lo = [lo0]
+    s_hi = [hi0]
+    while len(s_n):
+        n = s_n.pop()
+        tail = s_tail.pop()
+        head = s_head.pop()
+        cap = s_cap.pop()
+        arcs = s_arcs.pop()
+        ids = s_ids.pop()
+        lo = s_lo.pop()
+        hi = s_hi.pop()
+        any_wanted = False
+        for i in ids:
+            if wanted[i]:
+                any_wanted = True
+                break
+        if not any_wanted:
+            continue
+        if lo >= hi:
+            for i in ids:
+                level[i] = hi
+            continue
+        d = demand[ids]
+        b = bound[ids]
+        sink = n - 1
+        m = len(tail)
+        others = np.ones(m, np.bool_)
+        for a in arcs:
+            others[a] = False
+        taken = 0
+        for i in range(m):
+            if others[i] and head[i] == sink:
+                taken += min(cap[i], big)
+        dsum = d.sum()
+        cap = cap.copy()
+        every_short = 0
+        for i in range(m):
+            if tail[i] == 0:
+                cap[i] = min(cap[i], dsum + taken)
+                every_short += cap[i]
+        every_short -= taken
+        if every_short > 0:
+            lam = min(hi, _newton_kernel(d, b, float(every_short)))
+        else:
+            lam = lo
+        c = cap.copy()
+        for a in arcs:
+            c[a] = 0
+        first, to, rcap, mate, back, fwd, order = _build(n, tail, head, c)
+        excess = np.zeros(n, np.int64)
+        label = np.zeros(n, np.int64)
+        w = np.zeros((7, n), np.int64)
+        while True:
+            goal = np.floor(np.minimum(lam, b) * d).astype(np.int64)
+            _set_capacity(arcs, goal, fwd, to, rcap, mate, excess)
+            value = _solve(n, 0, sink, first, to, rcap, mate, back, order, excess, label, w[0], w[1], w[2], w[3],
+                           w[4], w[5], w[6]) - taken
+            if value >= goal.sum() or lam <= lo:
+                for i in ids:
+                    level[i] = lam
+                break
+            side = _source_side(n, 0, first, to, rcap, w[6])
+            served = np.empty(len(arcs), np.bool_)
+            for q in range(len(arcs)):
+                served[q] = side[tail[arcs[q]]]
+            if not served.any():
+                lam = max(lo, min(_newton_kernel(d, b, float(value)), np.nextafter(lam, 0.0)))
+                continue
+            low_arcs = np.where(~served, arcs, -1)
+            up_arcs = np.where(served, arcs, -1)
+            ln, lt, lh, lc, lm = _contract_kernel(n, tail, head, cap, low_arcs, side, False)
+            un, ut, uh, uc, um = _contract_kernel(n, tail, head, cap, up_arcs, side, True)
+            s_n.append(ln)
+            s_tail.append(lt)
+            s_head.append(lh)
+            s_cap.append(lc)
+            s_arcs.append(lm[~served])
+            s_ids.append(ids[~served])
+            s_lo.append(lo)
+            s_hi.append(lam)
+            s_n.append(un)
+            s_tail.append(ut)
+            s_head.append(uh)
+            s_cap.append(uc)
+            s_arcs.append(um[served])
+            s_ids.append(ids[served])
+            s_lo.append(lam)
+            s_hi.append(hi)
+            break
+
+
 def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=MaxFlow, _top=None) -> np.ndarray:
     """Each cell's share in the lexicographically max-min fair allocation: the unique allocation in which no
     cell's served share can rise without lowering that of a cell served a smaller or equal share (served shares
@@ -339,8 +466,14 @@ def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=M
                 continue
             lower = _contract(n, tail, head, cap, np.where(~served, arcs, -1), side, keep_source_side=False)
             upper = _contract(n, tail, head, cap, np.where(served, arcs, -1), side, keep_source_side=True)
-            stack.append((*lower[:4], lower[4][~served], ids[~served], lo, lam))
-            stack.append((*upper[:4], upper[4][served], ids[served], lam, hi))
+            children = [(*lower[:4], lower[4][~served], ids[~served], lo, lam),
+                        (*upper[:4], upper[4][served], ids[served], lam, hi)]
+            if solver is MaxFlow:   # the rest of each subtree, compiled (the same steps)
+                for child in children:
+                    _solve_subtree(int(child[0]), *(np.ascontiguousarray(x, np.int64) for x in child[1:6]),
+                                   float(child[6]), float(child[7]), demand, bound, wanted, level)
+            else:
+                stack += children
             break
     return level
 
