@@ -389,21 +389,38 @@ def test_demand_and_capacity_keys_are_validated(patch, message):
         assess(scenario_from_dict({**SMALL, **patch}))
 
 
-def test_the_gap_is_also_given_in_satellites_of_a_named_design():
+def test_the_gap_is_sized_by_a_curve_through_the_same_flow():
+    """Issue 31, item 6: "satellites to close the gap" divided the gap by one satellite's share of the region and
+    ignored the cell caps; now it is where a curve of satellites added crosses the target, or why it does not."""
     sc = scenario_from_dict({**SMALL, "fleets": {"flying": ["oneweb", "starlink"]},
-                             "capacity": {"step": "30m", "sensitivity": False, "design": "starlink:v1.5"}})
+                             "capacity": {"step": "30m", "sensitivity": False, "design": "starlink:v2-mini",
+                                          "gap": {"target": 0.3, "max_satellites": 1000}}})
     cap = assess(sc).regions["Iceland"].capacity
-    share = cap.result.over_region_share["starlink"]
-    assert 0 < share < 0.05                                   # Iceland: a few per cent of Starlink at a time
-    per_sat = 20.0 * share                                    # v1.5: 20 Gbps (Pekhterev 2021)
-    for v in cap.policies.values():
-        assert v.satellites_to_close_gap == int(np.ceil(v.gap_gbps / per_sat - 1e-9))
-    assert cap.policies["no-spacex"].satellites_to_close_gap > 0 and "starlink v1.5" in cap.reference_satellite
+    assert "no-spacex" in cap.gap_curves and "all-operators" not in cap.gap_curves     # only the short ones
+    for name, c in cap.gap_curves.items():
+        v = cap.policies[name]
+        assert c.share[0] == pytest.approx(v.served_share, abs=1e-6)   # the curve starts at the policy itself
+        assert all(b >= a - 1e-9 for a, b in zip(c.share, c.share[1:]))
+        assert all(x <= c.ceiling + 1e-9 for x in c.share) and c.target == 0.3
+        assert v.satellites_to_close_gap == c.satellites_to_target
+        if c.satellites_to_target is None:
+            assert v.gap_reason == c.reason and c.reason
+        else:
+            assert c.share[c.satellites.index(c.satellites_to_target)] >= 0.3
+    assert cap.policies["all-operators"].satellites_to_close_gap is None   # nothing to size
+    assert "Walker delta shell" in cap.reference_satellite
+    data = cap.to_dict()["gap_curves"]["no-spacex"]
+    assert data["satellites"][0] == 0 and len(data["share"]) == len(data["satellites"])
+    off = assess(scenario_from_dict({**sc.model_dump(), "capacity": {"step": "30m", "sensitivity": False,
+                                                                     "gap": {"enabled": False}}}))
+    assert not off.regions["Iceland"].capacity.gap_curves
     from satsov.deprecation import SatsovDeprecationWarning
     with pytest.warns(SatsovDeprecationWarning, match="reference_satellite"):
         assert cap.design == cap.reference_satellite  # the former name, for a release
     with pytest.raises(ScenarioError, match="capacity.reference_satellite"):
         assess(scenario_from_dict({**SMALL, "capacity": {"design": "nobody:x"}}))  # refused before computing
+    with pytest.raises(ScenarioError, match="capacity.gap.target"):
+        assess(scenario_from_dict({**SMALL, "capacity": {"gap": {"target": 1.5}}}))
 
 
 def test_capacity_entries_can_be_overridden_inline_in_a_scenario():

@@ -141,11 +141,67 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
                                    None if w is None else withdrawal_pp - 100.0 * (full.served_share - f.served_share),
                                    *(span if span is not None else (None, None)))
     notes = tuple(base.notes) + tuple(landing_rule_notes(study))
+    curves = _gap_curves(study, plan, full, pols) if sc.capacity.gap.enabled else {}
+    # the sized policies get the curve's answer; the others (and the events) no count: the old estimate (the gap
+    # over one satellite's share of the region) ignored the caps and the shell's geometry
+    pols = {k: _replace(v, satellites_to_close_gap=None) for k, v in pols.items()}
+    evs = {k: _replace(v, satellites_to_close_gap=None) for k, v in evs.items()}
+    for name, curve in curves.items():
+        pols[name] = _replace(pols[name], satellites_to_close_gap=curve.satellites_to_target, gap_reason=curve.reason)
+    if curves:
+        gap = sc.capacity.gap
+        first = next(iter(curves.values()))
+        reference = (f"{first.reference} in one Walker delta shell at {gap.altitude_km:g} km and "
+                     f"{gap.inclination_deg:g}°, serving the region only, added until the region's share reaches "
+                     f"{first.target:.1%} (the same fair allocation; satsov.capacity.gap)")
+        notes += tuple(dict.fromkeys(n for c in curves.values() for n in c.notes))
+    elif sc.capacity.gap.enabled:
+        reference = "no policy falls short of the target: nothing to size"
+    else:
+        reference = "gap sizing off (capacity.gap.enabled = false)"
     if unlicensed:
         notes += (f"kill switches of {', '.join(unlicensed)}: no landing rights in the region, so they carry nothing "
                   f"there and switching them off over it changes nothing (their worldwide withdrawal is not "
                   f"computed)",)
-    return CapacityAssessment(base, pols, kills, evs, notes, reference)
+    return CapacityAssessment(base, pols, kills, evs, notes, reference, curves)
+
+
+def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
+    """Per policy short of the target (or named in ``capacity.gap.policies``): its gap curve
+    (:func:`satsov.capacity.gap.gap_curve`), policies that are the same flow problem sharing one."""
+    from satsov.capacity.gap import gap_curve
+    from satsov.orbits.propagation import propagate
+    sc = study.scenario
+    gap = sc.capacity.gap
+    target = gap.target if gap.target is not None else full.served_share
+    run = plan.runs[0]
+    names = [p.name for p in study.policies if p.name in pols]
+    if gap.policies is not None:
+        unknown = [n for n in gap.policies if n not in names]
+        if unknown:
+            from satsov.errors import UnknownNameError
+            raise UnknownNameError("capacity.gap.policies", unknown[0], names)
+        names = [n for n in names if n in gap.policies]
+    names = [n for n in names if pols[n].served_share < target - 1e-9]
+    if not names or target <= 0:
+        return {}
+    times, positions = run["times"], run["positions"]
+    if gap.step is not None:
+        times = time_grid(sc.window.start, sc.window.duration, gap.step, snapshots=True)
+        positions = propagate([e for f in run["fleets"].values() for e in f], times)[0]
+    out, seen = {}, {}
+    for name in names:
+        case = run["cases"][PolicyCase(name)]
+        sig = (tuple(sorted(case.operators)), tuple(sorted((d.operator, str(d.cells), str(d.start), str(d.end))
+                                                           for d in case.denials)))
+        if sig not in seen:
+            seen[sig] = gap_curve(run["fleets"], run["demand"], times, case, reference=sc.capacity.reference_satellite,
+                                  altitude_km=gap.altitude_km, inclination_deg=gap.inclination_deg, target=target,
+                                  max_satellites=gap.max_satellites, refine=gap.refine, supply=run["supply"],
+                                  owner=run["owner"], registry=run["registry"], positions=positions,
+                                  start=pols[name].satellites_to_close_gap)
+        out[name] = seen[sig]
+    return out
 
 
 def _reference_satellite_gbps(sc, supply, base, fleets, owner) -> tuple[float, str]:

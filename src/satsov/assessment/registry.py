@@ -98,6 +98,15 @@ def _cap(r):
     return r.capacity
 
 
+def _gap(v) -> str:
+    """Satellites to reach the target, or why there is no such number (capacity.gap)."""
+    if v.satellites_to_close_gap is not None:
+        return f"{v.satellites_to_close_gap:,}"
+    if v.gap_reason.startswith("not reachable"):
+        return "not reachable (caps)"
+    return "not reached" if v.gap_reason else ""
+
+
 TABLES: dict[str, FigureTable] = {t.name: t for t in (
     FigureTable(
         "capacity-policies", ("policy",), lambda r: _cap(r).policies if _cap(r) else {},
@@ -111,6 +120,7 @@ TABLES: dict[str, FigureTable] = {t.name: t for t in (
          Figure("carried_by", "carried by (share of served)", "text", _carriers, get=lambda v: v, numeric=False),
          Figure("gap_gbps", "gap Gbps", "Gbps", "{:,.0f}"),
          Figure("satellites_to_close_gap", "satellites to close it*", "satellites", "{:,}"),
+         Figure("gap_sizing", "to close it*", "text", _gap, get=lambda v: v, numeric=False),
          Figure("depends_on_assumptions", "rests on assumed figures", "text", lambda v: "; ".join(v) or "no",
                 numeric=False)),
         lambda name, r: f"{name}: capacity ({_cap(r).result.demand.region_gbps:,.0f} Gbps busy-hour demand)"),

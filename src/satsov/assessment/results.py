@@ -125,6 +125,7 @@ class CapacityCaseFigures(_Record):
     sensitivity: dict = field(default_factory=dict)  # parameter varied -> (served share at low, at high)
     served_share_world_first: float | None = None    # capacity.bounds: the least and the most any maximum flow
     served_share_region_first: float | None = None   # keeping the world's first fair level gives the region
+    gap_reason: str = ""   # why satellites_to_close_gap is None where a gap curve was computed (capacity.gap)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class CapacityAssessment:
     events: dict[EventCase, CapacityCaseFigures]
     notes: tuple[str, ...] = ()
     reference_satellite: str = ""  # the satellite behind satellites_to_close_gap, with how it was estimated
+    gap_curves: dict = field(default_factory=dict)   # policy -> satsov.capacity.gap.GapCurve (capacity.gap)
 
     @property
     def design(self) -> str:
@@ -178,6 +180,7 @@ class CapacityAssessment:
                 "background_demand_gbps": self.result.demand.background_gbps,
                 "snapshots": len(self.result.times), "notes": list(self.notes),
                 "reference_satellite": self.reference_satellite,
+                "gap_curves": {k: v.to_dict() for k, v in self.gap_curves.items()},
                 "design": self.reference_satellite}  # "design": the former key, kept in format version 1
 
 

@@ -242,6 +242,30 @@ class DemandSpec(_Model):
     points: list[DemandPointSpec] = []
 
 
+class GapSpec(_Model):
+    """What would close each gap (satsov.capacity.gap): satellites of the reference satellite
+    (``capacity.reference_satellite``) in one Walker shell, added to each policy that falls short of the target
+    and serving the region only, the region's share against their number through the same fair allocation."""
+
+    enabled: bool = True
+    policies: list[str] | None = Field(None, description="the policies to size (default: every policy whose "
+                                       "served share is below the target)")
+    target: float | None = Field(None, gt=0, le=1, description="the share to reach (default: what all operators "
+                                 "serve the region today, the baseline's share)")
+    altitude_km: float = Field(550.0, ge=200, le=2000)
+    inclination_deg: float = Field(53.0, ge=0, le=180)
+    max_satellites: int = Field(20000, ge=10, le=100000)
+    refine: int = Field(1, ge=0, le=6, description="bisections of the bracket where the target is reached")
+    step: str | None = Field(None, description="snapshots of the curve's runs (default: the capacity step)")
+
+    @field_validator("step")
+    @classmethod
+    def _step(cls, v):
+        if v is not None and parse_duration_s(v, name="step") <= 0:
+            raise ValueError("expected a positive duration such as '8h'")
+        return v
+
+
 class CapacitySpec(_Model):
     """Capacity analysis (satsov.capacity): snapshots every ``step``, on a grid of ``spacing_km`` (default:
     the region's), with the low/base/high sensitivity of each policy's figure."""
@@ -267,6 +291,7 @@ class CapacitySpec(_Model):
         """The former name of :attr:`reference_satellite` (kept for a release)."""
         return self.reference_satellite
     operators: dict[str, dict] = Field({}, description="entries replacing data/capacity.yaml's, same layout")
+    gap: GapSpec = GapSpec()
 
     @field_validator("step")
     @classmethod

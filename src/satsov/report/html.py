@@ -381,6 +381,18 @@ def _capacity_section(rname, ra, head) -> list[str]:
     shown = spec.filled(ra)
     parts.append(_table(spec.header(shown), spec.text_rows(ra, only=shown)))
     parts.append(f"<p class='note'>* satellites of {html.escape(cap.reference_satellite)}.</p>")
+    if cap.gap_curves:   # what would close each gap: the curve, its ceiling and the answer
+        rows, done = [], {}
+        for name, c in cap.gap_curves.items():
+            if id(c) in done:
+                rows.append([name, f"as {done[id(c)]}", "", "", ""])
+                continue
+            done[id(c)] = name
+            points = ", ".join(f"{n:,}: {v:.1%}" for n, v in zip(c.satellites, c.share))
+            answer = f"{c.satellites_to_target:,}" if c.satellites_to_target is not None else c.reason
+            rows.append([name, points, f"{c.ceiling:.1%}", f"{c.target:.1%}", answer])
+        parts.append("<h4>What would close each gap (satellites added: share served)</h4>")
+        parts.append(_table(["policy", "curve", "ceiling (cell caps)", "target", "satellites to reach it"], rows))
     panels = [(f"{k}: {_pct(v.served_share)} carried", cap.result.cell_share(PolicyCase(k))) for k, v in pol.items()]
     g = cap.result.demand.grid.subset(cap.result.demand.in_region)
     parts.append(f"<img alt='capacity maps' src='{_small_multiples(g, panels, f'{rname}: share of each place’s busy-hour demand carried', 'share of demand served')}'>")
