@@ -69,23 +69,31 @@ def test_blocks_are_far_fewer_than_pairs_on_a_fine_grid():
     assert len(s) * 5 < len(ps)
 
 
-def _networkx_total(sat_cap, sat_op, pairs, density, area, demand):
+def _networkx_total(sat_cap, sat_op, pairs, density, area, demand, shared=False):
+    """networkx's maximum flow on the pairwise network; ``shared``: every operator in one band, their deliveries
+    into a cell passing through a (cell, band) node capped at the largest cap of the operators there."""
     import networkx as nx
     g = nx.DiGraph()
     for s, c in enumerate(sat_cap):
         g.add_edge("src", ("sat", s), capacity=int(c))
+    there: dict[int, set] = {}
     for s, cell in pairs:
         op = int(sat_op[s])
+        there.setdefault(cell, set()).add(op)
         g.add_edge(("sat", s), ("link", cell, op), capacity=int(sat_cap[s]))
-        g.add_edge(("link", cell, op), ("cell", cell), capacity=int(np.floor(density[op] * area[cell])))
+        g.add_edge(("link", cell, op), ("band", cell) if shared else ("cell", cell),
+                   capacity=int(np.floor(density[op] * area[cell])))
+    for cell, ops in there.items():
+        if shared:
+            g.add_edge(("band", cell), ("cell", cell), capacity=max(int(np.floor(density[o] * area[cell])) for o in ops))
     for c, d in enumerate(demand):
         g.add_edge(("cell", c), "sink", capacity=int(d))
     return nx.maximum_flow_value(g, "src", "sink")
 
 
 @requires_networkx
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_block_network_carries_the_pairwise_maximum_flow(seed):
+@pytest.mark.parametrize("seed,shared", [(1, False), (2, False), (3, False), (1, True), (4, True)])
+def test_the_block_network_carries_the_pairwise_maximum_flow(seed, shared):
     # random demand and capacities on a real grid and real positions, with caps that bind in some cells and
     # not in others, and one operator denied over part of the grid: networkx on the pairs from the brute-force
     # test gives the same maximum flow as the block network
@@ -101,12 +109,13 @@ def test_the_block_network_carries_the_pairwise_maximum_flow(seed):
     near = np.flatnonzero(np.linalg.norm(pos - xyz.mean(axis=0), axis=1) < 3000)
     pos, sat_op = pos[near], sat_op[near]
     sat_cap = rng.integers(0, 4000, len(pos))
-    density = np.array([0.5, 1.5])  # Mbps per km²
+    density = np.array([0.6, 0.5] if shared else [0.5, 1.5])  # Mbps per km² (shared: the band binds in places)
     mel = np.where(sat_op == 0, 55.0, 25.0)
     s, lv, b = visible_blocks(tree, pos, mel)
     denied = np.zeros((2, len(g)), bool)
     denied[1, g.lat_deg > 53.5] = True
-    bn = block_network(tree, s, lv, b, sat_op, sat_cap, density, g.area_km2, demand, 2, denied)
+    bn = block_network(tree, s, lv, b, sat_op, sat_cap, density, g.area_km2, demand, 2, denied,
+                       op_band=np.array([0, 0]) if shared else None)   # shared: one band for both (issue 31)
     cap = bn.network.cap.copy()
     cap[bn.link_arc[denied[bn.link_op, tree.cells[bn.link_slot]]]] = 0
     from satsov.capacity.flow import Network
@@ -114,7 +123,10 @@ def test_the_block_network_carries_the_pairwise_maximum_flow(seed):
     flows, _ = fair_flow(net, np.where(tree.cells >= 0, demand[np.maximum(tree.cells, 0)], 0), fair=False)
     pairs = [(a, c) for a, c in _brute(pos, mel, xyz, up) if demand[c] >= 1 and not denied[sat_op[a], c]]
     assert int(flows[bn.network.cell_arc].sum()) == _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2,
-                                                                     demand)
+                                                                     demand, shared)
+    if shared:   # the band binds somewhere: without it the two operators' caps would add up to more
+        assert _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2, demand) > \
+            _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2, demand, True)
 
 
 def test_sees_any_is_the_pairwise_test():

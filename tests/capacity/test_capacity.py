@@ -390,3 +390,25 @@ def test_the_capacity_command_gives_the_bounds_beside_the_fair_share(capsys):
         slack = 1e-3  # whole Mbps
         assert lo - slack <= f["served_share"] <= hi + slack, f["id"]
     assert cases["policy:no-spacex"]["served_share_region_first"] > cases["policy:no-spacex"]["served_share_world_first"]
+
+
+def test_operators_of_one_band_share_it_and_never_deliver_more_than_apart():
+    """Issue 31, item 4: Starlink and OneWeb both serve users in Ku; with the band shared (47 CFR § 25.261) they
+    deliver no more into a cell together than the larger of their caps, so every maximum flow (the fair
+    allocation's total) is no more than with their caps added, and each alone is unchanged; the notes say which
+    operators share which band."""
+    import warnings
+    warnings.simplefilter("ignore")
+    fleets = satsov.as_flying(["oneweb", "starlink", "kuiper"])
+    d = build_demand(satsov.grid("IE", 50), background_spacing_km=400)
+    t = satsov.time_grid(T0, "2h", "1h")
+    sets = {"all": list(fleets), "starlink": ["starlink"], "kuiper": ["kuiper"]}
+    shared = allocate(fleets, d, t, sets=sets)
+    apart = allocate(fleets, d, t, sets=sets, spectrum="separate")
+    assert (shared.total_served_mbps["all"] <= apart.total_served_mbps["all"] + 1e-6).all()
+    for alone in ("starlink", "kuiper"):
+        np.testing.assert_array_equal(shared.served_cells_mbps[alone], apart.served_cells_mbps[alone])
+    assert any("oneweb, starlink share the Ku band" in n for n in shared.notes)
+    assert any("optimistic" in n for n in apart.notes)
+    with pytest.raises(satsov.errors.InputError, match="spectrum"):
+        allocate(fleets, d, t, sets=sets, spectrum="mixed")

@@ -62,7 +62,7 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
                 extra=point_demand(points) if points else None)
         todo.append(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted, owner=owner,
                          supply=supply, level=supply_level, positions=cache["positions"], registry=registry,
-                         **options))
+                         spectrum=cap.spectrum, **options))
 
     todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
     base_case = by_key.get(PolicyCase(BASELINE))
@@ -199,7 +199,7 @@ def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
                                   altitude_km=gap.altitude_km, inclination_deg=gap.inclination_deg, target=target,
                                   max_satellites=gap.max_satellites, refine=gap.refine, supply=run["supply"],
                                   owner=run["owner"], registry=run["registry"], positions=positions,
-                                  start=pols[name].satellites_to_close_gap)
+                                  start=pols[name].satellites_to_close_gap, spectrum=sc.capacity.spectrum)
         out[name] = seen[sig]
     return out
 

@@ -291,6 +291,10 @@ class CapacitySpec(_Model):
         """The former name of :attr:`reference_satellite` (kept for a release)."""
         return self.reference_satellite
     operators: dict[str, dict] = Field({}, description="entries replacing data/capacity.yaml's, same layout")
+    spectrum: Literal["shared", "separate"] = Field("shared", description="shared: the operators of one user band "
+                                                    "deliver no more into a cell together than the largest of their "
+                                                    "caps (47 CFR § 25.261); separate: their caps add up, as if they "
+                                                    "did not interfere (optimistic)")
     gap: GapSpec = GapSpec()
 
     @field_validator("step")

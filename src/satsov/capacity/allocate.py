@@ -388,6 +388,7 @@ class _Context:
     footprint_key: bytes  # the cells and the masks: what the visible blocks depend on besides positions
     bounds: bool = False  # also the world-first and region-first bounds of each case
     carried: tuple = ()   # (case, fleet): the least and the most the fleet carries into the region in that case
+    op_band: np.ndarray | None = None   # per fleet, its shared user band (-1: none)
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
@@ -404,7 +405,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
     keep = usable[vs]
     bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, ctx.density, ctx.area_km2,
-                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude)
+                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
     out, carried, baselines = {}, {}, {}
@@ -564,7 +565,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
              positions: np.ndarray | None = None, workers: int = 1, registry=None,
-             bounds: bool = False, carried=(), beam_caps: bool = True) -> CapacityResult:
+             bounds: bool = False, carried=(), beam_caps: bool = True, spectrum: str = "shared") -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
@@ -594,7 +595,14 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     (:func:`~satsov.capacity.flow.carried_range`; :meth:`CapacityResult.carried_gbps`). ``beam_caps``: apply
     each operator's cap per beam cell, pre-clipped onto the grid (:mod:`satsov.capacity.beams`; the default), or
     (False) as its density times each analysis cell's area, which moves with the grid (for comparison).
+    ``spectrum``: ``"shared"`` (the default): the operators of one user band (``user_band`` in the capacity
+    table) deliver no more into a cell together than the largest of their caps, the band split between them as
+    47 CFR § 25.261 has NGSO systems split it during in-line events; ``"separate"``: every operator's caps add up,
+    as if they did not interfere (optimistic; said in the notes).
     """
+    if spectrum not in ("shared", "separate"):
+        raise InputError(f"spectrum: found {spectrum!r}, expected 'shared' or 'separate'", found=spectrum,
+                         expected="shared or separate")
     levels = level if isinstance(level, Mapping) else {}
     default_level = "base" if isinstance(level, Mapping) else level
     for lv in [default_level, *levels.values()]:
@@ -617,7 +625,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                for k, (_ops, den) in all_cases.items()}
     all_cases = {k: ops for k, (ops, _den) in all_cases.items()}
     # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
-    elements, sat_fleet, caps, min_el, bent, density, beam = [], [], [], [], [], [], []
+    elements, sat_fleet, caps, min_el, bent, density, beam, band = [], [], [], [], [], [], [], []
     assumptions, notes = {}, list(demand.notes)
     for i, (key, fleet) in enumerate(fleets.items()):
         op = registry[owner[key]]
@@ -631,6 +639,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         bent.append(np.full(len(fleet), not s.inter_satellite_links))
         density.append(s.cell_capacity.at(lv))
         beam.append(s.beam_cell_km2 if (beam_caps and s.beam_cell_km2) else np.nan)
+        band.append(s.user_band if spectrum == "shared" else None)
         if s.assumed:
             assumptions[key] = s.assumed
         if s.key.startswith("_"):
@@ -651,6 +660,16 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                      + "), pre-clipped onto this grid: a cell gets, of its beam cells' demand, what their caps allow "
                      "(data/capacity.yaml, beam_cell_km2); the demand is laid out on Starlink-sized beam cells, so that "
                      "neither moves with the grid's spacing")
+    names = sorted({b for b in band if b})
+    op_band = np.array([names.index(b) if b else -1 for b in band], np.int64)
+    shared = {b: [k for k, x in zip(fleets, band) if x == b] for b in names}
+    shared = {b: ks for b, ks in shared.items() if len(ks) > 1}
+    if shared:
+        notes.append("spectrum: " + "; ".join(f"{', '.join(ks)} share the {b} band" for b, ks in shared.items())
+                     + ": together they deliver no more into a cell than the largest of their caps (NGSO systems split "
+                     "the band during in-line events, 47 CFR § 25.261)")
+    elif spectrum == "separate":
+        notes.append("spectrum: every operator's caps add up, as if no two interfered (optimistic)")
     if flat:
         notes.append(f"caps: no beam cell for {', '.join(flat)}: the cap scales with the analysis cell's area (a dense "
                      f"place on a coarse grid can draw more than it could in reality)")
@@ -704,7 +723,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                    exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
                    _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds,
-                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)))
+                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)), op_band)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}

@@ -316,7 +316,7 @@ def _children(tree: BlockTree, level_index: int, flat_blocks: np.ndarray):
 
 
 def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap_density, cell_area_km2,
-                  demand_mbps, n_ops: int, force_links=None, exclude=None):
+                  demand_mbps, n_ops: int, force_links=None, exclude=None, op_band=None):
     """The flow network of one snapshot from :func:`visible_blocks` arcs.
 
     ``sat_op``/``sat_cap`` per satellite; ``cap_density`` per operator (Mbps per km² into one cell), or per
@@ -324,7 +324,11 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     :func:`satsov.capacity.beams.pre_clipped_caps`); ``cell_area_km2`` and ``demand_mbps`` per cell (grid order); ``force_links`` (n_ops, n_cells) bool: give
     these (cell, operator) pairs a link node even where the cap cannot bind (denials zero them per case);
     ``exclude`` (n_ops, n_cells) bool: pairs that no case may serve (an operator without landing rights): their
-    arcs are left out of the network altogether.
+    arcs are left out of the network altogether. ``op_band`` (per operator, an integer band, -1 for none): the
+    operators of one band share its spectrum in each cell (47 CFR § 25.261: NGSO systems split the band during
+    in-line events): where their caps into a cell add up to more than the largest of them, and the cell asks more
+    than that, their deliveries into the cell pass through a (cell, band) node capped at the largest cap (the
+    band's capacity with the best system's efficiency), so that together they deliver no more than one band.
     """
     from satsov.capacity.flow import INT_CAP, Network
 
@@ -376,11 +380,49 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         needs |= np.asarray(force_links, bool)[leaf_op, slot_cell[leaf_slot]]
     links = np.unique(leaf_slot[needs] * n_ops + leaf_op[needs])
     link_slot, link_op = links // n_ops, links % n_ops
+    # (slot, band) nodes where a band's operators together could deliver more than the band into a cell that asks
+    # more than that
+    band_of = None if op_band is None else np.asarray(op_band, np.int64)
+    bands = np.zeros(0, np.int64)
+    band_cap = np.zeros(0, np.int64)
+    n_bands = 0 if band_of is None or not (band_of >= 0).any() else int(band_of.max()) + 1
+    if n_bands:
+        all_slots = np.arange(n_slots)
+        caps_all = np.stack([cap_into(np.full(n_slots, o), all_slots) for o in range(n_ops)])
+        if excl is not None:
+            caps_all[excl[:, slot_cell] & real[None, :]] = 0
+        present = np.zeros((n_ops, n_slots), bool)   # the operator reaches the slot at this snapshot
+        present[leaf_op, leaf_slot] = True
+        keys = []
+        for bnd in range(n_bands):
+            mine = band_of == bnd
+            if mine.sum() < 2:
+                continue
+            c = np.where(present[mine], caps_all[mine], 0)
+            top = c.max(axis=0)
+            binds = real & (c.sum(axis=0) > top) & (slot_demand > top)
+            keys.append(np.flatnonzero(binds) * n_bands + bnd)
+        bands = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        if len(bands):
+            b_slot, b_band = bands // n_bands, bands % n_bands
+            band_cap = np.array([np.where(present[band_of == bb, ss], caps_all[band_of == bb, ss], 0).max()
+                                 for ss, bb in zip(b_slot, b_band)], np.int64)
     # node numbers
     block0 = 1 + n_sats
     link0 = block0 + len(nodes)
-    cell0 = link0 + len(links)
+    band0 = link0 + len(links)
+    cell0 = band0 + len(bands)
     sink = cell0 + n_slots
+
+    def into_cell(slots, ops):
+        """The node an operator's delivery into a slot's cell goes to: its (slot, band) node where there is one."""
+        out = cell0 + slots
+        if len(bands):
+            k = slots * n_bands + np.where(band_of[ops] >= 0, band_of[ops], 0)
+            i = np.minimum(np.searchsorted(bands, k), len(bands) - 1)
+            hit = (bands[i] == k) & (band_of[ops] >= 0)
+            out = np.where(hit, band0 + i, out)
+        return out
 
     def block_node(keys):
         return block0 + np.searchsorted(nodes, keys)
@@ -389,7 +431,7 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         keys = slots * n_ops + ops
         i = np.minimum(np.searchsorted(links, keys), max(len(links) - 1, 0))
         hit = links[i] == keys if len(links) else np.zeros(len(keys), bool)
-        return np.where(hit, link0 + i, cell0 + slots), ~hit
+        return np.where(hit, link0 + i, into_cell(slots, ops)), ~hit
 
     tails, heads, caps, ops, deliver = [], [], [], [], []
 
@@ -416,7 +458,9 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
             np.where(direct, lowest_slot, -1))
     link_first = sum(len(t) for t in tails)
     link_caps = cap_into(link_op, link_slot)
-    add(link0 + np.arange(len(links)), cell0 + link_slot, link_caps, link_op, link_slot)
+    add(link0 + np.arange(len(links)), into_cell(link_slot, link_op), link_caps, link_op, link_slot)
+    if len(bands):   # the band's capacity into the cell, shared by its operators
+        add(band0 + np.arange(len(bands)), cell0 + bands // n_bands, band_cap, np.full(len(bands), -1, np.int64))
     cell_first = sum(len(t) for t in tails)
     slots = np.arange(n_slots)
     add(cell0 + slots, np.full(n_slots, sink), slot_demand, np.full(n_slots, -1, np.int64))
@@ -426,7 +470,7 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     # a link node with one arc in is a detour: its arc to the cell starts at that arc's tail instead (the arc
     # in is a satellite's, already bounded by the satellite's own capacity, or a block's, unbounded), so the
     # flows are the same with one node and one arc fewer (most GEO links: one block node of the operator)
-    into = np.flatnonzero((head >= link0) & (head < cell0))
+    into = np.flatnonzero((head >= link0) & (head < band0))
     indeg = np.bincount(head[into] - link0, minlength=len(links))
     single = into[indeg[head[into] - link0] == 1]
     if len(single):
@@ -458,7 +502,8 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         flat_of = nodes // n_ops
         li = np.searchsorted(tree.level_offset, flat_of, side="right") - 1
         first_slot[block0:link0] = (flat_of - tree.level_offset[li]) << tree.levels[li]
-    first_slot[link0:cell0] = link_slot
+    first_slot[link0:band0] = link_slot
+    first_slot[band0:cell0] = bands // max(n_bands, 1)
     first_slot[cell0:sink] = slots
     to = first_slot[head]
     arc_region = (tail >= 1) & (tail <= n_sats) & (to >= 0) & (to < tree.region_slots)

@@ -7,7 +7,8 @@ inter-satellite links, beam cell and cell capacity) to the case, serving the reg
 every country outside it: a sovereign system), and allocates again for N = a few counts that double until the
 target is reached or the share stops rising. Beside the curve: the *ceiling*, the share the cell caps allow
 however many satellites fly (every region cell given min(its demand, the sum of the caps of the operators that
-may serve it): no flow can give more), so that "not reachable with this spectrum" is said where the ceiling is
+may serve it, the operators of one user band together no more than the largest of their caps where spectrum is
+shared): no flow can give more), so that "not reachable with this spectrum" is said where the ceiling is
 below the target; and, with ``bounds``, the two bounds of each point (world first, region first).
 
 The headline is the smallest count of the curve that reaches the target (the counts double, so it is known to a
@@ -57,7 +58,7 @@ class GapCurve:
         return out
 
 
-def cap_ceiling(demand, supply_entries, allowed_in_region=None) -> float:
+def cap_ceiling(demand, supply_entries, allowed_in_region=None, spectrum: str = "shared") -> float:
     """The most of the region's demand the cell caps can deliver, however many satellites fly: per region cell
     min(demand, the sum of each operator's cap into it), over the region's demand. ``supply_entries``: per
     operator its :class:`~satsov.capacity.supply.OperatorSupply` and level (``[(entry, level), ...]``);
@@ -72,7 +73,12 @@ def cap_ceiling(demand, supply_entries, allowed_in_region=None) -> float:
     want = np.floor(laid.mbps[region])
     if want.sum() <= 0:
         return 1.0
-    return float(np.minimum(want, caps[:, region].sum(axis=0)).sum() / want.sum())
+    caps = caps[:, region]
+    bands = [e.user_band if spectrum == "shared" else None for e, _lv in supply_entries]
+    total = sum(caps[i] for i, b in enumerate(bands) if b is None) if None in bands else np.zeros(caps.shape[1])
+    for b in {b for b in bands if b is not None}:   # one band's operators together: the largest of their caps
+        total = total + caps[[i for i, x in enumerate(bands) if x == b]].max(axis=0)
+    return float(np.minimum(want, total).sum() / want.sum())
 
 
 class _Registry:
@@ -104,7 +110,7 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
               altitude_km: float = 550.0, inclination_deg: float = 53.0, target: float = 1.0, start: int | None = None,
               max_satellites: int = 20000, refine: int = 1, supply=None, owner=None, registry=None,
               positions: np.ndarray | None = None, bounds: bool = False, gateways="published",
-              progress=None) -> GapCurve:
+              spectrum: str = "shared", progress=None) -> GapCurve:
     """The served share of ``case`` (a :class:`~satsov.world.cases.Case` over ``fleets``) against satellites of
     ``reference`` (OPERATOR:GENERATION of the capacity table) added in one Walker shell at ``altitude_km`` and
     ``inclination_deg``, serving the region only. ``target``: the share to reach (0-1). ``start``: the first count
@@ -156,7 +162,7 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
         may.append(~denied)
     entries.append((ref_entry, "base"))
     may.append(np.ones(len(demand.grid), bool))
-    ceiling = cap_ceiling(demand, entries, np.array(may))
+    ceiling = cap_ceiling(demand, entries, np.array(may), spectrum)
     base_fleets = {k: fleets[k] for k in fleets}
     base_owner = {**owner, GAP_FLEET: GAP_FLEET}
 
@@ -165,11 +171,12 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
         fleet = Fleet.from_shells([shell], times.utc[0], name=GAP_FLEET)
         pos = np.concatenate([positions, propagate(list(fleet), times)[0]], axis=0)
         r = allocate({**base_fleets, GAP_FLEET: fleet}, demand, times, cases={key: with_ref}, supply=table,
-                     owner=base_owner, registry=reg, positions=pos, bounds=bounds, gateways=gateways)
+                     owner=base_owner, registry=reg, positions=pos, bounds=bounds, gateways=gateways,
+                     spectrum=spectrum)
         f = r.figures(key)
         return len(fleet), f.served_share, f.served_share_world_first, f.served_share_region_first
     points = [(0,) + tuple(_share0(allocate, base_fleets, demand, times, key, base_case, table, owner, registry,
-                                   positions, bounds, gateways))]
+                                   positions, bounds, gateways, spectrum))]
     notes = [f"gap sizing: {reference} ({gen.capacity_gbps.describe()}) in one Walker delta shell at "
              f"{altitude_km:g} km, {inclination_deg:g}°, serving the region only; the cell caps allow at most "
              f"{ceiling:.1%} of the region's demand with the case's operators and it"]
@@ -215,10 +222,11 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
                     tuple(float(p[1]) for p in points), ceiling, float(target), best, reason, wf, rf, tuple(notes))
 
 
-def _share0(allocate, fleets, demand, times, key, case, supply, owner, registry, positions, bounds, gateways):
+def _share0(allocate, fleets, demand, times, key, case, supply, owner, registry, positions, bounds, gateways,
+            spectrum):
     """The case without any satellite added: the curve's first point."""
     r = allocate(fleets, demand, times, cases={key: case}, supply=supply, owner=owner, registry=registry,
-                 positions=positions, bounds=bounds, gateways=gateways)
+                 positions=positions, bounds=bounds, gateways=gateways, spectrum=spectrum)
     f = r.figures(key)
     return f.served_share, f.served_share_world_first, f.served_share_region_first
 

@@ -89,6 +89,7 @@ class OperatorSupply:
     isl_source: str = ""
     beam_cell_km2: float | None = None  # the area one beam cell serves (its cap: the density times this area);
     # None: no beam layout known, the cap scales with the analysis cell's area
+    user_band: str | None = None  # the user downlink band it shares with other systems in it (None: shares none)
 
     def generation_of(self, name: str) -> Generation:
         return next(g for g in self.generations if g.matches(name))
@@ -132,6 +133,13 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
         if not (1.0 <= beam <= 1e6):
             raise InputError(f"{where}.beam_cell_km2: found {entry['beam_cell_km2'].get('value')!r}, expected an area in "
                              f"km² from 1 to 1,000,000", found=entry["beam_cell_km2"].get("value"), expected="[1, 1e6] km²")
+    band, src_band, ass_band = None, "", False
+    if entry.get("user_band") is not None:
+        band, src_band, ass_band = _value(entry["user_band"], f"{where}.user_band")
+        if not isinstance(band, str) or not band.strip():
+            raise InputError(f"{where}.user_band: found {band!r}, expected a band name such as 'Ku' or 'Ka'",
+                             found=band, expected="a band name")
+        band = band.strip()
     gens = []
     for i, g in enumerate(entry.get("generations") or []):
         rule = g.get("rule") or {}
@@ -141,11 +149,13 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
         raise InputError(f"{where}.generations: expected at least one generation and a default rule",
                          found=len(gens), expected="a generation with rule {default: true}")
     assumed = tuple(n for n, a in (("min_elevation_deg", ass_el), ("inter_satellite_links", ass_isl),
-                                   ("cell capacity", cell.assumed), ("beam cell", ass_beam)) if a)
+                                   ("cell capacity", cell.assumed), ("beam cell", ass_beam),
+                                   ("user band", ass_band)) if a)
     assumed += tuple(f"{g.name} capacity" for g in gens if g.capacity_gbps.assumed)
     sources = tuple(dict.fromkeys([src_el, src_isl, cell.source] + ([src_beam] if src_beam else [])
+                                  + ([src_band] if src_band else [])
                                   + [g.capacity_gbps.source for g in gens]))
-    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl, beam)
+    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl, beam, band)
 
 
 class SupplyTable:
