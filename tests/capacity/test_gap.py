@@ -64,3 +64,11 @@ def test_the_ceiling_bounds_the_case_itself(small):
     assert r.figures("all").served_share <= ceiling + 1e-9
     with pytest.raises(satsov.InputError if hasattr(satsov, "InputError") else Exception):
         gap_curve(fleets, d, t, Case("x", tuple(fleets)), reference="nobody:none")
+
+
+def test_with_bounds_each_point_of_the_curve_lies_between_its_two_bounds(small):
+    fleets, d, t, case = small
+    g = gap_curve(fleets, d, t, case, target=0.4, start=20, max_satellites=400, refine=0, bounds=True)
+    assert len(g.share_world_first) == len(g.share_region_first) == len(g.share)
+    for lo, v, hi in zip(g.share_world_first, g.share, g.share_region_first):
+        assert lo - 1e-3 <= v <= hi + 1e-3     # whole Mbps

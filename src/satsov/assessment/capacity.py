@@ -199,7 +199,8 @@ def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
                                   altitude_km=gap.altitude_km, inclination_deg=gap.inclination_deg, target=target,
                                   max_satellites=gap.max_satellites, refine=gap.refine, supply=run["supply"],
                                   owner=run["owner"], registry=run["registry"], positions=positions,
-                                  start=pols[name].satellites_to_close_gap, spectrum=sc.capacity.spectrum)
+                                  start=pols[name].satellites_to_close_gap, spectrum=sc.capacity.spectrum,
+                                  bounds=sc.capacity.bounds)
         out[name] = seen[sig]
     return out
 

@@ -276,8 +276,8 @@ class CapacitySpec(_Model):
     file: str | None = None
     sensitivity: bool = True
     bounds: bool = Field(False, description="also the world-first and region-first bounds of each case of the base "
-                         "run: what any maximum flow keeping the world's first fair level can give the region "
-                         "(costs about as much as the base run again)")
+                         "run and of each point of the gap curves: what any maximum flow keeping the world's first "
+                         "fair level can give the region (costs about as much as the base run again)")
     workers: int | None = Field(None, ge=1, le=256, description="processes for the capacity runs (each region's "
                                 "base and sensitivity runs), after the coverage passes; default 1 "
                                 "(the CLI: the machine's cores)")

@@ -388,7 +388,11 @@ def _capacity_section(rname, ra, head) -> list[str]:
                 rows.append([name, f"as {done[id(c)]}", "", "", ""])
                 continue
             done[id(c)] = name
-            points = ", ".join(f"{n:,}: {v:.1%}" for n, v in zip(c.satellites, c.share))
+            if c.share_world_first:   # capacity.bounds: each point's two bounds beside it
+                points = ", ".join(f"{n:,}: {v:.1%} ({lo:.0%}-{hi:.0%})" for n, v, lo, hi in
+                                   zip(c.satellites, c.share, c.share_world_first, c.share_region_first))
+            else:
+                points = ", ".join(f"{n:,}: {v:.1%}" for n, v in zip(c.satellites, c.share))
             answer = f"{c.satellites_to_target:,}" if c.satellites_to_target is not None else c.reason
             rows.append([name, points, f"{c.ceiling:.1%}", f"{c.target:.1%}", answer])
         parts.append("<h4>What would close each gap (satellites added: share served)</h4>")
