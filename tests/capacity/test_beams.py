@@ -60,13 +60,25 @@ def test_the_regions_demand_and_total_cap_do_not_move_with_the_grid(region):
     fell from 100% at 100 km to 55% at 10 km). On beam cells, the region's demand and its total cap are sums over
     the same beam cells at every spacing, down to cells smaller than a beam (10 km), where the per-area cap moves
     by far more."""
-    totals, demands, flat = [], [], []
+    from satsov.capacity.beams import joint_caps
+    totals, demands, flat, joints, pooled = [], [], [], [], []
+    two = np.array([STARLINK_DENSITY, STARLINK_DENSITY]), np.array([STARLINK_BEAM_KM2, STARLINK_BEAM_KM2])
     for spacing in (100, 50, 25, 10):
         d = build_demand(satsov.grid(region, spacing), background=False)
         d2, caps = beam_caps(d, np.array([STARLINK_DENSITY]), np.array([STARLINK_BEAM_KM2]))
         totals.append(caps[0].sum())
         demands.append(d2.mbps.sum())
         flat.append(np.minimum(np.floor(STARLINK_DENSITY * d.grid.area_km2), np.floor(d.mbps)).sum())
+        # two operators in different bands: together, per beam cell (joint), and per operator added (pooled)
+        d3, caps2 = beam_caps(d, *two)
+        j = joint_caps(d, *two, band=["Ku", "Ka"])
+        assert (j <= caps2.sum(axis=0) + 1).all()
+        joints.append(np.minimum(j, np.floor(d3.mbps)).sum())
+        pooled.append(np.minimum(caps2.sum(axis=0), np.floor(d3.mbps)).sum())
     assert max(demands) / min(demands) < 1.0001, demands
     assert max(totals) / min(totals) < 1.002, totals     # whole Mbps per cell
     assert max(flat) / min(flat) > 1.05, flat            # what it replaces
+    # together the two can give a cell no more than its beam cells allow both: that does not move with the grid;
+    # adding their per-operator caps pools one's unused cap in a quiet beam with the other's in a busy one
+    assert max(joints) / min(joints) < 1.002, joints
+    assert pooled[0] > joints[0] and abs(pooled[-1] / joints[-1] - 1) < 0.002, (pooled, joints)

@@ -69,7 +69,7 @@ def test_blocks_are_far_fewer_than_pairs_on_a_fine_grid():
     assert len(s) * 5 < len(ps)
 
 
-def _networkx_total(sat_cap, sat_op, pairs, density, area, demand, shared=False):
+def _networkx_total(sat_cap, sat_op, pairs, density, area, demand, shared=False, joint=None):
     """networkx's maximum flow on the pairwise network; ``shared``: every operator in one band, their deliveries
     into a cell passing through a (cell, band) node capped at the largest cap of the operators there."""
     import networkx as nx
@@ -87,13 +87,19 @@ def _networkx_total(sat_cap, sat_op, pairs, density, area, demand, shared=False)
         if shared:
             g.add_edge(("band", cell), ("cell", cell), capacity=max(int(np.floor(density[o] * area[cell])) for o in ops))
     for c, d in enumerate(demand):
+        if joint is not None:   # every operator together into the cell through one more node
+            for u, v, data in list(g.in_edges(("cell", c), data=True)):
+                g.remove_edge(u, v)
+                g.add_edge(u, ("joint", c), capacity=data["capacity"])
+            g.add_edge(("joint", c), ("cell", c), capacity=int(joint[c]))
         g.add_edge(("cell", c), "sink", capacity=int(d))
     return nx.maximum_flow_value(g, "src", "sink")
 
 
 @requires_networkx
-@pytest.mark.parametrize("seed,shared", [(1, False), (2, False), (3, False), (1, True), (4, True)])
-def test_the_block_network_carries_the_pairwise_maximum_flow(seed, shared):
+@pytest.mark.parametrize("seed,shared,joint", [(1, False, False), (2, False, False), (3, False, False),
+                                               (1, True, False), (4, True, False), (5, False, True), (6, True, True)])
+def test_the_block_network_carries_the_pairwise_maximum_flow(seed, shared, joint):
     # random demand and capacities on a real grid and real positions, with caps that bind in some cells and
     # not in others, and one operator denied over part of the grid: networkx on the pairs from the brute-force
     # test gives the same maximum flow as the block network
@@ -114,8 +120,11 @@ def test_the_block_network_carries_the_pairwise_maximum_flow(seed, shared):
     s, lv, b = visible_blocks(tree, pos, mel)
     denied = np.zeros((2, len(g)), bool)
     denied[1, g.lat_deg > 53.5] = True
+    # joint: a cap on both operators together in each cell, below what their caps add up to in places
+    together = (np.floor(0.3 * (density[0] + density[1]) * g.area_km2)).astype(np.int64) if joint else None
     bn = block_network(tree, s, lv, b, sat_op, sat_cap, density, g.area_km2, demand, 2, denied,
-                       op_band=np.array([0, 0]) if shared else None)   # shared: one band for both (issue 31)
+                       op_band=np.array([0, 0]) if shared else None,   # shared: one band for both (issue 31)
+                       joint_mbps=together)
     cap = bn.network.cap.copy()
     cap[bn.link_arc[denied[bn.link_op, tree.cells[bn.link_slot]]]] = 0
     from satsov.capacity.flow import Network
@@ -123,7 +132,10 @@ def test_the_block_network_carries_the_pairwise_maximum_flow(seed, shared):
     flows, _ = fair_flow(net, np.where(tree.cells >= 0, demand[np.maximum(tree.cells, 0)], 0), fair=False)
     pairs = [(a, c) for a, c in _brute(pos, mel, xyz, up) if demand[c] >= 1 and not denied[sat_op[a], c]]
     assert int(flows[bn.network.cell_arc].sum()) == _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2,
-                                                                     demand, shared)
+                                                                     demand, shared, together)
+    if joint:    # the joint cap binds somewhere
+        assert _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2, demand, shared) > \
+            _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2, demand, shared, together)
     if shared:   # the band binds somewhere: without it the two operators' caps would add up to more
         assert _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2, demand) > \
             _networkx_total(sat_cap, sat_op, pairs, density, g.area_km2, demand, True)

@@ -389,6 +389,7 @@ class _Context:
     bounds: bool = False  # also the world-first and region-first bounds of each case
     carried: tuple = ()   # (case, fleet): the least and the most the fleet carries into the region in that case
     op_band: np.ndarray | None = None   # per fleet, its shared user band (-1: none)
+    joint: np.ndarray | None = None     # per cell: the most every fleet together can deliver into it
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
@@ -405,7 +406,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
     keep = usable[vs]
     bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, ctx.density, ctx.area_km2,
-                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band)
+                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band, ctx.joint)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
     out, carried, baselines = {}, {}, {}
@@ -650,7 +651,9 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     g = demand.grid
     # each operator's cap into each cell, per beam cell and pre-clipped onto this grid (satsov.capacity.beams)
     from satsov.capacity.beams import beam_caps as _beam_caps
+    from satsov.capacity.beams import joint_caps as _joint_caps
     beam = np.array(beam, float)
+    joint = _joint_caps(demand, density, beam, band)   # every operator together, per beam cell
     demand, cell_caps = _beam_caps(demand, density, beam)
     g = demand.grid
     flat = [k for k, b in zip(fleets, beam) if not np.isfinite(b)]
@@ -723,7 +726,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                    exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
                    _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds,
-                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)), op_band)
+                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)), op_band, joint)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}

@@ -155,3 +155,35 @@ def beam_caps(demand, density_gbps_per_1000km2, beam_km2):
                 rho = np.where(want > 0, served / np.where(want > 0, want, 1.0), 1.0)
             out[o] = np.floor(np.clip(rho, 0.0, 1.0) * mbps).astype(np.int64)
     return replace(demand, mbps=mbps), out
+
+
+def joint_caps(demand, density_gbps_per_1000km2, beam_km2, band=None) -> np.ndarray | None:
+    """Per cell of ``demand`` (laid out by :func:`beam_caps`), the most every operator together can deliver into
+    it: per beam cell of :data:`DEMAND_BEAM_KM2` min(its demand, the sum over bands of the largest cap of the
+    band's operators of that beam size, and the caps of those without a band), summed over the cell's beam cells,
+    plus the caps of the operators with other beam sizes. Per-operator caps alone let a cell holding several beam
+    cells pool one operator's unused cap in a quiet beam with another's in a busy one; this is the joint bound
+    (None where no operator has the demand's beam size: nothing to add)."""
+    density = np.asarray(density_gbps_per_1000km2, float)
+    beam = np.asarray(beam_km2, float)
+    band = [None] * len(density) if band is None else list(band)
+    same = np.isfinite(beam) & (np.abs(beam - DEMAND_BEAM_KM2) < 1e-6)
+    if same.sum() < 2:
+        return None
+    g = demand.grid
+    per_person = demand.model.mbps_per_person(demand.level)
+    people_mbps = np.asarray(g.population, float) * per_person
+    layout, bg = _layout(g, beam_spacing_km(DEMAND_BEAM_KM2), people_mbps)
+    area_b = np.asarray(bg.area_km2, float)
+    per_beam = np.zeros(len(bg))
+    for b in {band[i] for i in np.flatnonzero(same) if band[i] is not None}:
+        per_beam += max(density[i] for i in np.flatnonzero(same) if band[i] == b) * area_b
+    for i in np.flatnonzero(same):
+        if band[i] is None:
+            per_beam += density[i] * area_b
+    joint = layout @ np.minimum(bg.population * per_person, per_beam)
+    _laid, caps = beam_caps(demand, density, beam)
+    for i in np.flatnonzero(~same):
+        joint = joint + caps[i]
+    extra = np.maximum(0.0, np.asarray(demand.mbps, float) - people_mbps)   # user demand: not pooled here
+    return np.floor(joint + extra).astype(np.int64)

@@ -316,7 +316,7 @@ def _children(tree: BlockTree, level_index: int, flat_blocks: np.ndarray):
 
 
 def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap_density, cell_area_km2,
-                  demand_mbps, n_ops: int, force_links=None, exclude=None, op_band=None):
+                  demand_mbps, n_ops: int, force_links=None, exclude=None, op_band=None, joint_mbps=None):
     """The flow network of one snapshot from :func:`visible_blocks` arcs.
 
     ``sat_op``/``sat_cap`` per satellite; ``cap_density`` per operator (Mbps per km² into one cell), or per
@@ -329,6 +329,9 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     in-line events): where their caps into a cell add up to more than the largest of them, and the cell asks more
     than that, their deliveries into the cell pass through a (cell, band) node capped at the largest cap (the
     band's capacity with the best system's efficiency), so that together they deliver no more than one band.
+    ``joint_mbps`` (per cell): the most every operator together can deliver into the cell
+    (:func:`satsov.capacity.beams.joint_caps`); where it binds, everything into the cell passes through one more
+    node capped there.
     """
     from satsov.capacity.flow import INT_CAP, Network
 
@@ -407,16 +410,47 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
             b_slot, b_band = bands // n_bands, bands % n_bands
             band_cap = np.array([np.where(present[band_of == bb, ss], caps_all[band_of == bb, ss], 0).max()
                                  for ss, bb in zip(b_slot, b_band)], np.int64)
+    # (slot) joint nodes where every operator together could deliver more than the joint cap and the cell asks more
+    joints = np.zeros(0, np.int64)
+    joint_cap = np.zeros(0, np.int64)
+    if joint_mbps is not None:
+        jc = np.where(real, np.asarray(joint_mbps, np.int64)[slot_cell], 0)
+        all_slots = np.arange(n_slots)
+        caps_all = np.stack([cap_into(np.full(n_slots, o), all_slots) for o in range(n_ops)])
+        if excl is not None:
+            caps_all[excl[:, slot_cell] & real[None, :]] = 0
+        present_j = np.zeros((n_ops, n_slots), bool)
+        present_j[leaf_op, leaf_slot] = True
+        c = np.where(present_j, caps_all, 0)
+        possible = np.zeros(n_slots, np.int64)
+        if band_of is not None:
+            for bnd in range(n_bands):
+                mine = band_of == bnd
+                if mine.any():
+                    possible += c[mine].max(axis=0)
+            possible += c[band_of < 0].sum(axis=0)
+        else:
+            possible = c.sum(axis=0)
+        joints = np.flatnonzero(real & (possible > jc) & (slot_demand > jc))
+        joint_cap = jc[joints]
     # node numbers
     block0 = 1 + n_sats
     link0 = block0 + len(nodes)
     band0 = link0 + len(links)
-    cell0 = band0 + len(bands)
+    joint0 = band0 + len(bands)
+    cell0 = joint0 + len(joints)
     sink = cell0 + n_slots
+    joint_of = np.full(n_slots, -1, np.int64)
+    joint_of[joints] = np.arange(len(joints))
+
+    def to_cell(slots):
+        """The node a delivery into a slot's cell reaches last before the cell: its joint node where there is one."""
+        j = joint_of[slots]
+        return np.where(j >= 0, joint0 + j, cell0 + slots)
 
     def into_cell(slots, ops):
         """The node an operator's delivery into a slot's cell goes to: its (slot, band) node where there is one."""
-        out = cell0 + slots
+        out = to_cell(slots)
         if len(bands):
             k = slots * n_bands + np.where(band_of[ops] >= 0, band_of[ops], 0)
             i = np.minimum(np.searchsorted(bands, k), len(bands) - 1)
@@ -460,7 +494,9 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     link_caps = cap_into(link_op, link_slot)
     add(link0 + np.arange(len(links)), into_cell(link_slot, link_op), link_caps, link_op, link_slot)
     if len(bands):   # the band's capacity into the cell, shared by its operators
-        add(band0 + np.arange(len(bands)), cell0 + bands // n_bands, band_cap, np.full(len(bands), -1, np.int64))
+        add(band0 + np.arange(len(bands)), to_cell(bands // n_bands), band_cap, np.full(len(bands), -1, np.int64))
+    if len(joints):  # every operator together into the cell
+        add(joint0 + np.arange(len(joints)), cell0 + joints, joint_cap, np.full(len(joints), -1, np.int64))
     cell_first = sum(len(t) for t in tails)
     slots = np.arange(n_slots)
     add(cell0 + slots, np.full(n_slots, sink), slot_demand, np.full(n_slots, -1, np.int64))
@@ -503,7 +539,8 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         li = np.searchsorted(tree.level_offset, flat_of, side="right") - 1
         first_slot[block0:link0] = (flat_of - tree.level_offset[li]) << tree.levels[li]
     first_slot[link0:band0] = link_slot
-    first_slot[band0:cell0] = bands // max(n_bands, 1)
+    first_slot[band0:joint0] = bands // max(n_bands, 1)
+    first_slot[joint0:cell0] = joints
     first_slot[cell0:sink] = slots
     to = first_slot[head]
     arc_region = (tail >= 1) & (tail <= n_sats) & (to >= 0) & (to < tree.region_slots)
