@@ -217,6 +217,15 @@ def test_capacity_command_json(capsys):
         assert f["served_gbps"] <= f["demand_gbps"] + 1e-9 and 0 <= f["served_share"] <= 1
     assert cases["policy:no-spacex"]["served_share"] < cases["policy:all-operators"]["served_share"]
     assert set(cases["policy:no-spacex"]["by_operator_gbps"]) <= {"oneweb"}
+    # the caps of Starlink and OneWeb (both Ku) added up instead of shared, said in the notes as optimistic
+    code, out, err = run(["capacity", "--region", "IS", "--spacing-km", "100", "--duration", "1h", "--step", "1h",
+                          "--operator", "starlink", "--operator", "oneweb", "--no-background", "--spectrum",
+                          "separate", "--json"], capsys)
+    assert code == 0, err
+    apart = json.loads(out)
+    assert any("optimistic" in n for n in apart["notes"])
+    code, out, err = run(["capacity", "--region", "IS", "--spectrum", "mixed", "--json"], capsys)
+    assert code != 0 and "--spectrum" in (out + err) and "Traceback" not in err
 
 
 def test_the_capacity_command_and_the_assessment_give_the_same_served_shares_and_respect_landing_rights(capsys):

@@ -33,6 +33,9 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
                                          "any maximum flow keeping the world's first fair level (twice the work)"),
              capacity_file: Optional[Path] = typer.Option(None, "--capacity-file",
                                                           help="YAML overriding data/capacity.yaml entries"),
+             spectrum: str = typer.Option("shared", "--spectrum",
+                                          help="shared: operators of one user band share it in each cell (47 CFR "
+                                               "25.261); separate: their caps add up (optimistic)"),
              as_json: Json = False):
     """Demand served per case (policies, kill switches, operators), per operator, over snapshots.
 
@@ -56,7 +59,7 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
             "fleets": {"flying": flying, "filed": list(filed or ()), "services": ["broadband"],
                        **({"catalog": str(_Path(catalog).resolve())} if catalog else {})},
             "kill_switch": list(kill_switch or ()) or "none", "demand": demand,
-            "capacity": {"step": step, "sensitivity": False,
+            "capacity": {"step": step, "sensitivity": False, "spectrum": spectrum,
                          **({"file": str(_Path(capacity_file).resolve())} if capacity_file else {})}})
     except ScenarioError as exc:
         raise ScenarioError(_as_options(str(exc), region_query), found=exc.found, expected=exc.expected) from None
@@ -90,6 +93,7 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
 
 _OPTIONS = (("fleets.flying", "--operator"), ("fleets.filed", "--filed"), ("fleets.catalog", "--catalog"),
             ("kill_switch", "--kill-switch"), ("capacity.file", "--capacity-file"), ("capacity.step", "--step"),
+            ("capacity.spectrum", "--spectrum"),
             ("window.", "--"), ("demand.", "--"), ("regions[0].spacing_km", "--spacing-km"))
 
 
