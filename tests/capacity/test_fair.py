@@ -56,12 +56,12 @@ def _random_network(seed: int, scale: int = 1000):
     return net, demand.astype(np.int64), rng
 
 
-def _rank(net, demand, cells) -> int:
-    """f(A): networkx's maximum flow with only the cells of A asking (their demand)."""
+def _networkx_max_flow(net, sink_cap) -> int:
+    """networkx's maximum flow of ``net`` with each cell's arc into the sink at ``sink_cap`` (per cell)."""
     g = nx.DiGraph()
-    sink_cap = {int(a): (int(demand[i]) if i in cells else 0) for i, a in enumerate(net.cell_arc)}
+    at = {int(a): int(sink_cap[i]) for i, a in enumerate(net.cell_arc)}
     for i, (t, h, c) in enumerate(zip(net.tail, net.head, net.cap)):
-        c = sink_cap.get(i, int(c))
+        c = at.get(i, int(c))
         if g.has_edge(int(t), int(h)):
             g[int(t)][int(h)]["capacity"] += c
         else:
@@ -69,22 +69,34 @@ def _rank(net, demand, cells) -> int:
     return nx.maximum_flow_value(g, 0, net.n_nodes - 1)
 
 
-def _fujishige(net, demand) -> np.ndarray:
-    level = np.where(demand > 0, np.nan, 0.0)
+def _rank(net, demand, cells) -> int:
+    """f(A): networkx's maximum flow with only the cells of A asking (their demand)."""
+    return _networkx_max_flow(net, [demand[i] if i in cells else 0 for i in range(len(demand))])
+
+
+def _decompose(level, demand, live, rank) -> np.ndarray:
+    """Fujishige's decomposition by brute force: the largest subset of the ``live`` cells not yet fixed that
+    minimises (rank(fixed + A) - rank(fixed)) / demand(A) gets that ratio (at most 1), is fixed, and so on;
+    ``level`` holds the other cells' values."""
     fixed: set[int] = set()
-    while len(fixed) < int((demand > 0).sum()):
-        rest = [i for i in range(len(demand)) if demand[i] > 0 and i not in fixed]
-        base = _rank(net, demand, fixed)
+    while len(fixed) < len(live):
+        rest = [i for i in live if i not in fixed]
+        base = rank(fixed)
         best, best_set = None, ()
         for r in range(1, len(rest) + 1):
             for a in itertools.combinations(rest, r):
-                ratio = (_rank(net, demand, fixed | set(a)) - base) / demand[list(a)].sum()
+                ratio = (rank(fixed | set(a)) - base) / demand[list(a)].sum()
                 if best is None or ratio < best - 1e-12 or (abs(ratio - best) <= 1e-12 and len(a) > len(best_set)):
                     best, best_set = ratio, a
         for i in best_set:
             level[i] = min(best, 1.0)
         fixed |= set(best_set)
     return level
+
+
+def _fujishige(net, demand) -> np.ndarray:
+    return _decompose(np.where(demand > 0, np.nan, 0.0), demand, [i for i in range(len(demand)) if demand[i] > 0],
+                      lambda cells: _rank(net, demand, cells))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -253,36 +265,15 @@ def test_what_an_operator_carries_is_a_range_of_minimum_cost_flows_and_the_fair_
 def _held_rank(net, demand, region, held, cells) -> int:
     """The contracted polymatroid's rank: networkx's maximum flow with the region's cells of ``cells`` asking
     their demand and every other cell its ``held`` amount, less the held amounts (feasible by construction)."""
-    g = nx.DiGraph()
-    sink_cap = {int(a): (int(demand[i]) if i in cells else 0) if region[i] else int(held[i])
-                for i, a in enumerate(net.cell_arc)}
-    for i, (t, h, c) in enumerate(zip(net.tail, net.head, net.cap)):
-        c = sink_cap.get(i, int(c))
-        if g.has_edge(int(t), int(h)):
-            g[int(t)][int(h)]["capacity"] += c
-        else:
-            g.add_edge(int(t), int(h), capacity=c)
-    return nx.maximum_flow_value(g, 0, net.n_nodes - 1) - int(held[~region].sum())
+    sink_cap = [(demand[i] if i in cells else 0) if region[i] else held[i] for i in range(len(demand))]
+    return _networkx_max_flow(net, sink_cap) - int(held[~region].sum())
 
 
 def _fujishige_held(net, demand, region, held) -> np.ndarray:
     """Fujishige's decomposition (as :func:`_fujishige`) of the region's polymatroid with the world held."""
-    level = np.full(len(demand), np.nan)
-    fixed: set[int] = set()
-    live = [i for i in range(len(demand)) if region[i] and demand[i] > 0]
-    while len(fixed) < len(live):
-        rest = [i for i in live if i not in fixed]
-        base = _held_rank(net, demand, region, held, fixed)
-        best, best_set = None, ()
-        for r in range(1, len(rest) + 1):
-            for a in itertools.combinations(rest, r):
-                ratio = (_held_rank(net, demand, region, held, fixed | set(a)) - base) / demand[list(a)].sum()
-                if best is None or ratio < best - 1e-12 or (abs(ratio - best) <= 1e-12 and len(a) > len(best_set)):
-                    best, best_set = ratio, a
-        for i in best_set:
-            level[i] = min(best, 1.0)
-        fixed |= set(best_set)
-    return level
+    return _decompose(np.full(len(demand), np.nan), demand,
+                      [i for i in range(len(demand)) if region[i] and demand[i] > 0],
+                      lambda cells: _held_rank(net, demand, region, held, cells))
 
 
 def _geofenced(net, op, into_region, ops):
