@@ -43,7 +43,6 @@ from satsov.world.operators import operator_registry
 
 __all__ = ["allocate", "assumed_figures", "CapacityResult", "CapacityFigures", "listed_only_gateways", "visible_pairs"]
 
-STARLINK_CELL_KM2 = 379.0  # a Starlink cell: hexagon of about 379 km² (Pekhterev; CosmoSim uses H3 resolution 5)
 GATEWAY_MIN_ELEVATION_DEG = CAPACITY_GATEWAY_MIN_ELEVATION_DEG  # satsov.world.gateways states it and why
 
 
@@ -432,22 +431,21 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
                 standing[ctx.fleet_names.index(fleet_key)] |= cell_mask
             elif time_mask[t]:
                 denied[ctx.fleet_names.index(fleet_key)] |= cell_mask
-        denied &= ~standing
+        change = denied & ~standing          # what the case changes in its own network at this snapshot
+        denied |= standing
         fenced = ctx.fences.get(key)
-        changed = denied.any() or (fenced is not None and fenced[allowed].any())
         held, rebalanced = None, False
-        if not changed:   # this snapshot's network is the case's own: every cell's fair allocation
-            flows, fair_share, span = baseline(allowed, standing)
+        if not change.any() and (fenced is None or not fenced[allowed].any()):
+            flows, fair_share, span = baseline(allowed, standing)   # the case's own network: every cell's allocation
         else:
-            if ctx.fair and not denied[:, world_cells].any():   # the world held at its allocation without them
+            if ctx.fair and not change[:, world_cells].any():   # the world held at its allocation without the change
                 base_flows = baseline(allowed, standing)[0]
                 held = np.zeros(len(ctx.slot_demand), np.int64)
                 held[world_slot] = base_flows[bn.network.cell_arc][world_slot]
             else:
                 rebalanced = ctx.fair   # a denial outside the region: every cell's allocation again
-            flows, fair_share, span = _solve_case(bn, allowed, denied | standing, ctx.slot_cell, ctx.slot_demand, ctx.fair,
+            flows, fair_share, span = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair,
                                                   ctx.region_slot, fenced, ctx.bounds, held)
-        denied |= standing
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
         row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
@@ -648,13 +646,13 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                          f"is used: {s.generations[0].capacity_gbps.describe()}")
     sat_fleet, caps = np.concatenate(sat_fleet), np.concatenate(caps).astype(np.int64)
     min_el, bent, density = np.concatenate(min_el), np.concatenate(bent), np.array(density)
-    g = demand.grid
     # each operator's cap into each cell, per beam cell and pre-clipped onto this grid (satsov.capacity.beams)
     from satsov.capacity.beams import beam_caps as _beam_caps
     from satsov.capacity.beams import joint_caps as _joint_caps
     beam = np.array(beam, float)
-    joint = _joint_caps(demand, density, beam, band)   # every operator together, per beam cell
-    demand, cell_caps = _beam_caps(demand, density, beam)
+    laid, cell_caps = _beam_caps(demand, density, beam)
+    joint = _joint_caps(demand, density, beam, band, cell_caps)   # every operator together, per beam cell
+    demand = laid
     g = demand.grid
     flat = [k for k, b in zip(fleets, beam) if not np.isfinite(b)]
     if np.isfinite(beam).any():

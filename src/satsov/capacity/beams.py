@@ -157,13 +157,14 @@ def beam_caps(demand, density_gbps_per_1000km2, beam_km2):
     return replace(demand, mbps=mbps), out
 
 
-def joint_caps(demand, density_gbps_per_1000km2, beam_km2, band=None) -> np.ndarray | None:
+def joint_caps(demand, density_gbps_per_1000km2, beam_km2, band=None, caps=None) -> np.ndarray | None:
     """Per cell of ``demand`` (laid out by :func:`beam_caps`), the most every operator together can deliver into
     it: per beam cell of :data:`DEMAND_BEAM_KM2` min(its demand, the sum over bands of the largest cap of the
     band's operators of that beam size, and the caps of those without a band), summed over the cell's beam cells,
     plus the caps of the operators with other beam sizes. Per-operator caps alone let a cell holding several beam
     cells pool one operator's unused cap in a quiet beam with another's in a busy one; this is the joint bound
-    (None where no operator has the demand's beam size: nothing to add)."""
+    (None where no operator has the demand's beam size: nothing to add). ``caps``: :func:`beam_caps`'s per-operator
+    caps of the same ``demand`` where the caller has them already."""
     density = np.asarray(density_gbps_per_1000km2, float)
     beam = np.asarray(beam_km2, float)
     band = [None] * len(density) if band is None else list(band)
@@ -182,7 +183,8 @@ def joint_caps(demand, density_gbps_per_1000km2, beam_km2, band=None) -> np.ndar
         if band[i] is None:
             per_beam += density[i] * area_b
     joint = layout @ np.minimum(bg.population * per_person, per_beam)
-    _laid, caps = beam_caps(demand, density, beam)
+    if caps is None:
+        caps = beam_caps(demand, density, beam)[1]
     for i in np.flatnonzero(~same):
         joint = joint + caps[i]
     extra = np.maximum(0.0, np.asarray(demand.mbps, float) - people_mbps)   # user demand: not pooled here

@@ -383,54 +383,31 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         needs |= np.asarray(force_links, bool)[leaf_op, slot_cell[leaf_slot]]
     links = np.unique(leaf_slot[needs] * n_ops + leaf_op[needs])
     link_slot, link_op = links // n_ops, links % n_ops
-    # (slot, band) nodes where a band's operators together could deliver more than the band into a cell that asks
-    # more than that
+    # each operator's cap into each slot (0 where it may not serve it), and what it offers there at this snapshot
+    # (its cap where one of its satellites reaches the slot)
+    caps_all = (np.stack([cap_into(np.full(n_slots, o), np.arange(n_slots)) for o in range(n_ops)]) if n_ops
+                else np.zeros((0, n_slots), np.int64))
+    if excl is not None:
+        caps_all[excl[:, slot_cell] & real[None, :]] = 0
+    present = np.zeros((n_ops, n_slots), bool)
+    present[leaf_op, leaf_slot] = True
+    offered = np.where(present, caps_all, 0)
+    # (slot, band) nodes where a band's operators together could deliver more than the band (the largest of their
+    # caps) into a cell that asks more than that
     band_of = None if op_band is None else np.asarray(op_band, np.int64)
-    bands = np.zeros(0, np.int64)
-    band_cap = np.zeros(0, np.int64)
     n_bands = 0 if band_of is None or not (band_of >= 0).any() else int(band_of.max()) + 1
-    if n_bands:
-        all_slots = np.arange(n_slots)
-        caps_all = np.stack([cap_into(np.full(n_slots, o), all_slots) for o in range(n_ops)])
-        if excl is not None:
-            caps_all[excl[:, slot_cell] & real[None, :]] = 0
-        present = np.zeros((n_ops, n_slots), bool)   # the operator reaches the slot at this snapshot
-        present[leaf_op, leaf_slot] = True
-        keys = []
-        for bnd in range(n_bands):
-            mine = band_of == bnd
-            if mine.sum() < 2:
-                continue
-            c = np.where(present[mine], caps_all[mine], 0)
-            top = c.max(axis=0)
-            binds = real & (c.sum(axis=0) > top) & (slot_demand > top)
-            keys.append(np.flatnonzero(binds) * n_bands + bnd)
-        bands = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
-        if len(bands):
-            b_slot, b_band = bands // n_bands, bands % n_bands
-            band_cap = np.array([np.where(present[band_of == bb, ss], caps_all[band_of == bb, ss], 0).max()
-                                 for ss, bb in zip(b_slot, b_band)], np.int64)
+    top = np.stack([offered[band_of == bnd].max(axis=0) if (band_of == bnd).any() else np.zeros(n_slots, np.int64)
+                    for bnd in range(n_bands)]) if n_bands else np.zeros((0, n_slots), np.int64)
+    keys = [np.flatnonzero(real & (offered[band_of == bnd].sum(axis=0) > top[bnd]) & (slot_demand > top[bnd]))
+            * n_bands + bnd for bnd in range(n_bands) if (band_of == bnd).sum() >= 2]
+    bands = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    band_cap = top[bands % max(n_bands, 1), bands // max(n_bands, 1)] if len(bands) else np.zeros(0, np.int64)
     # (slot) joint nodes where every operator together could deliver more than the joint cap and the cell asks more
     joints = np.zeros(0, np.int64)
     joint_cap = np.zeros(0, np.int64)
     if joint_mbps is not None:
         jc = np.where(real, np.asarray(joint_mbps, np.int64)[slot_cell], 0)
-        all_slots = np.arange(n_slots)
-        caps_all = np.stack([cap_into(np.full(n_slots, o), all_slots) for o in range(n_ops)])
-        if excl is not None:
-            caps_all[excl[:, slot_cell] & real[None, :]] = 0
-        present_j = np.zeros((n_ops, n_slots), bool)
-        present_j[leaf_op, leaf_slot] = True
-        c = np.where(present_j, caps_all, 0)
-        possible = np.zeros(n_slots, np.int64)
-        if band_of is not None:
-            for bnd in range(n_bands):
-                mine = band_of == bnd
-                if mine.any():
-                    possible += c[mine].max(axis=0)
-            possible += c[band_of < 0].sum(axis=0)
-        else:
-            possible = c.sum(axis=0)
+        possible = top.sum(axis=0) + offered[band_of < 0].sum(axis=0) if n_bands else offered.sum(axis=0)
         joints = np.flatnonzero(real & (possible > jc) & (slot_demand > jc))
         joint_cap = jc[joints]
     # node numbers
@@ -525,11 +502,7 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     np.add.at(diff, (op, lo), sat_cap[sat])
     np.add.at(diff, (op, hi), -sat_cap[sat])
     seen = np.cumsum(diff, axis=1)[:, :n_slots]
-    all_slots = np.arange(n_slots)
-    reach_op = np.minimum(seen, np.stack([cap_into(np.full(n_slots, o), all_slots) for o in range(n_ops)])
-                          if n_ops else np.zeros((0, n_slots), np.int64))
-    if excl is not None:
-        reach_op[excl[:, slot_cell] & real[None, :]] = 0
+    reach_op = np.minimum(seen, caps_all)   # 0 where it may not serve the cell (caps_all is)
     net = Network(sink + 1, tail, head, cap, cell_first + slots)
     # the first slot each node covers (block nodes: their block's; links and cells: their cell's), so that the
     # arcs out of satellites towards the region are known: a geofence over the region drops them per case

@@ -138,7 +138,10 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
     # the reference operator's figures, with its generation for every satellite of the shell
     ref_entry = replace(entry, key=GAP_FLEET, generations=(Generation(gen.name, gen.capacity_gbps, None, None),))
     table = _with_operator(supply, ref_entry)
-    reg = _Registry(registry, replace(registry[op_key], key=GAP_FLEET) if op_key in registry else registry[op_key])
+    if op_key not in registry:
+        raise InputError(f"reference: operator {op_key!r} is in the capacity table but not in the operator registry",
+                         found=op_key, expected="an operator of the registry")
+    reg = _Registry(registry, replace(registry[op_key], key=GAP_FLEET))
     # serving the region only: every country of the world's cells that is not the region's
     country = np.asarray(demand.grid.country, str)
     outside = frozenset(set(country[~demand.in_region]) - set(country[demand.in_region]) - {""})
@@ -163,20 +166,22 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
     entries.append((ref_entry, "base"))
     may.append(np.ones(len(demand.grid), bool))
     ceiling = cap_ceiling(demand, entries, np.array(may), spectrum)
-    base_fleets = {k: fleets[k] for k in fleets}
-    base_owner = {**owner, GAP_FLEET: GAP_FLEET}
+    base_fleets = dict(fleets)
 
     def share_with(n: int):
-        shell = _shell(n, altitude_km, inclination_deg, entry.min_elevation_deg)
-        fleet = Fleet.from_shells([shell], times.utc[0], name=GAP_FLEET)
-        pos = np.concatenate([positions, propagate(list(fleet), times)[0]], axis=0)
-        r = allocate({**base_fleets, GAP_FLEET: fleet}, demand, times, cases={key: with_ref}, supply=table,
-                     owner=base_owner, registry=reg, positions=pos, bounds=bounds, gateways=gateways,
-                     spectrum=spectrum)
-        f = r.figures(key)
-        return len(fleet), f.served_share, f.served_share_world_first, f.served_share_region_first
-    points = [(0,) + tuple(_share0(allocate, base_fleets, demand, times, key, base_case, table, owner, registry,
-                                   positions, bounds, gateways, spectrum))]
+        """(satellites added, the region's share, its two bounds) with about ``n`` of the reference added."""
+        run_fleets, run_case, run_owner, pos = base_fleets, base_case, owner, positions
+        if n:
+            fleet = Fleet.from_shells([_shell(n, altitude_km, inclination_deg, entry.min_elevation_deg)], times.utc[0],
+                                      name=GAP_FLEET)
+            run_fleets, run_case = {**base_fleets, GAP_FLEET: fleet}, with_ref
+            run_owner = {**owner, GAP_FLEET: GAP_FLEET}
+            pos = np.concatenate([positions, propagate(list(fleet), times)[0]], axis=0)
+        f = allocate(run_fleets, demand, times, cases={key: run_case}, supply=table, owner=run_owner, registry=reg,
+                     positions=pos, bounds=bounds, gateways=gateways, spectrum=spectrum).figures(key)
+        return (len(run_fleets.get(GAP_FLEET, ())), f.served_share, f.served_share_world_first,
+                f.served_share_region_first)
+    points = [share_with(0)]
     notes = [f"gap sizing: {reference} ({gen.capacity_gbps.describe()}) in one Walker delta shell at "
              f"{altitude_km:g} km, {inclination_deg:g}°, serving the region only; the cell caps allow at most "
              f"{ceiling:.1%} of the region's demand with the case's operators and it"]
@@ -220,15 +225,6 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
     rf = tuple(p[3] for p in points) if bounds else ()
     return GapCurve(key, reference, float(altitude_km), float(inclination_deg), tuple(int(p[0]) for p in points),
                     tuple(float(p[1]) for p in points), ceiling, float(target), best, reason, wf, rf, tuple(notes))
-
-
-def _share0(allocate, fleets, demand, times, key, case, supply, owner, registry, positions, bounds, gateways,
-            spectrum):
-    """The case without any satellite added: the curve's first point."""
-    r = allocate(fleets, demand, times, cases={key: case}, supply=supply, owner=owner, registry=registry,
-                 positions=positions, bounds=bounds, gateways=gateways, spectrum=spectrum)
-    f = r.figures(key)
-    return f.served_share, f.served_share_world_first, f.served_share_region_first
 
 
 def _with_operator(supply, entry):
