@@ -66,6 +66,10 @@ def test_unpublished_capacities_are_flagged_wherever_they_are_used():
     d = build_demand(satsov.grid("IS", 100), background=False)
     r = allocate(satsov.as_flying(["kuiper", "starlink"]), d, satsov.time_grid(T0, "0s", "1h"))
     assert any("kuiper" in n and "assumed" in n for n in r.notes)
+    # Starlink's satellite and cell capacities are published; what one of its gateway antennas carries is not
+    assert r.figures("starlink").depends_on_assumptions == ("starlink: gateway antenna rate",)
+    r = allocate(satsov.as_flying(["kuiper", "starlink"]), d, satsov.time_grid(T0, "0s", "1h"),
+                 gateway_capacity=False)
     assert not r.figures("starlink").depends_on_assumptions
     assert not r.figures("kuiper").by_operator_gbps or r.figures("kuiper").depends_on_assumptions
 
@@ -311,6 +315,10 @@ def test_a_bent_pipe_satellite_carries_only_while_one_of_its_operators_gateways_
     assert 0 < n < total == len(published_sites(["oneweb"]))
     assert total - n == len(published_sites(["oneweb"], cited_only=True))
     assert not listed_only_gateways({"starlink": satsov.as_flying(["starlink"])["starlink"]})  # laser links
+    # with the gateways as capacity an operator with laser links depends on its sites too
+    n_sl, total_sl = listed_only_gateways({"starlink": satsov.as_flying(["starlink"])["starlink"]},
+                                          gateway_capacity=True)["starlink"]
+    assert 0 < n_sl < total_sl == len(published_sites(["starlink"]))
     assert any(f"{n} of oneweb's {total} published gateways are known from community lists only" in x
                and "gateways='cited' leaves them out" in x for x in own.notes)
     cited = allocate(fleets, d, t, gateways="cited")

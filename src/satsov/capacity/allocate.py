@@ -25,13 +25,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from satsov.capacity.demand import Demand
-from satsov.capacity.blocks import block_network, block_tree, visible_blocks
+from satsov.capacity.blocks import block_network, block_tree, sees_any, visible_blocks, visible_pairs
 from satsov.capacity.flow import Network, carried_ranges, fair_bounds, fair_flow, lexicographic_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
-from satsov.constants import WGS84_A_KM
 from satsov.errors import InputError, UnknownNameError
 from satsov.orbits.fleet import Fleet
 from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
@@ -53,11 +51,12 @@ def _placed(countries: tuple[str, ...]):
 
 
 def listed_only_gateways(fleets: Mapping[str, Fleet], owner: Mapping[str, str] | None = None,
-                         supply: SupplyTable | None = None, registry=None) -> dict[str, tuple[int, int]]:
-    """Per operator of ``fleets`` whose satellites relay through gateways (no inter-satellite links): how many of
-    its published operational gateways are known from community lists only, and how many it has
-    (``{operator: (listed only, all)}``, operators with none listed only left out). The figures of such an
-    operator depend on those sites: ``allocate(..., gateways="cited")`` leaves them out."""
+                         supply: SupplyTable | None = None, registry=None,
+                         gateway_capacity: bool = False) -> dict[str, tuple[int, int]]:
+    """Per operator of ``fleets`` whose figures depend on its gateways (those without inter-satellite links; with
+    ``gateway_capacity``, every operator, the gateways being capacity): how many of its published operational
+    gateways are known from community lists only, and how many it has (``{operator: (listed only, all)}``,
+    operators with none listed only left out). ``allocate(..., gateways="cited")`` leaves those sites out."""
     from satsov.world.sites import published_sites
     owner = dict(owner) if owner is not None else {k: k for k in fleets}
     supply = supply or supply_table()
@@ -65,7 +64,7 @@ def listed_only_gateways(fleets: Mapping[str, Fleet], owner: Mapping[str, str] |
     out = {}
     for key, fleet in fleets.items():
         op = registry[owner[key]]
-        if _supply_of(supply, op, fleet).inter_satellite_links or op.key in out:
+        if (_supply_of(supply, op, fleet).inter_satellite_links and not gateway_capacity) or op.key in out:
             continue
         sites = published_sites([op.key])
         n = sum(not s.cited for s in sites)
@@ -74,10 +73,11 @@ def listed_only_gateways(fleets: Mapping[str, Fleet], owner: Mapping[str, str] |
     return out
 
 
-def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) -> list:
-    """Per fleet with bent-pipe satellites: (their indices, the xyz and up vectors of its operator's gateways)."""
-    if gateways is None or not bent.any():
-        return []
+def _gateway_sites(gateways, fleets, owner, sat_fleet, which, g, demand, notes) -> dict:
+    """Per fleet index with satellites in ``which`` (per satellite: those that need a gateway): its operator's
+    gateways (GroundSite list, possibly empty), with the notes saying where they come from."""
+    if gateways is None or not which.any():
+        return {}
 
     def placed():
         from satsov.world.grids import cities_table
@@ -92,7 +92,7 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
         from satsov.world.sites import published_sites
         listed_only: dict[str, tuple[int, int]] = {}
         for i, key in enumerate(fleets):
-            if not bent[sat_fleet == i].any():
+            if not which[sat_fleet == i].any():
                 continue
             sites = published_sites([owner[key]]) if gateways != "placed" else []
             n_listed = sum(not s.cited for s in sites)
@@ -125,62 +125,25 @@ def _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes) ->
                          + ("left out here" if gateways == "cited" else "gateways='cited' leaves them out"))
     else:
         for i, key in enumerate(fleets):
-            if bent[sat_fleet == i].any():
+            if which[sat_fleet == i].any():
                 per_fleet[i] = [s for s in gateways if not s.operator or s.operator == owner[key]]
+    return per_fleet
+
+
+def _site_arrays(sites):
+    if not sites:
+        return np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0, str)
+    lat, lon = np.array([s.lat_deg for s in sites]), np.array([s.lon_deg for s in sites])
+    xyz = geodetic_to_ecef(lat, lon, np.array([s.alt_m for s in sites]) / 1000.0).reshape(-1, 3)
+    return xyz, up_vectors(lat, lon).reshape(-1, 3), np.array([s.country for s in sites], str)
+
+
+def _gateway_sets(per_fleet, sat_fleet, bent) -> list:
+    """Per fleet with bent-pipe satellites: (their indices, the xyz and up vectors of its operator's gateways)."""
     out = []
     for i, sites in per_fleet.items():
-        idx = np.flatnonzero((sat_fleet == i) & bent)
-        if sites:
-            lat, lon = np.array([s.lat_deg for s in sites]), np.array([s.lon_deg for s in sites])
-            xyz = geodetic_to_ecef(lat, lon, np.array([s.alt_m for s in sites]) / 1000.0).reshape(-1, 3)
-            up = up_vectors(lat, lon).reshape(-1, 3)
-        else:  # no gateway at all: the fleet's bent-pipe satellites carry nothing
-            xyz, up = np.zeros((0, 3)), np.zeros((0, 3))
-        out.append((idx, xyz, up))
-    return out
-
-
-def visible_pairs(sat_xyz: np.ndarray, min_elevation_deg: np.ndarray, cell_xyz: np.ndarray, cell_up: np.ndarray,
-                  tree: cKDTree | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(satellite, cell) pairs with the satellite at or above its own minimum elevation over the cell's WGS-84
-    horizon. Candidates come from a k-d tree within a conservative chord of the footprint; each is then tested
-    exactly, ``(s - p)·up >= sin ε |s - p|``."""
-    tree = tree or cKDTree(cell_xyz)
-    ok = np.isfinite(sat_xyz).all(axis=1)
-    idx = np.flatnonzero(ok)
-    if not len(idx) or not len(cell_xyz):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    s = sat_xyz[idx]
-    r = np.linalg.norm(s, axis=1)
-    eps = np.radians(min_elevation_deg[idx])
-    ratio = np.clip((WGS84_A_KM * np.cos(eps)) / r, -1.0, 1.0)
-    lam = np.arccos(ratio) - eps + math.radians(0.5)
-    chord = 2.0 * WGS84_A_KM * np.sin(np.clip(lam, 0.0, math.pi) / 2.0) + 30.0
-    foot = s / r[:, None] * WGS84_A_KM
-    hits = tree.query_ball_point(foot, chord)
-    counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
-    sat = np.repeat(idx, counts)
-    cell = np.fromiter((c for h in hits for c in h), np.int64, int(counts.sum()))
-    d = sat_xyz[sat] - cell_xyz[cell]
-    dn = np.einsum("ij,ij->i", d, cell_up[cell])
-    sin_e = np.sin(np.radians(min_elevation_deg[sat]))
-    keep = (dn > 0) & (dn * dn >= np.where(sin_e > 0, sin_e * sin_e, 0.0) * np.einsum("ij,ij->i", d, d))
-    return sat[keep], cell[keep]
-
-
-def sees_any(sat_xyz: np.ndarray, site_xyz: np.ndarray, site_up: np.ndarray, min_elevation_deg: float,
-             chunk: int = 4096) -> np.ndarray:
-    """Per satellite: whether any of a few sites (gateways) sees it at or above ``min_elevation_deg``: the exact
-    test of :func:`visible_pairs` on the dense (satellite, site) matrix, in chunks of satellites."""
-    out = np.zeros(len(sat_xyz), bool)
-    if not len(site_xyz):
-        return out
-    sin_e = math.sin(math.radians(min_elevation_deg))
-    for a in range(0, len(sat_xyz), chunk):
-        d = sat_xyz[a:a + chunk, None, :] - site_xyz[None, :, :]
-        dn = np.einsum("ijk,jk->ij", d, site_up)
-        ok = (dn > 0) & (dn * dn >= (sin_e * sin_e if sin_e > 0 else 0.0) * np.einsum("ijk,ijk->ij", d, d))
-        out[a:a + chunk] = ok.any(axis=1)  # NaN positions compare False: a failed satellite sees nothing
+        xyz, up, _country = _site_arrays(sites)   # none: the fleet's bent-pipe satellites carry nothing
+        out.append((np.flatnonzero((sat_fleet == i) & bent), xyz, up))
     return out
 
 
@@ -276,8 +239,8 @@ class CapacityResult:
 
 def _cases(operators, sets, cases):
     """{key: (operators, denials)} from ``cases`` (Case objects, as a list or by key; a bare tuple of fleets is
-    taken as a case without denials) or ``sets`` (see :func:`satsov.world.cases.cases_from_sets`). A case with a
-    landing rule is refused: capacity does not yet constrain where traffic reaches the ground."""
+    taken as a case without denials) or ``sets`` (see :func:`satsov.world.cases.cases_from_sets`), each as
+    (operators, denials, landing rule: its sorted countries or None)."""
     if cases is not None:
         items = dict(cases).items() if isinstance(cases, Mapping) else ((c.key, c) for c in cases)
         out = {key: value if isinstance(value, Case) else Case(key, tuple(value)) for key, value in items}
@@ -288,11 +251,8 @@ def _cases(operators, sets, cases):
         for op in case.operators:
             if op not in operators:
                 raise UnknownNameError(f"operator in case {key!r}", op, list(operators))
-        if case.land_in:
-            raise InputError(f"case {key!s}: a landing rule (land_in {', '.join(case.land_in)}) cannot be applied by "
-                             f"the capacity model yet (it would carry the traffic wherever the operator lands it); "
-                             f"expected a case without land_in", found=case.land_in, expected="no landing rule")
-    return {key: (tuple(case.operators), tuple(case.denials)) for key, case in out.items()}
+    return {key: (tuple(case.operators), tuple(case.denials), tuple(sorted(set(case.land_in))) or None)
+            for key, case in out.items()}
 
 
 def _is_standing(d) -> bool:
@@ -306,11 +266,14 @@ def _is_fence(d) -> bool:
     return isinstance(d.cells, str) and d.cells == REGION and d.start is None and d.end is None
 
 
-def _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced=None):
+def _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced=None, rule=None):
     """A case's arcs on a snapshot's network: ``(keep, cap, reach_op)``: the allowed operators' arcs less the
-    geofenced operators' arcs towards the region (``fenced``: per operator), denied links at capacity 0, and
-    what each operator could give each cell alone."""
+    geofenced operators' arcs towards the region (``fenced``: per operator) and what its landing rule leaves out
+    (``rule``: countries, or None; :meth:`BlockNetwork.rule_keep`), denied links at capacity 0, and what each
+    operator could give each cell alone (an upper bound)."""
     keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
+    if bn.feed is not None:
+        keep &= bn.rule_keep(rule)
     cap = bn.network.cap
     reach_op = bn.reach_op
     if fenced is not None:
@@ -324,16 +287,38 @@ def _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced=None):
     return keep, cap, reach_op
 
 
+def _apportion(x: np.ndarray, flow: np.ndarray, most: np.ndarray) -> np.ndarray:
+    """Whole numbers near ``x`` (each its floor or ceiling, at most ``most``) that add up to the total of
+    ``flow``: the largest remainders (ties: the lower index) take the units rounding left, or the smallest give
+    them back; unique, given ``x`` and that total. (Where they cannot, which an allocation within one unit of
+    the total per cell never does: ``flow`` itself.)"""
+    total = int(flow.sum())
+    base = np.minimum(np.floor(x + 1e-9), most).astype(np.int64)
+    rest = x - base
+    k = int(total - base.sum())
+    if k > 0:
+        room = np.flatnonzero(base < most)
+        order = room[np.lexsort((room, -rest[room]))]
+        base[order[:k]] += 1
+        k -= min(k, len(order))
+    elif k < 0:
+        room = np.flatnonzero(base > 0)
+        order = room[np.lexsort((room, rest[room]))]
+        base[order[:-k]] -= 1
+        k += min(-k, len(order))
+    return base if k == 0 else np.asarray(flow, np.int64)
+
+
 def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False,
-                held=None):
+                held=None, rule=None):
     """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
     towards the region (``fenced``: per operator), zero denied links, share fairly: every cell's lexicographically
     fair allocation, or with ``held`` (per slot) the rest of the world served exactly that and the region's cells
     sharing fairly what is left."""
     if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
         return (np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0,  # gets its bound, 0 (fair_flow's λ 1)
-                (0, 0) if bounds else None)
-    keep, cap, reach_op = _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced)
+                (0, 0) if bounds else None, None)
+    keep, cap, reach_op = _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced, rule)
     reach = reach_op[allowed].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
@@ -341,22 +326,36 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
     if fair:
         # every cell gets its lexicographically fair allocation (unique: whatever the solver, the arc order and the
         # other cases of the run), or the region's cells fairly share what the held world leaves
-        wanted = slot_demand > 0 if held is None else region_slot & (slot_demand > 0)
         mine = region_slot & (slot_demand > 0)
-        # the region's cells then take what rounding left (the world kept where it is): their total is exactly the
-        # most they can get with the world at its allocation, so a geofence can only lower it
+        others = ~region_slot & (slot_demand > 0)
+        given = held
+        if held is None and others.any():
+            # the rest of the world first: its cells' fair allocation (unique), routed in whole Mbps and then held
+            # there, as every change of the case will hold it (so the region's cells are computed the same way
+            # in the case's own network and in its geofences)
+            first, _level = lexicographic_flow(sub, slot_demand, bound, others, fill=np.zeros(len(slot_demand), bool))
+            held = np.where(others, first[sub.cell_arc], 0)
+        # the region's cells share fairly what the held world leaves, then take what rounding left (the world kept
+        # where it is): their total is exactly the most they can get with the world at its allocation, so a
+        # geofence can only lower it
+        wanted = mine if held is not None else slot_demand > 0
         sub_flows, level = lexicographic_flow(sub, slot_demand, bound, wanted, held=held, fill=mine)
         levels = np.minimum(level[mine], bound[mine])
         lam = float(levels.min()) if len(levels) else 1.0
+        # each region cell's own figure, unique: its allocation, in whole Mbps by largest remainders to the flow's
+        # total (a maximum-flow value); the flow itself splits what rounding left one way among many
+        alloc = _apportion(np.where(mine, np.minimum(np.nan_to_num(level), bound) * slot_demand, 0.0),
+                           np.where(mine, sub_flows[sub.cell_arc], 0), np.where(mine, slot_demand, 0))
     else:  # a plain maximum flow
         sub_flows, lam = fair_flow(sub, slot_demand, bound, fair=False)
+        alloc = None
     flows = np.zeros(len(keep), np.int64)
     flows[keep] = sub_flows
     span = None
     if bounds:  # what any maximum flow keeping the world's fair floor gives the region
-        b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0), held=held)
+        b = fair_bounds(sub, slot_demand, bound, region_slot & (slot_demand > 0), held=given if fair else held)
         span = (b["world_first"], b["region_first"])
-    return flows, lam if fair else 0.0, span
+    return flows, lam if fair else 0.0, span, alloc
 
 
 @dataclass(frozen=True, eq=False)
@@ -373,7 +372,7 @@ class _Context:
     demand_mbps: np.ndarray
     force: np.ndarray
     exclude: np.ndarray  # (fleet, cell) pairs no case may serve: left out of the network
-    gw_sets: list  # [(bent-pipe satellite indices of a fleet, gateway xyz, gateway up)]
+    gw_sets: list  # [(bent-pipe satellite indices of a fleet, gateway xyz, gateway up)]: without gateway capacity
     fleet_names: list
     cases: dict
     denials: dict
@@ -389,6 +388,8 @@ class _Context:
     carried: tuple = ()   # (case, fleet): the least and the most the fleet carries into the region in that case
     op_band: np.ndarray | None = None   # per fleet, its shared user band (-1: none)
     joint: np.ndarray | None = None     # per cell: the most every fleet together can deliver into it
+    ground: tuple = ()   # satsov.capacity.ground.GroundSites per fleet: gateways as capacity
+    land: dict = field(default_factory=dict)   # case -> its landing rule (countries), for the cases with one
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
@@ -398,6 +399,12 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
     usable = ctx.caps > 0
     for idx, gw_xyz, gw_up in ctx.gw_sets:  # a bent-pipe satellite carries traffic only while it sees a gateway
         usable[idx] &= sees_any(pos[idx], gw_xyz, gw_up, GATEWAY_MIN_ELEVATION_DEG)
+    fd = None
+    if ctx.ground:   # the gateways feed the satellites, with their antennas' capacity (satsov.capacity.ground)
+        from satsov.capacity.ground import feed
+        fd = feed(list(ctx.ground), pos, ctx.sat_fleet, ctx.caps, GATEWAY_MIN_ELEVATION_DEG,
+                  tuple(dict.fromkeys(ctx.land.values())), _digest(pos))
+        usable &= fd.reaches | ~fd.fed
     # which satellites are over the region (any fleet, any capacity), for the notes
     vs, vl, vb = _visible(ctx, pos)
     over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])
@@ -405,7 +412,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
     keep = usable[vs]
     bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, ctx.density, ctx.area_km2,
-                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band, ctx.joint)
+                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band, ctx.joint, fd)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
     out, carried, baselines = {}, {}, {}
@@ -434,27 +441,29 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         change = denied & ~standing          # what the case changes in its own network at this snapshot
         denied |= standing
         fenced = ctx.fences.get(key)
+        rule = ctx.land.get(key)
         held, rebalanced = None, False
-        if not change.any() and (fenced is None or not fenced[allowed].any()):
-            flows, fair_share, span = baseline(allowed, standing)   # the case's own network: every cell's allocation
+        if rule is None and not change.any() and (fenced is None or not fenced[allowed].any()):
+            flows, fair_share, span, alloc = baseline(allowed, standing)   # the case's own network: every cell's allocation
         else:
-            if ctx.fair and not change[:, world_cells].any():   # the world held at its allocation without the change
+            # the world held at its allocation without the change (a landing rule changes the world's feed too)
+            if ctx.fair and rule is None and not change[:, world_cells].any():
                 base_flows = baseline(allowed, standing)[0]
                 held = np.zeros(len(ctx.slot_demand), np.int64)
                 held[world_slot] = base_flows[bn.network.cell_arc][world_slot]
             else:
                 rebalanced = ctx.fair   # a denial outside the region: every cell's allocation again
-            flows, fair_share, span = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair,
-                                                  ctx.region_slot, fenced, ctx.bounds, held)
+            flows, fair_share, span, alloc = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair,
+                                                  ctx.region_slot, fenced, ctx.bounds, held, rule)
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
-        row[ctx.region_index[tree.cells[real_region]]] = cell_flow[real_region]
+        row[ctx.region_index[tree.cells[real_region]]] = (cell_flow if alloc is None else alloc)[real_region]
         per_op = np.bincount(bn.arc_op[into_region], weights=flows[into_region], minlength=n_ops)
         out[key] = (row, float(cell_flow.sum()), per_op, fair_share, span, rebalanced)
         wanted = [ctx.fleet_names.index(f) for k, f in ctx.carried if k == key]
         ranges = {i: (0, 0) for i in wanted}   # a case with no operator carries nothing
         if wanted and allowed.any():   # what each of these operators carries, over every flow giving the same cells
-            keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced)
+            keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced, rule)
             net = bn.network
             case_net = Network(net.n_nodes, net.tail, net.head, np.where(keep, cap, 0), net.cell_arc)
             ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op, wanted,
@@ -560,11 +569,45 @@ def assumed_figures(fleets: Mapping[str, Fleet], owner: Mapping[str, str] | None
     return out
 
 
+def _ground(gateways, fleets, owner, sat_fleet, bent, sized, g, demand, notes, supply, registry, levels,
+            default_level, reach_km) -> list:
+    """Per fleet that carries anything: its gateways as capacity (:class:`~satsov.capacity.ground.GroundSites`),
+    with a note of each fleet's sites, antennas and rates."""
+    from satsov.capacity.ground import DEFAULT_REACH_KM, GroundSites
+    reach_km = DEFAULT_REACH_KM if reach_km is None else float(reach_km)
+    if not (0 < reach_km <= 20040):
+        raise InputError(f"isl_reach_km: found {reach_km!r}, expected a distance in km from 0 to 20,040 (half the "
+                         f"Earth's circumference)", found=reach_km, expected="(0, 20040] km")
+    per = _gateway_sites(gateways, fleets, owner, sat_fleet, sized, g, demand, notes)
+    out, said = [], []
+    for i, sites in per.items():
+        key = list(fleets)[i]
+        fleet = fleets[key]
+        op = registry[owner[key]]
+        geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
+        antennas, rate, entry = supply.ground(op.key, service=op.service, geo=geo)
+        lv = levels.get(key, default_level)
+        xyz, up, country = _site_arrays(sites)
+        isl = not bent[sat_fleet == i].any()
+        gs = GroundSites(i, isl, xyz, up, country, antennas.at(lv), int(math.floor(rate.at(lv) * 1000.0)), reach_km)
+        out.append(gs)
+        said.append(f"{key} {len(sites)} sites × {gs.antennas:g} antennas × {rate.at(lv):g} Gbps = "
+                    f"{len(sites) * gs.site_mbps / 1e6:,.1f} Tbps" + (f" ({entry}'s figures)" if entry != op.key else "")
+                    + (" (inter-satellite links)" if isl else ""))
+    if said:
+        notes.append("ground segment: each gateway carries its antennas × one antenna's rate (data/capacity.yaml), "
+                     "feeding the bent-pipe satellites it sees and, through the mesh, an ISL operator's satellites "
+                     f"within {reach_km:,.0f} km of one of its gateways: " + "; ".join(said))
+    return out
+
+
 def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=None, cases=None,
              supply: SupplyTable | None = None, level="base", owner: Mapping[str, str] | None = None,
              gateways="published", fair: bool = True, progress=None, ut1_minus_utc_s="iers",
              positions: np.ndarray | None = None, workers: int = 1, registry=None,
-             bounds: bool = False, carried=(), beam_caps: bool = True, spectrum: str = "shared") -> CapacityResult:
+             bounds: bool = False, carried=(), beam_caps: bool = True, spectrum: str = "shared",
+             gateway_capacity: bool = True, isl_reach_km: float | None = None, gateway_level=None,
+             unlimited_ground=()) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
@@ -587,7 +630,16 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     lists: what the figures owe to them), ``"placed"`` (two per country with demand, at its most populous
     cities, for every operator), a list of :class:`~satsov.world.sites.GroundSite` (a site with an operator
     serves only that operator's satellites), or None (every bent-pipe satellite assumed to see a gateway).
-    A bent-pipe satellite carries traffic only while a gateway of its operator sees it. ``workers``: processes for the snapshots (the results
+    A bent-pipe satellite carries traffic only while a gateway of its operator sees it. ``gateway_capacity`` (the
+    default): the gateways are capacity (:mod:`satsov.capacity.ground`): each site's antennas times what one
+    antenna carries (the capacity table's ``gateway_antennas_per_site`` and ``gateway_antenna_gbps``, at the
+    fleet's level), feeding the bent-pipe satellites it sees, and an ISL operator's satellites within
+    ``isl_reach_km`` (default :data:`~satsov.capacity.ground.DEFAULT_REACH_KM`) of one of its gateways; a case's
+    landing rule (``Case.land_in``) is applied there. False: gateways only decide which bent-pipe satellites may
+    carry traffic (unlimited ground segment; no landing rule can then be applied). ``gateway_level``: which of the
+    low / base / high gateway figures to use (default: each fleet's ``level``), for the sensitivity of what the
+    ground segment allows on its own. ``unlimited_ground``: fleets whose gateways are not sized (as many as they
+    need: a design whose ground segment is a separate question). ``workers``: processes for the snapshots (the results
     do not depend on it). ``registry``: the operators (default the built-in registry; a scenario's own file).
     ``carried``: ``(case, fleet)`` pairs whose carried range to compute: the least and the most the fleet
     carries into the region over every flow that gives each region cell its allocation in that case
@@ -614,6 +666,13 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     supply = supply or supply_table()
     registry = registry or operator_registry()
     all_cases = _cases(tuple(fleets), sets, cases)
+    land = {k: rule for k, (_o, _d, rule) in all_cases.items() if rule is not None}
+    if land and (not gateway_capacity or gateways is None):
+        k, rule = next(iter(land.items()))
+        raise InputError(f"case {k!s}: a landing rule (land_in {', '.join(rule)}) needs the gateways as capacity; "
+                         f"found gateway_capacity={gateway_capacity}, gateways={gateways!r}, expected gateways and "
+                         f"gateway_capacity=True", found=rule, expected="gateways with capacity")
+    all_cases = {k: (ops, den) for k, (ops, den, _rule) in all_cases.items()}
     # a geofence over the whole region for the whole window drops the fleet's satellite arcs towards the region
     # per case (no link nodes); the other denials zero (fleet, cell) links per case
     fences = {k: tuple(sorted({d.operator for d in den if _is_fence(d)})) for k, (_ops, den) in all_cases.items()}
@@ -635,12 +694,16 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         sat_fleet.append(np.full(len(fleet), i))
         caps.append(np.floor(gbps * 1000.0))
         min_el.append(np.full(len(fleet), s.min_elevation_deg))
-        bent.append(np.full(len(fleet), not s.inter_satellite_links))
+        geo = bool(len(fleet)) and all(e.is_deep_space for e in fleet)
+        # an entry's inter-satellite links belong to its LEO generations: a GEO fleet relays through gateways
+        bent.append(np.full(len(fleet), geo or not s.inter_satellite_links))
         density.append(s.cell_capacity.at(lv))
         beam.append(s.beam_cell_km2 if (beam_caps and s.beam_cell_km2) else np.nan)
         band.append(s.user_band if spectrum == "shared" else None)
-        if s.assumed:
-            assumptions[key] = s.assumed
+        assumed = s.assumed if gateway_capacity and gateways is not None else \
+            tuple(a for a in s.assumed if not a.startswith("gateway"))
+        if assumed:
+            assumptions[key] = assumed
         if s.key.startswith("_"):
             notes.append(f"{key}: no capacity entry; the default for its class ({s.key.strip('_').replace('_', ' ')}) "
                          f"is used: {s.generations[0].capacity_gbps.describe()}")
@@ -679,7 +742,28 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     demand_mbps = np.floor(demand.mbps).astype(np.int64)
     region = demand.in_region
     tree = block_tree(cell_xyz, cell_up, demand_mbps >= 1, region)
-    gw_sets = _gateway_sets(gateways, fleets, owner, sat_fleet, bent, g, demand, notes)
+    ground, gw_sets = (), []
+    if gateway_capacity and gateways is not None:
+        gl = gateway_level if gateway_level is not None else level
+        for lv in (gl.values() if isinstance(gl, Mapping) else [gl]):
+            if lv not in LEVELS:
+                raise InputError(f"gateway_level: found {lv!r}, expected low, base or high", found=lv, expected=LEVELS)
+        sized = caps > 0
+        for k in unlimited_ground:
+            if k not in fleets:
+                raise UnknownNameError("fleet in unlimited_ground", k, list(fleets))
+            sized &= sat_fleet != list(fleets).index(k)
+        ground = _ground(gateways, fleets, owner, sat_fleet, bent, sized, g, demand, notes, supply, registry,
+                         gl if isinstance(gl, Mapping) else {}, "base" if isinstance(gl, Mapping) else gl,
+                         isl_reach_km)
+        if unlimited_ground:
+            notes.append(f"gateways of {', '.join(unlimited_ground)}: not sized (as many as it needs)")
+    else:
+        gw_sets = _gateway_sets(_gateway_sites(gateways, fleets, owner, sat_fleet, bent, g, demand, notes),
+                                sat_fleet, bent)
+        if gateways is not None:
+            notes.append("gateways: unlimited capacity (gateway_capacity=False): they decide only which bent-pipe "
+                         "satellites may carry traffic (optimistic)")
     if positions is None:  # callers running several cases or levels on one window pass them once
         positions, _status = propagate(elements, times, ut1_minus_utc_s=ut1_minus_utc_s)
     elif positions.shape[:2] != (len(elements), len(times)):
@@ -710,7 +794,8 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     same, solve = {}, {}
     for k, ops in all_cases.items():
         fence = tuple(f for f in fences[k] if f in ops and served_anywhere[fleet_names.index(f)])
-        sig = (tuple(sorted(ops)), fence, tuple((f, _digest(cm), _digest(tm), st) for f, cm, tm, st in denials[k]))
+        sig = (tuple(sorted(ops)), fence, tuple((f, _digest(cm), _digest(tm), st) for f, cm, tm, st in denials[k]),
+               land.get(k))
         same[k] = solve.setdefault(sig, k)
     reps = {k: all_cases[k] for k in dict.fromkeys(same.values())}
     carried_pairs = [(k, f) for k, f in carried]
@@ -724,7 +809,8 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                    exclude, gw_sets, fleet_names, reps, {k: denials[k] for k in reps}, fenced, region_slot, slot_cell,
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
                    _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds,
-                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)), op_band, joint)
+                   tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)), op_band, joint, tuple(ground),
+                   {k: v for k, v in land.items() if k in reps})
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}
@@ -755,10 +841,18 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
             if bounds:
                 spans[key] = spans[rep].copy()
             by_op[key] = {f: by_op[rep][f].copy() for f in all_cases[key]}
-    if rebalanced:
-        notes.append(f"denials outside the region ({', '.join(sorted(map(str, rebalanced)))}): the rest of the world "
-                     f"could not be held at its allocation, so every cell's fair allocation is computed again (the "
-                     f"region's share may then rise or fall as the world's traffic moves)")
+    ruled = {k for k in rebalanced if same[k] in land}
+    if rebalanced - ruled:
+        notes.append(f"denials outside the region ({', '.join(sorted(map(str, rebalanced - ruled)))}): the rest of the "
+                     f"world could not be held at its allocation, so every cell's fair allocation is computed again "
+                     f"(the region's share may then rise or fall as the world's traffic moves)")
+    if ruled:
+        which = "; ".join(str(k) + ": land_in " + ", ".join(land[same[k]]) for k in sorted(ruled, key=str))
+        notes.append(f"landing rules ({which}): "
+                     f"a satellite serves the region only while it can land its traffic there (bent pipe: it sees a "
+                     f"gateway there; inter-satellite links: one is within reach), and then draws all its feed from "
+                     f"those gateways (conservative); this changes the world's network too, so every cell's fair "
+                     f"allocation is computed again")
     if assumptions:
         notes.append("figures depend on assumed (unpublished) capacities for: " + "; ".join(
             f"{k} ({', '.join(v)})" for k, v in assumptions.items()))

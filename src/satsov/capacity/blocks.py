@@ -28,7 +28,7 @@ from numba import njit
 
 from satsov.constants import WGS84_A_KM, WGS84_B_KM
 
-__all__ = ["BlockTree", "block_tree", "visible_blocks", "expand"]
+__all__ = ["BlockTree", "block_tree", "visible_blocks", "expand", "visible_pairs", "sees_any"]
 
 LEVEL_STEP = 3  # each block holds 8 blocks of the level below: few levels, few nodes
 
@@ -286,7 +286,8 @@ def expand(tree: BlockTree, sat, level_index, block):
 class BlockNetwork:
     """One snapshot's flow network over blocks, for every operator at once (a case keeps its operators' arcs).
 
-    Nodes: 0 source, then satellites, then per-operator block nodes (a block of cells reached by one
+    Nodes: 0 source, then satellites, then the gateways' nodes that feed them (where ``feed`` is given), then
+    per-operator block nodes (a block of cells reached by one
     operator's satellites), then (cell, operator) link nodes where the operator's cap into the cell can bind
     (its cap below the cell's demand) or a denial may apply, then cells (by slot), then the sink. Arcs carry
     their operator (-1 for cell → sink) and, for the arcs that deliver into a cell node, the slot.
@@ -300,6 +301,22 @@ class BlockNetwork:
     link_op: np.ndarray
     reach_op: np.ndarray         # (n_ops, n_slots): what each operator could give each cell alone (Mbps)
     arc_region: np.ndarray | None = None  # arcs out of a satellite towards region cells: a geofence drops them
+    feed: object = None          # satsov.capacity.ground.Feed: the gateways' arcs, from arc feed_first on
+    feed_first: int = 0
+
+    def rule_keep(self, rule) -> np.ndarray:
+        """Per arc: whether a case under the landing rule ``rule`` (countries; None: none) keeps it: the feed
+        arcs the rule uses, and no arc towards the region from a satellite that cannot land there."""
+        keep = np.ones(len(self.arc_op), bool)
+        if self.feed is None:
+            return keep
+        keep[self.feed_first:self.feed_first + len(self.feed.tail)] = self.feed.keep(rule)
+        if rule is not None:
+            serves = self.feed.serves[self.feed.rules.index(rule)]
+            tail = self.network.tail
+            from_sat = self.arc_region & (tail >= 1) & (tail <= len(serves))
+            keep[from_sat] &= serves[tail[from_sat] - 1]
+        return keep
 
 
 def _children(tree: BlockTree, level_index: int, flat_blocks: np.ndarray):
@@ -316,7 +333,8 @@ def _children(tree: BlockTree, level_index: int, flat_blocks: np.ndarray):
 
 
 def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap_density, cell_area_km2,
-                  demand_mbps, n_ops: int, force_links=None, exclude=None, op_band=None, joint_mbps=None):
+                  demand_mbps, n_ops: int, force_links=None, exclude=None, op_band=None, joint_mbps=None,
+                  feed=None):
     """The flow network of one snapshot from :func:`visible_blocks` arcs.
 
     ``sat_op``/``sat_cap`` per satellite; ``cap_density`` per operator (Mbps per km² into one cell), or per
@@ -331,7 +349,8 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     band's capacity with the best system's efficiency), so that together they deliver no more than one band.
     ``joint_mbps`` (per cell): the most every operator together can deliver into the cell
     (:func:`satsov.capacity.beams.joint_caps`); where it binds, everything into the cell passes through one more
-    node capped there.
+    node capped there. ``feed`` (:class:`satsov.capacity.ground.Feed`): the gateways that feed the satellites
+    (their nodes between the source and the satellites); the satellites it feeds get no arc from the source.
     """
     from satsov.capacity.flow import INT_CAP, Network
 
@@ -411,7 +430,8 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         joints = np.flatnonzero(real & (possible > jc) & (slot_demand > jc))
         joint_cap = jc[joints]
     # node numbers
-    block0 = 1 + n_sats
+    ground0 = 1 + n_sats
+    block0 = ground0 + (feed.n_nodes if feed is not None else 0)
     link0 = block0 + len(nodes)
     band0 = link0 + len(links)
     joint0 = band0 + len(bands)
@@ -453,7 +473,12 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
         ops.append(o)
         deliver.append(np.full(len(t), -1, np.int64) if d is None else d)
 
-    add(np.zeros(n_sats, np.int64), 1 + np.arange(n_sats), sat_cap, sat_op)
+    from_source = np.arange(n_sats) if feed is None else np.flatnonzero(~feed.fed)
+    add(np.zeros(len(from_source), np.int64), 1 + from_source, sat_cap[from_source], sat_op[from_source])
+    feed_first = sum(len(t) for t in tails)
+    if feed is not None and len(feed.tail):   # source → gateways → satellites (satsov.capacity.ground)
+        add(np.where(feed.tail >= 0, ground0 + feed.tail, 0),
+            np.where(feed.head_sat >= 0, 1 + feed.head_sat, ground0 + feed.head), feed.cap, feed.op)
     inner = ~leaf
     add(1 + sat[inner], block_node((flat * n_ops + op)[inner]), sat_cap[sat[inner]], op[inner])
     h, direct = cell_or_link(block_leaf, op_leaf)
@@ -518,4 +543,49 @@ def block_network(tree: BlockTree, sat, level_index, block, sat_op, sat_cap, cap
     to = first_slot[head]
     arc_region = (tail >= 1) & (tail <= n_sats) & (to >= 0) & (to < tree.region_slots)
     return BlockNetwork(net, arc_op, deliver_slot, link_first + np.arange(len(links)), link_slot, link_op,
-                        reach_op, arc_region)
+                        reach_op, arc_region, feed, feed_first)
+
+
+def visible_pairs(sat_xyz: np.ndarray, min_elevation_deg: np.ndarray, cell_xyz: np.ndarray, cell_up: np.ndarray,
+                  tree=None) -> tuple[np.ndarray, np.ndarray]:
+    """(satellite, cell) pairs with the satellite at or above its own minimum elevation over the cell's WGS-84
+    horizon. Candidates come from a k-d tree within a conservative chord of the footprint; each is then tested
+    exactly, ``(s - p)·up >= sin ε |s - p|``."""
+    from scipy.spatial import cKDTree
+    tree = tree or cKDTree(cell_xyz)
+    ok = np.isfinite(sat_xyz).all(axis=1)
+    idx = np.flatnonzero(ok)
+    if not len(idx) or not len(cell_xyz):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    s = sat_xyz[idx]
+    r = np.linalg.norm(s, axis=1)
+    eps = np.radians(min_elevation_deg[idx])
+    ratio = np.clip((WGS84_A_KM * np.cos(eps)) / r, -1.0, 1.0)
+    lam = np.arccos(ratio) - eps + math.radians(0.5)
+    chord = 2.0 * WGS84_A_KM * np.sin(np.clip(lam, 0.0, math.pi) / 2.0) + 30.0
+    foot = s / r[:, None] * WGS84_A_KM
+    hits = tree.query_ball_point(foot, chord)
+    counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
+    sat = np.repeat(idx, counts)
+    cell = np.fromiter((c for h in hits for c in h), np.int64, int(counts.sum()))
+    d = sat_xyz[sat] - cell_xyz[cell]
+    dn = np.einsum("ij,ij->i", d, cell_up[cell])
+    sin_e = np.sin(np.radians(min_elevation_deg[sat]))
+    keep = (dn > 0) & (dn * dn >= np.where(sin_e > 0, sin_e * sin_e, 0.0) * np.einsum("ij,ij->i", d, d))
+    return sat[keep], cell[keep]
+
+
+def sees_any(sat_xyz: np.ndarray, site_xyz: np.ndarray, site_up: np.ndarray, min_elevation_deg: float,
+             chunk: int = 4096) -> np.ndarray:
+    """Per satellite: whether any of a few sites (gateways) sees it at or above ``min_elevation_deg``: the exact
+    test of :func:`visible_pairs` on the dense (satellite, site) matrix, in chunks of satellites."""
+    out = np.zeros(len(sat_xyz), bool)
+    if not len(site_xyz):
+        return out
+    sin_e = math.sin(math.radians(min_elevation_deg))
+    for a in range(0, len(sat_xyz), chunk):
+        d = sat_xyz[a:a + chunk, None, :] - site_xyz[None, :, :]
+        dn = np.einsum("ijk,jk->ij", d, site_up)
+        ok = (dn > 0) & (dn * dn >= (sin_e * sin_e if sin_e > 0 else 0.0) * np.einsum("ijk,ijk->ij", d, d))
+        out[a:a + chunk] = ok.any(axis=1)  # NaN positions compare False: a failed satellite sees nothing
+    return out

@@ -110,13 +110,17 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
               altitude_km: float = 550.0, inclination_deg: float = 53.0, target: float = 1.0, start: int | None = None,
               max_satellites: int = 20000, refine: int = 1, supply=None, owner=None, registry=None,
               positions: np.ndarray | None = None, bounds: bool = False, gateways="published",
-              spectrum: str = "shared", progress=None) -> GapCurve:
+              spectrum: str = "shared", gateway_capacity: bool = True, isl_reach_km: float | None = None,
+              progress=None) -> GapCurve:
     """The served share of ``case`` (a :class:`~satsov.world.cases.Case` over ``fleets``) against satellites of
     ``reference`` (OPERATOR:GENERATION of the capacity table) added in one Walker shell at ``altitude_km`` and
     ``inclination_deg``, serving the region only. ``target``: the share to reach (0-1). ``start``: the first count
     (default: the gap over one satellite's capacity times the share of such satellites over the region, the
     optimistic estimate, at least 10); the counts double up to ``max_satellites``, then ``refine`` bisections of
-    the bracket. ``positions``: the case fleets' positions at ``times`` (propagated once by the caller)."""
+    the bracket. ``positions``: the case fleets' positions at ``times`` (propagated once by the caller). The case's
+    landing rule applies; the reference's own gateways are not sized (as many as it needs). ``gateways``,
+    ``gateway_capacity`` and ``isl_reach_km``: the case fleets' ground segment, as for
+    :func:`~satsov.capacity.allocate.allocate`."""
     from satsov.capacity.allocate import allocate
     from satsov.capacity.supply import Generation, supply_table
     from satsov.orbits.fleet import Fleet
@@ -147,9 +151,9 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
     outside = frozenset(set(country[~demand.in_region]) - set(country[demand.in_region]) - {""})
     ref_denial = Denial(GAP_FLEET, outside, None, None, "gap sizing: serves the region only") if outside else None
     key = case.key
-    base_case = Case(key, tuple(case.operators), tuple(case.denials))   # capacity applies no landing rule
+    base_case = Case(key, tuple(case.operators), tuple(case.denials), land_in=tuple(case.land_in))
     with_ref = Case(key, tuple(case.operators) + (GAP_FLEET,),
-                    tuple(case.denials) + ((ref_denial,) if ref_denial else ()))
+                    tuple(case.denials) + ((ref_denial,) if ref_denial else ()), land_in=tuple(case.land_in))
     if positions is None:
         positions = propagate([e for k in fleets for e in fleets[k]], times)[0]
     # the ceiling: the caps of the case's operators where they may serve the region for the whole window (not
@@ -178,7 +182,10 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
             run_owner = {**owner, GAP_FLEET: GAP_FLEET}
             pos = np.concatenate([positions, propagate(list(fleet), times)[0]], axis=0)
         f = allocate(run_fleets, demand, times, cases={key: run_case}, supply=table, owner=run_owner, registry=reg,
-                     positions=pos, bounds=bounds, gateways=gateways, spectrum=spectrum).figures(key)
+                     positions=pos, bounds=bounds, gateways=gateways, spectrum=spectrum,
+                     gateway_capacity=gateway_capacity, isl_reach_km=isl_reach_km,
+                     unlimited_ground=(GAP_FLEET,) if n and gateway_capacity and gateways is not None else ()
+                     ).figures(key)
         return (len(run_fleets.get(GAP_FLEET, ())), f.served_share, f.served_share_world_first,
                 f.served_share_region_first)
     points = [share_with(0)]

@@ -90,6 +90,8 @@ class OperatorSupply:
     beam_cell_km2: float | None = None  # the area one beam cell serves (its cap: the density times this area);
     # None: no beam layout known, the cap scales with the analysis cell's area
     user_band: str | None = None  # the user downlink band it shares with other systems in it (None: shares none)
+    gateway_antennas: Param | None = None     # antennas per gateway site (None: the default for its class)
+    gateway_antenna_gbps: Param | None = None  # what one gateway antenna carries towards the satellites (Gbps)
 
     def generation_of(self, name: str) -> Generation:
         return next(g for g in self.generations if g.matches(name))
@@ -140,6 +142,14 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
             raise InputError(f"{where}.user_band: found {band!r}, expected a band name such as 'Ku' or 'Ka'",
                              found=band, expected="a band name")
         band = band.strip()
+    antennas = rate = None
+    if entry.get("gateway_antennas_per_site") is not None:
+        antennas = _param(entry["gateway_antennas_per_site"], f"{where}.gateway_antennas_per_site")
+        if antennas.low < 1:
+            raise InputError(f"{where}.gateway_antennas_per_site: found low {antennas.low:g}, expected at least 1 "
+                             f"antenna per site", found=antennas.low, expected=">= 1")
+    if entry.get("gateway_antenna_gbps") is not None:
+        rate = _param(entry["gateway_antenna_gbps"], f"{where}.gateway_antenna_gbps")
     gens = []
     for i, g in enumerate(entry.get("generations") or []):
         rule = g.get("rule") or {}
@@ -150,12 +160,16 @@ def _operator(key: str, entry: dict, path: str) -> OperatorSupply:
                          found=len(gens), expected="a generation with rule {default: true}")
     assumed = tuple(n for n, a in (("min_elevation_deg", ass_el), ("inter_satellite_links", ass_isl),
                                    ("cell capacity", cell.assumed), ("beam cell", ass_beam),
-                                   ("user band", ass_band)) if a)
+                                   ("user band", ass_band),
+                                   ("gateway antennas", antennas is not None and antennas.assumed),
+                                   ("gateway antenna rate", rate is not None and rate.assumed)) if a)
     assumed += tuple(f"{g.name} capacity" for g in gens if g.capacity_gbps.assumed)
     sources = tuple(dict.fromkeys([src_el, src_isl, cell.source] + ([src_beam] if src_beam else [])
                                   + ([src_band] if src_band else [])
+                                  + [x.source for x in (antennas, rate) if x is not None]
                                   + [g.capacity_gbps.source for g in gens]))
-    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl, beam, band)
+    return OperatorSupply(key, float(min_el), bool(isl), cell, tuple(gens), sources, assumed, src_isl, beam, band,
+                          antennas, rate)
 
 
 class SupplyTable:
@@ -171,6 +185,16 @@ class SupplyTable:
         if service != "broadband":
             return self.operators["_not_broadband"]
         return self.operators["_default_broadband_geo" if geo else "_default_broadband_leo"]
+
+    def ground(self, key: str, *, service: str = "broadband", geo: bool = False) -> tuple[Param, Param, str]:
+        """An operator's gateway figures: (antennas per site, Gbps per antenna, the entry they come from): its own
+        entry's, else its class default's (said by the third item)."""
+        own = self.operator(key, service=service, geo=geo)
+        if own.gateway_antennas is not None and own.gateway_antenna_gbps is not None:
+            return own.gateway_antennas, own.gateway_antenna_gbps, own.key
+        d = self.operators["_default_broadband_geo" if geo else "_default_broadband_leo"]
+        return (own.gateway_antennas or d.gateway_antennas, own.gateway_antenna_gbps or d.gateway_antenna_gbps,
+                d.key)
 
     def updated(self, overrides: dict, where: str = "capacity.operators") -> "SupplyTable":
         """This table with ``overrides`` (``{operator: entry}``, the data file's layout) replacing its entries."""

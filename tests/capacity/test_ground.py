@@ -1,0 +1,217 @@
+"""The ground segment as capacity (issue 31, item 5): gateways feed the satellites with their antennas' capacity,
+and a landing rule makes a satellite serve the region only while it can land its traffic in the rule's countries.
+
+Checked against independent references: the brute-force elevation test for which gateway sees which satellite,
+the great circle for the mesh's reach, and networkx's maximum flow on a network assembled here from those pairs
+(gateway → satellite → cell), with and without a landing rule."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import satsov
+from satsov.capacity import build_demand
+from satsov.capacity.allocate import allocate
+from satsov.capacity.blocks import block_network, block_tree, visible_blocks
+from satsov.capacity.flow import fair_flow
+from satsov.capacity.ground import GroundSites, feed
+from satsov.constants import WGS84_A_KM
+from satsov.errors import InputError
+from satsov.orbits.geometry import geodetic_to_ecef, up_vectors
+from satsov.testing import requires_networkx
+from satsov.world.cases import Case
+from satsov.world.sites import GroundSite
+
+T0 = "2026-05-07T00:00:00Z"
+
+
+def _elevation_pairs(pos, xyz, up, min_el_deg):
+    """(satellite, site) pairs at or above ``min_el_deg``: the textbook test, every pair."""
+    d = pos[:, None, :] - xyz[None]
+    el = np.degrees(np.arcsin(np.clip(np.einsum("scx,cx->sc", d, up) / np.linalg.norm(d, axis=2), -1, 1)))
+    return {(int(a), int(b)) for a, b in zip(*np.nonzero(el >= min_el_deg))}
+
+
+def _sites(lat, lon, country):
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    return geodetic_to_ecef(lat, lon, 0.0).reshape(-1, 3), up_vectors(lat, lon).reshape(-1, 3), np.array(country)
+
+
+def _arcs_to_sats(fd, rule=None, n_sites=5):
+    """{(site, satellite)} of a feed (the sites are its first nodes), through the feed nodes of satellites with
+    several gateways."""
+    keep = fd.keep(rule)
+    t, h, hs = fd.tail[keep], fd.head[keep], fd.head_sat[keep]
+    into = {int(n): int(s) for n, s in zip(t[hs >= 0], hs[hs >= 0])}
+    out = {(int(a), int(s)) for a, s in zip(t[hs >= 0], hs[hs >= 0]) if 0 <= a < n_sites}
+    out |= {(int(a), into[int(b)]) for a, b in zip(t, h) if a >= 0 and b >= 0 and int(b) in into}
+    return out
+
+
+def test_a_bent_pipe_satellite_is_fed_by_the_gateways_that_see_it_and_no_more_than_its_capacity():
+    fleet = satsov.as_flying(["oneweb"])["oneweb"]
+    pos = fleet.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]
+    pos[5] = np.nan   # a satellite that failed to propagate is fed by nothing
+    xyz, up, country = _sites([64.1, 51.5, 60.2, 48.9, -33.9], [-21.9, -0.1, 24.9, 2.4, 18.4],
+                              ["IS", "GB", "FI", "FR", "ZA"])
+    gs = GroundSites(0, False, xyz, up, country, 4, 3000)
+    cap = np.full(len(pos), 7200, np.int64)
+    fd = feed([gs], pos, np.zeros(len(pos), np.int64), cap, 10.0, rules=[("IS",)])
+    expected = _elevation_pairs(np.nan_to_num(pos, nan=0.0), xyz, up, 10.0) - {(5, g) for g in range(5)}
+    assert {(s, g) for g, s in _arcs_to_sats(fd)} == expected
+    np.testing.assert_array_equal(fd.reaches, np.isin(np.arange(len(pos)), [s for s, _g in expected]))
+    # every gateway: its antennas × rate from the source; each arc to a satellite at most one antenna's rate
+    from_source = fd.tail < 0
+    assert (fd.cap[from_source] == 12000).all() and from_source.sum() == 5
+    assert (fd.cap[(fd.tail >= 0) & (fd.tail < 5)] <= 3000).all()
+    # a satellite seen by several gateways gets them through one node whose arc carries its capacity
+    many = [s for s in range(len(pos)) if sum((s, g) in expected for g in range(5)) >= 2]
+    for s in many:
+        assert ((fd.head_sat == s) & (fd.cap == 7200)).sum() == 1
+    # the rule: only the satellites that see Iceland's gateway may serve the region, fed from it alone
+    sees_is = {s for s, g in expected if g == 0}
+    np.testing.assert_array_equal(fd.serves[0], np.isin(np.arange(len(pos)), sorted(sees_is)))
+    assert {(g, s) for g, s in _arcs_to_sats(fd, ("IS",)) if s in sees_is} == {(0, s) for s in sees_is}
+
+
+def test_an_isl_operator_reaches_the_satellites_whose_tile_is_within_reach_of_a_gateway():
+    fleet = satsov.as_flying(["starlink"])["starlink"]
+    pos = fleet.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]
+    xyz, up, country = _sites([45.4, 49.3, 64.1], [-75.7, -123.1, -21.9], ["CA", "CA", "IS"])
+    reach_km = 2500.0
+    gs = GroundSites(0, True, xyz, up, country, 10, 20000, reach_km)
+    fd = feed([gs], pos, np.zeros(len(pos), np.int64), np.full(len(pos), 20000, np.int64), 10.0)
+    # the great circle from each gateway to each satellite's sub-satellite point
+    u = pos / np.linalg.norm(pos, axis=1)[:, None]
+    v = xyz / np.linalg.norm(xyz, axis=1)[:, None]
+    km = WGS84_A_KM * np.arccos(np.clip(u @ v.T, -1, 1)).min(axis=1)
+    # the tiles: a fifth of the reach a side, so a satellite is within reach at that resolution
+    slack = WGS84_A_KM * math.radians(math.degrees(reach_km / WGS84_A_KM) / 5.0) * 0.75
+    assert fd.reaches[km <= reach_km - slack].all()
+    assert not fd.reaches[km > reach_km + slack].any()
+    assert fd.reaches.sum() > 100
+    # a gateway's capacity: its antennas, but no more than the satellites it sees
+    seen = np.array([sum(1 for s, g in _elevation_pairs(pos, xyz, up, 10.0) if g == i) for i in range(3)])
+    np.testing.assert_array_equal(fd.cap[fd.tail < 0], np.minimum(10, seen) * 20000)
+
+
+def _networkx_total(feed_pairs, site_cap, arc_cap, sat_cap, sat_op, pairs, density, area, demand, fed):
+    """networkx's maximum flow: source → site → satellite (its capacity, through one node) → (cell, operator) →
+    cell → sink, assembled here from the (site, satellite) and (satellite, cell) pairs."""
+    import networkx as nx
+    g = nx.DiGraph()
+    for i, c in enumerate(site_cap):
+        g.add_edge("src", ("site", i), capacity=int(c))
+    for (i, s), c in zip(feed_pairs, arc_cap):
+        g.add_edge(("site", i), ("in", s), capacity=int(c))
+    for s, c in enumerate(sat_cap):
+        if not fed[s]:
+            g.add_edge("src", ("in", s), capacity=int(c))
+        g.add_edge(("in", s), ("sat", s), capacity=int(c))
+    for s, cell in pairs:
+        op = int(sat_op[s])
+        g.add_edge(("sat", s), ("link", cell, op), capacity=int(sat_cap[s]))
+        g.add_edge(("link", cell, op), ("cell", cell), capacity=int(np.floor(density[op] * area[cell])))
+    for c, d in enumerate(demand):
+        g.add_edge(("cell", c), "sink", capacity=int(d))
+    return nx.maximum_flow_value(g, "src", "sink")
+
+
+@requires_networkx
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_block_network_with_gateways_carries_the_pairwise_maximum_flow(seed):
+    # OneWeb bent pipe through three gateways of small capacity, Starlink fed from the source: the gateways bind
+    # in places; the same maximum flow as networkx on the pairs, with and without a landing rule in Ireland
+    from tests.capacity.test_blocks import _brute
+    rng = np.random.default_rng(seed)
+    g = satsov.grid("IE", 50)
+    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
+    demand = rng.integers(0, 3000, len(g)) * (rng.random(len(g)) < 0.8)
+    region = np.arange(len(g)) < len(g) // 2
+    tree = block_tree(xyz, up, demand >= 1, region)
+    fleets = satsov.as_flying(["oneweb", "starlink"])
+    pos = np.concatenate([f.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0] for f in fleets.values()])
+    sat_op = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
+    near = np.flatnonzero(np.linalg.norm(pos - xyz.mean(axis=0), axis=1) < 3500)
+    pos, sat_op = pos[near], sat_op[near]
+    sat_cap = rng.integers(1000, 8000, len(pos))
+    density = np.array([0.5, 1.5])
+    mel = np.where(sat_op == 0, 55.0, 25.0)
+    s, lv, b = visible_blocks(tree, pos, mel)
+    sx, su, sc = _sites([53.3, 51.9, 54.6], [-6.3, -8.5, -5.9], ["IE", "IE", "GB"])
+    rate = int(rng.integers(500, 3000))
+    gs = GroundSites(0, False, sx, su, sc, 2, rate)
+    rule = ("IE",)
+    fd = feed([gs], pos, sat_op, sat_cap, 10.0, rules=[rule])
+    bn = block_network(tree, s, lv, b, sat_op, sat_cap, density, g.area_km2, demand, 2, feed=fd)
+    slot_demand = np.where(tree.cells >= 0, demand[np.maximum(tree.cells, 0)], 0)
+    seen = sorted((gi, si) for si, gi in _elevation_pairs(pos, sx, su, 10.0) if sat_op[si] == 0)
+    pairs = [(a, c) for a, c in _brute(pos, mel, xyz, up) if demand[c] >= 1]
+    fed = sat_op == 0
+    for with_rule in (False, True):
+        keep = bn.rule_keep(rule if with_rule else None)
+        net = bn.network.subset(keep)
+        flows, _ = fair_flow(net, slot_demand, fair=False)
+        fp, use = seen, pairs
+        if with_rule:   # a satellite that sees Ireland's gateways: fed by them only; the others: no region cell
+            lands = {si for gi, si in seen if sc[gi] == "IE"}
+            fp = [(gi, si) for gi, si in seen if sc[gi] == "IE" or si not in lands]
+            use = [(a, c) for a, c in pairs if sat_op[a] == 1 or a in lands or not region[c]]
+        expected = _networkx_total(fp, [2 * rate] * 3, [min(rate, sat_cap[si]) for _g, si in fp], sat_cap, sat_op,
+                                   use, density, g.area_km2, demand, fed)
+        assert int(flows[net.cell_arc].sum()) == expected
+    assert bn.rule_keep(None).all()
+
+
+def test_gateways_cap_what_a_bent_pipe_operator_delivers():
+    d = build_demand(satsov.grid("IS", 100), background=False)
+    t = satsov.time_grid(T0, "2h", "1h")
+    fleets = satsov.as_flying(["oneweb"])
+    site = [GroundSite("GW Reykjavik", 64.1, -21.9, "IS", "gateway", "oneweb")]
+    tiny = {"oneweb": {**_entry("oneweb"), "gateway_antennas_per_site": _p(1), "gateway_antenna_gbps": _p(0.5)}}
+    supply = satsov.capacity.supply_table(overrides=tiny)
+    free = allocate(fleets, d, t, gateways=site, gateway_capacity=False, supply=supply)
+    capped = allocate(fleets, d, t, gateways=site, supply=supply)
+    assert (free.total_served_mbps["oneweb"] > 500).all()         # the satellites alone carry more
+    # one antenna of 0.5 Gbps: whatever the satellites and the cells could take, no more than it reaches the ground
+    assert (capped.total_served_mbps["oneweb"] <= 500).all() and capped.total_served_mbps["oneweb"].max() >= 499
+    assert any("ground segment" in n and "oneweb 1 sites × 1 antennas × 0.5 Gbps" in n for n in capped.notes)
+    assert any("unlimited capacity" in n for n in free.notes)
+
+
+def test_a_landing_rule_serves_the_region_only_through_gateways_in_its_countries():
+    d = build_demand(satsov.grid("IS", 100), background=False)
+    t = satsov.time_grid(T0, "2h", "1h")
+    fleets = satsov.as_flying(["oneweb", "starlink"])
+    abroad = [GroundSite("GW Scotland", 57.5, -4.2, "GB", "gateway", "oneweb"),
+              GroundSite("GW Norway", 59.9, 10.7, "NO", "gateway", "starlink")]
+    home = [GroundSite("GW Reykjavik", 64.1, -21.9, "IS", "gateway", "oneweb"),
+            GroundSite("GW Keflavik", 64.0, -22.6, "IS", "gateway", "starlink")]
+    cases = {"anywhere": Case("anywhere", ("oneweb", "starlink")),
+             "land in IS": Case("land in IS", ("oneweb", "starlink"), land_in=("IS",))}
+    only_abroad = allocate(fleets, d, t, cases=cases, gateways=abroad)
+    assert only_abroad.figures("anywhere").served_share > 0.05
+    assert only_abroad.figures("land in IS").served_share == 0.0   # no gateway in Iceland: nothing may serve it
+    assert any("landing rules (land in IS: land_in IS)" in n for n in only_abroad.notes)
+    both = allocate(fleets, d, t, cases=cases, gateways=abroad + home)
+    assert both.figures("land in IS").served_share > 0.05
+    # what lands in Iceland is no more than its gateways carry
+    ruled = both.served_cells_mbps["land in IS"].sum(axis=1)
+    assert (ruled <= 15 * 20000 + 10 * 3600).all()
+    with pytest.raises(InputError, match="needs the gateways as capacity"):
+        allocate(fleets, d, t, cases=cases, gateways=home, gateway_capacity=False)
+
+
+def _entry(key):
+    import yaml
+
+    from satsov.data import data_path
+    with open(data_path("capacity.yaml")) as f:
+        return yaml.safe_load(f)[key]
+
+
+def _p(x):
+    return {"low": x, "base": x, "high": x, "source": "test"}
