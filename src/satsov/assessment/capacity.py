@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 
-from satsov.assessment.cases import cases, landing_rule_notes
+from satsov.assessment.cases import cases
 from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
 from satsov.assessment.study import demand_model, reference_satellite, region_grid
 from satsov.times import time_grid
@@ -62,7 +62,8 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
                 extra=point_demand(points) if points else None)
         todo.append(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted, owner=owner,
                          supply=supply, level=supply_level, positions=cache["positions"], registry=registry,
-                         spectrum=cap.spectrum, **options))
+                         spectrum=cap.spectrum, gateway_capacity=cap.gateway_capacity,
+                         isl_reach_km=cap.isl_reach_km, **options))
 
     todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
     base_case = by_key.get(PolicyCase(BASELINE))
@@ -84,14 +85,22 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
         assumed = {k for k, a in assumed_figures(fleets, owner, supply, registry).items()
                    if any("capacity" in x for x in a)}
         if assumed:
-            run(model, {k: "low" for k in assumed}, wanted)
-            run(model, {k: "high" for k in assumed}, wanted)
+            run(model, {k: "low" for k in assumed}, wanted, gateway_level="base")   # the gateways: their own
+            run(model, {k: "high" for k in assumed}, wanted, gateway_level="base")  # variant below
             variants.append((f"assumed capacities of {', '.join(sorted(assumed))} low-high", len(todo) - 2,
                              len(todo) - 1))
+        # the ground segment: every fleet's gateway antennas and rates at their low and high figures
+        ground = sorted({k for k, a in assumed_figures(fleets, owner, supply, registry).items()
+                         if any(x.startswith("gateway") for x in a)})
+        if ground and cap.gateway_capacity:
+            run(model, "base", wanted, gateway_level="low")
+            run(model, "base", wanted, gateway_level="high")
+            variants.append((f"gateway antennas and rates low-high (assumed for {', '.join(ground)})",
+                             len(todo) - 2, len(todo) - 1))
         # the gateways of bent-pipe operators known only from community lists: the policies that use such an
         # operator again without those sites (one run; the variant's low and high are that run)
         from satsov.capacity import listed_only_gateways
-        listed = listed_only_gateways(fleets, owner, supply, registry)
+        listed = listed_only_gateways(fleets, owner, supply, registry, cap.gateway_capacity)
         on = {k: v for k, v in wanted.items() if any(owner[f] in listed for f in v.operators)}
         if listed and on:
             run(model, "base", on, gateways="cited")
@@ -140,7 +149,7 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
                                    100.0 * (full.served_share - f.served_share), withdrawal_pp,
                                    None if w is None else withdrawal_pp - 100.0 * (full.served_share - f.served_share),
                                    *(span if span is not None else (None, None)))
-    notes = tuple(base.notes) + tuple(landing_rule_notes(study))
+    notes = tuple(base.notes)
     curves = _gap_curves(study, plan, full, pols) if sc.capacity.gap.enabled else {}
     # the sized policies get the curve's answer; the others (and the events) no count: the old estimate (the gap
     # over one satellite's share of the region) ignored the caps and the shell's geometry
@@ -193,14 +202,15 @@ def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
     for name in names:
         case = run["cases"][PolicyCase(name)]
         sig = (tuple(sorted(case.operators)), tuple(sorted((d.operator, str(d.cells), str(d.start), str(d.end))
-                                                           for d in case.denials)))
+                                                           for d in case.denials)), tuple(case.land_in))
         if sig not in seen:
             seen[sig] = gap_curve(run["fleets"], run["demand"], times, case, reference=sc.capacity.reference_satellite,
                                   altitude_km=gap.altitude_km, inclination_deg=gap.inclination_deg, target=target,
                                   max_satellites=gap.max_satellites, refine=gap.refine, supply=run["supply"],
                                   owner=run["owner"], registry=run["registry"], positions=positions,
                                   start=pols[name].satellites_to_close_gap, spectrum=sc.capacity.spectrum,
-                                  bounds=sc.capacity.bounds)
+                                  bounds=sc.capacity.bounds, gateway_capacity=sc.capacity.gateway_capacity,
+                                  isl_reach_km=sc.capacity.isl_reach_km)
         out[name] = seen[sig]
     return out
 
@@ -252,5 +262,5 @@ def region_capacity(sc, *, policies=None, sets=None, level: str = "base", bounds
     run["cases"] = wanted
     run["bounds"] = bounds
     result = allocate(**run, progress=progress)
-    result.notes = list(study.notes) + list(result.notes) + landing_rule_notes(study)
+    result.notes = list(study.notes) + list(result.notes)
     return result

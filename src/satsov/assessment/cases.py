@@ -13,8 +13,10 @@ Every engine takes its cases from here, each with the landing-rights denials of 
   operator everywhere; the difference between the two is the displacement effect. (For visibility the two are the same over the region's cells, so the coverage
   cases simply leave the operator out.)
 
-A policy's landing rule (``land_in``) is not a question of visibility, and the capacity model cannot apply it
-yet: both say so in their notes (:func:`landing_rule_notes`) rather than ignore it; routes apply it.
+A policy's landing rule (``land_in``) is not a question of visibility: the coverage figures say so in their notes
+(:func:`landing_rule_notes`) rather than ignore it. The capacity cases of such a policy (and of its events) carry
+it (``Case.land_in``, as country codes): a satellite serves the region only while it can land its traffic there
+(:mod:`satsov.capacity.ground`); routes apply it too.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ def cases(study, region: str, purpose: str) -> list[Case]:
         out += _kill_cases(study)
     else:
         every = allowed[BASELINE]
-        out += [Case(PolicyCase(p.name), every, _geofence(every, allowed[p.name], f"policy {p.name}"))
-                for p in policies]
+        out += [Case(PolicyCase(p.name), every, _geofence(every, allowed[p.name], f"policy {p.name}"),
+                     land_in=_land(p)) for p in policies]
         kill = [k for k in study.kill if serves_region(study, region, k)]
         out += [Case(KillSwitchCase(k), every, _geofence(every, [o for o in every if o != k], "switch-off"))
                 for k in kill]
@@ -56,9 +58,17 @@ def cases(study, region: str, purpose: str) -> list[Case]:
                 if any(d.operator in ops for d in denials):
                     out.append(Case(EventCase(name, p.name), every,
                                     _geofence(every, ops, f"policy {p.name}")
-                                    + tuple(d for d in denials if d.operator in ops)))
+                                    + tuple(d for d in denials if d.operator in ops), land_in=_land(p)))
         out += [Case(WithdrawalCase(k), tuple(o for o in every if o != k)) for k in kill]
     return [with_denials(c, study.licence_denials) for c in out]
+
+
+def _land(policy) -> tuple[str, ...]:
+    """A policy's landing rule as sorted country codes (groups expanded), () for none."""
+    if not policy.land_in:
+        return ()
+    from satsov.world.policies import expand_jurisdictions
+    return tuple(sorted(c for c in expand_jurisdictions(policy.land_in, policy.as_of) if len(c) == 2 and c != "EU"))
 
 
 def serves_region(study, region: str, fleet: str) -> bool:
@@ -94,10 +104,10 @@ def _kill_cases(study) -> list[Case]:
 
 
 def landing_rule_notes(study) -> list[str]:
-    """What the coverage and capacity figures of policies with a landing rule (``land_in``) do not include."""
+    """What the coverage figures of policies with a landing rule (``land_in``) do not include."""
     ruled = [p for p in study.policies if p.land_in]
     if not ruled:
         return []
     which = "; ".join(f"{p.name} (land_in {', '.join(p.land_in)})" for p in ruled)
-    return [f"landing rules: {which}: applied to the routes; the coverage and capacity figures of these policies "
-            f"do not yet constrain where traffic reaches the ground (upper bounds)"]
+    return [f"landing rules: {which}: applied to the routes and the capacity figures; the coverage figures of these "
+            f"policies do not constrain where traffic reaches the ground (upper bounds)"]

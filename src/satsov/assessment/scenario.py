@@ -295,6 +295,11 @@ class CapacitySpec(_Model):
                                                     "deliver no more into a cell together than the largest of their "
                                                     "caps (47 CFR § 25.261); separate: their caps add up, as if they "
                                                     "did not interfere (optimistic)")
+    gateway_capacity: bool = Field(True, description="the gateways as capacity: each site's antennas times one "
+                                   "antenna's rate (data/capacity.yaml) feed the satellites; false: unlimited "
+                                   "(optimistic; no landing rule can then be applied)")
+    isl_reach_km: float = Field(4000.0, gt=0, le=20040, description="how far (great circle, km) an operator with "
+                                "inter-satellite links carries traffic through its mesh to one of its gateways")
     gap: GapSpec = GapSpec()
 
     @field_validator("step")

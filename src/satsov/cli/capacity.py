@@ -36,6 +36,11 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
              spectrum: str = typer.Option("shared", "--spectrum",
                                           help="shared: operators of one user band share it in each cell (47 CFR "
                                                "25.261); separate: their caps add up (optimistic)"),
+             gateway_capacity: bool = typer.Option(True, "--gateway-capacity/--no-gateway-capacity",
+                                                   help="gateways as capacity: antennas x rate per site (default); "
+                                                        "--no-gateway-capacity: unlimited (optimistic)"),
+             isl_reach_km: float = typer.Option(4000.0, "--isl-reach-km",
+                                                help="how far an ISL operator's mesh carries traffic to a gateway"),
              as_json: Json = False):
     """Demand served per case (policies, kill switches, operators), per operator, over snapshots.
 
@@ -60,6 +65,7 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
                        **({"catalog": str(_Path(catalog).resolve())} if catalog else {})},
             "kill_switch": list(kill_switch or ()) or "none", "demand": demand,
             "capacity": {"step": step, "sensitivity": False, "spectrum": spectrum,
+                         "gateway_capacity": gateway_capacity, "isl_reach_km": isl_reach_km,
                          **({"file": str(_Path(capacity_file).resolve())} if capacity_file else {})}})
     except ScenarioError as exc:
         raise ScenarioError(_as_options(str(exc), region_query), found=exc.found, expected=exc.expected) from None
@@ -93,7 +99,7 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
 
 _OPTIONS = (("fleets.flying", "--operator"), ("fleets.filed", "--filed"), ("fleets.catalog", "--catalog"),
             ("kill_switch", "--kill-switch"), ("capacity.file", "--capacity-file"), ("capacity.step", "--step"),
-            ("capacity.spectrum", "--spectrum"),
+            ("capacity.spectrum", "--spectrum"), ("capacity.isl_reach_km", "--isl-reach-km"),
             ("window.", "--"), ("demand.", "--"), ("regions[0].spacing_km", "--spacing-km"))
 
 
