@@ -230,6 +230,14 @@ def test_capacity_command_json(capsys):
     assert any("optimistic" in n for n in apart["notes"])
     code, out, err = run(["capacity", "--region", "IS", "--spectrum", "mixed", "--json"], capsys)
     assert code != 0 and "--spectrum" in (out + err) and "Traceback" not in err
+    # the ground segment: unlimited on request (said as optimistic), the mesh's reach checked as an option
+    code, out, err = run(["capacity", "--region", "IS", "--spacing-km", "100", "--duration", "1h", "--step", "1h",
+                          "--operator", "starlink", "--no-background", "--no-gateway-capacity", "--json"], capsys)
+    assert code == 0, err
+    assert any("unlimited capacity" in n for n in json.loads(out)["notes"])
+    assert any("ground segment" in n for n in data["notes"])
+    code, out, err = run(["capacity", "--region", "IS", "--isl-reach-km", "-5", "--json"], capsys)
+    assert code != 0 and "--isl-reach-km" in (out + err) and "Traceback" not in err
 
 
 def test_the_capacity_command_and_the_assessment_give_the_same_served_shares_and_respect_landing_rights(capsys):

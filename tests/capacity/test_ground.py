@@ -7,10 +7,13 @@ the great circle for the mesh's reach, and networkx's maximum flow on a network 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import satsov
 from satsov.capacity import build_demand
@@ -40,41 +43,61 @@ def _sites(lat, lon, country):
     return geodetic_to_ecef(lat, lon, 0.0).reshape(-1, 3), up_vectors(lat, lon).reshape(-1, 3), np.array(country)
 
 
-def _arcs_to_sats(fd, rule=None, n_sites=5):
-    """{(site, satellite)} of a feed (the sites are its first nodes), through the feed nodes of satellites with
-    several gateways."""
+def _feed_value(fd, sat_cap, rule=None, sats=None):
+    """networkx's maximum flow from the source through a feed's arcs (those a case under ``rule`` keeps) into the
+    satellites (``sats``: these only), each to the sink at its capacity."""
+    import networkx as nx
+    g = nx.DiGraph()
     keep = fd.keep(rule)
-    t, h, hs = fd.tail[keep], fd.head[keep], fd.head_sat[keep]
-    into = {int(n): int(s) for n, s in zip(t[hs >= 0], hs[hs >= 0])}
-    out = {(int(a), int(s)) for a, s in zip(t[hs >= 0], hs[hs >= 0]) if 0 <= a < n_sites}
-    out |= {(int(a), into[int(b)]) for a, b in zip(t, h) if a >= 0 and b >= 0 and int(b) in into}
-    return out
+    for t, h, hs, c in zip(fd.tail[keep], fd.head[keep], fd.head_sat[keep], fd.cap[keep]):
+        u = "src" if t < 0 else ("node", int(t))
+        v = ("sat", int(hs)) if hs >= 0 else ("node", int(h))
+        g.add_edge(u, v, capacity=int(c) + (g.edges[u, v]["capacity"] if g.has_edge(u, v) else 0))
+    for s in (range(len(sat_cap)) if sats is None else sats):
+        g.add_edge(("sat", int(s)), "sink", capacity=int(sat_cap[s]))
+    return nx.maximum_flow_value(g, "src", "sink") if g.has_node("src") and g.has_node("sink") else 0
 
 
-def test_a_bent_pipe_satellite_is_fed_by_the_gateways_that_see_it_and_no_more_than_its_capacity():
+def _textbook_value(pairs, site_cap, rate, sat_cap, sats=None):
+    """The same from the (satellite, site) pairs: source → site (its capacity) → satellite (one antenna's rate)."""
+    import networkx as nx
+    g = nx.DiGraph()
+    for s, i in pairs:
+        if sats is None or s in sats:
+            g.add_edge("src", ("site", i), capacity=int(site_cap))
+            g.add_edge(("site", i), ("sat", s), capacity=int(min(rate, sat_cap[s])))
+            g.add_edge(("sat", s), "sink", capacity=int(sat_cap[s]))
+    return nx.maximum_flow_value(g, "src", "sink") if g.number_of_nodes() else 0
+
+
+@requires_networkx
+@pytest.mark.parametrize("antennas", [1, 4, 100])
+def test_a_bent_pipe_satellite_is_fed_by_the_gateways_that_see_it_and_no_more(antennas):
+    # five gateways of one, four or a hundred antennas: the feed gives every set of satellites exactly what the
+    # textbook network of the pairs in sight gives (gateways that cannot bind folded into one arc per satellite)
     fleet = satsov.as_flying(["oneweb"])["oneweb"]
     pos = fleet.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]
     pos[5] = np.nan   # a satellite that failed to propagate is fed by nothing
     xyz, up, country = _sites([64.1, 51.5, 60.2, 48.9, -33.9], [-21.9, -0.1, 24.9, 2.4, 18.4],
                               ["IS", "GB", "FI", "FR", "ZA"])
-    gs = GroundSites(0, False, xyz, up, country, 4, 3000)
-    cap = np.full(len(pos), 7200, np.int64)
+    rate = 3000
+    gs = GroundSites(0, False, xyz, up, country, antennas, rate)
+    rng = np.random.default_rng(antennas)
+    cap = rng.integers(1000, 9000, len(pos))
     fd = feed([gs], pos, np.zeros(len(pos), np.int64), cap, 10.0, rules=[("IS",)])
-    expected = _elevation_pairs(np.nan_to_num(pos, nan=0.0), xyz, up, 10.0) - {(5, g) for g in range(5)}
-    assert {(s, g) for g, s in _arcs_to_sats(fd)} == expected
-    np.testing.assert_array_equal(fd.reaches, np.isin(np.arange(len(pos)), [s for s, _g in expected]))
-    # every gateway: its antennas × rate from the source; each arc to a satellite at most one antenna's rate
-    from_source = fd.tail < 0
-    assert (fd.cap[from_source] == 12000).all() and from_source.sum() == 5
-    assert (fd.cap[(fd.tail >= 0) & (fd.tail < 5)] <= 3000).all()
-    # a satellite seen by several gateways gets them through one node whose arc carries its capacity
-    many = [s for s in range(len(pos)) if sum((s, g) in expected for g in range(5)) >= 2]
-    for s in many:
-        assert ((fd.head_sat == s) & (fd.cap == 7200)).sum() == 1
-    # the rule: only the satellites that see Iceland's gateway may serve the region, fed from it alone
-    sees_is = {s for s, g in expected if g == 0}
+    pairs = _elevation_pairs(np.nan_to_num(pos, nan=0.0), xyz, up, 10.0) - {(5, g) for g in range(5)}
+    seen = sorted({s for s, _g in pairs})
+    np.testing.assert_array_equal(fd.reaches, np.isin(np.arange(len(pos)), seen))
+    assert fd.fed.all()
+    for sats in (None, set(seen[::2]), set(seen[:3])):
+        assert _feed_value(fd, cap, None, sats) == _textbook_value(pairs, antennas * rate, rate, cap, sats)
+    # the rule: the satellites that see Iceland's gateway may serve the region, fed from it alone
+    sees_is = {s for s, g in pairs if g == 0}
     np.testing.assert_array_equal(fd.serves[0], np.isin(np.arange(len(pos)), sorted(sees_is)))
-    assert {(g, s) for g, s in _arcs_to_sats(fd, ("IS",)) if s in sees_is} == {(0, s) for s in sees_is}
+    assert _feed_value(fd, cap, ("IS",), sees_is) == _textbook_value(
+        {(s, g) for s, g in pairs if g == 0}, antennas * rate, rate, cap, sees_is)
+    others = set(seen) - sees_is   # the others keep every gateway
+    assert _feed_value(fd, cap, ("IS",), others) == _textbook_value(pairs, antennas * rate, rate, cap, others)
 
 
 def test_an_isl_operator_reaches_the_satellites_whose_tile_is_within_reach_of_a_gateway():
@@ -215,3 +238,34 @@ def _entry(key):
 
 def _p(x):
     return {"low": x, "base": x, "high": x, "source": "test"}
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 20), st.integers(1, 20))
+def test_more_antennas_never_carry_less_and_never_more_than_the_gateways(seed, a1, a2):
+    # a property of the network, whatever the pairs: the total is monotone in every gateway's antennas and
+    # bounded by what a bent-pipe operator's gateways carry together
+    rng = np.random.default_rng(seed)
+    g = satsov.grid("IE", 100)
+    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
+    demand = rng.integers(0, 20000, len(g))
+    tree = block_tree(xyz, up, demand >= 1, np.ones(len(g), bool))
+    pos = _oneweb_positions()
+    sat_op = np.zeros(len(pos), np.int64)
+    sat_cap = rng.integers(1000, 8000, len(pos))
+    s, lv, b = visible_blocks(tree, pos, np.full(len(pos), 55.0))
+    sx, su, sc = _sites([53.3, 51.9, 54.6], [-6.3, -8.5, -5.9], ["IE", "IE", "GB"])
+    slot_demand = np.where(tree.cells >= 0, demand[np.maximum(tree.cells, 0)], 0)
+    totals = []
+    for antennas in sorted((a1, a2)):
+        fd = feed([GroundSites(0, False, sx, su, sc, antennas, 1500)], pos, sat_op, sat_cap, 10.0)
+        bn = block_network(tree, s, lv, b, sat_op, sat_cap, np.array([1.0]), g.area_km2, demand, 1, feed=fd)
+        flows, _ = fair_flow(bn.network, slot_demand, fair=False)
+        totals.append(int(flows[bn.network.cell_arc].sum()))
+        assert totals[-1] <= 3 * antennas * 1500
+    assert totals[0] <= totals[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _oneweb_positions():
+    return satsov.as_flying(["oneweb"])["oneweb"].positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]

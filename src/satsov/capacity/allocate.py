@@ -404,7 +404,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         from satsov.capacity.ground import feed
         fd = feed(list(ctx.ground), pos, ctx.sat_fleet, ctx.caps, GATEWAY_MIN_ELEVATION_DEG,
                   tuple(dict.fromkeys(ctx.land.values())), _digest(pos))
-        usable &= fd.reaches | ~fd.fed
+        usable &= fd.reaches | ~fd.gated
     # which satellites are over the region (any fleet, any capacity), for the notes
     vs, vl, vb = _visible(ctx, pos)
     over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])
@@ -579,7 +579,7 @@ def _ground(gateways, fleets, owner, sat_fleet, bent, sized, g, demand, notes, s
         raise InputError(f"isl_reach_km: found {reach_km!r}, expected a distance in km from 0 to 20,040 (half the "
                          f"Earth's circumference)", found=reach_km, expected="(0, 20040] km")
     per = _gateway_sites(gateways, fleets, owner, sat_fleet, sized, g, demand, notes)
-    out, said = [], []
+    out, said, unsized = [], [], []
     for i, sites in per.items():
         key = list(fleets)[i]
         fleet = fleets[key]
@@ -589,8 +589,15 @@ def _ground(gateways, fleets, owner, sat_fleet, bent, sized, g, demand, notes, s
         lv = levels.get(key, default_level)
         xyz, up, country = _site_arrays(sites)
         isl = not bent[sat_fleet == i].any()
-        gs = GroundSites(i, isl, xyz, up, country, antennas.at(lv), int(math.floor(rate.at(lv) * 1000.0)), reach_km)
+        # a GEO operator's ground segment is not sized: no GEO operator's sites are published, so its gateways
+        # would be satsov's placed ones, and a GEO satellite sees a third of them (they decide only which
+        # satellites carry and where they land)
+        gs = GroundSites(i, isl, xyz, up, country, antennas.at(lv), int(math.floor(rate.at(lv) * 1000.0)), reach_km,
+                         sized=not geo)
         out.append(gs)
+        if geo:
+            unsized.append(key)
+            continue
         said.append(f"{key} {len(sites)} sites × {gs.antennas:g} antennas × {rate.at(lv):g} Gbps = "
                     f"{len(sites) * gs.site_mbps / 1e6:,.1f} Tbps" + (f" ({entry}'s figures)" if entry != op.key else "")
                     + (" (inter-satellite links)" if isl else ""))
@@ -598,6 +605,9 @@ def _ground(gateways, fleets, owner, sat_fleet, bent, sized, g, demand, notes, s
         notes.append("ground segment: each gateway carries its antennas × one antenna's rate (data/capacity.yaml), "
                      "feeding the bent-pipe satellites it sees and, through the mesh, an ISL operator's satellites "
                      f"within {reach_km:,.0f} km of one of its gateways: " + "; ".join(said))
+    if unsized:
+        notes.append(f"ground segment not sized for the GEO fleets ({', '.join(unsized)}): their gateways decide "
+                     f"only which satellites carry traffic and where it lands")
     return out
 
 

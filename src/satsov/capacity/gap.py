@@ -116,8 +116,8 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
     ``reference`` (OPERATOR:GENERATION of the capacity table) added in one Walker shell at ``altitude_km`` and
     ``inclination_deg``, serving the region only. ``target``: the share to reach (0-1). ``start``: the first count
     (default: the gap over one satellite's capacity times the share of such satellites over the region, the
-    optimistic estimate, at least 10); the counts double up to ``max_satellites``, then ``refine`` bisections of
-    the bracket. ``positions``: the case fleets' positions at ``times`` (propagated once by the caller). The case's
+    optimistic estimate, at least 10); the counts double up to ``max_satellites`` (or, where the first already
+    reaches the target, halve down until one does not), then ``refine`` bisections of the bracket. ``positions``: the case fleets' positions at ``times`` (propagated once by the caller). The case's
     landing rule applies; the reference's own gateways are not sized (as many as it needs). ``gateways``,
     ``gateway_capacity`` and ``isl_reach_km``: the case fleets' ground segment, as for
     :func:`~satsov.capacity.allocate.allocate`."""
@@ -213,6 +213,14 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
         n *= 2
     if best is None and not reason:
         reason = f"not reached with {max_satellites:,} satellites (the most tried)"
+    if best is not None and len(points) == 2:   # the first count already reached it: halve down to a bracket
+        n = best // 2
+        while n >= 10:
+            points.append(share_with(n))
+            if points[-1][1] < target:
+                break
+            best = points[-1][0]
+            n //= 2
     if best is not None:   # bisect the bracket
         lo = max((p[0] for p in points if p[1] < target), default=0)
         hi = best

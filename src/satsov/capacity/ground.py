@@ -9,7 +9,9 @@ its satellites in the flow network of each snapshot (:func:`feed`), between the 
   satellite seen by several gateways gets a feed node whose arc to it carries the satellite's capacity, so that
   its gateways together give it no more. The flow may spread one gateway's rate over more satellites than it has
   antennas: the antennas are shared fractionally, the relaxation of assigning whole antennas to satellites (an
-  upper bound on what the gateway carries).
+  upper bound on what the gateway carries). A gateway whose antennas carry all its arcs can carry cannot bind;
+  a satellite seen only by such gateways gets one arc from the source instead, with what their arcs add up to
+  (the same flows, without their nodes: most GEO operators' placed gateways).
 - **inter-satellite links**: source → gateway (its antennas × rate, but no more antennas than satellites of its
   operator it sees; nothing when it sees none) → each *tile* of the sky within ``reach_km`` of it → the
   operator's satellites in the tile (each its capacity). The mesh carries the traffic from the satellites over
@@ -22,8 +24,8 @@ its satellites in the flow network of each snapshot (:func:`feed`), between the 
 A **landing rule** (a case's ``land_in``: countries where its traffic must reach the ground) is applied per case
 through :attr:`Feed.drops` and :attr:`Feed.serves`: a satellite may serve the region's cells only while it can
 land in those countries (bent pipe: it sees a gateway there; ISL: one is within reach of its tile), and such a
-satellite then draws all its feed from the gateways there (a satellite's feed is not split by destination in this model: conservative, it may then serve
-fewer of the world's cells than it could). The other satellites keep their feed and lose their arcs towards the
+satellite then draws all its feed from the gateways there (a satellite's feed is not split by destination in
+this model: conservative, it may then serve fewer of the world's cells than it could). The other satellites keep their feed and lose their arcs towards the
 region. The rule thus changes the world's network too, so such a case computes every cell's allocation again.
 """
 
@@ -57,6 +59,7 @@ class GroundSites:
     antennas: float
     rate_mbps: int
     reach_km: float = DEFAULT_REACH_KM
+    sized: bool = True   # False: the gateways only decide which satellites carry (and land), at no capacity
 
     @property
     def site_mbps(self) -> int:
@@ -67,9 +70,10 @@ class GroundSites:
 class Feed:
     """The arcs that feed the satellites at one snapshot. Arcs: ``tail`` (a ground node, -1 for the source),
     ``head`` (a ground node, or -1 where ``head_sat`` names the satellite), ``cap`` (Mbps), ``op`` (fleet).
-    ``fed``: satellites fed here (no arc from the source); ``reaches``: those with some feed (the others carry
-    nothing). ``rules``: the landing rules (tuples of countries); ``drops[i]``: the arcs rule i's cases leave
-    out; ``serves[i]``: per satellite, whether it may serve the region's cells under rule i."""
+    ``fed``: satellites fed here (no arc from the source); ``gated``: those whose fleet has gateways;
+    ``reaches``: those with some gateway (the gated others carry nothing). ``rules``: the landing rules (tuples of countries); ``drops[i]``: the arcs rule i's cases leave
+    out; ``serves[i]``: per satellite, whether it may serve the region's cells under rule i; ``only``: per arc,
+    the rule whose cases alone use it (-1: every case)."""
 
     n_nodes: int
     tail: np.ndarray
@@ -82,12 +86,15 @@ class Feed:
     rules: tuple = ()
     drops: tuple = ()
     serves: tuple = ()
+    only: np.ndarray | None = None
+    gated: np.ndarray | None = None
 
     def keep(self, rule) -> np.ndarray:
         """Per feed arc: whether a case under ``rule`` (None: no rule) uses it."""
-        keep = np.ones(len(self.tail), bool)
-        if rule is not None:
-            keep[self.drops[self.rules.index(rule)]] = False
+        i = -1 if rule is None else self.rules.index(rule)
+        keep = np.ones(len(self.tail), bool) if self.only is None else (self.only < 0) | (self.only == i)
+        if i >= 0:
+            keep[self.drops[i]] = False
         return keep
 
 
@@ -171,15 +178,17 @@ def feed(sites: list[GroundSites], pos: np.ndarray, sat_fleet: np.ndarray, sat_c
     changes."""
     rules = tuple(rules)
     n_sats = len(sat_cap)
-    tails, heads, head_sats, caps, ops = [], [], [], [], []
+    tails, heads, head_sats, caps, ops, onlys = [], [], [], [], [], []
     drop = {r: [] for r in rules}
     serves = {r: np.ones(n_sats, bool) for r in rules}
     fed = np.zeros(n_sats, bool)
+    gated = np.zeros(n_sats, bool)
     reaches = np.zeros(n_sats, bool)
     n_nodes = 0
 
-    def add(t, h, hs, c, o, dropped=None):
+    def add(t, h, hs, c, o, dropped=None, only=-1):
         n = len(t)
+        onlys.append(np.full(n, only, np.int64))
         tails.append(np.asarray(t, np.int64))
         heads.append(np.asarray(h, np.int64))
         head_sats.append(np.asarray(hs, np.int64))
@@ -190,15 +199,16 @@ def feed(sites: list[GroundSites], pos: np.ndarray, sat_fleet: np.ndarray, sat_c
 
     for gs in sites:
         idx = np.flatnonzero(sat_fleet == gs.fleet)
-        fed[idx] = True
+        gated[idx] = True
+        fed[idx] = gs.sized
         n_g = len(gs.xyz)
         if not n_g or not len(idx):
             continue
-        g0 = n_nodes
-        n_nodes += n_g
         sat_l, site, tile, used, near = _geometry(gs, pos, idx, min_elevation_deg, pos_key)
         in_rule = {r: np.isin(gs.country, list(r)) for r in rules}
         if gs.isl:
+            g0 = n_nodes
+            n_nodes += n_g
             seen = np.bincount(site, minlength=n_g)
             site_cap = np.floor(np.minimum(gs.antennas, seen) * gs.rate_mbps).astype(np.int64)
             add(np.full(n_g, -1), g0 + np.arange(n_g), np.full(n_g, -1), site_cap, gs.fleet)
@@ -218,13 +228,48 @@ def feed(sites: list[GroundSites], pos: np.ndarray, sat_fleet: np.ndarray, sat_c
             for r in rules:
                 serves[r][idx] = have & ruled[r][np.minimum(pos_in_used, len(used) - 1)]
         else:
-            add(np.full(n_g, -1), g0 + np.arange(n_g), np.full(n_g, -1), np.full(n_g, gs.site_mbps), gs.fleet)
             for r in rules:
                 serves[r][idx] = False
             if not len(sat_l):
                 continue
             sat = idx[sat_l]
             reaches[sat] = True
+            arc_cap = np.minimum(gs.rate_mbps, sat_cap[sat])
+            lands = {}
+            for r in rules:
+                lands[r] = np.zeros(len(idx), bool)
+                lands[r][sat_l[in_rule[r][site]]] = True
+                serves[r][idx] = lands[r]
+            if not gs.sized:   # visibility and landing only
+                continue
+            # a gateway whose antennas carry all its arcs can carry cannot bind: a satellite seen only by such
+            # gateways is fed, exactly, by one arc from the source with what its gateways' arcs add up to (under
+            # a rule: those in the rule's countries), without their nodes
+            binding = gs.site_mbps < np.bincount(site, weights=arc_cap, minlength=n_g)
+            held = np.zeros(len(idx), bool)
+            held[sat_l[binding[site]]] = True
+            free = ~held[sat_l]
+            loose = np.unique(sat_l[free])
+            total = np.bincount(sat_l[free], weights=arc_cap[free], minlength=len(idx))
+            add(np.full(len(loose), -1), np.full(len(loose), -1), idx[loose],
+                np.minimum(sat_cap[idx[loose]], total[loose]), gs.fleet,
+                dropped={r: lands[r][loose] for r in rules})
+            for i, r in enumerate(rules):
+                m = free & in_rule[r][site]
+                total_r = np.bincount(sat_l[m], weights=arc_cap[m], minlength=len(idx))
+                mine = loose[lands[r][loose]]
+                add(np.full(len(mine), -1), np.full(len(mine), -1), idx[mine],
+                    np.minimum(sat_cap[idx[mine]], total_r[mine]), gs.fleet, only=i)
+            # the others: source → gateway (its antennas) → satellite (one antenna's rate)
+            sat_l, site, arc_cap = sat_l[~free], site[~free], arc_cap[~free]
+            if not len(sat_l):
+                continue
+            kept = np.unique(site)
+            node_of_site = np.full(n_g, -1, np.int64)
+            node_of_site[kept] = n_nodes + np.arange(len(kept))
+            n_nodes += len(kept)
+            add(np.full(len(kept), -1), node_of_site[kept], np.full(len(kept), -1),
+                np.full(len(kept), gs.site_mbps), gs.fleet)
             count = np.bincount(sat_l, minlength=len(idx))
             many = count[sat_l] >= 2
             # a satellite seen by several gateways: a feed node whose arc to it carries the satellite's capacity
@@ -232,20 +277,15 @@ def feed(sites: list[GroundSites], pos: np.ndarray, sat_fleet: np.ndarray, sat_c
             node_of = np.full(len(idx), -1, np.int64)
             node_of[multi] = n_nodes + np.arange(len(multi))
             n_nodes += len(multi)
-            dropped = {}
-            for r in rules:
-                lands = np.zeros(len(idx), bool)
-                lands[sat_l[in_rule[r][site]]] = True
-                serves[r][idx] = lands
-                dropped[r] = lands[sat_l] & ~in_rule[r][site]   # a serving satellite's feed from other countries
-            add(g0 + site, np.where(many, node_of[sat_l], -1), np.where(many, -1, sat),
-                np.minimum(gs.rate_mbps, sat_cap[sat]), gs.fleet, dropped)
+            add(node_of_site[site], np.where(many, node_of[sat_l], -1), np.where(many, -1, idx[sat_l]), arc_cap,
+                gs.fleet, {r: lands[r][sat_l] & ~in_rule[r][site] for r in rules})  # from other countries
             add(node_of[multi], np.full(len(multi), -1), idx[multi], sat_cap[idx[multi]], gs.fleet)
 
     def cat(xs, dt=np.int64):
         return np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)
     return Feed(n_nodes, cat(tails), cat(heads), cat(head_sats), cat(caps), cat(ops), fed, reaches, rules,
-                tuple(np.flatnonzero(cat(drop[r], bool)) for r in rules), tuple(serves[r] for r in rules))
+                tuple(np.flatnonzero(cat(drop[r], bool)) for r in rules), tuple(serves[r] for r in rules),
+                cat(onlys), gated)
 
 
 def _int_cap() -> int:
