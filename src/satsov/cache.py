@@ -134,3 +134,15 @@ def cached(key: str, build, to_arrays, from_arrays, keep=lambda value: True):
     if keep(value):
         store(key, to_arrays(value))
     return value
+
+
+def array_digest(*arrays) -> bytes:
+    """A digest of arrays' types, shapes and bytes: a key for what is kept in memory between calls on the same
+    inputs (positions, cells)."""
+    h = hashlib.blake2b(digest_size=20)
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(str((a.dtype.str, a.shape)).encode())
+        h.update(a.data)
+    return h.digest()
+

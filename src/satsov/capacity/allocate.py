@@ -27,6 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from satsov.capacity.demand import Demand
+from satsov.cache import array_digest as _digest
 from satsov.capacity.blocks import block_network, block_tree, sees_any, visible_blocks, visible_pairs
 from satsov.capacity.flow import Network, carried_ranges, fair_bounds, fair_flow, lexicographic_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
@@ -475,16 +476,6 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
 
 _FOOTPRINTS: dict = {}  # footprint key -> {positions digest: (sat, level, block)}, the last two keys
 _FOOTPRINT_KEYS = 2
-
-
-def _digest(*arrays) -> bytes:
-    import hashlib
-    h = hashlib.blake2b(digest_size=20)
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(str((a.dtype.str, a.shape)).encode())
-        h.update(a.data)
-    return h.digest()
 
 
 def _visible(ctx: _Context, pos: np.ndarray):

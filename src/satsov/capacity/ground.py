@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from satsov.cache import array_digest as _digest
 from satsov.constants import WGS84_A_KM
 
 __all__ = ["GroundSites", "Feed", "feed", "DEFAULT_REACH_KM"]
@@ -131,16 +132,6 @@ def _tile_of(unit: np.ndarray, reach_km: float) -> np.ndarray:
 
 _GEOMETRY: dict = {}   # (positions digest, sites digest) -> the geometry of one fleet's feed at one snapshot
 _GEOMETRY_MAX = 256
-
-
-def _digest(*arrays) -> bytes:
-    import hashlib
-    h = hashlib.blake2b(digest_size=20)
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(str((a.dtype.str, a.shape)).encode())
-        h.update(a.data)
-    return h.digest()
 
 
 def _geometry(gs: GroundSites, pos: np.ndarray, idx: np.ndarray, min_elevation_deg: float, pos_key):
