@@ -187,6 +187,17 @@ def test_the_block_network_with_gateways_carries_the_pairwise_maximum_flow(seed)
                                    use, density, g.area_km2, demand, fed)
         assert int(flows[net.cell_arc].sum()) == expected
     assert bn.rule_keep(None).all()
+    # OneWeb geofenced over the region under the same rule: it serves none of the region, so the rule leaves its
+    # feed alone (its arcs as without the rule), while the same rule on OneWeb not geofenced drops some
+    from satsov.capacity.allocate import _case_arcs
+    region_slot = np.arange(tree.n_slots) < tree.region_slots
+    args = (bn, np.array([True, True]), np.zeros((2, len(g)), bool), np.maximum(tree.cells, 0), region_slot)
+    feed_arcs = np.zeros(len(bn.arc_op), bool)
+    feed_arcs[bn.feed_first:bn.feed_first + len(bn.feed.tail)] = True
+    fenced_keep = _case_arcs(*args, fenced=np.array([True, False]), rule=rule)[0]
+    open_keep = _case_arcs(*args, fenced=np.array([False, False]), rule=rule)[0]
+    assert fenced_keep[feed_arcs].all()
+    assert not open_keep[feed_arcs].all()
 
 
 def test_gateways_cap_what_a_bent_pipe_operator_delivers():
@@ -269,3 +280,23 @@ def test_more_antennas_never_carry_less_and_never_more_than_the_gateways(seed, a
 @functools.lru_cache(maxsize=1)
 def _oneweb_positions():
     return satsov.as_flying(["oneweb"])["oneweb"].positions(satsov.time_grid(T0, "0s", "1h"))[:, 0]
+
+
+def test_a_landing_rule_leaves_the_feed_of_an_operator_geofenced_over_the_region_alone():
+    # Starlink geofenced over Iceland serves none of it, so a rule that Iceland's traffic lands in Iceland must
+    # not take its Norwegian gateway from the satellites in reach of Keflavik: the world gets the same
+    from satsov.world.cases import REGION, Denial
+    d = build_demand(satsov.grid("IS", 100), background=True, background_spacing_km=800)
+    t = satsov.time_grid(T0, "1h", "1h")
+    fleets = satsov.as_flying(["starlink"])
+    sites = [GroundSite("GW Norway", 59.9, 10.7, "NO", "gateway", "starlink"),
+             GroundSite("GW Keflavik", 64.0, -22.6, "IS", "gateway", "starlink")]
+    fence = (Denial("starlink", REGION, None, None, "policy"),)
+    # the rule's case computes every cell's allocation again: the same as Iceland denied to Starlink outright
+    # (a standing denial, part of the case's own network), where the world is allocated afresh too
+    denied = (Denial("starlink", frozenset({"IS"}), None, None, "licence"),)
+    cases = {"denied": Case("denied", ("starlink",), denied),
+             "fenced, land in IS": Case("fenced, land in IS", ("starlink",), fence, land_in=("IS",))}
+    r = allocate(fleets, d, t, cases=cases, gateways=sites)
+    np.testing.assert_array_equal(r.total_served_mbps["fenced, land in IS"], r.total_served_mbps["denied"])
+    assert r.figures("fenced, land in IS").served_share == 0.0

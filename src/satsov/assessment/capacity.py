@@ -17,7 +17,7 @@ from satsov.assessment.cases import cases
 from satsov.assessment.results import CapacityAssessment, CapacityCaseFigures, StrandedFigures
 from satsov.assessment.study import demand_model, reference_satellite, region_grid
 from satsov.times import time_grid
-from satsov.world.cases import BASELINE, EventCase, KillSwitchCase, PolicyCase, WithdrawalCase
+from satsov.world.cases import BASELINE, REGION, EventCase, KillSwitchCase, PolicyCase, WithdrawalCase
 
 __all__ = ["RegionCapacityRuns", "capacity_runs", "capacity_figures", "region_capacity"]
 
@@ -201,8 +201,11 @@ def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
     out, seen = {}, {}
     for name in names:
         case = run["cases"][PolicyCase(name)]
+        fenced = {d.operator for d in case.denials if d.cells == REGION and d.start is None and d.end is None}
+        # a landing rule changes nothing where every operator is geofenced (the reference's gateways are not sized)
+        land = tuple(case.land_in) if set(case.operators) - fenced else ()
         sig = (tuple(sorted(case.operators)), tuple(sorted((d.operator, str(d.cells), str(d.start), str(d.end))
-                                                           for d in case.denials)), tuple(case.land_in))
+                                                           for d in case.denials)), land)
         if sig not in seen:
             seen[sig] = gap_curve(run["fleets"], run["demand"], times, case, reference=sc.capacity.reference_satellite,
                                   altitude_km=gap.altitude_km, inclination_deg=gap.inclination_deg, target=target,

@@ -274,7 +274,12 @@ def _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced=None, rule=No
     operator could give each cell alone (an upper bound)."""
     keep = (bn.arc_op < 0) | allowed[np.maximum(bn.arc_op, 0)]
     if bn.feed is not None:
-        keep &= bn.rule_keep(rule)
+        ruled = bn.rule_keep(rule)
+        if rule is not None and fenced is not None and fenced.any():
+            # an operator geofenced over the region serves none of it: the rule leaves its feed alone
+            of_fenced = (bn.arc_op >= 0) & fenced[np.maximum(bn.arc_op, 0)]
+            ruled = np.where(of_fenced, bn.rule_keep(None), ruled)
+        keep &= ruled
     cap = bn.network.cap
     reach_op = bn.reach_op
     if fenced is not None:

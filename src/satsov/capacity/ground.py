@@ -25,8 +25,10 @@ A **landing rule** (a case's ``land_in``: countries where its traffic must reach
 through :attr:`Feed.drops` and :attr:`Feed.serves`: a satellite may serve the region's cells only while it can
 land in those countries (bent pipe: it sees a gateway there; ISL: one is within reach of its tile), and such a
 satellite then draws all its feed from the gateways there (a satellite's feed is not split by destination in
-this model: conservative, it may then serve fewer of the world's cells than it could). The other satellites keep their feed and lose their arcs towards the
-region. The rule thus changes the world's network too, so such a case computes every cell's allocation again.
+this model: conservative, it may then serve fewer of the world's cells than it could). The other satellites keep
+their feed and lose their arcs towards the region, and an operator the case geofences over the region keeps its
+feed (:func:`satsov.capacity.allocate._case_arcs`). The rule thus changes the world's network too, so such a case
+computes every cell's allocation again.
 """
 
 from __future__ import annotations
