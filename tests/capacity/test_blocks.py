@@ -69,6 +69,23 @@ def test_blocks_are_far_fewer_than_pairs_on_a_fine_grid():
     assert len(s) * 5 < len(ps)
 
 
+def irish_network(rng, near_km, sat_cap_range):
+    """Ireland at 50 km with random demand (half the cells the region) and OneWeb (0) and Starlink (1) within
+    ``near_km`` of it at one instant, with random capacities: (grid, cell xyz, up, demand, region, block tree,
+    positions, operator and capacity per satellite)."""
+    g = satsov.grid("IE", 50)
+    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
+    demand = rng.integers(0, 3000, len(g)) * (rng.random(len(g)) < 0.8)
+    region = np.arange(len(g)) < len(g) // 2
+    tree = block_tree(xyz, up, demand >= 1, region)
+    fleets = satsov.as_flying(["oneweb", "starlink"])
+    pos = np.concatenate([f.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0] for f in fleets.values()])
+    sat_op = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
+    near = np.flatnonzero(np.linalg.norm(pos - xyz.mean(axis=0), axis=1) < near_km)
+    pos, sat_op = pos[near], sat_op[near]
+    return g, xyz, up, demand, region, tree, pos, sat_op, rng.integers(*sat_cap_range, len(pos))
+
+
 def _networkx_total(sat_cap, sat_op, pairs, density, area, demand, shared=False, joint=None):
     """networkx's maximum flow on the pairwise network; ``shared``: every operator in one band, their deliveries
     into a cell passing through a (cell, band) node capped at the largest cap of the operators there."""
@@ -104,17 +121,7 @@ def test_the_block_network_carries_the_pairwise_maximum_flow(seed, shared, joint
     # not in others, and one operator denied over part of the grid: networkx on the pairs from the brute-force
     # test gives the same maximum flow as the block network
     rng = np.random.default_rng(seed)
-    g = satsov.grid("IE", 50)
-    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
-    demand = rng.integers(0, 3000, len(g)) * (rng.random(len(g)) < 0.8)
-    region = np.arange(len(g)) < len(g) // 2
-    tree = block_tree(xyz, up, demand >= 1, region)
-    fleets = satsov.as_flying(["oneweb", "starlink"])
-    pos = np.concatenate([f.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0] for f in fleets.values()])
-    sat_op = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
-    near = np.flatnonzero(np.linalg.norm(pos - xyz.mean(axis=0), axis=1) < 3000)
-    pos, sat_op = pos[near], sat_op[near]
-    sat_cap = rng.integers(0, 4000, len(pos))
+    g, xyz, up, demand, region, tree, pos, sat_op, sat_cap = irish_network(rng, 3000, (0, 4000))
     density = np.array([0.6, 0.5] if shared else [0.5, 1.5])  # Mbps per km² (shared: the band binds in places)
     mel = np.where(sat_op == 0, 55.0, 25.0)
     s, lv, b = visible_blocks(tree, pos, mel)

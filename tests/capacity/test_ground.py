@@ -148,19 +148,9 @@ def _networkx_total(feed_pairs, site_cap, arc_cap, sat_cap, sat_op, pairs, densi
 def test_the_block_network_with_gateways_carries_the_pairwise_maximum_flow(seed):
     # OneWeb bent pipe through three gateways of small capacity, Starlink fed from the source: the gateways bind
     # in places; the same maximum flow as networkx on the pairs, with and without a landing rule in Ireland
-    from tests.capacity.test_blocks import _brute
+    from tests.capacity.test_blocks import _brute, irish_network
     rng = np.random.default_rng(seed)
-    g = satsov.grid("IE", 50)
-    xyz, up = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0), up_vectors(g.lat_deg, g.lon_deg)
-    demand = rng.integers(0, 3000, len(g)) * (rng.random(len(g)) < 0.8)
-    region = np.arange(len(g)) < len(g) // 2
-    tree = block_tree(xyz, up, demand >= 1, region)
-    fleets = satsov.as_flying(["oneweb", "starlink"])
-    pos = np.concatenate([f.positions(satsov.time_grid(T0, "0s", "1h"))[:, 0] for f in fleets.values()])
-    sat_op = np.concatenate([np.full(len(f), i) for i, f in enumerate(fleets.values())])
-    near = np.flatnonzero(np.linalg.norm(pos - xyz.mean(axis=0), axis=1) < 3500)
-    pos, sat_op = pos[near], sat_op[near]
-    sat_cap = rng.integers(1000, 8000, len(pos))
+    g, xyz, up, demand, region, tree, pos, sat_op, sat_cap = irish_network(rng, 3500, (1000, 8000))
     density = np.array([0.5, 1.5])
     mel = np.where(sat_op == 0, 55.0, 25.0)
     s, lv, b = visible_blocks(tree, pos, mel)

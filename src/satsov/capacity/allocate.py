@@ -403,16 +403,17 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
     the bounds or None)} and the share of each fleet's satellites over the region."""
     tree, n_ops = ctx.tree, len(ctx.fleet_names)
     usable = ctx.caps > 0
+    pos_key = _digest(pos)   # what is kept per positions: the footprints and the gateways' geometry
     for idx, gw_xyz, gw_up in ctx.gw_sets:  # a bent-pipe satellite carries traffic only while it sees a gateway
         usable[idx] &= sees_any(pos[idx], gw_xyz, gw_up, GATEWAY_MIN_ELEVATION_DEG)
     fd = None
     if ctx.ground:   # the gateways feed the satellites, with their antennas' capacity (satsov.capacity.ground)
         from satsov.capacity.ground import feed
         fd = feed(list(ctx.ground), pos, ctx.sat_fleet, ctx.caps, GATEWAY_MIN_ELEVATION_DEG,
-                  tuple(dict.fromkeys(ctx.land.values())), _digest(pos))
+                  tuple(dict.fromkeys(ctx.land.values())), pos_key)
         usable &= fd.reaches | ~fd.gated
     # which satellites are over the region (any fleet, any capacity), for the notes
-    vs, vl, vb = _visible(ctx, pos)
+    vs, vl, vb = _visible(ctx, pos, pos_key)
     over_sats = np.unique(vs[(vb << tree.levels[vl]) < tree.region_slots])
     over = np.bincount(ctx.sat_fleet[over_sats], minlength=n_ops) / np.maximum(
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
@@ -483,7 +484,7 @@ _FOOTPRINTS: dict = {}  # footprint key -> {positions digest: (sat, level, block
 _FOOTPRINT_KEYS = 2
 
 
-def _visible(ctx: _Context, pos: np.ndarray):
+def _visible(ctx: _Context, pos: np.ndarray, pos_key: bytes):
     """Every satellite's visible blocks at one snapshot (:func:`visible_blocks`), kept for the calls that
     follow on the same cells, masks and positions: an assessment's runs with the same demand (the base run
     and its capacity variants) differ only in capacities, and the footprints were a sixth of a run's time.
@@ -493,7 +494,7 @@ def _visible(ctx: _Context, pos: np.ndarray):
         while len(_FOOTPRINTS) >= _FOOTPRINT_KEYS:
             _FOOTPRINTS.pop(next(iter(_FOOTPRINTS)))
         kept = _FOOTPRINTS[ctx.footprint_key] = {}
-    key = _digest(pos)
+    key = pos_key
     out = kept.get(key)
     if out is None:
         out = visible_blocks(ctx.tree, pos, ctx.min_el, np.ones(len(pos), bool))

@@ -40,6 +40,7 @@ from functools import lru_cache
 import numpy as np
 
 from satsov.cache import array_digest as _digest
+from satsov.capacity.flow import INT_CAP
 from satsov.constants import WGS84_A_KM
 
 __all__ = ["GroundSites", "Feed", "feed", "DEFAULT_REACH_KM"]
@@ -210,7 +211,7 @@ def feed(sites: list[GroundSites], pos: np.ndarray, sat_fleet: np.ndarray, sat_c
             g_of, t_of = np.nonzero(near & (site_cap > 0)[:, None])   # a gateway that sees none feeds none
             # a rule's tiles (within reach of one of its gateways) draw from its gateways only
             ruled = {r: near[in_rule[r]].any(axis=0) for r in rules}
-            add(g0 + g_of, t0 + t_of, np.full(len(g_of), -1), np.full(len(g_of), _int_cap()), gs.fleet,
+            add(g0 + g_of, t0 + t_of, np.full(len(g_of), -1), np.full(len(g_of), INT_CAP), gs.fleet,
                 {r: ruled[r][t_of] & ~in_rule[r][g_of] for r in rules})
             pos_in_used = np.searchsorted(used, tile)
             have = tile >= 0
@@ -280,7 +281,3 @@ def feed(sites: list[GroundSites], pos: np.ndarray, sat_fleet: np.ndarray, sat_c
                 tuple(np.flatnonzero(cat(drop[r], bool)) for r in rules), tuple(serves[r] for r in rules),
                 cat(onlys), gated)
 
-
-def _int_cap() -> int:
-    from satsov.capacity.flow import INT_CAP
-    return INT_CAP
