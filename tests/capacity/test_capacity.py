@@ -62,6 +62,21 @@ def test_every_supply_figure_has_a_source_and_a_range(tmp_path):
         supply_table(bad)
 
 
+def test_an_assumption_carries_its_independent_estimates(tmp_path):
+    # Starlink's gateway antenna rate is assumed; CosmoSim's constants (utils/global_variables.py: 8 Ka beams of
+    # 2.6 Gbps between a ground station and one satellite) are an independent estimate beside it
+    rate = supply_table().operator("starlink").gateway_antenna_gbps
+    assert rate.assumed and (20.8, ) == tuple(v for v, src in rate.estimates if "CosmoSim" in src)
+    assert "independent estimate 20.8" in rate.describe()
+    assert rate.low <= min(v for v, _ in rate.estimates) and max(v for v, _ in rate.estimates) <= rate.high
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("x:\n  min_elevation_deg: {value: 25, source: s}\n  inter_satellite_links: {value: true, source: s}\n"
+                   "  cell_capacity_gbps_per_1000km2: {low: 1, base: 1, high: 1, source: s, estimates: [{value: 2}]}\n"
+                   "  generations: []\n")
+    with pytest.raises(InputError, match=r"x.cell_capacity_gbps_per_1000km2.estimates\[0\]: found .*expected \{value"):
+        supply_table(bad)
+
+
 def test_unpublished_capacities_are_flagged_wherever_they_are_used():
     d = build_demand(satsov.grid("IS", 100), background=False)
     r = allocate(satsov.as_flying(["kuiper", "starlink"]), d, satsov.time_grid(T0, "0s", "1h"))

@@ -35,7 +35,9 @@ LEVELS = ("low", "base", "high")
 
 @dataclass(frozen=True)
 class Param:
-    """A number with its range and provenance. ``assumed``: no source publishes it."""
+    """A number with its range and provenance. ``assumed``: no source publishes it. ``estimates``: independent
+    estimates of the same quantity, each ``(value, source)``, shown beside an assumption (not used in the
+    computation: they say how far the range can be trusted)."""
 
     low: float
     base: float
@@ -44,6 +46,7 @@ class Param:
     confidence: str = "L"
     assumed: bool = False
     date: str = ""
+    estimates: tuple[tuple[float, str], ...] = ()
 
     def at(self, level: str) -> float:
         if level not in LEVELS:
@@ -53,7 +56,9 @@ class Param:
 
     def describe(self) -> str:
         flag = "ASSUMED " if self.assumed else ""
-        return f"{flag}{self.base:g} (range {self.low:g}-{self.high:g}; {self.source}; confidence {self.confidence})"
+        beside = "".join(f"; independent estimate {v:g} ({src})" for v, src in self.estimates)
+        return (f"{flag}{self.base:g} (range {self.low:g}-{self.high:g}; {self.source}; confidence {self.confidence}"
+                f"{beside})")
 
 
 _NUMBER = re.compile(r"(\d+)")
@@ -109,8 +114,19 @@ def _param(entry, where: str) -> Param:
     if not (0 <= low <= base <= high):
         raise InputError(f"{where}: found low {low:g}, base {base:g}, high {high:g}; expected 0 <= low <= base <= high",
                          found=(low, base, high), expected="low <= base <= high")
+    estimates = entry.get("estimates", [])
+    if not isinstance(estimates, list):
+        raise InputError(f"{where}.estimates: found {estimates!r}, expected a list of {{value, source}}",
+                         found=estimates, expected="a list of {value, source}")
+    pairs = []
+    for i, e in enumerate(estimates):
+        if not (isinstance(e, dict) and isinstance(e.get("value"), (int, float)) and not isinstance(e["value"], bool)
+                and e.get("source")):
+            raise InputError(f"{where}.estimates[{i}]: found {e!r}, expected {{value: a number, source: its source}}",
+                             found=e, expected="{value, source}")
+        pairs.append((float(e["value"]), str(e["source"])))
     return Param(low, base, high, str(entry["source"]), str(entry.get("confidence", "L")),
-                 bool(entry.get("assumed", False)), str(entry.get("date", "")))
+                 bool(entry.get("assumed", False)), str(entry.get("date", "")), tuple(pairs))
 
 
 def _value(entry, where: str):
