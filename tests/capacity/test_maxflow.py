@@ -122,3 +122,36 @@ def test_empty_network():
     mf = MaxFlow(2, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert mf.solve() == 0 and len(mf.flows()) == 0
     assert mf.source_side().tolist() == [True, False]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), n_mid=st.integers(2, 30), keep_source_side=st.booleans())
+def test_a_contracted_side_inherits_a_flow(seed, n_mid, keep_source_side):
+    """The lexicographic allocation's subproblems start from their parent's maximum flow: contracted at the
+    smallest minimum cut, either side keeps a conserved flow within its capacities (no flow crosses the cut
+    backwards), and a solve from it gives networkx's maximum flow of the contracted network."""
+    from satsov.capacity.flow import _contract, _inherit, _start_from
+    from satsov.capacity.maxflow import _build, _solve
+    n, tail, head, cap = _random_dag(seed, n_mid, 6 * n_mid, 100)
+    mf = MaxFlow(n, tail, head, cap)
+    mf.solve()
+    side = mf.source_side()
+    cn, ct, ch, cc, _cells, pos = _contract(n, tail, head, cap, np.zeros(0, np.int64), side, keep_source_side)
+    flow = _inherit(pos, mf.flows(), len(ct))
+    first, to, rcap, mate, back, fwd, order = _build(cn, ct, ch, cc)
+    excess = np.zeros(cn, np.int64)
+    assert _start_from(cn, ct, ch, cc, flow, fwd, mate, rcap, excess)
+    assert excess[-1] == flow[ch == cn - 1].sum()
+    w = np.zeros((8, cn), np.int64)
+    value = _solve(cn, 0, cn - 1, first, to, rcap, mate, back, order, excess, w[0], w[1], w[2], w[3], w[4], w[5],
+                   w[6], w[7])
+    assert value == _reference(cn, ct, ch, cc)[0]
+    # a flow that is not conserved is refused, and nothing is changed
+    if len(ct) and (ct > 0).any() and (cc[ct > 0] > 0).any():
+        bad = np.zeros(len(ct), np.int64)
+        i = int(np.flatnonzero((ct > 0) & (cc > 0))[0])
+        bad[i] = 1   # out of a middle node that nothing feeds
+        first, to, rcap, mate, back, fwd, order = _build(cn, ct, ch, cc)
+        before = rcap.copy()
+        assert not _start_from(cn, ct, ch, cc, bad, fwd, mate, rcap, np.zeros(cn, np.int64))
+        assert np.array_equal(rcap, before)

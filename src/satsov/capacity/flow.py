@@ -218,7 +218,8 @@ def _contract(n, tail, head, cap, cell_arc, side, keep_source_side: bool):
     goes, the sink side stays) or into the sink (True: the sink side goes). Arcs against the cut and arcs that
     would run from the source straight to the sink are dropped; ``cell_arc`` (arc indices of the cells' sink
     arcs, -1 for a cell not in this network) is mapped to the new arcs. Returns ``(n, tail, head, cap,
-    cell_arc)``; node 0 stays the source and the last node the sink; the arcs kept keep their order."""
+    cell_arc, pos)`` (``pos``: where each arc went, -1 if dropped); node 0 stays the source and the last node the
+    sink; the arcs kept keep their order."""
     return _contract_kernel(int(n), np.ascontiguousarray(tail, np.int64), np.ascontiguousarray(head, np.int64),
                             np.ascontiguousarray(cap, np.int64), np.ascontiguousarray(cell_arc, np.int64),
                             np.ascontiguousarray(side, np.bool_), bool(keep_source_side))
@@ -264,7 +265,49 @@ def _contract_kernel(n, tail, head, cap, cell_arc, side, keep_source_side):
     for q in range(len(cell_arc)):
         if cell_arc[q] >= 0:
             mapped[q] = pos[cell_arc[q]]
-    return k + 1, t[:j].copy(), h[:j].copy(), c[:j].copy(), mapped
+    return k + 1, t[:j].copy(), h[:j].copy(), c[:j].copy(), mapped, pos
+
+
+@njit(cache=True, nogil=True)
+def _inherit(pos, flow, m):
+    """A contracted network's arc flows from its parent's (``pos``: where each parent arc went, -1 dropped)."""
+    out = np.zeros(m, np.int64)
+    for i in range(len(pos)):
+        if pos[i] >= 0:
+            out[pos[i]] = flow[i]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _start_from(n, tail, head, cap, flow, fwd, mate, rcap, excess):
+    """Put the flow ``flow`` (per arc) on a freshly built residual network, if it is one: within every arc's
+    capacity and conserved at every node but the source (0) and the sink (the last), where a node may also hold
+    more in than out (excess, which the solver sends on). Returns whether it was put (else nothing changed).
+
+    A subproblem of :func:`lexicographic_shares` inherits its parent's maximum flow: across the smallest minimum
+    cut no flow runs backwards, so both contracted sides keep a flow that is conserved, and the subproblem's
+    solves start from it instead of routing everything again (the held world's flow, above all, which every
+    subproblem of a geofenced region carries)."""
+    sink = n - 1
+    bal = np.zeros(n, np.int64)
+    for i in range(len(tail)):
+        f = flow[i]
+        if f < 0 or f > cap[i]:
+            return False
+        bal[head[i]] += f
+        bal[tail[i]] -= f
+    for u in range(1, sink):
+        if bal[u] < 0:
+            return False
+    for i in range(len(tail)):
+        f = flow[i]
+        if f > 0:
+            a = fwd[i]
+            rcap[a] -= f
+            rcap[mate[a]] += f
+    for u in range(n):
+        excess[u] = bal[u]
+    return True
 
 
 @njit(cache=True, nogil=True)
@@ -292,10 +335,11 @@ def _newton_kernel(d, b, allowance):
 
 
 @njit(cache=True, nogil=True)
-def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound, wanted, level):
+def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound, wanted, level, flow0):
     """The divide and conquer of :func:`lexicographic_shares` below its first split, compiled: the same steps
     on every subproblem of one subtree (most subproblems are a few cells, where the per-call cost of numpy and of
-    building a solver from Python was most of the time). Writes ``level`` in place."""
+    building a solver from Python was most of the time), each starting from its parent's maximum flow
+    (``flow0``, per arc of the first: :func:`_start_from`). Writes ``level`` in place."""
     big = np.iinfo(np.int64).max // 8
     s_n = [n0]
     s_tail = [tail0]
@@ -305,6 +349,7 @@ def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound,
     s_ids = [ids0]
     s_lo = [lo0]
     s_hi = [hi0]
+    s_flow = [flow0]
     while len(s_n):
         n = s_n.pop()
         tail = s_tail.pop()
@@ -314,6 +359,7 @@ def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound,
         ids = s_ids.pop()
         lo = s_lo.pop()
         hi = s_hi.pop()
+        flow = s_flow.pop()
         any_wanted = False
         for i in ids:
             if wanted[i]:
@@ -350,9 +396,13 @@ def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound,
             lam = lo
         c = cap.copy()
         for a in arcs:
-            c[a] = 0
+            c[a] = min(c[a], flow[a])   # the cells' arcs at what they carry (their targets are set below)
         first, to, rcap, mate, back, fwd, order = _build(n, tail, head, c)
         excess = np.zeros(n, np.int64)
+        if not _start_from(n, tail, head, c, flow, fwd, mate, rcap, excess):   # from nothing
+            for a in arcs:
+                c[a] = 0
+            first, to, rcap, mate, back, fwd, order = _build(n, tail, head, c)
         label = np.zeros(n, np.int64)
         w = np.zeros((7, n), np.int64)
         while True:
@@ -373,8 +423,11 @@ def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound,
                 continue
             low_arcs = np.where(~served, arcs, -1)
             up_arcs = np.where(served, arcs, -1)
-            ln, lt, lh, lc, lm = _contract_kernel(n, tail, head, cap, low_arcs, side, False)
-            un, ut, uh, uc, um = _contract_kernel(n, tail, head, cap, up_arcs, side, True)
+            ln, lt, lh, lc, lm, lpos = _contract_kernel(n, tail, head, cap, low_arcs, side, False)
+            un, ut, uh, uc, um, upos = _contract_kernel(n, tail, head, cap, up_arcs, side, True)
+            pf = np.empty(m, np.int64)
+            for i in range(m):
+                pf[i] = rcap[mate[fwd[i]]]
             s_n.append(ln)
             s_tail.append(lt)
             s_head.append(lh)
@@ -383,6 +436,7 @@ def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound,
             s_ids.append(ids[~served])
             s_lo.append(lo)
             s_hi.append(lam)
+            s_flow.append(_inherit(lpos, pf, len(lt)))
             s_n.append(un)
             s_tail.append(ut)
             s_head.append(uh)
@@ -391,6 +445,7 @@ def _solve_subtree(n0, tail0, head0, cap0, arcs0, ids0, lo0, hi0, demand, bound,
             s_ids.append(ids[served])
             s_lo.append(lam)
             s_hi.append(hi)
+            s_flow.append(_inherit(upos, pf, len(ut)))
             break
 
 
@@ -468,10 +523,12 @@ def lexicographic_shares(net: Network, demand, bound=None, wanted=None, solver=M
             upper = _contract(n, tail, head, cap, np.where(served, arcs, -1), side, keep_source_side=True)
             children = [(*lower[:4], lower[4][~served], ids[~served], lo, lam),
                         (*upper[:4], upper[4][served], ids[served], lam, hi)]
-            if solver is MaxFlow:   # the rest of each subtree, compiled (the same steps)
-                for child in children:
+            if solver is MaxFlow:   # the rest of each subtree, compiled (the same steps), from this maximum flow
+                flow = mf.flows()
+                for child, pos in ((children[0], lower[5]), (children[1], upper[5])):
                     _solve_subtree(int(child[0]), *(np.ascontiguousarray(x, np.int64) for x in child[1:6]),
-                                   float(child[6]), float(child[7]), demand, bound, wanted, level)
+                                   float(child[6]), float(child[7]), demand, bound, wanted, level,
+                                   _inherit(pos, flow, len(child[1])))
             else:
                 stack += children
             break
