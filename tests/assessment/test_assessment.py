@@ -415,6 +415,8 @@ def test_the_gap_is_sized_by_a_curve_through_the_same_flow():
     assert "Walker delta shell" in cap.reference_satellite
     data = cap.to_dict()["gap_curves"]["no-spacex"]
     assert data["satellites"][0] == 0 and len(data["share"]) == len(data["satellites"])
+    # the curves made on two processes (shared as the runs are): the same curves and figures
+    assert assess(sc, workers=2).regions["Iceland"].capacity.to_dict() == cap.to_dict()
     off = assess(scenario_from_dict({**sc.model_dump(), "capacity": {"step": "30m", "sensitivity": False,
                                                                      "gap": {"enabled": False}}}))
     assert not off.regions["Iceland"].capacity.gap_curves

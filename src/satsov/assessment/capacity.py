@@ -19,7 +19,8 @@ from satsov.assessment.study import demand_model, reference_satellite, region_gr
 from satsov.times import time_grid
 from satsov.world.cases import BASELINE, REGION, EventCase, KillSwitchCase, PolicyCase, WithdrawalCase
 
-__all__ = ["RegionCapacityRuns", "capacity_runs", "capacity_figures", "region_capacity"]
+__all__ = ["RegionCapacityRuns", "capacity_runs", "capacity_figures", "gap_jobs", "gap_curve_job",
+           "region_capacity"]
 
 
 @dataclass
@@ -110,29 +111,17 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
     return RegionCapacityRuns(todo, variants)
 
 
-def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> CapacityAssessment:
-    """The region's capacity figures from its runs' results (in the order of ``plan.runs``)."""
+def capacity_figures(study, plan: RegionCapacityRuns, results: list,
+                     made_curves: dict | None = None) -> CapacityAssessment:
+    """The region's capacity figures from its runs' results (in the order of ``plan.runs``). ``made_curves``:
+    the gap curves of :func:`gap_jobs` by their key, made elsewhere (default: made here, one after another)."""
     sc, fleets, owner, policies, kill, supply = (study.scenario, study.fleets, study.owner, study.policies,
                                                  study.kill, study.supply)
     base = results[0]
-    variants = {name: (results[lo], results[hi]) for name, lo, hi in plan.variants}
     full = base.figures(PolicyCase(BASELINE))
     per_sat_gbps, reference = _reference_satellite_gbps(sc, supply, base, fleets, owner)
 
-    def figures(key) -> CapacityCaseFigures:
-        f = base.figures(key)
-        sens = {name: (lo.figures(key).served_share, hi.figures(key).served_share)
-                for name, (lo, hi) in variants.items() if key in lo.cases}
-        values = [f.served_share] + [x for pair in sens.values() for x in pair]
-        gap = max(0.0, f.demand_gbps - f.served_gbps)
-        return CapacityCaseFigures(str(key.policy if isinstance(key, PolicyCase) else key), f.served_share,
-                                   f.served_share_p5, min(values) if sens else None, max(values) if sens else None,
-                                   f.demand_gbps, f.served_gbps, gap, 100.0 * (full.served_share - f.served_share),
-                                   f.by_operator_gbps, f.depends_on_assumptions,
-                                   math.ceil(gap / per_sat_gbps) if per_sat_gbps else None, sens,
-                                   f.served_share_world_first, f.served_share_region_first)
-    pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
-    evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
+    pols, evs = _case_figures(study, plan, results, per_sat_gbps)
     kills, unlicensed = {}, []
     for k in kill:
         if KillSwitchCase(k) not in base.cases:  # no landing rights anywhere in the region: nothing to switch off
@@ -150,7 +139,11 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
                                    None if w is None else withdrawal_pp - 100.0 * (full.served_share - f.served_share),
                                    *(span if span is not None else (None, None)))
     notes = tuple(base.notes)
-    curves = _gap_curves(study, plan, full, pols) if sc.capacity.gap.enabled else {}
+    curves = {}
+    if sc.capacity.gap.enabled:
+        names, jobs = _gap_plan(study, plan, full, pols)
+        made = {key: (made_curves[key] if made_curves is not None else gap_curve_job(kw)) for key, kw in jobs.items()}
+        curves = {name: made[key] for name, key in names.items()}
     # the sized policies get the curve's answer; the others (and the events) no count: the old estimate (the gap
     # over one satellite's share of the region) ignored the caps and the shell's geometry
     pols = {k: _replace(v, satellites_to_close_gap=None) for k, v in pols.items()}
@@ -175,10 +168,53 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list) -> Capacity
     return CapacityAssessment(base, pols, kills, evs, notes, reference, curves)
 
 
-def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
-    """Per policy short of the target (or named in ``capacity.gap.policies``): its gap curve
-    (:func:`satsov.capacity.gap.gap_curve`), policies that are the same flow problem sharing one."""
+def _case_figures(study, plan: RegionCapacityRuns, results: list, per_sat_gbps: float) -> tuple[dict, dict]:
+    """Each policy's and event's figures, with their sensitivity ranges."""
+    policies = study.policies
+    base = results[0]
+    variants = {name: (results[lo], results[hi]) for name, lo, hi in plan.variants}
+    full = base.figures(PolicyCase(BASELINE))
+
+    def figures(key) -> CapacityCaseFigures:
+        f = base.figures(key)
+        sens = {name: (lo.figures(key).served_share, hi.figures(key).served_share)
+                for name, (lo, hi) in variants.items() if key in lo.cases}
+        values = [f.served_share] + [x for pair in sens.values() for x in pair]
+        gap = max(0.0, f.demand_gbps - f.served_gbps)
+        return CapacityCaseFigures(str(key.policy if isinstance(key, PolicyCase) else key), f.served_share,
+                                   f.served_share_p5, min(values) if sens else None, max(values) if sens else None,
+                                   f.demand_gbps, f.served_gbps, gap, 100.0 * (full.served_share - f.served_share),
+                                   f.by_operator_gbps, f.depends_on_assumptions,
+                                   math.ceil(gap / per_sat_gbps) if per_sat_gbps else None, sens,
+                                   f.served_share_world_first, f.served_share_region_first)
+    pols = {p.name: figures(PolicyCase(p.name)) for p in policies}
+    evs = {k: figures(k) for k in base.cases if isinstance(k, EventCase)}
+    return pols, evs
+
+
+def gap_jobs(study, plan: RegionCapacityRuns, results: list) -> dict:
+    """The gap curves a region's figures need (:func:`satsov.capacity.gap.gap_curve` keyword arguments by a key
+    naming the flow problem), so that a caller can make them where it likes (:func:`gap_curve_job`) and hand them
+    to :func:`capacity_figures`; none where gap sizing is off."""
+    if not study.scenario.capacity.gap.enabled:
+        return {}
+    base = results[0]
+    full = base.figures(PolicyCase(BASELINE))
+    per_sat_gbps, _ = _reference_satellite_gbps(study.scenario, study.supply, base, study.fleets, study.owner)
+    pols, _evs = _case_figures(study, plan, results, per_sat_gbps)
+    return _gap_plan(study, plan, full, pols)[1]
+
+
+def gap_curve_job(kwargs: dict):
+    """One gap curve from :func:`gap_jobs`' arguments."""
     from satsov.capacity.gap import gap_curve
+    return gap_curve(**kwargs)
+
+
+def _gap_plan(study, plan: RegionCapacityRuns, full, pols) -> tuple[dict, dict]:
+    """Per policy short of the target (or named in ``capacity.gap.policies``): the key of its gap curve
+    (:func:`satsov.capacity.gap.gap_curve`), policies that are the same flow problem sharing one; and each key's
+    ``gap_curve`` arguments."""
     from satsov.orbits.propagation import propagate
     sc = study.scenario
     gap = sc.capacity.gap
@@ -193,29 +229,29 @@ def _gap_curves(study, plan: RegionCapacityRuns, full, pols) -> dict:
         names = [n for n in names if n in gap.policies]
     names = [n for n in names if pols[n].served_share < target - 1e-9]
     if not names or target <= 0:
-        return {}
+        return {}, {}
     times, positions = run["times"], run["positions"]
     if gap.step is not None:
         times = time_grid(sc.window.start, sc.window.duration, gap.step, snapshots=True)
         positions = propagate([e for f in run["fleets"].values() for e in f], times)[0]
-    out, seen = {}, {}
+    keys, jobs = {}, {}
     for name in names:
         case = run["cases"][PolicyCase(name)]
         fenced = {d.operator for d in case.denials if d.cells == REGION and d.start is None and d.end is None}
         # a landing rule changes nothing where every operator is geofenced (the reference's gateways are not sized)
         land = tuple(case.land_in) if set(case.operators) - fenced else ()
-        sig = (tuple(sorted(case.operators)), tuple(sorted((d.operator, str(d.cells), str(d.start), str(d.end))
-                                                           for d in case.denials)), land)
-        if sig not in seen:
-            seen[sig] = gap_curve(run["fleets"], run["demand"], times, case, reference=sc.capacity.reference_satellite,
-                                  altitude_km=gap.altitude_km, inclination_deg=gap.inclination_deg, target=target,
-                                  max_satellites=gap.max_satellites, refine=gap.refine, supply=run["supply"],
-                                  owner=run["owner"], registry=run["registry"], positions=positions,
-                                  start=pols[name].satellites_to_close_gap, spectrum=sc.capacity.spectrum,
-                                  bounds=sc.capacity.bounds, gateway_capacity=sc.capacity.gateway_capacity,
-                                  isl_reach_km=sc.capacity.isl_reach_km)
-        out[name] = seen[sig]
-    return out
+        sig = (tuple(sorted(case.operators)),
+               tuple(sorted((d.operator, str(d.cells), str(d.start), str(d.end)) for d in case.denials)), land)
+        if sig not in jobs:
+            jobs[sig] = dict(fleets=run["fleets"], demand=run["demand"], times=times, case=case,
+                             reference=sc.capacity.reference_satellite, altitude_km=gap.altitude_km,
+                             inclination_deg=gap.inclination_deg, target=target, max_satellites=gap.max_satellites,
+                             refine=gap.refine, supply=run["supply"], owner=run["owner"], registry=run["registry"],
+                             positions=positions, start=pols[name].satellites_to_close_gap,
+                             spectrum=sc.capacity.spectrum, bounds=sc.capacity.bounds,
+                             gateway_capacity=sc.capacity.gateway_capacity, isl_reach_km=sc.capacity.isl_reach_km)
+        keys[name] = sig
+    return keys, jobs
 
 
 def _reference_satellite_gbps(sc, supply, base, fleets, owner) -> tuple[float, str]:

@@ -35,7 +35,7 @@ import logging
 import warnings
 from collections.abc import Callable
 
-from satsov.assessment.capacity import capacity_figures, capacity_runs
+from satsov.assessment.capacity import capacity_figures, capacity_runs, gap_curve_job, gap_jobs
 from satsov.assessment.cases import cases, landing_rule_notes
 from satsov.assessment.figures import region_figures
 from satsov.assessment.results import Assessment, RegionAssessment
@@ -77,9 +77,14 @@ def assess(sc: Scenario, *, progress: Callable[[str, int, int], None] | None = N
         regions = {spec.name: _coverage(study, spec.name, positions, runs, notes, progress) for spec in sc.regions}
         if plans:  # this process takes its share of the runs once the coverage passes are done
             results = runs.finish(progress)
+            results = {name: [results[name, k] for k in range(len(plan.runs))] for name, plan in plans.items()}
+            # the gap curves of every region, shared between the processes as the runs were
+            jobs = {(name, key): kw for name, plan in plans.items()
+                    for key, kw in gap_jobs(study, plan, results[name]).items()}
+            curves = runs.map(gap_curve_job, jobs, "gap curves", progress)
             for name, plan in plans.items():
-                regions[name].capacity = capacity_figures(study, plan, [results[name, k]
-                                                                        for k in range(len(plan.runs))])
+                regions[name].capacity = capacity_figures(study, plan, results[name], {
+                    key: curve for (region, key), curve in curves.items() if region == name})
     except BaseException:
         runs.close(terminate=True)
         raise

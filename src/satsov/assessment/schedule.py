@@ -58,6 +58,7 @@ class CapacityRuns:
         self._pool = None
         self._feed = Feeders(deque())  # this process alone until start() gives it a pool
         self._total = 0
+        self._fleets = None
 
     def start(self, runs: list) -> None:
         """Queue ``runs`` (``(key, allocate arguments)``, longest first) and start the pool on them."""
@@ -72,7 +73,7 @@ class CapacityRuns:
             return
         # the fleets (every run's: 12,074 satellites in the demo) go to each worker once, as it starts, pickled
         # once here: sent with each run they cost 0.5 s of CPU per run to pickle and unpickle
-        fleets = runs[0][1]["fleets"]
+        fleets = self._fleets = runs[0][1]["fleets"]
         self._pool = process_pool(n, preload=CAPACITY_PRELOAD, initializer=_receive_fleets,
                                   initargs=(pickle.dumps(fleets, protocol=pickle.HIGHEST_PROTOCOL),))
         self._feed = Feeders(deque(runs), self._pool, _allocate_run, n, "satsov-capacity",
@@ -113,6 +114,30 @@ class CapacityRuns:
             raise exc
         return {**feed.done, **results}
 
+    def map(self, fn, items: dict, what: str, progress=None) -> dict:
+        """``fn(argument)`` for each of ``items`` (``{key: keyword arguments}``), shared between this process and
+        the pool as the runs were (each item whole in one process, so the results do not depend on where it ran);
+        after :meth:`finish`. ``fn`` is a module-level function (sent to the workers by name)."""
+        from satsov.pools import Feeders
+        if not items:
+            return {}
+        todo = deque(items.items())
+        n = min(len(self._feed.threads) or (self.workers - 1), len(todo)) if self._pool is not None else 0
+        fleets = self._fleets
+        feed = Feeders(todo, self._pool, _call, n, "satsov-" + what.replace(" ", "-"),
+                       send=lambda kw: (fn, {**kw, "fleets": _SHARED_FLEETS} if kw.get("fleets") is fleets else kw))
+        results = {}
+        while (item := feed.take(back=True)) is not None:
+            key, kwargs = item
+            results[key] = fn(kwargs)
+            if progress:
+                progress(what, len(results) + len(feed.done), len(items))
+        feed.wait(0.2, (lambda: progress(what, len(results) + len(feed.done), len(items)))
+                  if feed.threads and progress else None)
+        if feed.failed:
+            raise feed.failed[0][1]
+        return {**feed.done, **results}
+
     def close(self, *, terminate: bool = False) -> None:
         """Stop the pool: after its runs, or at once (Ctrl-C, an error), its processes terminated."""
         from satsov.pools import stop_pool
@@ -129,6 +154,14 @@ def _receive_fleets(blob: bytes) -> None:
     import pickle
     global _WORKER_FLEETS
     _WORKER_FLEETS = pickle.loads(blob)
+
+
+def _call(job):
+    """``fn(kwargs)`` in a worker, with the fleets it received as it started."""
+    fn, kwargs = job
+    if isinstance(kwargs.get("fleets"), str) and kwargs["fleets"] == _SHARED_FLEETS:
+        kwargs = {**kwargs, "fleets": _WORKER_FLEETS}
+    return fn(kwargs)
 
 
 def _allocate_run(kwargs: dict):
