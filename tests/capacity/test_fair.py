@@ -155,6 +155,41 @@ def test_a_cases_figures_do_not_depend_on_the_other_cases_of_the_run(snapshot_ru
     assert alone.figures("no-spacex").served_share == crowd.figures("no-spacex").served_share
 
 
+def test_geofences_that_change_nothing_or_leave_nothing_need_no_flow_of_their_own(snapshot_run):
+    """A geofence of operators that may not serve the region anyway (no landing rights there) is its baseline (one
+    flow problem); one that leaves no allowed operator able to reach the region serves the region nothing and the
+    world what it holds, answered without the maximum flows. Both equal the full computation's (made with the
+    bounds, which take the full path for every geofence)."""
+    from satsov.world.cases import REGION, Case, Denial
+    fleets, d, t = snapshot_run
+    every = tuple(fleets)
+    fence = lambda ops: tuple(Denial(o, REGION, None, None, "fence") for o in ops)   # noqa: E731
+    fleets = {**fleets, "qianfan": satsov.as_flying(["qianfan"])["qianfan"]}
+    every = tuple(fleets)
+    rights = (Denial("qianfan", frozenset({"IS", "IE"}), None, None, "no landing rights"),)
+    cases = {"all": Case("all", every, rights), "none": Case("none", every, rights + fence(every)),
+             "no-spacex": Case("no-spacex", every, rights + fence(["starlink"])),
+             "unlicensed": Case("unlicensed", every, rights + fence(["qianfan"]))}
+    import importlib
+    module = importlib.import_module("satsov.capacity.allocate")   # the module (the package exports the function)
+    solve, calls = module._solve_case, []
+    module._solve_case = lambda *a, **k: calls.append(1) or solve(*a, **k)
+    try:
+        quick = allocate(fleets, d, t, cases=cases, gateways=None)
+        n_quick = len(calls)
+        full = allocate(fleets, d, t, cases=cases, gateways=None, bounds=True)
+    finally:
+        module._solve_case = solve
+    assert n_quick == len(calls) - n_quick - len(t)   # per snapshot: "none" without the flows
+    for key in cases:
+        assert np.array_equal(quick.served_cells_mbps[key], full.served_cells_mbps[key]), key
+        a, b = quick.figures(key), full.figures(key)
+        assert (a.served_share, a.served_gbps, a.by_operator_gbps) == (b.served_share, b.served_gbps,
+                                                                        b.by_operator_gbps), key
+    assert quick.figures("none").served_share == 0.0
+    assert quick.figures("unlicensed").served_share == quick.figures("all").served_share
+
+
 def test_the_region_gets_its_fair_share_and_no_more_than_any_maximum_flow_allows(snapshot_run):
     fleets, d, t = snapshot_run
     fair = allocate(fleets, d, t, cases={"all": tuple(fleets)}, gateways=None)

@@ -460,8 +460,18 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
                 held[world_slot] = base_flows[bn.network.cell_arc][world_slot]
             else:
                 rebalanced = ctx.fair   # a denial outside the region: every cell's allocation again
-            flows, fair_share, span, alloc = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand, ctx.fair,
-                                                  ctx.region_slot, fenced, ctx.bounds, held, rule)
+            if held is not None and not ctx.bounds and not any(k == key for k, _f in ctx.carried) and \
+                    not _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced, rule)[2][
+                        np.ix_(allowed, ctx.region_slot & (ctx.slot_demand > 0))].any():
+                # nothing the case allows can give the region anything: the world keeps what it holds, the region
+                # gets nothing (what the fair allocation would find, without its maximum flows)
+                mine = ctx.region_slot & (ctx.slot_demand > 0)
+                flows = np.zeros(len(bn.arc_op), np.int64)
+                flows[bn.network.cell_arc] = held
+                fair_share, span, alloc = (0.0 if mine.any() else 1.0), None, np.zeros(len(held), np.int64)
+            else:
+                flows, fair_share, span, alloc = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand,
+                                                             ctx.fair, ctx.region_slot, fenced, ctx.bounds, held, rule)
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
         row[ctx.region_index[tree.cells[real_region]]] = (cell_flow if alloc is None else alloc)[real_region]
