@@ -81,10 +81,12 @@ def test_unpublished_capacities_are_flagged_wherever_they_are_used():
     d = build_demand(satsov.grid("IS", 100), background=False)
     r = allocate(satsov.as_flying(["kuiper", "starlink"]), d, satsov.time_grid(T0, "0s", "1h"))
     assert any("kuiper" in n and "assumed" in n for n in r.notes)
-    # Starlink's satellite and cell capacities are published; what one of its gateway antennas carries is not
-    assert r.figures("starlink").depends_on_assumptions == ("starlink: gateway antenna rate",)
+    # Starlink's satellite and cell capacities are published; what one of its gateway antennas carries is not, nor
+    # its user link's Es/N0 at zenith (the caps by elevation)
+    assert r.figures("starlink").depends_on_assumptions == ("starlink: gateway antenna rate",
+                                                            "starlink: user link Es/N0 at zenith")
     r = allocate(satsov.as_flying(["kuiper", "starlink"]), d, satsov.time_grid(T0, "0s", "1h"),
-                 gateway_capacity=False)
+                 gateway_capacity=False, elevation_efficiency=False)
     assert not r.figures("starlink").depends_on_assumptions
     assert not r.figures("kuiper").by_operator_gbps or r.figures("kuiper").depends_on_assumptions
 
@@ -151,7 +153,7 @@ def test_the_pipeline_equals_networkx_on_a_real_snapshot_built_independently():
     t = satsov.time_grid(T0, "0s", "1h")
     # the plain maximum flow with the per-area caps: the graph is what is compared (the pre-clipped caps are
     # tested against their own brute force in test_beams.py)
-    r = allocate(fleets, d, t, gateways=None, fair=False, beam_caps=False)
+    r = allocate(fleets, d, t, gateways=None, fair=False, beam_caps=False, elevation_efficiency=False)
     table = supply_table()
     sat_cap, pairs, link_cap = [], [], []
     cell_xyz = geodetic_to_ecef(g.lat_deg, g.lon_deg, 0.0)
@@ -253,6 +255,15 @@ def test_capacity_command_json(capsys):
     assert any("ground segment" in n for n in data["notes"])
     code, out, err = run(["capacity", "--region", "IS", "--isl-reach-km", "-5", "--json"], capsys)
     assert code != 0 and "--isl-reach-km" in (out + err) and "Traceback" not in err
+    # every channel at its zenith rate on request (said as optimistic): never less served
+    shares = []
+    for flag in ("--elevation-efficiency", "--no-elevation-efficiency"):
+        code, out, err = run(["capacity", "--region", "IS", "--spacing-km", "100", "--duration", "1h", "--step",
+                              "1h", "--operator", "starlink", "--no-background", flag, "--json"], capsys)
+        assert code == 0, err
+        shares.append(json.loads(out)["cases"]["policy:all-operators"]["served_share"])
+    assert any("zenith rate whatever the elevation" in n for n in json.loads(out)["notes"])
+    assert shares[1] >= shares[0] - 1e-12
 
 
 def test_the_capacity_command_and_the_assessment_give_the_same_served_shares_and_respect_landing_rights(capsys):

@@ -64,7 +64,7 @@ def capacity_runs(study, spec, coverage_grid, cache: dict | None = None, *, leve
         todo.append(dict(fleets=fleets, demand=demands[id(demand_model)], times=times, cases=wanted, owner=owner,
                          supply=supply, level=supply_level, positions=cache["positions"], registry=registry,
                          spectrum=cap.spectrum, gateway_capacity=cap.gateway_capacity,
-                         isl_reach_km=cap.isl_reach_km, **options))
+                         isl_reach_km=cap.isl_reach_km, elevation_efficiency=cap.elevation_efficiency, **options))
 
     todo: list[dict] = []  # the runs; a variant names its low and high runs by their place here
     base_case = by_key.get(PolicyCase(BASELINE))
@@ -249,7 +249,8 @@ def _gap_plan(study, plan: RegionCapacityRuns, full, pols) -> tuple[dict, dict]:
                              refine=gap.refine, supply=run["supply"], owner=run["owner"], registry=run["registry"],
                              positions=positions, start=pols[name].satellites_to_close_gap,
                              spectrum=sc.capacity.spectrum, bounds=sc.capacity.bounds,
-                             gateway_capacity=sc.capacity.gateway_capacity, isl_reach_km=sc.capacity.isl_reach_km)
+                             gateway_capacity=sc.capacity.gateway_capacity, isl_reach_km=sc.capacity.isl_reach_km,
+                             elevation_efficiency=sc.capacity.elevation_efficiency)
         keys[name] = sig
     return keys, jobs
 

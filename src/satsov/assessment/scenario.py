@@ -300,6 +300,9 @@ class CapacitySpec(_Model):
                                    "(optimistic; no landing rule can then be applied)")
     isl_reach_km: float = Field(4000.0, gt=0, le=20040, description="how far (great circle, km) an operator with "
                                 "inter-satellite links carries traffic through its mesh to one of its gateways")
+    elevation_efficiency: bool = Field(True, description="a cell's caps at each snapshot as a channel carries them at "
+                                       "the elevation of each operator's best-placed satellite (DVB-S2 on the link's "
+                                       "geometry); false: every channel at its zenith rate (optimistic)")
     gap: GapSpec = GapSpec()
 
     @field_validator("step")

@@ -28,7 +28,7 @@ import numpy as np
 
 from satsov.capacity.demand import Demand
 from satsov.cache import array_digest as _digest
-from satsov.capacity.blocks import block_network, block_tree, sees_any, visible_blocks, visible_pairs
+from satsov.capacity.blocks import block_network, block_tree, expand, sees_any, visible_blocks, visible_pairs
 from satsov.capacity.flow import Network, carried_ranges, fair_bounds, fair_flow, lexicographic_flow
 from satsov.capacity.supply import LEVELS, SupplyTable, supply_table
 from satsov.errors import InputError, UnknownNameError
@@ -396,6 +396,7 @@ class _Context:
     joint: np.ndarray | None = None     # per cell: the most every fleet together can deliver into it
     ground: tuple = ()   # satsov.capacity.ground.GroundSites per fleet: gateways as capacity
     land: dict = field(default_factory=dict)   # case -> its landing rule (countries), for the cases with one
+    link: tuple | None = None   # (Es/N0 at zenith dB, per fleet its band's zenith atmosphere dB): caps by elevation
 
 
 def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
@@ -418,8 +419,14 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
     over = np.bincount(ctx.sat_fleet[over_sats], minlength=n_ops) / np.maximum(
         np.bincount(ctx.sat_fleet, minlength=n_ops), 1)
     keep = usable[vs]
-    bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, ctx.density, ctx.area_km2,
-                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band, ctx.joint, fd)
+    density, joint = ctx.density, ctx.joint
+    if ctx.link is not None:   # each cell's caps at the elevation of each operator's best-placed satellite
+        factor = _elevation_factors(ctx, pos, vs, vl, vb, pos_key)
+        density = np.floor(ctx.density * factor).astype(np.int64)
+        if joint is not None:
+            joint = np.floor(joint * np.where(ctx.density > 0, factor, 0.0).max(axis=0, initial=0.0)).astype(np.int64)
+    bn = block_network(tree, vs[keep], vl[keep], vb[keep], ctx.sat_fleet, ctx.caps, density, ctx.area_km2,
+                       ctx.demand_mbps, n_ops, ctx.force, ctx.exclude, ctx.op_band, joint, fd)
     real_region = ctx.region_slot & (tree.cells >= 0)
     into_region = (bn.deliver_slot >= 0) & ctx.region_slot[np.maximum(bn.deliver_slot, 0)]
     out, carried, baselines = {}, {}, {}
@@ -511,6 +518,42 @@ def _visible(ctx: _Context, pos: np.ndarray, pos_key: bytes):
         for a in out:
             a.flags.writeable = False
         kept[key] = out
+    return out
+
+
+_ELEVATION: dict = {}   # (footprint key, positions digest, link figures) -> per fleet and cell: the factor
+
+
+def _elevation_factors(ctx: _Context, pos: np.ndarray, vs, vl, vb, pos_key: bytes) -> np.ndarray:
+    """Per fleet and cell: what a channel carries at the elevation of the fleet's best-placed satellite over the
+    cell, against zenith (:func:`satsov.capacity.links.efficiency_bps_hz` on each visible pair's slant range,
+    altitude and elevation); 1 where none is over it (no arc then). Kept for the runs on the same positions."""
+    from satsov.capacity.links import efficiency_bps_hz
+    esn0, atm = ctx.link
+    key = (ctx.footprint_key, pos_key, float(esn0), atm.tobytes())
+    out = _ELEVATION.get(key)
+    if out is not None:
+        return out
+    tree = ctx.tree
+    sat, cell = expand(tree, vs, vl, vb)
+    slot = tree.slot_of[cell]
+    d = pos[sat] - tree.cell_xyz[slot]
+    dist = np.sqrt(np.einsum("ij,ij->i", d, d))
+    sin_el = np.clip(np.einsum("ij,ij->i", d, tree.cell_up[slot]) / np.maximum(dist, 1e-9), 1e-3, 1.0)
+    height = np.maximum(np.sqrt(np.einsum("ij,ij->i", pos[sat], pos[sat]))
+                        - np.sqrt(np.einsum("ij,ij->i", tree.cell_xyz[slot], tree.cell_xyz[slot])), 1.0)
+    fleet = ctx.sat_fleet[sat]
+    loss = 20.0 * np.log10(np.maximum(dist / height, 1.0)) + atm[fleet] * (1.0 / sin_el - 1.0)
+    loss = np.where(loss < 1e-6, 0.0, loss)   # zenith: no loss (as links.elevation_factor)
+    factor = efficiency_bps_hz(esn0 - loss) / max(float(efficiency_bps_hz(esn0)), 1e-12)
+    n_ops, n_cells = len(ctx.fleet_names), len(ctx.demand_mbps)
+    best = np.full(n_ops * n_cells, -1.0)
+    np.maximum.at(best, fleet * n_cells + cell, factor)
+    out = np.where(best >= 0, best, 1.0).reshape(n_ops, n_cells)
+    out.flags.writeable = False
+    while len(_ELEVATION) >= 2 * _FOOTPRINT_KEYS * 8:
+        _ELEVATION.pop(next(iter(_ELEVATION)))
+    _ELEVATION[key] = out
     return out
 
 
@@ -624,7 +667,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
              positions: np.ndarray | None = None, workers: int = 1, registry=None,
              bounds: bool = False, carried=(), beam_caps: bool = True, spectrum: str = "shared",
              gateway_capacity: bool = True, isl_reach_km: float | None = None, gateway_level=None,
-             unlimited_ground=()) -> CapacityResult:
+             unlimited_ground=(), elevation_efficiency: bool = True) -> CapacityResult:
     """Capacity served to ``demand`` at each snapshot of ``times`` by ``fleets`` ({fleet: Fleet}).
 
     ``sets`` / ``cases``: as for :func:`satsov.coverage` (``{name: [fleets]}``, or
@@ -666,7 +709,10 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     ``spectrum``: ``"shared"`` (the default): the operators of one user band (``user_band`` in the capacity
     table) deliver no more into a cell together than the largest of their caps, the band split between them as
     47 CFR § 25.261 has NGSO systems split it during in-line events; ``"separate"``: every operator's caps add up,
-    as if they did not interfere (optimistic; said in the notes).
+    as if they did not interfere (optimistic; said in the notes). ``elevation_efficiency``: at each snapshot, scale
+    each operator's cap into a cell by what a channel carries at the elevation of its best-placed satellite over
+    the cell against zenith (DVB-S2 modes on the link's geometry, :mod:`satsov.capacity.links`; its Es/N0 at zenith
+    an assumption at ``level``); False: every channel at its zenith rate (optimistic).
     """
     if spectrum not in ("shared", "separate"):
         raise InputError(f"spectrum: found {spectrum!r}, expected 'shared' or 'separate'", found=spectrum,
@@ -701,6 +747,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
     all_cases = {k: ops for k, (ops, _den) in all_cases.items()}
     # per satellite: fleet index, capacity (Mbps), minimum elevation, bent pipe or not, cell capacity density
     elements, sat_fleet, caps, min_el, bent, density, beam, band = [], [], [], [], [], [], [], []
+    user_band = []
     assumptions, notes = {}, list(demand.notes)
     for i, (key, fleet) in enumerate(fleets.items()):
         op = registry[owner[key]]
@@ -717,8 +764,11 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         density.append(s.cell_capacity.at(lv))
         beam.append(s.beam_cell_km2 if (beam_caps and s.beam_cell_km2) else np.nan)
         band.append(s.user_band if spectrum == "shared" else None)
+        user_band.append(s.user_band)
         assumed = s.assumed if gateway_capacity and gateways is not None else \
             tuple(a for a in s.assumed if not a.startswith("gateway"))
+        if elevation_efficiency:
+            assumed = tuple(assumed) + ("user link Es/N0 at zenith",)
         if assumed:
             assumptions[key] = assumed
         if s.key.startswith("_"):
@@ -751,6 +801,18 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                      "the band during in-line events, 47 CFR § 25.261)")
     elif spectrum == "separate":
         notes.append("spectrum: every operator's caps add up, as if no two interfered (optimistic)")
+    link = None
+    if elevation_efficiency:
+        from satsov.capacity.links import ATMOSPHERE_ZENITH_DB, DVB_S2_SOURCE, ESN0_ZENITH_DB
+        esn0 = ESN0_ZENITH_DB.at(default_level)
+        link = (esn0, np.array([ATMOSPHERE_ZENITH_DB.get(b or "Ku", ATMOSPHERE_ZENITH_DB["Ka"]) for b in user_band]))
+        notes.append(f"caps: at each snapshot, each operator's cap into a cell is scaled by what a channel carries at "
+                     f"the elevation of its best-placed satellite over the cell, against zenith (the best {DVB_S2_SOURCE} "
+                     f"mode on the path's length and atmosphere; Es/N0 at zenith {ESN0_ZENITH_DB.describe()}; the "
+                     f"satellite antenna's scan loss is not modelled)")
+    else:
+        notes.append("caps: every channel at its zenith rate whatever the elevation (elevation_efficiency=False: "
+                     "optimistic)")
     if flat:
         notes.append(f"caps: no beam cell for {', '.join(flat)}: the cap scales with the analysis cell's area (a dense "
                      f"place on a coarse grid can draw more than it could in reality)")
@@ -827,7 +889,7 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
                    np.where(tree.cells >= 0, demand_mbps[slot_cell], 0), np.cumsum(region) - 1, n_region, fair,
                    _digest(cell_xyz, cell_up, demand_mbps >= 1, region, min_el), bounds,
                    tuple(dict.fromkeys((same[k], f) for k, f in carried_pairs)), op_band, joint, tuple(ground),
-                   {k: v for k, v in land.items() if k in reps})
+                   {k: v for k, v in land.items() if k in reps}, link)
     served = {k: np.zeros((n_snap, n_region)) for k in all_cases}
     by_op = {k: {f: np.zeros(n_snap) for f in ops} for k, ops in all_cases.items()}
     lam = {k: np.zeros(n_snap) for k in all_cases}

@@ -111,6 +111,7 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
               max_satellites: int = 20000, refine: int = 1, supply=None, owner=None, registry=None,
               positions: np.ndarray | None = None, bounds: bool = False, gateways="published",
               spectrum: str = "shared", gateway_capacity: bool = True, isl_reach_km: float | None = None,
+              elevation_efficiency: bool = True,
               progress=None) -> GapCurve:
     """The served share of ``case`` (a :class:`~satsov.world.cases.Case` over ``fleets``) against satellites of
     ``reference`` (OPERATOR:GENERATION of the capacity table) added in one Walker shell at ``altitude_km`` and
@@ -119,6 +120,7 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
     optimistic estimate, at least 10); the counts double up to ``max_satellites`` (or, where the first already
     reaches the target, halve down until one does not), then ``refine`` bisections of the bracket. ``positions``: the case fleets' positions at ``times`` (propagated once by the caller). The case's
     landing rule applies; the reference's own gateways are not sized (as many as it needs). ``gateways``,
+    ``elevation_efficiency``: caps by elevation, as for :func:`~satsov.capacity.allocate.allocate`.
     ``gateway_capacity`` and ``isl_reach_km``: the case fleets' ground segment, as for
     :func:`~satsov.capacity.allocate.allocate`."""
     from satsov.capacity.allocate import allocate
@@ -184,7 +186,7 @@ def gap_curve(fleets: Mapping, demand, times, case, *, reference: str = "starlin
         f = allocate(run_fleets, demand, times, cases={key: run_case}, supply=table, owner=run_owner, registry=reg,
                      positions=pos, bounds=bounds, gateways=gateways, spectrum=spectrum,
                      gateway_capacity=gateway_capacity, isl_reach_km=isl_reach_km,
-                     unlimited_ground=(GAP_FLEET,) if n and gateway_capacity and gateways is not None else ()
+                     elevation_efficiency=elevation_efficiency, unlimited_ground=(GAP_FLEET,) if n and gateway_capacity and gateways is not None else ()
                      ).figures(key)
         return (len(run_fleets.get(GAP_FLEET, ())), f.served_share, f.served_share_world_first,
                 f.served_share_region_first)

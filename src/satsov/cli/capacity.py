@@ -41,6 +41,11 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
                                                         "--no-gateway-capacity: unlimited (optimistic)"),
              isl_reach_km: float = typer.Option(4000.0, "--isl-reach-km",
                                                 help="how far an ISL operator's mesh carries traffic to a gateway"),
+             elevation_efficiency: bool = typer.Option(True, "--elevation-efficiency/--no-elevation-efficiency",
+                                                       help="a cell's caps at the elevation of each operator's "
+                                                            "best-placed satellite (default); --no-elevation-"
+                                                            "efficiency: every channel at its zenith rate "
+                                                            "(optimistic)"),
              as_json: Json = False):
     """Demand served per case (policies, kill switches, operators), per operator, over snapshots.
 
@@ -66,6 +71,7 @@ def capacity(region_query: Region = ..., start: Start = DEFAULT_START,
             "kill_switch": list(kill_switch or ()) or "none", "demand": demand,
             "capacity": {"step": step, "sensitivity": False, "spectrum": spectrum,
                          "gateway_capacity": gateway_capacity, "isl_reach_km": isl_reach_km,
+                         "elevation_efficiency": elevation_efficiency,
                          **({"file": str(_Path(capacity_file).resolve())} if capacity_file else {})}})
     except ScenarioError as exc:
         raise ScenarioError(_as_options(str(exc), region_query), found=exc.found, expected=exc.expected) from None
