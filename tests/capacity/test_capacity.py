@@ -66,7 +66,7 @@ def test_an_assumption_carries_its_independent_estimates(tmp_path):
     # Starlink's gateway antenna rate is assumed; CosmoSim's constants (utils/global_variables.py: 8 Ka beams of
     # 2.6 Gbps between a ground station and one satellite) are an independent estimate beside it
     rate = supply_table().operator("starlink").gateway_antenna_gbps
-    assert rate.assumed and (20.8, ) == tuple(v for v, src in rate.estimates if "CosmoSim" in src)
+    assert rate.assumed and tuple(v for v, src in rate.estimates if "CosmoSim" in src) == (20.8,)
     assert "independent estimate 20.8" in rate.describe()
     assert rate.low <= min(v for v, _ in rate.estimates) and max(v for v, _ in rate.estimates) <= rate.high
     bad = tmp_path / "bad.yaml"

@@ -115,12 +115,10 @@ def capacity_figures(study, plan: RegionCapacityRuns, results: list,
                      made_curves: dict | None = None) -> CapacityAssessment:
     """The region's capacity figures from its runs' results (in the order of ``plan.runs``). ``made_curves``:
     the gap curves of :func:`gap_jobs` by their key, made elsewhere (default: made here, one after another)."""
-    sc, fleets, owner, policies, kill, supply = (study.scenario, study.fleets, study.owner, study.policies,
-                                                 study.kill, study.supply)
+    sc, fleets, owner, kill, supply = study.scenario, study.fleets, study.owner, study.kill, study.supply
     base = results[0]
     full = base.figures(PolicyCase(BASELINE))
     per_sat_gbps, reference = _reference_satellite_gbps(sc, supply, base, fleets, owner)
-
     pols, evs = _case_figures(study, plan, results, per_sat_gbps)
     kills, unlicensed = {}, []
     for k in kill:
