@@ -53,11 +53,15 @@ def test_the_factor_is_a_fraction_that_never_falls_as_the_satellite_rises(e1, e2
     assert float(elevation_factor(90.0, h, esn0, band)) == pytest.approx(1.0) or float(efficiency_bps_hz(esn0)) == 0
 
 
-def test_each_cells_factor_is_its_best_placed_satellites(monkeypatch):
+@pytest.mark.parametrize("chunk_pairs", [1_000_000, 97])
+def test_each_cells_factor_is_its_best_placed_satellites(monkeypatch, chunk_pairs):
     """The factors an allocation uses (per fleet and cell, at one snapshot) against a brute force over every
-    satellite of the fleet above its minimum elevation from every cell."""
+    satellite of the fleet above its minimum elevation from every cell; the visible pairs taken whole or a few
+    blocks at a time."""
     warnings.simplefilter("ignore")
     module = importlib.import_module("satsov.capacity.allocate")
+    monkeypatch.setattr(module, "ELEVATION_CHUNK_PAIRS", chunk_pairs)
+    monkeypatch.setattr(module, "_ELEVATION", {})
     seen = []
     real = module._elevation_factors
 

@@ -522,6 +522,7 @@ def _visible(ctx: _Context, pos: np.ndarray, pos_key: bytes):
 
 
 _ELEVATION: dict = {}   # (footprint key, positions digest, link figures) -> per fleet and cell: the factor
+ELEVATION_CHUNK_PAIRS = 1_000_000   # visible (satellite, cell) pairs at a time: about 100 MB of temporaries
 
 
 def _elevation_factors(ctx: _Context, pos: np.ndarray, vs, vl, vb, pos_key: bytes) -> np.ndarray:
@@ -535,20 +536,25 @@ def _elevation_factors(ctx: _Context, pos: np.ndarray, vs, vl, vb, pos_key: byte
     if out is not None:
         return out
     tree = ctx.tree
-    sat, cell = expand(tree, vs, vl, vb)
-    slot = tree.slot_of[cell]
-    d = pos[sat] - tree.cell_xyz[slot]
-    dist = np.sqrt(np.einsum("ij,ij->i", d, d))
-    sin_el = np.clip(np.einsum("ij,ij->i", d, tree.cell_up[slot]) / np.maximum(dist, 1e-9), 1e-3, 1.0)
-    height = np.maximum(np.sqrt(np.einsum("ij,ij->i", pos[sat], pos[sat]))
-                        - np.sqrt(np.einsum("ij,ij->i", tree.cell_xyz[slot], tree.cell_xyz[slot])), 1.0)
-    fleet = ctx.sat_fleet[sat]
-    loss = 20.0 * np.log10(np.maximum(dist / height, 1.0)) + atm[fleet] * (1.0 / sin_el - 1.0)
-    loss = np.where(loss < 1e-6, 0.0, loss)   # zenith: no loss (as links.elevation_factor)
-    factor = efficiency_bps_hz(esn0 - loss) / max(float(efficiency_bps_hz(esn0)), 1e-12)
     n_ops, n_cells = len(ctx.fleet_names), len(ctx.demand_mbps)
     best = np.full(n_ops * n_cells, -1.0)
-    np.maximum.at(best, fleet * n_cells + cell, factor)
+    top = max(float(efficiency_bps_hz(esn0)), 1e-12)
+    # the visible pairs a chunk of blocks at a time (a fine grid has tens of millions of them at one snapshot)
+    first_pair = np.cumsum(np.left_shift(1, tree.levels[vl])) - np.left_shift(1, tree.levels[vl])
+    chunk = first_pair // ELEVATION_CHUNK_PAIRS   # non-decreasing: each block in the chunk its first pair is in
+    cuts = np.concatenate([[0], np.flatnonzero(np.diff(chunk)) + 1, [len(vs)]])
+    for start, end in zip(cuts[:-1], cuts[1:]):
+        sat, cell = expand(tree, vs[start:end], vl[start:end], vb[start:end])
+        slot = tree.slot_of[cell]
+        d = pos[sat] - tree.cell_xyz[slot]
+        dist = np.sqrt(np.einsum("ij,ij->i", d, d))
+        sin_el = np.clip(np.einsum("ij,ij->i", d, tree.cell_up[slot]) / np.maximum(dist, 1e-9), 1e-3, 1.0)
+        height = np.maximum(np.sqrt(np.einsum("ij,ij->i", pos[sat], pos[sat]))
+                            - np.sqrt(np.einsum("ij,ij->i", tree.cell_xyz[slot], tree.cell_xyz[slot])), 1.0)
+        fleet = ctx.sat_fleet[sat]
+        loss = 20.0 * np.log10(np.maximum(dist / height, 1.0)) + atm[fleet] * (1.0 / sin_el - 1.0)
+        loss = np.where(loss < 1e-6, 0.0, loss)   # zenith: no loss (as links.elevation_factor)
+        np.maximum.at(best, fleet * n_cells + cell, efficiency_bps_hz(esn0 - loss) / top)
     out = np.where(best >= 0, best, 1.0).reshape(n_ops, n_cells)
     out.flags.writeable = False
     while len(_ELEVATION) >= 2 * _FOOTPRINT_KEYS * 8:
