@@ -3,8 +3,9 @@
 ``demand`` (people × take rate × plan ÷ overbooking, background demand from the rest of the world, user
 demand at points), ``supply`` (per-satellite capacity by operator and generation, per-place caps, minimum
 elevations, inter-satellite links: ``data/capacity.yaml``, every figure with its source and range),
-``flow`` (one snapshot as a maximum flow, shared fairly) and ``allocate`` (snapshots × cases over a window).
-The facade's entry point is :func:`satsov.allocate`.
+``flow`` (one snapshot as a maximum flow, shared fairly) and ``allocate`` (snapshots × cases over a window);
+beside them ``beams`` (caps per beam cell), ``links`` (what a channel carries by elevation), ``ground`` (gateways
+as capacity) and ``gap`` (what would close a gap). The facade's entry point is :func:`satsov.allocate`.
 """
 
 from satsov.capacity.allocate import (CapacityFigures, CapacityResult, allocate, assumed_figures, listed_only_gateways,
