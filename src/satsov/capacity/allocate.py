@@ -316,7 +316,7 @@ def _apportion(x: np.ndarray, flow: np.ndarray, most: np.ndarray) -> np.ndarray:
 
 
 def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, fenced=None, bounds=False,
-                held=None, rule=None):
+                held=None, rule=None, arcs=None):
     """One case on a snapshot's network: keep the allowed operators' arcs, drop the geofenced operators' arcs
     towards the region (``fenced``: per operator), zero denied links, share fairly: every cell's lexicographically
     fair allocation, or with ``held`` (per slot) the rest of the world served exactly that and the region's cells
@@ -324,7 +324,8 @@ def _solve_case(bn, allowed, denied, slot_cell, slot_demand, fair, region_slot, 
     if not allowed.any():  # no operator (a sovereign policy with none flying): nothing flows, and every cell
         return (np.zeros(len(bn.arc_op), np.int64), 1.0 if fair else 0.0,  # gets its bound, 0 (fair_flow's λ 1)
                 (0, 0) if bounds else None, None)
-    keep, cap, reach_op = _case_arcs(bn, allowed, denied, slot_cell, region_slot, fenced, rule)
+    keep, cap, reach_op = arcs if arcs is not None else _case_arcs(bn, allowed, denied, slot_cell, region_slot,
+                                                                    fenced, rule)
     reach = reach_op[allowed].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         bound = np.where(slot_demand > 0, np.minimum(1.0, reach / np.maximum(slot_demand, 1)), 1.0)
@@ -456,7 +457,7 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         denied |= standing
         fenced = ctx.fences.get(key)
         rule = ctx.land.get(key)
-        held, rebalanced = None, False
+        held, rebalanced, arcs = None, False, None
         if rule is None and not change.any() and (fenced is None or not fenced[allowed].any()):
             flows, fair_share, span, alloc = baseline(allowed, standing)   # the case's own network: every cell's allocation
         else:
@@ -467,9 +468,9 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
                 held[world_slot] = base_flows[bn.network.cell_arc][world_slot]
             else:
                 rebalanced = ctx.fair   # a denial outside the region: every cell's allocation again
+            arcs = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced, rule)   # once a case
             if held is not None and not ctx.bounds and not any(k == key for k, _f in ctx.carried) and \
-                    not _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced, rule)[2][
-                        np.ix_(allowed, ctx.region_slot & (ctx.slot_demand > 0))].any():
+                    not arcs[2][np.ix_(allowed, ctx.region_slot & (ctx.slot_demand > 0))].any():
                 # nothing the case allows can give the region anything: the world keeps what it holds, the region
                 # gets nothing (what the fair allocation would find, without its maximum flows)
                 mine = ctx.region_slot & (ctx.slot_demand > 0)
@@ -478,7 +479,8 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
                 fair_share, span, alloc = (0.0 if mine.any() else 1.0), None, np.zeros(len(held), np.int64)
             else:
                 flows, fair_share, span, alloc = _solve_case(bn, allowed, denied, ctx.slot_cell, ctx.slot_demand,
-                                                             ctx.fair, ctx.region_slot, fenced, ctx.bounds, held, rule)
+                                                             ctx.fair, ctx.region_slot, fenced, ctx.bounds, held, rule,
+                                                             arcs)
         cell_flow = flows[bn.network.cell_arc]
         row = np.zeros(ctx.n_region)
         row[ctx.region_index[tree.cells[real_region]]] = (cell_flow if alloc is None else alloc)[real_region]
@@ -487,7 +489,8 @@ def _snapshot(ctx: _Context, t: int, pos: np.ndarray):
         wanted = [ctx.fleet_names.index(f) for k, f in ctx.carried if k == key]
         ranges = {i: (0, 0) for i in wanted}   # a case with no operator carries nothing
         if wanted and allowed.any():   # what each of these operators carries, over every flow giving the same cells
-            keep, cap, _reach = _case_arcs(bn, allowed, denied, ctx.slot_cell, ctx.region_slot, fenced, rule)
+            keep, cap, _reach = arcs if arcs is not None else _case_arcs(bn, allowed, denied, ctx.slot_cell,
+                                                                         ctx.region_slot, fenced, rule)
             net = bn.network
             case_net = Network(net.n_nodes, net.tail, net.head, np.where(keep, cap, 0), net.cell_arc)
             ranges = carried_ranges(case_net, cell_flow, real_region, into_region, bn.arc_op, wanted,
@@ -529,7 +532,7 @@ def _elevation_factors(ctx: _Context, pos: np.ndarray, vs, vl, vb, pos_key: byte
     """Per fleet and cell: what a channel carries at the elevation of the fleet's best-placed satellite over the
     cell, against zenith (:func:`satsov.capacity.links.efficiency_bps_hz` on each visible pair's slant range,
     altitude and elevation); 1 where none is over it (no arc then). Kept for the runs on the same positions."""
-    from satsov.capacity.links import efficiency_bps_hz
+    from satsov.capacity.links import efficiency_bps_hz, path_loss_db
     esn0, atm = ctx.link
     key = (ctx.footprint_key, pos_key, float(esn0), atm.tobytes())
     out = _ELEVATION.get(key)
@@ -552,8 +555,7 @@ def _elevation_factors(ctx: _Context, pos: np.ndarray, vs, vl, vb, pos_key: byte
         height = np.maximum(np.sqrt(np.einsum("ij,ij->i", pos[sat], pos[sat]))
                             - np.sqrt(np.einsum("ij,ij->i", tree.cell_xyz[slot], tree.cell_xyz[slot])), 1.0)
         fleet = ctx.sat_fleet[sat]
-        loss = 20.0 * np.log10(np.maximum(dist / height, 1.0)) + atm[fleet] * (1.0 / sin_el - 1.0)
-        loss = np.where(loss < 1e-6, 0.0, loss)   # zenith: no loss (as links.elevation_factor)
+        loss = path_loss_db(dist, height, sin_el, atm[fleet])
         np.maximum.at(best, fleet * n_cells + cell, efficiency_bps_hz(esn0 - loss) / top)
     out = np.where(best >= 0, best, 1.0).reshape(n_ops, n_cells)
     out.flags.writeable = False
@@ -809,9 +811,9 @@ def allocate(fleets: Mapping[str, Fleet], demand: Demand, times: Times, *, sets=
         notes.append("spectrum: every operator's caps add up, as if no two interfered (optimistic)")
     link = None
     if elevation_efficiency:
-        from satsov.capacity.links import ATMOSPHERE_ZENITH_DB, DVB_S2_SOURCE, ESN0_ZENITH_DB
+        from satsov.capacity.links import DVB_S2_SOURCE, ESN0_ZENITH_DB, atmosphere_zenith_db
         esn0 = ESN0_ZENITH_DB.at(default_level)
-        link = (esn0, np.array([ATMOSPHERE_ZENITH_DB.get(b or "Ku", ATMOSPHERE_ZENITH_DB["Ka"]) for b in user_band]))
+        link = (esn0, np.array([atmosphere_zenith_db(b) for b in user_band]))
         notes.append(f"caps: at each snapshot, each operator's cap into a cell is scaled by what a channel carries at "
                      f"the elevation of its best-placed satellite over the cell, against zenith (the best {DVB_S2_SOURCE} "
                      f"mode on the path's length and atmosphere; Es/N0 at zenith {ESN0_ZENITH_DB.describe()}; the "

@@ -34,7 +34,7 @@ import numpy as np
 from satsov.capacity.supply import Param
 
 __all__ = ["DVB_S2", "ESN0_ZENITH_DB", "ATMOSPHERE_ZENITH_DB", "slant_range_km", "efficiency_bps_hz",
-           "elevation_factor"]
+           "atmosphere_zenith_db", "path_loss_db", "elevation_factor"]
 
 EARTH_RADIUS_KM = 6378.137
 
@@ -85,14 +85,27 @@ def efficiency_bps_hz(esn0_db):
     return np.where(i >= 0, _BEST[np.maximum(i, 0)], 0.0)
 
 
+def atmosphere_zenith_db(band: str | None) -> float:
+    """The clear-sky atmospheric loss at zenith of a user band (:data:`ATMOSPHERE_ZENITH_DB`; no band: Ku's; a band
+    not listed: Ka's)."""
+    return ATMOSPHERE_ZENITH_DB.get(band or "Ku", ATMOSPHERE_ZENITH_DB["Ka"])
+
+
+def path_loss_db(slant_km, altitude_km, sin_elevation, atmosphere_zenith_db):
+    """What a link loses against the same satellite at zenith, dB: the free-space loss of its slant range over
+    the altitude, and the atmosphere's zenith loss times the air mass (1 / sin ε) less one; 0 at zenith (not a
+    rounding error's worth)."""
+    ratio = np.maximum(np.asarray(slant_km, float) / np.asarray(altitude_km, float), 1.0)
+    loss = 20.0 * np.log10(ratio) + atmosphere_zenith_db * (1.0 / np.asarray(sin_elevation, float) - 1.0)
+    return np.where(loss < 1e-6, 0.0, loss)
+
+
 def elevation_factor(elevation_deg, altitude_km, esn0_zenith_db: float, band: str | None = "Ku"):
     """What a channel carries at ``elevation_deg`` as a fraction of what it carries at zenith (0-1), for a
     satellite at ``altitude_km`` (scalar or per element), a clear-sky Es/N0 at zenith of ``esn0_zenith_db`` and
     the atmosphere of ``band``."""
     e = np.clip(np.asarray(elevation_deg, float), 1.0, 90.0)
     h = np.asarray(altitude_km, float)
-    atm = ATMOSPHERE_ZENITH_DB.get(band or "Ku", ATMOSPHERE_ZENITH_DB["Ka"])
-    loss = 20.0 * np.log10(slant_range_km(e, h) / h) + atm * (1.0 / np.sin(np.radians(e)) - 1.0)
-    loss = np.where(loss < 1e-6, 0.0, loss)   # zenith: no loss (not a rounding error's worth)
+    loss = path_loss_db(slant_range_km(e, h), h, np.sin(np.radians(e)), atmosphere_zenith_db(band))
     top = efficiency_bps_hz(esn0_zenith_db)
     return np.where(top > 0, efficiency_bps_hz(esn0_zenith_db - loss) / np.maximum(top, 1e-12), 0.0)
