@@ -156,16 +156,19 @@ def _receive_fleets(blob: bytes) -> None:
     _WORKER_FLEETS = pickle.loads(blob)
 
 
-def _call(job):
-    """``fn(kwargs)`` in a worker, with the fleets it received as it started."""
-    fn, kwargs = job
+def _with_fleets(kwargs: dict) -> dict:
+    """A job's arguments in a worker, with the fleets it received as it started where the job names them."""
     if isinstance(kwargs.get("fleets"), str) and kwargs["fleets"] == _SHARED_FLEETS:
-        kwargs = {**kwargs, "fleets": _WORKER_FLEETS}
-    return fn(kwargs)
+        return {**kwargs, "fleets": _WORKER_FLEETS}
+    return kwargs
+
+
+def _call(job):
+    """``fn(kwargs)`` in a worker."""
+    fn, kwargs = job
+    return fn(_with_fleets(kwargs))
 
 
 def _allocate_run(kwargs: dict):
     from satsov.capacity import allocate
-    if isinstance(kwargs["fleets"], str) and kwargs["fleets"] == _SHARED_FLEETS:
-        kwargs = {**kwargs, "fleets": _WORKER_FLEETS}
-    return allocate(**kwargs)
+    return allocate(**_with_fleets(kwargs))
